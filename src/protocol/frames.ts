@@ -1,0 +1,227 @@
+/**
+ * The WebSocket protocol, version 1: zod schemas shared by the server and the widget.
+ *
+ * Written with `zod/mini` so the widget bundle stays small (about 6 KB gzipped instead of 26 KB);
+ * the server loads zod's English messages once at start (see src/protocol/errors.ts).
+ * docs/protocol.md documents every frame; change both together.
+ */
+import * as z from 'zod/mini';
+
+export const PROTOCOL_VERSION = 1;
+
+export const LANGS = ['et', 'en', 'ru'] as const;
+export const Lang = z.enum(LANGS);
+export type Lang = z.infer<typeof Lang>;
+
+/** Hard limits on what a client may send; the transport enforces the frame size before parsing. */
+export const LIMITS = {
+  textMaxChars: 2000,
+  idMaxChars: 64,
+  tokenMaxChars: 8192,
+  commentMaxChars: 1000,
+} as const;
+
+const Id = z.string().check(z.minLength(1), z.maxLength(LIMITS.idMaxChars));
+const Text = z.string().check(z.maxLength(LIMITS.textMaxChars));
+const HttpsUrl = z.string().check(z.url({ protocol: /^https$/ }));
+
+// ---------------------------------------------------------------------------------------------
+// Reply blocks: what the assistant (or an agent) shows beside the text of a reply.
+
+export const Option = z.object({ id: Id, label: z.string() });
+export type Option = z.infer<typeof Option>;
+
+export const ServiceKind = z.enum(['core', 'optional', 'exceptional']);
+export type ServiceKind = z.infer<typeof ServiceKind>;
+export const ServiceMode = z.enum(['automatic', 'proactive', 'application']);
+export type ServiceMode = z.infer<typeof ServiceMode>;
+export const ServiceState = z.enum([
+  'done',
+  'in-progress',
+  'action-needed',
+  'not-started',
+  'offered',
+]);
+export type ServiceState = z.infer<typeof ServiceState>;
+
+export const ServiceCard = z.object({
+  id: Id,
+  name: z.string(),
+  provider: z.string(),
+  kind: ServiceKind,
+  mode: ServiceMode,
+  summary: z.optional(z.string()),
+  deadline: z.optional(z.string()),
+  url: HttpsUrl,
+});
+export type ServiceCard = z.infer<typeof ServiceCard>;
+
+export const ChecklistItem = z.object({
+  serviceId: z.optional(Id),
+  text: z.string(),
+  mode: z.optional(ServiceMode),
+  provider: z.optional(z.string()),
+  deadline: z.optional(z.string()),
+  state: z.optional(ServiceState),
+  url: z.optional(HttpsUrl),
+});
+export type ChecklistItem = z.infer<typeof ChecklistItem>;
+
+export const StatusItem = z.object({
+  serviceId: Id,
+  name: z.string(),
+  state: ServiceState,
+  /** ISO date (YYYY-MM-DD) of the last change. */
+  date: z.optional(z.string()),
+  nextStep: z.optional(z.string()),
+  url: z.optional(HttpsUrl),
+});
+export type StatusItem = z.infer<typeof StatusItem>;
+
+export const HandoverState = z.enum(['queued', 'connected', 'ended', 'unavailable']);
+export type HandoverState = z.infer<typeof HandoverState>;
+
+export const Block = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('options'), options: z.array(Option) }),
+  z.object({ type: z.literal('services'), services: z.array(ServiceCard) }),
+  z.object({ type: z.literal('checklist'), title: z.string(), items: z.array(ChecklistItem) }),
+  z.object({
+    type: z.literal('status'),
+    title: z.string(),
+    items: z.array(StatusItem),
+  }),
+  z.object({
+    type: z.literal('handover'),
+    state: HandoverState,
+    position: z.optional(z.number()),
+  }),
+  z.object({ type: z.literal('feedback') }),
+]);
+export type Block = z.infer<typeof Block>;
+
+// ---------------------------------------------------------------------------------------------
+// Client -> server frames.
+
+export const HelloFrame = z.object({
+  type: z.literal('hello'),
+  v: z.literal(PROTOCOL_VERSION),
+  lang: Lang,
+  /** Resume this session (kept by the widget in sessionStorage). */
+  sessionId: z.optional(Id),
+  /** The highest seq the client has shown; the server replays every frame after it. */
+  lastSeq: z.optional(z.number().check(z.int(), z.minimum(0))),
+  /** Signed identity token from the host page's sign-in (see docs/protocol.md). */
+  token: z.optional(z.string().check(z.minLength(1), z.maxLength(LIMITS.tokenMaxChars))),
+});
+
+export const MessageFrame = z.object({
+  type: z.literal('message'),
+  /** Client-chosen id; a message resent with the same id is acknowledged, not answered twice. */
+  id: Id,
+  text: Text.check(z.minLength(1)),
+});
+
+export const ChooseFrame = z.object({
+  type: z.literal('choose'),
+  id: Id,
+  optionId: Id,
+});
+
+export const SetLangFrame = z.object({ type: z.literal('set-lang'), lang: Lang });
+
+export const FeedbackFrame = z.object({
+  type: z.literal('feedback'),
+  rating: z.number().check(z.int(), z.minimum(1), z.maximum(5)),
+  comment: z.optional(z.string().check(z.maxLength(LIMITS.commentMaxChars))),
+});
+
+export const ClientFrame = z.discriminatedUnion('type', [
+  HelloFrame,
+  MessageFrame,
+  ChooseFrame,
+  SetLangFrame,
+  FeedbackFrame,
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+export type HelloFrame = z.infer<typeof HelloFrame>;
+
+// ---------------------------------------------------------------------------------------------
+// Server -> client frames. Frames with a seq are kept in the session's history and replayed.
+
+export const WelcomeFrame = z.object({
+  type: z.literal('welcome'),
+  v: z.literal(PROTOCOL_VERSION),
+  sessionId: Id,
+  lang: Lang,
+  resumed: z.boolean(),
+  /** The session's highest seq so far. */
+  lastSeq: z.number(),
+  /** Present when the session is signed in: a display name, never the personal code. */
+  identity: z.optional(z.object({ name: z.string() })),
+});
+
+export const Role = z.enum(['assistant', 'agent', 'system']);
+export type Role = z.infer<typeof Role>;
+
+export const ReplyFrame = z.object({
+  type: z.literal('reply'),
+  seq: z.number(),
+  role: Role,
+  text: z.string(),
+  blocks: z.array(Block),
+  /** The client message id this answers, when it answers one. */
+  replyTo: z.optional(Id),
+  /** Epoch milliseconds. */
+  ts: z.number(),
+});
+export type ReplyFrame = z.infer<typeof ReplyFrame>;
+
+/** The citizen's own message as the server recorded it: acknowledges it and lets history replay it. */
+export const UserFrame = z.object({
+  type: z.literal('user'),
+  seq: z.number(),
+  id: Id,
+  text: z.string(),
+  ts: z.number(),
+});
+export type UserFrame = z.infer<typeof UserFrame>;
+
+export const TypingFrame = z.object({ type: z.literal('typing'), on: z.boolean() });
+
+export const ErrorCode = z.enum([
+  'BAD_JSON',
+  'BAD_FRAME',
+  'FRAME_TOO_LARGE',
+  'RATE_LIMITED',
+  'HELLO_REQUIRED',
+  'ALREADY_HELLO',
+  'UNSUPPORTED_VERSION',
+  'AUTH_INVALID_TOKEN',
+  'AUTH_NOT_CONFIGURED',
+  'UNKNOWN_SESSION',
+  'UNKNOWN_OPTION',
+  'INTERNAL',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ErrorFrame = z.object({
+  type: z.literal('error'),
+  code: ErrorCode,
+  message: z.string(),
+  /** The client message id the error is about, when there is one. */
+  id: z.optional(z.string()),
+});
+export type ErrorFrame = z.infer<typeof ErrorFrame>;
+
+export const ServerFrame = z.discriminatedUnion('type', [
+  WelcomeFrame,
+  ReplyFrame,
+  UserFrame,
+  TypingFrame,
+  ErrorFrame,
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
+export type WelcomeFrame = z.infer<typeof WelcomeFrame>;
+
+/** Frames kept in a session's history, in seq order. */
+export type HistoryFrame = ReplyFrame | UserFrame;
