@@ -19,10 +19,11 @@ export type AssistantEvent =
   | { type: 'choose'; optionId: string }
   /** The answer to a `status-lookup` effect. */
   | { type: 'status'; lookup: StatusLookup }
-  | { type: 'feedback'; rating: number; comment?: string };
+  | { type: 'feedback'; rating: number; comment?: string }
+  /** The person switched the widget's language. */
+  | { type: 'set-lang'; lang: Lang };
 
 export interface AssistantContext {
-  lang: Lang;
   signedIn: boolean;
   /** Epoch milliseconds. */
   now: number;
@@ -44,6 +45,8 @@ export interface TurnInfo {
 
 export interface AssistantTurn<S> {
   state: S;
+  /** The language of the replies; the state owns it (a message in another language may switch it). */
+  lang: Lang;
   replies: AssistantReply[];
   effects: AssistantEffect[];
   info: TurnInfo;
