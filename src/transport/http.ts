@@ -1,0 +1,156 @@
+/**
+ * HTTP: the demo page, the widget script, health, metrics and the REST channel. Every request
+ * body is parsed with zod at the edge; a bad one gets 400 with the issues.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { z } from 'zod';
+import { LANGS, LIMITS, type ReplyFrame } from '../protocol/frames.js';
+import type { ChatService } from '../session/chat-service.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from './metrics.js';
+
+export interface HttpOptions {
+  chat: ChatService;
+  logger: Logger;
+  metrics: Metrics;
+  /** Folder with widget.js (the built widget). */
+  widgetDir: string;
+  /** Folder with the demo pages (index.html, ...). */
+  pagesDir: string;
+  /** Mounts more routes (the back office) before the 404 handler. */
+  extend?: (app: express.Express) => void;
+}
+
+const CreateConversation = z.object({ lang: z.enum(LANGS).default('et') }).strict();
+const PostMessage = z.union([
+  z.object({ text: z.string().min(1).max(LIMITS.textMaxChars) }).strict(),
+  z.object({ optionId: z.string().min(1).max(LIMITS.idMaxChars) }).strict(),
+]);
+
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues?: { path: string; message: string }[],
+  ) {
+    super(message);
+  }
+}
+
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return result.data;
+  throw new HttpError(
+    400,
+    'BAD_REQUEST',
+    'The request body is not valid.',
+    result.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })),
+  );
+}
+
+export function createHttpApp(options: HttpOptions): express.Express {
+  const { chat, logger, metrics } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // The widget connects back to its own origin over WebSocket.
+          'connect-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+          // Served over plain HTTP on a LAN or loopback too; TLS is the proxy's job.
+          'upgrade-insecure-requests': null,
+        },
+      },
+    }),
+  );
+  app.use(express.json({ limit: '16kb' }));
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  // The widget is embedded on other sites: its script may be loaded cross-origin.
+  app.use(
+    express.static(options.widgetDir, {
+      index: false,
+      maxAge: '5m',
+      setHeaders: (res) => res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin'),
+    }),
+  );
+  app.use(express.static(options.pagesDir, { index: 'index.html', extensions: ['html'] }));
+
+  const replies = (frames: { type: string }[]) =>
+    frames.filter((f): f is ReplyFrame => f.type === 'reply');
+
+  app.post('/api/v1/conversations', async (req, res) => {
+    const body = parseBody(CreateConversation, req.body);
+    const { session, replay } = await chat.open({ lang: body.lang, channel: 'rest' });
+    metrics.turns.inc({ channel: 'rest' });
+    res.status(201).json({ id: session.id, lang: session.lang, replies: replies(replay) });
+  });
+
+  app.post('/api/v1/conversations/:id/messages', async (req: Request<{ id: string }>, res) => {
+    const body = parseBody(PostMessage, req.body);
+    const history = await chat.historyAfter(req.params.id, 0);
+    if (!history)
+      throw new HttpError(404, 'UNKNOWN_SESSION', 'No such conversation; it may have expired.');
+    const lastSeq = history.at(-1)?.seq ?? 0;
+    const stop = metrics.turnSeconds.startTimer({ channel: 'rest' });
+    const id = crypto.randomUUID();
+    await chat.handle(
+      req.params.id,
+      'text' in body
+        ? { type: 'message', id, text: body.text }
+        : { type: 'choose', id, optionId: body.optionId },
+    );
+    stop();
+    metrics.turns.inc({ channel: 'rest' });
+    const after = (await chat.historyAfter(req.params.id, lastSeq)) ?? [];
+    res.json({ replies: replies(after) });
+  });
+
+  options.extend?.(app);
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'NOT_FOUND', message: 'No such path.' } });
+  });
+
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof HttpError) {
+      res.status(err.status).json({
+        error: {
+          code: err.code,
+          message: err.message,
+          ...(err.issues && { issues: err.issues }),
+        },
+      });
+      return;
+    }
+    // express.json() raises these for malformed or oversized bodies.
+    const status =
+      typeof err === 'object' && err !== null && 'status' in err ? Number(err.status) : 500;
+    if (status >= 400 && status < 500) {
+      const message = err instanceof Error ? err.message : 'Bad request';
+      res
+        .status(status)
+        .json({ error: { code: status === 413 ? 'TOO_LARGE' : 'BAD_REQUEST', message } });
+      return;
+    }
+    logger.error({ err }, 'request failed');
+    metrics.errors.inc({ code: 'INTERNAL' });
+    res
+      .status(500)
+      .json({ error: { code: 'INTERNAL', message: 'Something went wrong on our side.' } });
+  });
+  return app;
+}

@@ -1,0 +1,36 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Operational metrics for /metrics; one registry per app so tests do not share counters. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    connections: new Gauge({
+      name: 'chat_connections',
+      help: 'Open chat sockets',
+      registers: [registry],
+    }),
+    turns: new Counter({
+      name: 'chat_turns_total',
+      help: 'Client inputs handled, by channel',
+      labelNames: ['channel'] as const,
+      registers: [registry],
+    }),
+    turnSeconds: new Histogram({
+      name: 'chat_turn_duration_seconds',
+      help: 'Time from a client input to its stored replies',
+      labelNames: ['channel'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    errors: new Counter({
+      name: 'chat_errors_total',
+      help: 'Error frames and failed turns, by code',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

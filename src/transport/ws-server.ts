@@ -1,0 +1,323 @@
+/**
+ * The chat socket at /ws: the only code that touches `ws`. Parses every inbound frame with
+ * zod, enforces the limits (frame size, message rate, heartbeat, idle timeout) and hands
+ * valid input to the chat service. An invalid frame gets an error frame and is logged once;
+ * nothing a client sends can crash the process.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { ClientFrame, PROTOCOL_VERSION, type ServerFrame } from '../protocol/frames.js';
+import { ProtocolError, describeIssues } from '../protocol/errors.js';
+import type { ChatService } from '../session/chat-service.js';
+import type { Identity } from '../session/session.js';
+import type { Logger } from '../logger.js';
+
+export interface WsLimits {
+  /** Frames up to this size are parsed; larger ones get FRAME_TOO_LARGE. */
+  maxFrameBytes: number;
+  /** Messages per window before RATE_LIMITED. */
+  rateLimit: number;
+  rateWindowMs: number;
+  /** Ping interval; a socket that missed one pong is terminated. */
+  heartbeatMs: number;
+  /** A socket with no client frame for this long is closed. */
+  idleTimeoutMs: number;
+}
+
+export interface ChatSocketOptions {
+  server: Server;
+  chat: ChatService;
+  logger: Logger;
+  limits: WsLimits;
+  /** Origins allowed to connect; empty allows any. */
+  allowedOrigins: string[];
+  /** Verifies a hello token; absent means tokens are not accepted here. */
+  verifyIdentity?: (token: string) => Promise<Identity>;
+  path?: string;
+  /** Called when a socket opens or closes (metrics). */
+  onConnectionCount?: (count: number) => void;
+}
+
+export interface ChatSocketServer {
+  readonly clientCount: number;
+  close(): Promise<void>;
+}
+
+/** Close codes sent by the server (4000-4999 are the application's). */
+export const CLOSE_CODES = { idle: 4000, shutdown: 1001, tooLarge: 1009 } as const;
+
+export function attachChatSocket(options: ChatSocketOptions): ChatSocketServer {
+  const { server, logger, limits } = options;
+  const path = options.path ?? '/ws';
+  // ws itself drops frames above 4x our limit by closing with 1009; below that we answer.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes * 4 });
+  const alive = new WeakMap<WebSocket, boolean>();
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== path) {
+      socket.destroy();
+      return;
+    }
+    const origin = req.headers.origin;
+    if (
+      options.allowedOrigins.length > 0 &&
+      (!origin || !options.allowedOrigins.includes(origin))
+    ) {
+      logger.warn({ origin }, 'websocket origin refused');
+      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  server.on('upgrade', onUpgrade);
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, limits.heartbeatMs);
+  heartbeat.unref();
+
+  wss.on('connection', (ws: WebSocket) => {
+    alive.set(ws, true);
+    options.onConnectionCount?.(wss.clients.size);
+    ws.on('pong', () => alive.set(ws, true));
+    const conn = new Connection(ws, options);
+    ws.on('message', (data, isBinary) => conn.receive(data, isBinary));
+    ws.on('close', () => {
+      conn.dispose();
+      options.onConnectionCount?.(wss.clients.size);
+    });
+    ws.on('error', (err) => logger.warn({ err }, 'websocket error'));
+  });
+
+  return {
+    get clientCount() {
+      return wss.clients.size;
+    },
+    close() {
+      clearInterval(heartbeat);
+      server.off('upgrade', onUpgrade);
+      for (const ws of wss.clients) ws.close(CLOSE_CODES.shutdown, 'server shutting down');
+      return new Promise((resolve) => {
+        wss.close(() => resolve());
+        // Sockets that do not finish the closing handshake in time are cut.
+        setTimeout(() => {
+          for (const ws of wss.clients) ws.terminate();
+        }, 2000).unref();
+      });
+    },
+  };
+}
+
+/** One client socket: its hello state, limits and subscription. */
+class Connection {
+  private sessionId: string | undefined;
+  private helloInProgress = false;
+  private lastSentSeq = 0;
+  private unsubscribe: (() => void) | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private recent: number[] = [];
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly options: ChatSocketOptions,
+  ) {
+    this.touch();
+  }
+
+  receive(data: RawData, isBinary: boolean): void {
+    this.touch();
+    const { limits, logger } = this.options;
+    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
+    try {
+      if (!this.allowRate())
+        throw new ProtocolError(
+          'RATE_LIMITED',
+          `More than ${limits.rateLimit} frames in ${limits.rateWindowMs} ms; slow down.`,
+        );
+      if (isBinary)
+        throw new ProtocolError('BAD_FRAME', 'Binary frames are not accepted; send JSON text.');
+      if (size > limits.maxFrameBytes) {
+        throw new ProtocolError(
+          'FRAME_TOO_LARGE',
+          `Frame of ${size} bytes is over the limit of ${limits.maxFrameBytes} bytes.`,
+        );
+      }
+      const text = Array.isArray(data)
+        ? Buffer.concat(data).toString('utf8')
+        : Buffer.from(data as ArrayBuffer).toString('utf8');
+      let raw: unknown;
+      try {
+        raw = JSON.parse(text);
+      } catch {
+        throw new ProtocolError('BAD_JSON', 'Frame is not valid JSON.');
+      }
+      if (isObject(raw) && raw.type === 'hello' && raw.v !== PROTOCOL_VERSION) {
+        throw new ProtocolError(
+          'UNSUPPORTED_VERSION',
+          `Protocol version ${JSON.stringify(raw.v)} is not supported; use ${PROTOCOL_VERSION}.`,
+        );
+      }
+      const parsed = ClientFrame.safeParse(raw);
+      if (!parsed.success) {
+        const id = isObject(raw) && typeof raw.id === 'string' ? raw.id : undefined;
+        throw new ProtocolError('BAD_FRAME', describeIssues(parsed.error), id);
+      }
+      this.dispatch(parsed.data);
+    } catch (err) {
+      if (err instanceof ProtocolError) {
+        logger.warn(
+          { code: err.code, detail: err.message, sessionId: this.sessionId },
+          'invalid client frame',
+        );
+        this.send(err.toFrame());
+      } else {
+        logger.error({ err }, 'unexpected error handling a frame');
+        this.send({
+          type: 'error',
+          code: 'INTERNAL',
+          message: 'Something went wrong on our side.',
+        });
+      }
+    }
+  }
+
+  private dispatch(frame: ClientFrame): void {
+    if (frame.type === 'hello') {
+      if (this.sessionId || this.helloInProgress)
+        throw new ProtocolError('ALREADY_HELLO', 'This connection has already said hello.');
+      this.helloInProgress = true;
+      this.guard(this.hello(frame));
+      return;
+    }
+    const sessionId = this.sessionId;
+    if (!sessionId) throw new ProtocolError('HELLO_REQUIRED', 'Send a hello frame first.');
+    this.guard(this.options.chat.handle(sessionId, frame), 'id' in frame ? frame.id : undefined);
+  }
+
+  private async hello(frame: Extract<ClientFrame, { type: 'hello' }>): Promise<void> {
+    const { chat, verifyIdentity, logger } = this.options;
+    let identity: Identity | undefined;
+    if (frame.token !== undefined) {
+      if (!verifyIdentity) {
+        this.send(
+          new ProtocolError(
+            'AUTH_NOT_CONFIGURED',
+            'Sign-in is not enabled on this server; continuing signed out.',
+          ).toFrame(),
+        );
+      } else {
+        try {
+          identity = await verifyIdentity(frame.token);
+        } catch (err) {
+          logger.warn(
+            { err: err instanceof Error ? err.message : String(err) },
+            'identity token refused',
+          );
+          this.send(
+            new ProtocolError(
+              'AUTH_INVALID_TOKEN',
+              'The identity token could not be verified; continuing signed out.',
+            ).toFrame(),
+          );
+        }
+      }
+    }
+    // Listen first, so nothing published during the open is missed; seq filtering drops repeats.
+    let buffered: ServerFrame[] | undefined = [];
+    const listen = (id: string) =>
+      chat.hub.subscribe(id, (f) => (buffered ? buffered.push(f) : this.sendSeq(f)));
+    if (frame.sessionId) this.unsubscribe = listen(frame.sessionId);
+    const result = await chat.open({
+      lang: frame.lang,
+      channel: 'web',
+      ...(frame.sessionId !== undefined && { sessionId: frame.sessionId }),
+      ...(frame.lastSeq !== undefined && { lastSeq: frame.lastSeq }),
+      ...(identity && { identity }),
+    });
+    const { session } = result;
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (session.id !== frame.sessionId) {
+      this.unsubscribe?.();
+      this.unsubscribe = listen(session.id);
+    }
+    this.sessionId = session.id;
+    this.lastSentSeq = frame.sessionId === session.id ? (frame.lastSeq ?? 0) : 0;
+    this.send({
+      type: 'welcome',
+      v: PROTOCOL_VERSION,
+      sessionId: session.id,
+      lang: session.lang,
+      resumed: result.resumed,
+      lastSeq: session.seq,
+      ...(session.identity && { identity: { name: session.identity.name } }),
+    });
+    for (const f of result.replay) this.sendSeq(f);
+    const pending = buffered;
+    buffered = undefined;
+    for (const f of pending) this.sendSeq(f);
+  }
+
+  /** Runs async work for a frame; its failure becomes an error frame, never a crash. */
+  private guard(work: Promise<void>, id?: string): void {
+    work.catch((err: unknown) => {
+      const code = isObject(err) && err.code === 'UNKNOWN_SESSION' ? 'UNKNOWN_SESSION' : 'INTERNAL';
+      if (code === 'INTERNAL')
+        this.options.logger.error({ err, sessionId: this.sessionId }, 'turn failed');
+      const message =
+        code === 'UNKNOWN_SESSION'
+          ? 'This conversation has expired; start a new one.'
+          : 'Something went wrong on our side. Please try again.';
+      this.send({ type: 'error', code, message, ...(id !== undefined && { id }) });
+    });
+  }
+
+  /** Sends a frame once: frames with a seq at or below what this socket has seen are skipped. */
+  private sendSeq(frame: ServerFrame): void {
+    if ('seq' in frame) {
+      if (frame.seq <= this.lastSentSeq) return;
+      this.lastSentSeq = frame.seq;
+    }
+    this.send(frame);
+  }
+
+  private send(frame: ServerFrame): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(frame));
+  }
+
+  private allowRate(): boolean {
+    const { rateLimit, rateWindowMs } = this.options.limits;
+    const t = Date.now();
+    while (this.recent.length > 0 && (this.recent[0] ?? 0) <= t - rateWindowMs) this.recent.shift();
+    if (this.recent.length >= rateLimit) return false;
+    this.recent.push(t);
+    return true;
+  }
+
+  private touch(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(
+      () => this.ws.close(CLOSE_CODES.idle, 'idle timeout'),
+      this.options.limits.idleTimeoutMs,
+    );
+    this.idleTimer.unref();
+  }
+
+  dispose(): void {
+    clearTimeout(this.idleTimer);
+    this.unsubscribe?.();
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
