@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import { createStandInAssistant } from './core/stand-in-assistant.js';
 import { createChatService, createMemoryHub } from './session/chat-service.js';
 import { createMemorySessionStore } from './session/session.js';
+import { createRedisSessionBackend } from './session/redis.js';
 import { createHttpApp } from './transport/http.js';
 import { createMetrics } from './transport/metrics.js';
 import { attachChatSocket } from './transport/ws-server.js';
@@ -28,9 +29,24 @@ export interface App {
 
 export function createApp(config: Config, logger: Logger): App {
   const metrics = createMetrics();
-  const store = createMemorySessionStore({ ttlMs: config.SESSION_TTL_MS });
-  const hub = createMemoryHub();
-  const chat = createChatService({ assistant: createStandInAssistant(), store, hub, logger });
+  // One instance keeps sessions in memory; with REDIS_URL several instances share them.
+  const redis = config.REDIS_URL
+    ? createRedisSessionBackend({
+        url: config.REDIS_URL,
+        prefix: config.REDIS_PREFIX,
+        ttlMs: config.SESSION_TTL_MS,
+        logger,
+      })
+    : undefined;
+  const store = redis?.store ?? createMemorySessionStore({ ttlMs: config.SESSION_TTL_MS });
+  const hub = redis?.hub ?? createMemoryHub();
+  const chat = createChatService({
+    assistant: createStandInAssistant(),
+    store,
+    hub,
+    logger,
+    ...(redis && { lock: redis.lock }),
+  });
 
   const http = createHttpApp({
     chat,
@@ -57,7 +73,8 @@ export function createApp(config: Config, logger: Logger): App {
 
   return {
     server,
-    listen() {
+    async listen() {
+      await redis?.ready;
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.PORT, config.HOST, () => {
@@ -74,6 +91,7 @@ export function createApp(config: Config, logger: Logger): App {
       server.closeAllConnections();
       await hub.close();
       await store.close();
+      await redis?.close();
     },
   };
 }

@@ -23,6 +23,8 @@ export const ConfigSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  /** Prefix of Redis keys and channels, so deployments can share one Redis. */
+  REDIS_PREFIX: z.string().min(1).max(64).default('lea:'),
   AUTH_MODE: z.enum(['demo', 'jwt', 'off']).default('off'),
   STATUS_PANEL_URL: url(['http:', 'https:']).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),

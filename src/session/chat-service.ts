@@ -72,6 +72,8 @@ export interface ChatServiceOptions<S> {
   logger: Logger;
   lookupStatus?: StatusLookupFn;
   observer?: ChatObserver;
+  /** Serialises turns across instances (Redis); within one process turns are queued anyway. */
+  lock?: { run<T>(sessionId: string, work: () => Promise<T>): Promise<T> };
   now?: () => number;
   newId?: () => string;
 }
@@ -124,7 +126,9 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
   const queues = new Map<string, Promise<unknown>>();
   function serialized<T>(sessionId: string, work: () => Promise<T>): Promise<T> {
     const prev = queues.get(sessionId) ?? Promise.resolve();
-    const next = prev.then(work, work);
+    const lock = options.lock;
+    const locked = lock ? () => lock.run(sessionId, work) : work;
+    const next = prev.then(locked, locked);
     const settled = next.catch(() => undefined);
     queues.set(sessionId, settled);
     void settled.then(() => {

@@ -1,0 +1,62 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, TestClient, type TestServer } from '../helpers/server.js';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefix = `test-${process.pid}-${Date.now()}:`;
+
+let a: TestServer;
+let b: TestServer;
+beforeAll(async () => {
+  const env = { REDIS_URL, REDIS_PREFIX: prefix };
+  [a, b] = await Promise.all([startServer(env), startServer(env)]);
+});
+afterAll(async () => {
+  await Promise.all([a.close(), b.close()]);
+  const redis = new Redis(REDIS_URL);
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  await redis.quit();
+});
+
+describe('two instances sharing Redis', () => {
+  it('resume on the other instance with the full history', async () => {
+    const onA = await TestClient.connect(a.wsUrl);
+    onA.send({ type: 'hello', v: 1, lang: 'en' });
+    const welcome = await onA.next('welcome');
+    await onA.next('reply');
+    onA.send({ type: 'message', id: 'm1', text: 'hello' });
+    await onA.next('reply');
+    await onA.close();
+
+    const onB = await TestClient.connect(b.wsUrl);
+    onB.send({ type: 'hello', v: 1, lang: 'en', sessionId: welcome.sessionId, lastSeq: 0 });
+    const resumed = await onB.next('welcome');
+    expect(resumed).toMatchObject({ resumed: true, lastSeq: 3 });
+    const seqs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const f = await (i === 1 ? onB.next('user') : onB.next('reply'));
+      seqs.push(f.seq);
+    }
+    expect(seqs).toEqual([1, 2, 3]);
+    await onB.close();
+  });
+
+  it('deliver a turn taken on one instance to a tab open on the other', async () => {
+    const tab1 = await TestClient.connect(a.wsUrl);
+    tab1.send({ type: 'hello', v: 1, lang: 'et' });
+    const welcome = await tab1.next('welcome');
+    await tab1.next('reply');
+
+    const tab2 = await TestClient.connect(b.wsUrl);
+    tab2.send({ type: 'hello', v: 1, lang: 'et', sessionId: welcome.sessionId, lastSeq: 1 });
+    await tab2.next('welcome');
+    tab2.send({ type: 'message', id: 'from-tab-2', text: 'tere' });
+
+    const echoed = await tab1.next('user');
+    expect(echoed.id).toBe('from-tab-2');
+    const reply = await tab1.next('reply');
+    expect(reply.replyTo).toBe('from-tab-2');
+    await Promise.all([tab1.close(), tab2.close()]);
+  });
+});
