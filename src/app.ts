@@ -4,9 +4,9 @@
  * port 0.
  */
 import { createServer, type Server } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
+import { ROOT_DIR } from './paths.js';
 import type { Logger } from './logger.js';
 import { createStandInAssistant } from './core/stand-in-assistant.js';
 import { createChatService, createMemoryHub } from './session/chat-service.js';
@@ -16,7 +16,7 @@ import { createHttpApp } from './transport/http.js';
 import { createMetrics } from './transport/metrics.js';
 import { attachChatSocket } from './transport/ws-server.js';
 
-export const ROOT_DIR = fileURLToPath(new URL('..', import.meta.url));
+export { ROOT_DIR };
 
 export interface App {
   server: Server;

@@ -163,6 +163,16 @@ export const WelcomeFrame = z.object({
 export const Role = z.enum(['assistant', 'agent', 'system']);
 export type Role = z.infer<typeof Role>;
 
+export const TurnMeta = z.object({
+  intent: z.optional(z.string()),
+  confidence: z.optional(z.number()),
+  /** Detected language of the person's message. */
+  lang: z.optional(Lang),
+  lifeEvent: z.optional(z.string()),
+  node: z.optional(z.string()),
+});
+export type TurnMeta = z.infer<typeof TurnMeta>;
+
 export const ReplyFrame = z.object({
   type: z.literal('reply'),
   seq: z.number(),
@@ -173,6 +183,8 @@ export const ReplyFrame = z.object({
   replyTo: z.optional(Id),
   /** Epoch milliseconds. */
   ts: z.number(),
+  /** What the assistant understood (first reply of a turn): for authors' tools and debugging. */
+  meta: z.optional(TurnMeta),
 });
 export type ReplyFrame = z.infer<typeof ReplyFrame>;
 

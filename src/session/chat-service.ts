@@ -13,7 +13,14 @@ import type {
 } from '../core/assistant.js';
 import type { StatusLookup } from '../core/status.js';
 import type { LifeEventId } from '../nlu/types.js';
-import type { HistoryFrame, Lang, ReplyFrame, ServerFrame, UserFrame } from '../protocol/frames.js';
+import type {
+  HistoryFrame,
+  Lang,
+  ReplyFrame,
+  ServerFrame,
+  TurnMeta,
+  UserFrame,
+} from '../protocol/frames.js';
 import type { Logger } from '../logger.js';
 import {
   HISTORY_LIMIT,
@@ -184,8 +191,10 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
       });
       state = turn.state;
       session.lang = turn.lang;
+      const meta = turnMeta(turn.info);
       turn.replies.forEach((reply, i) => {
         const frame = replyFrame(session, reply, 'assistant', replyTo);
+        if (i === 0 && meta) frame.meta = meta;
         record(session, frame, i === 0 ? turn.info : undefined);
         produced.push(frame);
       });
@@ -342,6 +351,18 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
       });
     },
   };
+}
+
+function turnMeta(info: TurnInfo): TurnMeta | undefined {
+  const meta: TurnMeta = {};
+  if (info.nlu) {
+    meta.intent = info.nlu.intent;
+    meta.confidence = Math.round(info.nlu.confidence * 1000) / 1000;
+    meta.lang = info.nlu.lang;
+  }
+  if (info.lifeEvent) meta.lifeEvent = info.lifeEvent;
+  if (info.node) meta.node = info.node;
+  return Object.keys(meta).length > 0 ? meta : undefined;
 }
 
 /** The label the person saw for a quick reply, so history shows what they chose. */

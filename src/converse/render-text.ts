@@ -1,0 +1,57 @@
+/** Renders reply frames as plain terminal text (for the terminal chat). */
+import type { Block, ReplyFrame } from '../protocol/frames.js';
+
+const STATE_MARK: Record<string, string> = {
+  done: '✓',
+  'in-progress': '…',
+  'action-needed': '!',
+  'not-started': '·',
+  offered: '★',
+};
+
+function block(b: Block): string[] {
+  switch (b.type) {
+    case 'options':
+      return b.options.map((o, i) => `  ${i + 1}) ${o.label}`);
+    case 'services':
+      return b.services.flatMap((s) => [
+        `  ▸ ${s.name} — ${s.provider} [${s.kind}, ${s.mode}]`,
+        ...(s.deadline ? [`    ${s.deadline}`] : []),
+        `    ${s.url}`,
+      ]);
+    case 'checklist':
+      return [
+        `  ${b.title}`,
+        ...b.items.map(
+          (item, i) =>
+            `   ${i + 1}. ${item.text}${item.deadline ? ` (${item.deadline})` : ''}${item.url ? ` ${item.url}` : ''}`,
+        ),
+      ];
+    case 'status':
+      return [
+        `  ${b.title}`,
+        ...b.items.map(
+          (i) =>
+            `   ${STATE_MARK[i.state] ?? '-'} ${i.name}${i.date ? ` (${i.date})` : ''}${i.nextStep ? ` — ${i.nextStep}` : ''}`,
+        ),
+      ];
+    case 'handover':
+      return [
+        `  [handover: ${b.state}${b.position !== undefined ? `, position ${b.position}` : ''}]`,
+      ];
+    case 'feedback':
+      return ['  (rate this conversation: /rate 1-5)'];
+  }
+}
+
+export function renderReply(reply: ReplyFrame, debug: boolean): string {
+  const who = reply.role === 'assistant' ? 'bot' : reply.role;
+  const lines = [`${who}> ${reply.text}`, ...reply.blocks.flatMap(block)];
+  if (debug && reply.meta) {
+    const m = reply.meta;
+    lines.push(
+      `  [debug] lang=${m.lang ?? '-'} intent=${m.intent ?? '-'} confidence=${m.confidence ?? '-'} lifeEvent=${m.lifeEvent ?? '-'} node=${m.node ?? '-'}`,
+    );
+  }
+  return lines.join('\n');
+}
