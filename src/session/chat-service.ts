@@ -237,7 +237,11 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     async open(request) {
       if (request.sessionId) {
         const existing = await store.get(request.sessionId);
-        if (existing) {
+        // A signed-in conversation resumes only for the same verified person: its history may
+        // hold their status. Anyone else (or no one) starts a new conversation.
+        const sameOwner =
+          !existing?.identity || existing.identity.subject === request.identity?.subject;
+        if (existing && sameOwner) {
           return serialized(existing.id, async () => {
             const session = (await store.get(existing.id)) ?? existing;
             // A verified identity may be added on resume, never swapped for another one.

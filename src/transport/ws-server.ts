@@ -196,7 +196,11 @@ class Connection {
       if (this.sessionId || this.helloInProgress)
         throw new ProtocolError('ALREADY_HELLO', 'This connection has already said hello.');
       this.helloInProgress = true;
-      this.guard(this.hello(frame));
+      this.guard(
+        this.hello(frame).finally(() => {
+          this.helloInProgress = false;
+        }),
+      );
       return;
     }
     const sessionId = this.sessionId;
