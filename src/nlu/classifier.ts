@@ -47,6 +47,12 @@ const TYPO_MIN_LENGTH = 4;
 const TYPO_MIN_SIMILARITY = 0.9;
 const TYPO_CACHE_MAX = 10_000;
 
+const UNKNOWN_WORD = 'u:unknown';
+const isContentWord = (folded: string): boolean => folded.length >= 3 && /\p{L}/u.test(folded);
+function addUnknown(features: Map<string, number>, weight: number): void {
+  features.set(UNKNOWN_WORD, (features.get(UNKNOWN_WORD) ?? 0) + weight);
+}
+
 interface Vocabulary {
   stems: Map<string, string>;
   /** Words by first letter: the candidates for typo correction. */
@@ -88,7 +94,23 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
   const classOf = new Map<IntentId, number>(intents.map((id, i) => [id, i]));
 
   const wordsOf = options.examples.map((e) => textWords(e.text));
-  const featuresOf = wordsOf.map((w) => extractFeatures(w, config.features));
+  // Words seen in only one example stand in for the unknown words of real traffic: the model
+  // learns how much an unfamiliar word should pull towards out-of-scope ("hunting permit").
+  const documentFrequency = new Map<string, number>();
+  for (const words of wordsOf) {
+    for (const f of new Set(words.map((w) => w.folded))) {
+      documentFrequency.set(f, (documentFrequency.get(f) ?? 0) + 1);
+    }
+  }
+  const featuresOf = wordsOf.map((words) => {
+    const f = extractFeatures(words, config.features);
+    for (const w of words) {
+      if (isContentWord(w.folded) && documentFrequency.get(w.folded) === 1) {
+        addUnknown(f, config.features.wordWeight);
+      }
+    }
+    return f;
+  });
   const index = new Map<string, number>();
   for (const f of featuresOf)
     for (const key of f.keys()) if (!index.has(key)) index.set(key, index.size);
@@ -114,9 +136,12 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
     const features = extractFeatures(words, config.features);
     // Typo tolerance: an unknown word also votes as its nearest known word.
     for (const w of words) {
-      if (w.folded.length < TYPO_MIN_LENGTH || index.has(`w:${w.folded}`)) continue;
-      const near = correct(w.folded);
-      if (near === undefined) continue;
+      if (index.has(`w:${w.folded}`)) continue;
+      const near = w.folded.length >= TYPO_MIN_LENGTH ? correct(w.folded) : undefined;
+      if (near === undefined) {
+        if (isContentWord(w.folded)) addUnknown(features, config.features.wordWeight);
+        continue;
+      }
       const stem = vocab.stems.get(near) ?? near;
       const weight = config.features.wordWeight;
       features.set(`w:${near}`, (features.get(`w:${near}`) ?? 0) + weight);
