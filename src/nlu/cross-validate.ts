@@ -131,7 +131,7 @@ export function calibrate(
   scores: readonly OutOfFoldScore[],
   base: DecisionRules,
   maxFalseAcceptance = 0.03,
-  maxCorrectFlagged = 0.08,
+  maxCorrectFlagged = 0.03,
 ): Calibration {
   const temperature = fitTemperature(scores);
   const inScopeCoverage = scores
