@@ -102,6 +102,10 @@ export function createLanguageDetector(options: LanguageDetectorOptions): Langua
         return { lang: 'ru', confidence: cyr >= latin ? 0.99 : 0.8 };
       }
       if (latin === 0) return { lang: hint ?? 'et', confidence: 0.5 };
+      // "ok", "jah", "no": too short to outweigh the language the person has been using.
+      if (hint !== undefined && cyr === 0 && tokens.length === 1 && normalized.length <= 3) {
+        return { lang: hint, confidence: 0.5 };
+      }
 
       const folded = fold(normalized);
       const gs = grams(folded);
