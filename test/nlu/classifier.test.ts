@@ -46,7 +46,7 @@ describe('Classifier', () => {
   });
 });
 
-// Measured on the committed split (2025-11, docs/nlu.md): 95.6% overall, et 96.4%, en 95.2%,
+// Measured on the committed split (docs/benchmarks.md): 95.2% overall, et 95.8%, en 94.5%,
 // ru 95.2%, out-of-scope false acceptance 0%. The floor sits a little under, to catch regressions.
 const FLOOR = { accuracy: 0.94, perLang: 0.92, oosFalseAcceptance: 0.03 };
 
