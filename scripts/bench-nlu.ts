@@ -1,0 +1,109 @@
+/**
+ * NLU benchmark (bounded, a few seconds): training time, heap held by the model, classify
+ * latency p50/p99, and the eval figures on the held-out split. Writes the "## NLU" section of
+ * docs/benchmarks.md, keeping the other sections. Run: npm run bench:nlu
+ * (node --expose-gc, so the heap figure is measured after a full collection).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { createBaseline } from '../src/nlu/baseline.js';
+import { createClassifier, type NluClassifier } from '../src/nlu/classifier.js';
+import { loadNluConfig } from '../src/nlu/config.js';
+import { evaluate, type EvalReport, type Prediction } from '../src/nlu/eval.js';
+import { loadLabelledFile, loadTrainingData } from '../src/nlu/training-data.js';
+
+const DOC = 'docs/benchmarks.md';
+const CALLS = 20_000;
+
+const gc = (globalThis as { gc?: () => void }).gc;
+const heap = (): number => {
+  gc?.();
+  gc?.();
+  return process.memoryUsage().heapUsed;
+};
+const quantile = (sorted: readonly number[], q: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+
+const config = loadNluConfig('intents/config.yaml');
+const examples = loadTrainingData('intents');
+const test = ['et', 'en', 'ru'].flatMap((l) => loadLabelledFile(`intents/test/${l}.jsonl`));
+
+const trainTimes: number[] = [];
+for (let i = 0; i < 3; i++) {
+  createClassifier({ examples, config });
+}
+const before = heap();
+let classifier: NluClassifier | undefined;
+for (let i = 0; i < 5; i++) {
+  const started = performance.now();
+  classifier = createClassifier({ examples, config });
+  trainTimes.push(performance.now() - started);
+}
+const heapMb = (heap() - before) / 1024 / 1024;
+if (!classifier) throw new Error('unreachable');
+
+// Latency over realistic inputs: the test split plus typo'd variants (unknown words exercise
+// the typo search, the slow path), each first seen cold.
+const texts = [...test.map((l) => l.text), ...test.map((l) => `${l.text}x qwe`)];
+const latencies: number[] = [];
+for (let i = 0; i < CALLS; i++) {
+  const text = texts[i % texts.length] ?? '';
+  const started = performance.now();
+  classifier.classify(i < texts.length ? text : `${text} ${i % 97}`);
+  latencies.push(performance.now() - started);
+}
+latencies.sort((a, b) => a - b);
+
+const ours: Prediction[] = [];
+const base: Prediction[] = [];
+const baseline = createBaseline(examples);
+for (const l of test) {
+  const lang = l.lang ?? 'et';
+  ours.push({
+    text: l.text,
+    gold: l.intent,
+    predicted: classifier.classify(l.text, l.lang).intent,
+    lang,
+  });
+  base.push({ text: l.text, gold: l.intent, predicted: baseline.classify(l.text), lang });
+}
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+const line = (name: string, r: EvalReport): string =>
+  `| ${name} | ${pct(r.accuracy)} | ${pct(r.perLang.et?.accuracy ?? 0)} | ${pct(r.perLang.en?.accuracy ?? 0)} | ${pct(r.perLang.ru?.accuracy ?? 0)} | ${pct(r.macroF1)} | ${pct(r.oosFalseAcceptance.rate)} |`;
+
+const sortedTrain = [...trainTimes].sort((a, b) => a - b);
+const cpu = cpus();
+const section = [
+  '## NLU',
+  '',
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpu.length} × ${cpu[0]?.model.trim() ?? 'cpu'}, ` +
+    `${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}; \`npm run bench:nlu\`.`,
+  '',
+  `| figure | value |`,
+  `| --- | --- |`,
+  `| training examples | ${examples.length} (${classifier.stats.features} features) |`,
+  `| training time (median of 5, warm) | ${quantile(sortedTrain, 0.5).toFixed(0)} ms |`,
+  `| heap held by the model | ${heapMb.toFixed(1)} MB |`,
+  `| classify p50 (${CALLS} calls) | ${(quantile(latencies, 0.5) * 1000).toFixed(0)} µs |`,
+  `| classify p99 | ${(quantile(latencies, 0.99) * 1000).toFixed(0)} µs |`,
+  `| classify max | ${((latencies.at(-1) ?? 0) * 1000).toFixed(0)} µs |`,
+  '',
+  `Held-out split intents/test/ (${test.length} messages), \`npm run nlu -- eval intents/test/*.jsonl\`:`,
+  '',
+  '| classifier | accuracy | et | en | ru | macro F1 | out-of-scope false accept |',
+  '| --- | --- | --- | --- | --- | --- | --- |',
+  line('this (char n-grams + softmax)', evaluate(ours)),
+  line("natural's BayesClassifier (default)", evaluate(base)),
+  '',
+].join('\n');
+
+const current = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
+const start = current.indexOf('\n## NLU');
+let next = start < 0 ? -1 : current.indexOf('\n## ', start + 1);
+if (next < 0) next = current.length;
+const updated =
+  start < 0
+    ? `${current.trimEnd()}\n\n${section}`
+    : `${current.slice(0, start).trimEnd()}\n\n${section}${current.slice(next).replace(/^\n*/, '\n')}`;
+writeFileSync(DOC, updated.trimEnd() + '\n');
+process.stderr.write(`${section}\nwrote ${DOC}\n`);

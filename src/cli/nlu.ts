@@ -1,0 +1,200 @@
+/**
+ * NLU command line (contract in shared/DESIGN.md). stdout carries only results; logs and
+ * errors go to stderr, so `npm run --silent nlu -- classify` is clean JSON Lines.
+ *
+ *   nlu classify                     JSONL {"text","lang"?} on stdin -> JSONL results on stdout
+ *   nlu eval FILE.jsonl... [--json]  our classifier vs natural's BayesClassifier, side by side
+ *   nlu cv [--folds 5] [--json]      k-fold cross-validation, calibration and thresholds
+ *   --intents DIR                    training data directory (default: intents)
+ */
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import * as z from 'zod';
+import { LANGS } from '../protocol/frames.js';
+import { createBaseline } from '../nlu/baseline.js';
+import { calibrate, crossValidationReport, outOfFoldScores } from '../nlu/cross-validate.js';
+import { evaluate, formatComparison, type Prediction } from '../nlu/eval.js';
+import { loadClassifier } from '../nlu/load.js';
+import { loadNluConfig } from '../nlu/config.js';
+import { loadLabelledFile, loadTrainingData, TrainingDataError } from '../nlu/training-data.js';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { DEFAULT_NLU_CONFIG } from '../nlu/config.js';
+
+const ClassifyLine = z.strictObject({
+  text: z.string().min(1).max(2000),
+  lang: z.enum(LANGS).optional(),
+});
+
+const log = (message: string): void => {
+  process.stderr.write(`${message}\n`);
+};
+
+async function classifyCommand(intentsDir: string): Promise<number> {
+  const classifier = loadClassifier(intentsDir);
+  let lineNo = 0;
+  let bad = 0;
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of rl) {
+    lineNo++;
+    if (line.trim() === '') continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      bad++;
+      log(`line ${lineNo}: not valid JSON, skipped`);
+      continue;
+    }
+    const parsed = ClassifyLine.safeParse(raw);
+    if (!parsed.success) {
+      bad++;
+      const issues = parsed.error.issues
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ');
+      log(`line ${lineNo}: ${issues}, skipped`);
+      continue;
+    }
+    const r = classifier.classify(parsed.data.text, parsed.data.lang);
+    process.stdout.write(
+      JSON.stringify({
+        text: r.text,
+        intent: r.intent,
+        confidence: Math.round(r.confidence * 1e4) / 1e4,
+        lang: r.lang,
+        ambiguous: r.ambiguous,
+        alternatives: r.alternatives.map((a) => ({
+          intent: a.intent,
+          confidence: Math.round(a.confidence * 1e4) / 1e4,
+        })),
+      }) + '\n',
+    );
+  }
+  return bad > 0 ? 1 : 0;
+}
+
+function evalCommand(intentsDir: string, files: string[], json: boolean): number {
+  if (files.length === 0) {
+    log('usage: nlu eval FILE.jsonl... [--json]');
+    return 2;
+  }
+  const lines = files.flatMap((f) => loadLabelledFile(f));
+  const examples = loadTrainingData(intentsDir);
+  const classifier = loadClassifier(intentsDir);
+  const baseline = createBaseline(examples);
+  const ours: Prediction[] = [];
+  const base: Prediction[] = [];
+  for (const line of lines) {
+    const r = classifier.classify(line.text, line.lang);
+    const lang = line.lang ?? r.lang;
+    ours.push({ text: line.text, gold: line.intent, predicted: r.intent, lang });
+    base.push({
+      text: line.text,
+      gold: line.intent,
+      predicted: baseline.classify(line.text),
+      lang,
+    });
+  }
+  const report = evaluate(ours);
+  const baselineReport = evaluate(base);
+  if (json) {
+    const errors = ours.filter((p) => p.gold !== p.predicted);
+    process.stdout.write(
+      JSON.stringify({ files, report, baseline: baselineReport, errors }, null, 2) + '\n',
+    );
+  } else {
+    process.stdout.write(
+      formatComparison([
+        { name: 'nlu (this)', report },
+        { name: 'natural Bayes', report: baselineReport },
+      ]) + '\n',
+    );
+    const errors = ours.filter((p) => p.gold !== p.predicted);
+    if (errors.length > 0) {
+      process.stdout.write(`\nmisclassified (${errors.length}):\n`);
+      for (const e of errors) {
+        process.stdout.write(`  [${e.lang}] ${e.gold} -> ${e.predicted}: ${e.text}\n`);
+      }
+    }
+  }
+  return 0;
+}
+
+function cvCommand(intentsDir: string, folds: number, json: boolean): number {
+  const configFile = join(intentsDir, 'config.yaml');
+  const config = existsSync(configFile) ? loadNluConfig(configFile) : DEFAULT_NLU_CONFIG;
+  const examples = loadTrainingData(intentsDir);
+  const started = performance.now();
+  const scores = outOfFoldScores(examples, config, folds);
+  const report = crossValidationReport(scores, config);
+  const calibration = calibrate(scores, config.decision);
+  const seconds = (performance.now() - started) / 1000;
+  if (json) {
+    process.stdout.write(JSON.stringify({ folds, report, calibration }, null, 2) + '\n');
+    return 0;
+  }
+  const out: string[] = [
+    `${folds}-fold cross-validation over ${examples.length} training examples (${seconds.toFixed(1)} s)`,
+    '',
+    formatComparison([{ name: 'current config', report }]),
+    '',
+    `temperature: fitted ${calibration.temperature} (out-of-fold NLL ${calibration.nllBefore.toFixed(3)} at T=1 -> ${calibration.nllAfter.toFixed(3)})`,
+    '',
+    'minConfidence  accuracy  oos-false-accept  life-event-false-reject',
+    ...calibration.sweep.map(
+      (r) =>
+        `${r.minConfidence.toFixed(2).padEnd(15)}${(r.accuracy * 100).toFixed(1).padEnd(10)}${(r.oosFalseAcceptance * 100).toFixed(1).padEnd(18)}${(r.lifeEventFalseRejection * 100).toFixed(1)}`,
+    ),
+    '',
+    'ambiguityMargin  correct-flagged  wrong-flagged',
+    ...calibration.ambiguity.map(
+      (a) =>
+        `${a.margin.toFixed(2).padEnd(17)}${(a.correctFlagged * 100).toFixed(1).padEnd(17)}${(a.wrongFlagged * 100).toFixed(1)}`,
+    ),
+    '',
+    `recommended: temperature ${calibration.temperature}, minConfidence ${calibration.recommended.minConfidence}, ambiguityMargin ${calibration.recommended.ambiguityMargin}, minCoverage ${calibration.recommended.minCoverage}`,
+  ];
+  process.stdout.write(out.join('\n') + '\n');
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      folds: { type: 'string', default: '5' },
+      intents: { type: 'string', default: 'intents' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  switch (command) {
+    case 'classify':
+      return classifyCommand(values.intents);
+    case 'eval':
+      return evalCommand(values.intents, rest, values.json);
+    case 'cv': {
+      const folds = Number(values.folds);
+      if (!Number.isInteger(folds) || folds < 2) {
+        log('--folds must be an integer >= 2');
+        return 2;
+      }
+      return cvCommand(values.intents, folds, values.json);
+    }
+    default:
+      log('usage: nlu classify | nlu eval FILE.jsonl... [--json] | nlu cv [--folds 5] [--json]');
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof TrainingDataError) log(err.message);
+    else log(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exitCode = 2;
+  },
+);

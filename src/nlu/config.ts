@@ -1,0 +1,74 @@
+/**
+ * NLU configuration (intents/config.yaml): decision thresholds, calibration temperature and
+ * training hyperparameters, validated at load. The file says how each value was chosen.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import * as z from 'zod';
+import type { DecisionRules } from './decision.js';
+import { DEFAULT_FEATURE_OPTIONS, type FeatureOptions } from './features.js';
+import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './softmax-regression.js';
+import { TrainingDataError } from './training-data.js';
+
+const Probability = z.number().min(0).max(1);
+
+export const NluConfigSchema = z.strictObject({
+  decision: z.strictObject({
+    minConfidence: Probability,
+    ambiguityMargin: Probability,
+    minCoverage: Probability,
+  }),
+  /** Logits are divided by this before the softmax; fitted on cross-validation. */
+  temperature: z.number().positive(),
+  /** How many alternatives classify() returns. */
+  alternatives: z.number().int().min(1).max(10).default(3),
+  features: z
+    .strictObject({
+      minGram: z.number().int().min(1).max(6),
+      maxGram: z.number().int().min(1).max(8),
+      wordWeight: z.number().positive(),
+    })
+    .default(DEFAULT_FEATURE_OPTIONS),
+  training: z
+    .strictObject({
+      epochs: z.number().int().min(1).max(200),
+      learningRate: z.number().positive(),
+      l2: z.number().min(0),
+      seed: z.number().int(),
+    })
+    .default(DEFAULT_TRAIN_OPTIONS),
+});
+
+export interface NluConfig {
+  decision: DecisionRules;
+  temperature: number;
+  alternatives: number;
+  features: FeatureOptions;
+  training: TrainOptions;
+}
+
+export const DEFAULT_NLU_CONFIG: NluConfig = {
+  decision: { minConfidence: 0.5, ambiguityMargin: 0.15, minCoverage: 0.3 },
+  temperature: 1,
+  alternatives: 3,
+  features: DEFAULT_FEATURE_OPTIONS,
+  training: DEFAULT_TRAIN_OPTIONS,
+};
+
+export function parseNluConfig(file: string, text: string): NluConfig {
+  const parsed = NluConfigSchema.safeParse(parseYaml(text));
+  if (!parsed.success) {
+    throw new TrainingDataError(
+      parsed.error.issues.map((i) => ({
+        file,
+        path: i.path.length > 0 ? i.path.join('.') : '(root)',
+        message: i.message,
+      })),
+    );
+  }
+  return parsed.data;
+}
+
+export function loadNluConfig(file: string): NluConfig {
+  return parseNluConfig(file, readFileSync(file, 'utf8'));
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { parseNluConfig } from '../../src/nlu/config.js';
+import {
+  parseIntentFile,
+  parseLabelledJsonl,
+  TrainingDataError,
+} from '../../src/nlu/training-data.js';
+import { LIFE_EVENTS } from '../../src/nlu/types.js';
+import { trainingExamples } from './helpers.js';
+
+describe('training data', () => {
+  it('has at least 60 examples per life event in each language', () => {
+    const examples = trainingExamples();
+    for (const lang of ['et', 'en', 'ru'] as const) {
+      for (const intent of LIFE_EVENTS) {
+        const n = examples.filter((e) => e.lang === lang && e.intent === intent).length;
+        expect(n, `${lang}/${intent}`).toBeGreaterThanOrEqual(60);
+      }
+    }
+  });
+
+  it('reports an unknown intent and an empty example with file and path', () => {
+    const { problems } = parseIntentFile(
+      'intents/et/x.yaml',
+      'intent: wedding\nlang: et\nexamples:\n  - tere\n  - ""\n',
+    );
+    expect(problems.map((p) => `${p.file}: ${p.path}`)).toEqual([
+      'intents/et/x.yaml: intent',
+      'intents/et/x.yaml: examples.1',
+    ]);
+  });
+
+  it('reports a file whose language does not match its directory, and duplicates', () => {
+    const { problems } = parseIntentFile(
+      'intents/ru/marriage.yaml',
+      'intent: marriage\nlang: et\nexamples: [a, b, A]\n',
+      'ru',
+    );
+    expect(problems.map((p) => p.path)).toEqual(['lang', 'examples.2']);
+  });
+
+  it('reports bad JSONL lines by number and keeps the good ones', () => {
+    const { lines, problems } = parseLabelledJsonl(
+      't.jsonl',
+      '{"text":"tere","intent":"greeting"}\nnot json\n{"text":"x","intent":"nope"}\n',
+    );
+    expect(lines).toHaveLength(1);
+    expect(problems.map((p) => p.path)).toEqual(['line 2', 'line 3: intent']);
+  });
+
+  it('rejects a config with a threshold out of range, naming the path', () => {
+    expect(() =>
+      parseNluConfig(
+        'intents/config.yaml',
+        'temperature: 1\ndecision: {minConfidence: 2, ambiguityMargin: 0.1, minCoverage: 0}\n',
+      ),
+    ).toThrow(TrainingDataError);
+    try {
+      parseNluConfig('c.yaml', 'temperature: 1\ndecision: {minConfidence: 2}\n');
+    } catch (err) {
+      expect((err as TrainingDataError).problems.map((p) => p.path)).toContain(
+        'decision.minConfidence',
+      );
+    }
+  });
+});
