@@ -279,9 +279,15 @@ function status(turn: Turn, lookup: StatusLookup): void {
       ? t('status.title', { event: turn.eventName(lifeEvent) })
       : t('status.titleAll');
     if (count > 0) {
-      turn.say(t('status.found', { count }), [statusBlock(title, events, turn.deps.catalog, tc)]);
+      const block = statusBlock(title, events, turn.deps.catalog, tc);
+      const lines = block.items.map((i) =>
+        t('status.line', { name: i.name, state: t(`status.state.${i.state}`) }),
+      );
+      turn.say([t('status.found', { count }), ...lines].join('\n'), [block]);
+    } else if (lifeEvent) {
+      turn.say(t('status.nothing', { event: turn.eventName(lifeEvent) }));
     } else {
-      turn.say(t('status.nothing', { event: lifeEvent ? turn.eventName(lifeEvent) : '' }));
+      turn.say(t('status.nothingAll'));
     }
     const cards = offerCards(offers, turn.deps.catalog, tc);
     if (cards.length > 0) {
