@@ -30,6 +30,4 @@ export interface PersonStatus {
 
 /** The outcome of a status lookup, as the composition root hands it to the core. */
 export type StatusLookup =
-  | { type: 'found'; status: PersonStatus }
-  | { type: 'signed-out' }
-  | { type: 'unavailable' };
+  { type: 'found'; status: PersonStatus } | { type: 'signed-out' } | { type: 'unavailable' };

@@ -12,7 +12,13 @@ import type {
 } from '../core/assistant.js';
 import type { StatusLookup } from '../core/status.js';
 import { LIMITS, type Option } from '../protocol/frames.js';
-import { isLifeEvent, type Classifier, type LifeEventId, type NluResult } from '../nlu/types.js';
+import {
+  CONVERSATION_INTENTS,
+  isLifeEvent,
+  type Classifier,
+  type LifeEventId,
+  type NluResult,
+} from '../nlu/types.js';
 import type { DialogBundle } from './load.js';
 import { createTexts, type Texts } from './i18n.js';
 import { matchOption } from './match.js';
@@ -152,6 +158,8 @@ function answer(turn: Turn, optionId: string): void {
   run(turn, option.goto);
 }
 
+const KNOWN_INTENTS = new Set<string>(CONVERSATION_INTENTS);
+
 const GLOBAL_OPTIONS = [
   { id: 'restart', label: 'option.restart' },
   { id: 'human', label: 'option.human' },
@@ -198,6 +206,7 @@ function intent(turn: Turn, nlu: NluResult): void {
     if (intent === turn.state.lifeEvent && active) return miss(turn, nlu);
     return enter(turn, intent, active);
   }
+  if (intent === 'out-of-scope' || !KNOWN_INTENTS.has(intent)) return miss(turn, nlu);
   turn.state.misses = 0;
   switch (intent) {
     case 'greeting':
