@@ -9,7 +9,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { LANGS, type Lang } from '../protocol/frames.js';
 import { LIFE_EVENTS, type LifeEventId } from '../nlu/types.js';
-import { Catalog, Dialog } from './schema.js';
+import { AgencyId, Catalog, CatalogService, Dialog, LifeEvent } from './schema.js';
 import { checkDialogBundle } from './check.js';
 import { DialogDataError, type Problem } from './problem.js';
 
@@ -85,6 +85,29 @@ function readLocale(rootDir: string, file: string, problems: Problem[]): JsonTre
   return parsed;
 }
 
+/**
+ * The valid parts of a catalog that failed its schema, so the cross-checks can still report
+ * everything else in the same run (the schema problems are already listed).
+ */
+function salvageCatalog(raw: unknown): Catalog {
+  const obj = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const agencies = Array.isArray(obj.agencies)
+    ? obj.agencies.filter((a) => AgencyId.safeParse(a).success).map(String)
+    : [];
+  const lifeEvents: Catalog['lifeEvents'] = [];
+  for (const entry of Array.isArray(obj.lifeEvents) ? (obj.lifeEvents as unknown[]) : []) {
+    const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    const id = LifeEvent.safeParse(e.id);
+    if (!id.success) continue;
+    const services = (Array.isArray(e.services) ? (e.services as unknown[]) : []).flatMap((s) => {
+      const parsed = CatalogService.safeParse(s);
+      return parsed.success ? [parsed.data] : [];
+    });
+    lifeEvents.push({ id: id.data, services });
+  }
+  return { agencies, lifeEvents };
+}
+
 /** Reads and schema-validates everything; collects every problem instead of stopping. */
 export function readDialogBundle(rootDir = '.'): ReadResult {
   const problems: Problem[] = [];
@@ -97,7 +120,10 @@ export function readDialogBundle(rootDir = '.'): ReadResult {
     if (raw !== undefined) {
       const parsed = Catalog.safeParse(raw);
       if (parsed.success) catalog = parsed.data;
-      else problems.push(...zodProblems(catalogFile, parsed.error));
+      else {
+        problems.push(...zodProblems(catalogFile, parsed.error));
+        catalog = salvageCatalog(raw);
+      }
     }
   }
 
