@@ -1,0 +1,39 @@
+/**
+ * `npm run dialogs -- check [--root DIR]`: validates dialogs/, the catalog and locales/.
+ * stdout gets one line per problem (`file: path: what was expected`) and nothing else, so it
+ * stays machine-readable; the summary goes to stderr. Exits 1 when there is any problem.
+ */
+import { checkDialogBundle } from '../dialog/check.js';
+import { readDialogBundle } from '../dialog/load.js';
+import { formatProblem } from '../dialog/problem.js';
+
+const USAGE = 'usage: dialogs check [--root DIR]';
+
+function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  if (command !== 'check') {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  let root = '.';
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--root' && rest[i + 1]) root = rest[++i] ?? root;
+    else if (rest[i] !== '--silent') {
+      process.stderr.write(`unknown argument ${rest[i]}\n${USAGE}\n`);
+      return 2;
+    }
+  }
+  const { bundle, problems } = readDialogBundle(root);
+  const all = bundle ? [...problems, ...checkDialogBundle(bundle)] : problems;
+  for (const p of all) process.stdout.write(`${formatProblem(p)}\n`);
+  if (all.length > 0) {
+    process.stderr.write(`dialogs check: ${all.length} problem(s)\n`);
+    return 1;
+  }
+  const dialogs = bundle ? Object.keys(bundle.dialogs).length : 0;
+  const services = bundle?.catalog.lifeEvents.reduce((n, e) => n + e.services.length, 0) ?? 0;
+  process.stderr.write(`dialogs check: ok (${dialogs} dialogs, ${services} services, et/en/ru)\n`);
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

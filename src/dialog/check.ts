@@ -1,0 +1,354 @@
+/**
+ * Cross-checks over a schema-valid bundle: everything a schema cannot see. Pure: returns the
+ * problems, each with file, path and what was expected.
+ */
+import { LANGS, type Lang } from '../protocol/frames.js';
+import { LIFE_EVENTS } from '../nlu/types.js';
+import type { DialogBundle, JsonTree, Namespace } from './load.js';
+import { NAMESPACES } from './load.js';
+import { ENGINE_KEYS, ENGINE_PLURAL_KEYS, PLURAL_FORMS } from './keys.js';
+import type { Problem } from './problem.js';
+import { checklistEntry, successors, type Dialog, type DialogNode } from './schema.js';
+
+/** Variables the engine sets itself; conditions may use them without a question. */
+const BUILTIN_VARS: Record<string, readonly string[]> = {
+  signedIn: ['true', 'false'],
+  status: ['found', 'signed-out', 'unavailable'],
+};
+
+function flatten(
+  tree: JsonTree,
+  prefix = '',
+  out = new Map<string, string>(),
+): Map<string, string> {
+  for (const [k, v] of Object.entries(tree)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === 'string') out.set(key, v);
+    else flatten(v, key, out);
+  }
+  return out;
+}
+
+export function isHttpsUrl(value: string): boolean {
+  try {
+    return new URL(value).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+const pluralSuffix = /_(zero|one|two|few|many|other)$/;
+
+class LocaleIndex {
+  readonly keys: Record<Lang, Record<Namespace, Map<string, string>>>;
+
+  constructor(bundle: DialogBundle) {
+    this.keys = {} as typeof this.keys;
+    for (const lang of LANGS) {
+      this.keys[lang] = {
+        dialog: flatten(bundle.resources[lang].dialog),
+        catalog: flatten(bundle.resources[lang].catalog),
+      };
+    }
+  }
+
+  has(lang: Lang, ns: Namespace, key: string): boolean {
+    const map = this.keys[lang][ns];
+    return map.has(key) || map.has(`${key}_other`);
+  }
+
+  /** The languages that lack the key. */
+  missing(ns: Namespace, key: string): Lang[] {
+    return LANGS.filter((lang) => !this.has(lang, ns, key));
+  }
+}
+
+export function checkDialogBundle(bundle: DialogBundle): Problem[] {
+  const problems: Problem[] = [];
+  const locales = new LocaleIndex(bundle);
+  const requireKey = (ns: Namespace, key: string, file: string, path: string): void => {
+    const missing = locales.missing(ns, key);
+    if (missing.length > 0) {
+      problems.push({
+        file,
+        path,
+        message: `text "${key}" in locales/{${missing.join(',')}}/${ns}.json (missing there)`,
+      });
+    }
+  };
+
+  // Catalog.
+  const { catalog, catalogFile } = bundle;
+  const agencies = new Set(catalog.agencies);
+  const services = new Map<string, string>(); // service id -> life event
+  catalog.agencies.forEach((a, i) =>
+    requireKey('catalog', `agency.${a}`, catalogFile, `agencies.${i}`),
+  );
+  for (const id of LIFE_EVENTS) {
+    if (!catalog.lifeEvents.some((e) => e.id === id)) {
+      problems.push({ file: catalogFile, path: 'lifeEvents', message: `an entry for "${id}"` });
+    }
+  }
+  catalog.lifeEvents.forEach((event, ei) => {
+    const at = `lifeEvents.${ei}`;
+    requireKey('catalog', `lifeEvent.${event.id}.name`, catalogFile, `${at}.id`);
+    event.services.forEach((s, si) => {
+      const sp = `${at}.services.${si}`;
+      if (services.has(s.id)) {
+        problems.push({
+          file: catalogFile,
+          path: `${sp}.id`,
+          message: `a unique id ("${s.id}" repeats)`,
+        });
+      }
+      services.set(s.id, event.id);
+      s.providers.forEach((p, pi) => {
+        if (!agencies.has(p)) {
+          problems.push({
+            file: catalogFile,
+            path: `${sp}.providers.${pi}`,
+            message: `an agency listed under agencies (one of ${[...agencies].join(', ')}), got "${p}"`,
+          });
+        }
+      });
+      s.sources.forEach((url, ui) => {
+        if (!isHttpsUrl(url)) {
+          problems.push({
+            file: catalogFile,
+            path: `${sp}.sources.${ui}`,
+            message: `an https:// URL, got "${url}"`,
+          });
+        }
+      });
+      for (const field of ['name', 'summary', ...(s.deadline ? ['deadline'] : [])]) {
+        requireKey('catalog', `service.${s.id}.${field}`, catalogFile, `${sp}.id`);
+      }
+    });
+  });
+
+  // Dialogs.
+  for (const id of LIFE_EVENTS) {
+    const loaded = bundle.dialogs[id];
+    if (!loaded) {
+      problems.push({
+        file: `dialogs/${id}.yaml`,
+        path: '',
+        message: 'a dialog for this life event',
+      });
+      continue;
+    }
+    problems.push(...checkDialog(loaded.file, loaded.dialog, services, locales));
+  }
+
+  // Locales: engine keys, plural forms, the same keys in every language, https only.
+  for (const key of ENGINE_KEYS) requireKey('dialog', key, bundle.localeFile('et', 'dialog'), key);
+  for (const lang of LANGS) {
+    for (const key of ENGINE_PLURAL_KEYS) {
+      for (const form of PLURAL_FORMS[lang]) {
+        if (!locales.keys[lang].dialog.has(`${key}_${form}`)) {
+          problems.push({
+            file: bundle.localeFile(lang, 'dialog'),
+            path: `${key}_${form}`,
+            message: `the "${form}" plural form of "${key}"`,
+          });
+        }
+      }
+    }
+    for (const ns of NAMESPACES) {
+      const file = bundle.localeFile(lang, ns);
+      for (const [key, text] of locales.keys[lang][ns]) {
+        const base = key.replace(pluralSuffix, '');
+        const elsewhere = locales.missing(ns, base);
+        if (elsewhere.length > 0) {
+          problems.push({
+            file,
+            path: key,
+            message: `the same key in locales/{${elsewhere.join(',')}}/${ns}.json (missing there)`,
+          });
+        }
+        for (const url of text.match(/\bhttps?:\/\/[^\s)"'<>]+/g) ?? []) {
+          if (!url.startsWith('https://')) {
+            problems.push({ file, path: key, message: `https:// links only, got "${url}"` });
+          }
+        }
+        if (text.trim() === '') problems.push({ file, path: key, message: 'a non-empty text' });
+      }
+    }
+  }
+  return problems;
+}
+
+function checkDialog(
+  file: string,
+  dialog: Dialog,
+  services: Map<string, string>,
+  locales: LocaleIndex,
+): Problem[] {
+  const problems: Problem[] = [];
+  const { nodes } = dialog;
+  const ids = Object.keys(nodes);
+  const requireText = (key: string, path: string): void => {
+    const missing = locales.missing('dialog', key);
+    if (missing.length > 0) {
+      problems.push({
+        file,
+        path,
+        message: `text "${key}" in locales/{${missing.join(',')}}/dialog.json (missing there)`,
+      });
+    }
+  };
+
+  if (!(dialog.start in nodes)) {
+    problems.push({
+      file,
+      path: 'start',
+      message: `an existing node (one of ${ids.join(', ')}), got "${dialog.start}"`,
+    });
+  }
+
+  // Variables the questions set, with their possible values.
+  const vars = new Map<string, Set<string> | 'free'>();
+  for (const node of Object.values(nodes)) {
+    if (node.kind === 'question') {
+      const values = vars.get(node.var);
+      const set = values instanceof Set ? values : new Set<string>();
+      node.options.forEach((o) => set.add(o.id));
+      vars.set(node.var, set);
+    } else if (node.kind === 'input') vars.set(node.var, 'free');
+  }
+  const checkCondition = (when: Record<string, unknown>, path: string): void => {
+    for (const [name, value] of Object.entries(when)) {
+      const allowed = BUILTIN_VARS[name] ?? vars.get(name);
+      if (allowed === undefined) {
+        problems.push({
+          file,
+          path: `${path}.${name}`,
+          message: `a variable set by a question (${[...vars.keys(), ...Object.keys(BUILTIN_VARS)].join(', ')})`,
+        });
+        continue;
+      }
+      if (allowed === 'free') continue;
+      const values = Array.isArray(value) ? value.map(String) : [String(value)];
+      for (const v of values) {
+        if (![...allowed].includes(v)) {
+          problems.push({
+            file,
+            path: `${path}.${name}`,
+            message: `one of ${[...allowed].join(', ')}, got "${v}"`,
+          });
+        }
+      }
+    }
+  };
+
+  for (const [id, node] of Object.entries(nodes)) {
+    const at = `nodes.${id}`;
+    if ('text' in node) requireText(node.text, `${at}.text`);
+    const targets = gotoPaths(node);
+    for (const [path, target] of targets) {
+      if (!(target in nodes)) {
+        problems.push({
+          file,
+          path: `${at}.${path}`,
+          message: `an existing node, got "${target}" (dangling goto)`,
+        });
+      }
+    }
+    if (node.kind === 'question') {
+      const seen = new Set<string>();
+      node.options.forEach((o, i) => {
+        if (seen.has(o.id))
+          problems.push({
+            file,
+            path: `${at}.options.${i}.id`,
+            message: `a unique option id ("${o.id}" repeats)`,
+          });
+        seen.add(o.id);
+        requireText(o.label ?? `option.${o.id}`, `${at}.options.${i}.label`);
+      });
+    }
+    if (node.kind === 'branch')
+      node.cases.forEach((c, i) => checkCondition(c.when, `${at}.cases.${i}.when`));
+    if (node.kind === 'checklist') {
+      node.services.forEach((entry, i) => {
+        const { service, when } = checklistEntry(entry);
+        const owner = services.get(service);
+        if (owner === undefined) {
+          problems.push({
+            file,
+            path: `${at}.services.${i}`,
+            message: `a service in dialogs/catalog.yaml, got "${service}"`,
+          });
+        } else if (owner !== dialog.lifeEvent) {
+          problems.push({
+            file,
+            path: `${at}.services.${i}`,
+            message: `a service of ${dialog.lifeEvent}, got "${service}" (of ${owner})`,
+          });
+        }
+        if (when) checkCondition(when, `${at}.services.${i}.when`);
+      });
+    }
+  }
+
+  // Reachability from start, and from every reachable node a way to an end.
+  const reachable = new Set<string>();
+  const queue = dialog.start in nodes ? [dialog.start] : [];
+  while (queue.length > 0) {
+    const id = queue.pop()!;
+    if (reachable.has(id)) continue;
+    reachable.add(id);
+    const node = nodes[id];
+    if (node) queue.push(...successors(node).filter((t) => t in nodes));
+  }
+  for (const id of ids) {
+    if (!reachable.has(id))
+      problems.push({
+        file,
+        path: `nodes.${id}`,
+        message: `to be reachable from "${dialog.start}" (unreachable node)`,
+      });
+  }
+  const terminates = new Set(ids.filter((id) => isTerminal(nodes[id])));
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const id of ids) {
+      const node = nodes[id];
+      if (node && !terminates.has(id) && successors(node).some((t) => terminates.has(t))) {
+        terminates.add(id);
+        changed = true;
+      }
+    }
+  }
+  for (const id of ids) {
+    if (reachable.has(id) && !terminates.has(id)) {
+      problems.push({
+        file,
+        path: `nodes.${id}`,
+        message: 'a way to an end or handover node (dead end)',
+      });
+    }
+  }
+  return problems;
+}
+
+function isTerminal(node: DialogNode | undefined): boolean {
+  return node?.kind === 'end' || node?.kind === 'handover';
+}
+
+function gotoPaths(node: DialogNode): [string, string][] {
+  switch (node.kind) {
+    case 'question':
+      return node.options.map((o, i) => [`options.${i}.goto`, o.goto]);
+    case 'branch':
+      return [
+        ...node.cases.map((c, i): [string, string] => [`cases.${i}.goto`, c.goto]),
+        ['otherwise', node.otherwise],
+      ];
+    case 'handover':
+    case 'end':
+      return [];
+    default:
+      return [['next', node.next]];
+  }
+}

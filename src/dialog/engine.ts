@@ -1,0 +1,313 @@
+/**
+ * The dialog engine: a pure step over the loaded dialog trees. It understands the event (quick
+ * reply, free text through the options and then the NLU, status answer, feedback, language),
+ * moves the dialog on and returns replies and effects. No I/O: the status lookup and the
+ * handover are effects the composition root carries out.
+ */
+import type {
+  Assistant,
+  AssistantContext,
+  AssistantEvent,
+  AssistantTurn,
+} from '../core/assistant.js';
+import type { StatusLookup } from '../core/status.js';
+import { LIMITS, type Option } from '../protocol/frames.js';
+import {
+  CONVERSATION_INTENTS,
+  isLifeEvent,
+  type Classifier,
+  type LifeEventId,
+  type NluResult,
+} from '../nlu/types.js';
+import type { DialogBundle } from './load.js';
+import { createTexts, type Texts } from './i18n.js';
+import { matchOption } from './match.js';
+import { ask, currentNode, run, dialogOf } from './nodes.js';
+import { indexCatalog, offerCards, statusBlock } from './render.js';
+import { initialState, restoreState, type DialogState } from './state.js';
+import { Turn, type EngineDeps } from './turn.js';
+
+export interface DialogAssistantOptions {
+  bundle: DialogBundle;
+  classifier: Classifier;
+  /** Built from the bundle's resources when not given. */
+  texts?: Texts;
+}
+
+const INPUT_MAX_CHARS = 200;
+/** A message must be this long before its language may switch the conversation's. */
+const LANG_SWITCH_MIN_WORDS = 3;
+
+export function createDialogAssistant(options: DialogAssistantOptions): Assistant<DialogState> {
+  const { bundle, classifier } = options;
+  const deps: EngineDeps = {
+    bundle,
+    texts: options.texts ?? createTexts(bundle.resources),
+    catalog: indexCatalog(bundle.catalog),
+  };
+  return {
+    initial: initialState,
+    restore: restoreState,
+    step(
+      state: DialogState,
+      event: AssistantEvent,
+      ctx: AssistantContext,
+    ): AssistantTurn<DialogState> {
+      const turn = new Turn(deps, state, ctx);
+      handle(turn, event, classifier);
+      const { state: next } = turn;
+      if (next.node) turn.info.node = next.node;
+      if (next.lifeEvent) turn.info.lifeEvent = next.lifeEvent;
+      return {
+        state: next,
+        lang: next.lang,
+        replies: turn.replies,
+        effects: turn.effects,
+        info: turn.info,
+      };
+    },
+  };
+}
+
+function handle(turn: Turn, event: AssistantEvent, classifier: Classifier): void {
+  switch (event.type) {
+    case 'start':
+      turn.resetDialog();
+      return greet(turn, 'global.greeting');
+    case 'set-lang':
+      turn.state.lang = event.lang;
+      turn.say(turn.t('global.langSwitched'));
+      return resume(turn);
+    case 'choose':
+      return choose(turn, event.optionId);
+    case 'text':
+      return text(turn, event.text.trim().slice(0, LIMITS.textMaxChars), classifier);
+    case 'status':
+      return status(turn, event.lookup);
+    case 'feedback':
+      if (event.rating >= 3) return turn.say(turn.t('global.feedbackThanks'));
+      return turn.say(turn.t('global.feedbackSorry'), [
+        { type: 'options', options: [turn.option('human'), turn.option('restart')] },
+      ]);
+  }
+}
+
+/** A greeting or help text with the life events as quick replies (and "continue" mid-dialog). */
+function greet(turn: Turn, key: string): void {
+  const options: Option[] = turn.eventOptions();
+  if (turn.state.node) options.unshift(turn.option('continue'));
+  turn.say(turn.t(key), [{ type: 'options', options }]);
+}
+
+function enter(turn: Turn, lifeEvent: LifeEventId, announce: boolean): void {
+  turn.resetDialog();
+  turn.state.lifeEvent = lifeEvent;
+  if (announce) turn.say(turn.t('global.switchTopic', { event: turn.eventName(lifeEvent) }));
+  run(turn, dialogOf(turn, lifeEvent).start);
+}
+
+function restart(turn: Turn): void {
+  turn.resetDialog();
+  turn.say(turn.t('global.restart'), [{ type: 'options', options: turn.eventOptions() }]);
+}
+
+function handover(turn: Turn): void {
+  turn.state.misses = 0;
+  turn.say(turn.t('global.handover'));
+  turn.effects.push({ type: 'handover-request' });
+}
+
+/** Goes on where the dialog waits: asks the question again, or passes a status node. */
+function resume(turn: Turn, prefix?: string): void {
+  const node = currentNode(turn);
+  if (node?.kind === 'question' || node?.kind === 'input') return ask(turn, node, prefix);
+  if (node?.kind === 'status') {
+    // The lookup never came back: go on with general guidance instead of waiting forever.
+    delete turn.state.pendingStatus;
+    if (prefix) turn.say(prefix);
+    return run(turn, node.next);
+  }
+  if (prefix) turn.say(prefix, [{ type: 'options', options: turn.eventOptions() }]);
+}
+
+function choose(turn: Turn, optionId: string): void {
+  if (optionId === 'restart') return restart(turn);
+  if (optionId === 'human') return handover(turn);
+  if (optionId === 'continue') {
+    if (currentNode(turn)) return resume(turn);
+    return greet(turn, 'global.greeting');
+  }
+  const event = optionId.startsWith('event:') ? optionId.slice('event:'.length) : undefined;
+  if (event !== undefined && isLifeEvent(event)) return enter(turn, event, false);
+  const node = currentNode(turn);
+  if (node?.kind === 'question' && node.options.some((o) => o.id === optionId)) {
+    return answer(turn, optionId);
+  }
+  // A stale button from an earlier message: show where we are instead.
+  if (node) return resume(turn);
+  greet(turn, 'global.greeting');
+}
+
+function answer(turn: Turn, optionId: string): void {
+  const node = currentNode(turn);
+  if (node?.kind !== 'question') return;
+  const option = node.options.find((o) => o.id === optionId);
+  if (!option) return;
+  turn.state.vars[node.var] = optionId;
+  turn.state.misses = 0;
+  run(turn, option.goto);
+}
+
+const KNOWN_INTENTS = new Set<string>(CONVERSATION_INTENTS);
+
+const GLOBAL_OPTIONS = [
+  { id: 'restart', label: 'option.restart' },
+  { id: 'human', label: 'option.human' },
+];
+
+function text(turn: Turn, said: string, classifier: Classifier): void {
+  const node = currentNode(turn);
+  if (node?.kind === 'question') {
+    const offered = node.options.map((o) => ({ id: o.id, label: o.label ?? `option.${o.id}` }));
+    const picked = matchOption(said, offered, turn.deps.texts);
+    if (picked) return answer(turn, picked);
+  }
+  const global = matchOption(said, GLOBAL_OPTIONS, turn.deps.texts);
+  if (global === 'restart') return restart(turn);
+  if (global === 'human') return handover(turn);
+
+  const nlu = classifier.classify(said, turn.state.lang);
+  turn.info.nlu = nlu;
+  const confident = nlu.intent !== 'out-of-scope' && !nlu.ambiguous;
+  if (node?.kind === 'input' && !(confident && nlu.intent !== turn.state.lifeEvent)) {
+    // The person's own words answer the question; keep only what the dialog may need.
+    turn.state.vars[node.var] = said.slice(0, INPUT_MAX_CHARS);
+    turn.state.misses = 0;
+    turn.say(turn.t('global.inputThanks'));
+    return run(turn, node.next);
+  }
+  if (confident && nlu.lang !== turn.state.lang && words(said) >= LANG_SWITCH_MIN_WORDS) {
+    turn.state.lang = nlu.lang;
+    turn.say(turn.t('global.langSwitched'));
+  }
+  if (nlu.ambiguous) return miss(turn, nlu);
+  intent(turn, nlu);
+}
+
+function words(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}
+
+function intent(turn: Turn, nlu: NluResult): void {
+  const active = currentNode(turn) !== undefined;
+  const { intent } = nlu;
+  if (isLifeEvent(intent)) {
+    // Already talking about it: the question still waits for its answer.
+    if (intent === turn.state.lifeEvent && active) return miss(turn, nlu);
+    return enter(turn, intent, active);
+  }
+  if (intent === 'out-of-scope' || !KNOWN_INTENTS.has(intent)) return miss(turn, nlu);
+  turn.state.misses = 0;
+  switch (intent) {
+    case 'greeting':
+      return greet(turn, 'global.greeting');
+    case 'help':
+      return greet(turn, 'global.help');
+    case 'thanks':
+      return turn.say(turn.t('global.thanks'), active ? [continueOptions(turn)] : []);
+    case 'goodbye':
+      return turn.say(turn.t('global.goodbye'), [{ type: 'feedback' }]);
+    case 'human-handover':
+      return handover(turn);
+    case 'my-status':
+      turn.state.pendingStatus = {};
+      turn.effects.push({
+        type: 'status-lookup',
+        ...(turn.state.lifeEvent ? { lifeEvent: turn.state.lifeEvent } : {}),
+      });
+      return;
+    default:
+      return miss(turn, nlu);
+  }
+}
+
+function continueOptions(turn: Turn): { type: 'options'; options: Option[] } {
+  return { type: 'options', options: [turn.option('continue'), turn.option('restart')] };
+}
+
+/** Not understood: ask again or offer the closest life events; the second miss in a row calls a human. */
+function miss(turn: Turn, nlu: NluResult): void {
+  turn.state.misses += 1;
+  if (turn.state.misses >= 2) {
+    turn.state.misses = 0;
+    turn.say(turn.t('global.missedTwice'), [
+      { type: 'options', options: [turn.option('restart')] },
+    ]);
+    turn.effects.push({ type: 'handover-request' });
+    return;
+  }
+  // "Did you mean A or B?" when the NLU had candidates; otherwise the waiting question again.
+  if (currentNode(turn) && !nlu.ambiguous) return resume(turn, turn.t('global.reask'));
+  didYouMean(turn, nlu);
+}
+
+function didYouMean(turn: Turn, nlu: NluResult): void {
+  const events = nlu.alternatives
+    .map((a) => a.intent)
+    .filter((i): i is LifeEventId => isLifeEvent(i) && i !== turn.state.lifeEvent)
+    .slice(0, 2);
+  const options: Option[] = events.map((id) => ({ id: `event:${id}`, label: turn.eventName(id) }));
+  if (currentNode(turn)) options.push(turn.option('continue'));
+  const [a, b] = events;
+  if (a && b) {
+    const text = turn.t('global.didYouMean', { a: turn.eventName(a), b: turn.eventName(b) });
+    return turn.say(text, [{ type: 'options', options }]);
+  }
+  if (a) {
+    return turn.say(turn.t('global.didYouMeanOne', { a: turn.eventName(a) }), [
+      { type: 'options', options },
+    ]);
+  }
+  turn.say(turn.t('global.notUnderstood'), [
+    { type: 'options', options: [...options, ...turn.eventOptions()] },
+  ]);
+}
+
+function status(turn: Turn, lookup: StatusLookup): void {
+  const pending = turn.state.pendingStatus;
+  if (!pending) return; // An answer nobody waits for (e.g. after "start over").
+  delete turn.state.pendingStatus;
+  turn.state.vars.status = lookup.type;
+  const { t, tc } = turn;
+  const lifeEvent = turn.state.lifeEvent;
+  if (lookup.type === 'found') {
+    const events = lookup.status.lifeEvents.filter((e) => !lifeEvent || e.lifeEvent === lifeEvent);
+    const offers = lookup.status.offers.filter((o) => !lifeEvent || o.lifeEvent === lifeEvent);
+    const count = events.reduce((n, e) => n + e.services.length, 0);
+    const title = lifeEvent
+      ? t('status.title', { event: turn.eventName(lifeEvent) })
+      : t('status.titleAll');
+    if (count > 0) {
+      const block = statusBlock(title, events, turn.deps.catalog, tc);
+      const lines = block.items.map((i) =>
+        t('status.line', { name: i.name, state: t(`status.state.${i.state}`) }),
+      );
+      turn.say([t('status.found', { count }), ...lines].join('\n'), [block]);
+    } else if (lifeEvent) {
+      turn.say(t('status.nothing', { event: turn.eventName(lifeEvent) }));
+    } else {
+      turn.say(t('status.nothingAll'));
+    }
+    const cards = offerCards(offers, turn.deps.catalog, tc);
+    if (cards.length > 0) {
+      turn.say(t('status.offers', { count: cards.length }), [
+        { type: 'services', services: cards },
+      ]);
+    }
+  } else {
+    turn.say(t(lookup.type === 'signed-out' ? 'status.signedOut' : 'status.unavailable'));
+  }
+  if (pending.then) return run(turn, pending.then);
+  const node = currentNode(turn);
+  if (node?.kind === 'question' || node?.kind === 'input') ask(turn, node);
+}

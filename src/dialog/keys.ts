@@ -1,0 +1,60 @@
+/**
+ * The text keys the engine itself uses (namespace `dialog`), so the checker can demand them in
+ * every locale. Dialog files name their own keys; these are the global ones.
+ */
+export const ENGINE_KEYS = [
+  'global.greeting',
+  'global.help',
+  'global.thanks',
+  'global.goodbye',
+  'global.restart',
+  'global.switchTopic',
+  'global.langSwitched',
+  'global.didYouMean',
+  'global.didYouMeanOne',
+  'global.notUnderstood',
+  'global.reask',
+  'global.handover',
+  'global.missedTwice',
+  'global.feedbackThanks',
+  'global.feedbackSorry',
+  'global.inputThanks',
+  'status.title',
+  'status.titleAll',
+  'status.line',
+  'status.nothing',
+  'status.nothingAll',
+  'status.signedOut',
+  'status.unavailable',
+  'status.state.done',
+  'status.state.in-progress',
+  'status.state.action-needed',
+  'status.state.not-started',
+  'status.state.offered',
+  'checklist.title',
+  'checklist.line',
+  'checklist.deadline',
+  'mode.automatic',
+  'mode.proactive',
+  'mode.application',
+  'option.restart',
+  'option.human',
+  'option.continue',
+  'synonyms.restart',
+  'synonyms.human',
+] as const;
+
+/** Keys used with a count: every locale needs all plural forms of its language. */
+export const ENGINE_PLURAL_KEYS = [
+  'checklist.apply',
+  'checklist.automatic',
+  'status.found',
+  'status.offers',
+] as const;
+
+/** The plural suffixes i18next asks for, per language (CLDR categories). */
+export const PLURAL_FORMS = {
+  et: ['one', 'other'],
+  en: ['one', 'other'],
+  ru: ['one', 'few', 'many', 'other'],
+} as const;

@@ -1,0 +1,50 @@
+/**
+ * Understanding free text as one of the quick replies on offer: the labels in all three
+ * languages, the option id, and a few words per option (synonyms.<id> in the locales, separated
+ * by |), compared after folding case, diacritics and punctuation.
+ */
+import { LANGS } from '../protocol/frames.js';
+import type { Texts } from './i18n.js';
+
+export function normalise(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+export interface OfferedOption {
+  id: string;
+  /** The label key in the dialog namespace. */
+  label: string;
+}
+
+/** The id of the option the text means, or undefined. */
+export function matchOption(
+  text: string,
+  options: readonly OfferedOption[],
+  texts: Texts,
+): string | undefined {
+  const said = normalise(text);
+  if (said === '') return undefined;
+  const firstWord = said.split(' ')[0] ?? '';
+  const words = options.map((option) => ({ id: option.id, words: wordsFor(option, texts) }));
+  // Whole answers first, so "ei tea" (not sure) wins over "ei" (no) opening a longer answer.
+  const exact = words.find((o) => o.words.includes(said));
+  if (exact) return exact.id;
+  if (said.length > 40) return undefined;
+  return words.find((o) => o.words.some((w) => !w.includes(' ') && w === firstWord))?.id;
+}
+
+function wordsFor(option: OfferedOption, texts: Texts): string[] {
+  const words = [normalise(option.id)];
+  for (const lang of LANGS) {
+    const t = texts.dialog(lang);
+    words.push(normalise(t(option.label)));
+    const synonyms = t(`synonyms.${option.id}`, { defaultValue: '' });
+    words.push(...synonyms.split('|').map(normalise));
+  }
+  return words.filter(Boolean);
+}

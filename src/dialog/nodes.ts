@@ -1,0 +1,127 @@
+/**
+ * Walking a dialog tree: from a node, say what each node says and move on until a node waits
+ * for the person (question, input, status) or the dialog ends (end, handover).
+ */
+import type { Block, ChecklistItem, ServiceCard } from '../protocol/frames.js';
+import type { LifeEventId } from '../nlu/types.js';
+import {
+  checklistEntry,
+  type Condition,
+  type CatalogService,
+  type Dialog,
+  type NodeOf,
+} from './schema.js';
+import { checklistItem, checklistText, serviceCard } from './render.js';
+import type { Turn } from './turn.js';
+
+/** A guard against a cycle of nodes that never wait (the checker reports those too). */
+const MAX_NODES_PER_TURN = 100;
+
+export function dialogOf(turn: Turn, lifeEvent: LifeEventId): Dialog {
+  const loaded = turn.deps.bundle.dialogs[lifeEvent];
+  if (!loaded) throw new Error(`no dialog for ${lifeEvent}`);
+  return loaded.dialog;
+}
+
+export function currentNode(turn: Turn): Dialog['nodes'][string] | undefined {
+  const { lifeEvent, node } = turn.state;
+  if (!lifeEvent || !node) return undefined;
+  return dialogOf(turn, lifeEvent).nodes[node];
+}
+
+export function holds(when: Condition, turn: Turn): boolean {
+  return Object.entries(when).every(([name, expected]) => {
+    const actual = name === 'signedIn' ? String(turn.ctx.signedIn) : turn.state.vars[name];
+    if (actual === undefined) return false;
+    return Array.isArray(expected) ? expected.includes(actual) : String(expected) === actual;
+  });
+}
+
+/** Says the question again with its options (after a language switch, a status, "continue"). */
+export function ask(turn: Turn, node: NodeOf<'question'> | NodeOf<'input'>, prefix?: string): void {
+  const text = prefix ? `${prefix}\n${turn.t(node.text)}` : turn.t(node.text);
+  if (node.kind === 'input') return turn.say(text);
+  const options = node.options.map((o) => ({
+    id: o.id,
+    label: turn.t(o.label ?? `option.${o.id}`),
+  }));
+  turn.say(text, [{ type: 'options', options }]);
+}
+
+export function run(turn: Turn, from: string): void {
+  const lifeEvent = turn.state.lifeEvent;
+  if (!lifeEvent) return;
+  const dialog = dialogOf(turn, lifeEvent);
+  let id = from;
+  for (let i = 0; i < MAX_NODES_PER_TURN; i++) {
+    const node = dialog.nodes[id];
+    if (!node) throw new Error(`${lifeEvent}: no node "${id}"`);
+    delete turn.state.node;
+    switch (node.kind) {
+      case 'message':
+        turn.say(turn.t(node.text));
+        id = node.next;
+        continue;
+      case 'question':
+      case 'input':
+        turn.state.node = id;
+        ask(turn, node);
+        return;
+      case 'branch':
+        id = node.cases.find((c) => holds(c.when, turn))?.goto ?? node.otherwise;
+        continue;
+      case 'checklist':
+        sayChecklist(turn, node, lifeEvent);
+        id = node.next;
+        continue;
+      case 'status':
+        turn.state.node = id;
+        turn.state.pendingStatus = { then: node.next };
+        turn.effects.push({ type: 'status-lookup', lifeEvent });
+        return;
+      case 'handover':
+        turn.say(turn.t(node.text));
+        turn.effects.push({ type: 'handover-request' });
+        return;
+      case 'end':
+        turn.say(turn.t(node.text), [
+          { type: 'feedback' },
+          { type: 'options', options: [turn.option('restart')] },
+        ]);
+        turn.effects.push({ type: 'outcome', outcome: 'resolved' });
+        return;
+    }
+  }
+  throw new Error(`${lifeEvent}: more than ${MAX_NODES_PER_TURN} nodes without waiting`);
+}
+
+/** The services of a checklist node that apply to this person, in the node's order. */
+export function selectServices(turn: Turn, node: NodeOf<'checklist'>): CatalogService[] {
+  const selected: CatalogService[] = [];
+  for (const entry of node.services) {
+    const { service, when } = checklistEntry(entry);
+    const found = turn.deps.catalog.service(service);
+    if (found && (!when || holds(when, turn))) selected.push(found);
+  }
+  return selected;
+}
+
+function sayChecklist(turn: Turn, node: NodeOf<'checklist'>, lifeEvent: LifeEventId): void {
+  const { t, tc } = turn;
+  const services = selectServices(turn, node);
+  const toApply = services.filter((s) => s.mode === 'application').length;
+  const byState = services.length - toApply;
+  const lines = [t(node.text)];
+  if (toApply > 0) lines.push(t('checklist.apply', { count: toApply }));
+  if (byState > 0) lines.push(t('checklist.automatic', { count: byState }));
+  const items: ChecklistItem[] = services.map((s) => checklistItem(s, tc));
+  const cards = services
+    .filter((s) => s.mode !== 'automatic')
+    .map((s) => serviceCard(s, tc))
+    .filter((c): c is ServiceCard => c !== undefined);
+  const blocks: Block[] = [
+    { type: 'checklist', title: t('checklist.title', { event: turn.eventName(lifeEvent) }), items },
+  ];
+  if (cards.length > 0) blocks.push({ type: 'services', services: cards });
+  turn.say(`${lines.join(' ')}\n\n${checklistText(services, t, tc)}`, blocks);
+}

@@ -1,0 +1,110 @@
+/**
+ * Catalog services and a person's status as protocol blocks, in one language. Only https links
+ * leave this file: a link that is not https is dropped, not shown.
+ */
+import type { Block, ChecklistItem, ServiceCard, StatusItem } from '../protocol/frames.js';
+import type { LifeEventStatus, ProactiveOffer } from '../core/status.js';
+import type { Catalog, CatalogService } from './schema.js';
+import type { Translate } from './i18n.js';
+import { isHttpsUrl } from './check.js';
+
+export interface CatalogIndex {
+  service(id: string): CatalogService | undefined;
+}
+
+export function indexCatalog(catalog: Catalog): CatalogIndex {
+  const byId = new Map<string, CatalogService>();
+  for (const event of catalog.lifeEvents) for (const s of event.services) byId.set(s.id, s);
+  return { service: (id) => byId.get(id) };
+}
+
+export function providerName(service: CatalogService, tc: Translate): string {
+  return service.providers.map((p) => tc(`agency.${p}`)).join(' / ');
+}
+
+function link(service: CatalogService): string | undefined {
+  return service.sources.find(isHttpsUrl);
+}
+
+export function serviceCard(service: CatalogService, tc: Translate): ServiceCard | undefined {
+  const url = link(service);
+  if (!url) return undefined;
+  return {
+    id: service.id,
+    name: tc(`service.${service.id}.name`),
+    provider: providerName(service, tc),
+    kind: service.kind,
+    mode: service.mode,
+    summary: tc(`service.${service.id}.summary`),
+    ...(service.deadline ? { deadline: tc(`service.${service.id}.deadline`) } : {}),
+    url,
+  };
+}
+
+export function checklistItem(service: CatalogService, tc: Translate): ChecklistItem {
+  const url = link(service);
+  return {
+    serviceId: service.id,
+    text: tc(`service.${service.id}.name`),
+    mode: service.mode,
+    provider: providerName(service, tc),
+    ...(service.deadline ? { deadline: tc(`service.${service.id}.deadline`) } : {}),
+    ...(url ? { url } : {}),
+  };
+}
+
+/** The checklist as plain numbered lines, so text-only channels get the whole answer. */
+export function checklistText(services: CatalogService[], t: Translate, tc: Translate): string {
+  return services
+    .map((s, i) => {
+      const line = t('checklist.line', {
+        n: i + 1,
+        name: tc(`service.${s.id}.name`),
+        mode: t(`mode.${s.mode}`),
+        provider: providerName(s, tc),
+      });
+      return s.deadline
+        ? `${line} ${t('checklist.deadline', { deadline: tc(`service.${s.id}.deadline`) })}`
+        : line;
+    })
+    .join('\n');
+}
+
+export function statusBlock(
+  title: string,
+  statuses: LifeEventStatus[],
+  catalog: CatalogIndex,
+  tc: Translate,
+): Extract<Block, { type: 'status' }> {
+  const items: StatusItem[] = [];
+  for (const event of statuses) {
+    for (const s of event.services) {
+      const known = catalog.service(s.serviceId);
+      const url = s.url && isHttpsUrl(s.url) ? s.url : known ? link(known) : undefined;
+      items.push({
+        serviceId: s.serviceId,
+        // A service the catalog does not know is still the person's: show it under its id.
+        name: known ? tc(`service.${s.serviceId}.name`) : s.serviceId,
+        state: s.state,
+        ...(s.date ? { date: s.date } : {}),
+        ...(s.nextStep ? { nextStep: s.nextStep } : {}),
+        ...(url ? { url } : {}),
+      });
+    }
+  }
+  return { type: 'status', title, items };
+}
+
+export function offerCards(
+  offers: ProactiveOffer[],
+  catalog: CatalogIndex,
+  tc: Translate,
+): ServiceCard[] {
+  const cards: ServiceCard[] = [];
+  for (const offer of offers) {
+    const service = catalog.service(offer.serviceId);
+    const card = service && serviceCard(service, tc);
+    if (card) cards.push(card);
+  }
+  return cards;
+}

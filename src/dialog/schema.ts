@@ -1,0 +1,148 @@
+/**
+ * Zod schemas for the data in dialogs/: the service catalog and one dialog tree per life event.
+ * Kept small on purpose so dialog authors can read them; docs/dialogs.md documents every field.
+ * Texts are never written here: the files hold i18next keys, the words live in locales/.
+ */
+import { z } from 'zod';
+import { LIFE_EVENTS } from '../nlu/types.js';
+
+const slug = /^[a-z0-9][a-z0-9-]*$/;
+export const NodeId = z.string().regex(slug, 'a node id in kebab-case (a-z, 0-9, -)');
+export const ServiceId = z.string().regex(slug, 'a service id in kebab-case (a-z, 0-9, -)');
+export const AgencyId = z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'an agency id like SKA');
+/** An i18next key in the `dialog` namespace, e.g. `marriage.intro`. */
+export const TextKey = z
+  .string()
+  .regex(/^[a-z0-9-]+(\.[a-zA-Z0-9-]+)+$/, 'a text key like marriage.intro (dot-separated)');
+export const LifeEvent = z.enum(LIFE_EVENTS);
+
+// ---------------------------------------------------------------------------------------------
+// Catalog: life events and their sub-services. Names and texts are in locales/<lang>/catalog.json.
+
+export const ServiceKind = z.enum(['core', 'optional', 'exceptional']);
+/** automatic: the state does it from its data; proactive: the state offers it, you accept. */
+export const ServiceMode = z.enum(['automatic', 'proactive', 'application']);
+/** How far the state is along: it only informs, it exchanges data, or it acts proactively. */
+export const Maturity = z.enum(['information', 'data-exchange', 'proactive']);
+
+export const CatalogService = z.strictObject({
+  id: ServiceId,
+  kind: ServiceKind,
+  providers: z.array(AgencyId).min(1),
+  mode: ServiceMode,
+  maturity: Maturity,
+  /** Where the facts come from; the first one is the link to act. https only (the checker says so). */
+  sources: z.array(z.string()).min(1, 'at least one source URL'),
+  /** Set when the texts in locales have a deadline (catalog: service.<id>.deadline). */
+  deadline: z.boolean().optional(),
+});
+export type CatalogService = z.infer<typeof CatalogService>;
+
+export const CatalogLifeEvent = z.strictObject({
+  id: LifeEvent,
+  services: z.array(CatalogService).min(1),
+});
+
+export const Catalog = z.strictObject({
+  agencies: z.array(AgencyId).min(1),
+  lifeEvents: z.array(CatalogLifeEvent),
+});
+export type Catalog = z.infer<typeof Catalog>;
+
+// ---------------------------------------------------------------------------------------------
+// Dialog trees.
+
+/**
+ * All keys must hold (AND). A key is a question's `var`, or one the engine sets: `signedIn`
+ * (true/false) and `status` (found / signed-out / unavailable, after a status node).
+ * A list of values means any of them.
+ */
+export const Condition = z.record(
+  z.string(),
+  z.union([z.string(), z.boolean(), z.array(z.string()).min(1)]),
+);
+export type Condition = z.infer<typeof Condition>;
+
+export const QuestionOption = z.strictObject({
+  /** Stable id, stored as the answer (`yes`, `no`, `abroad`...). */
+  id: z.string().regex(slug, 'an option id in kebab-case'),
+  /** Label key; defaults to `option.<id>`. */
+  label: TextKey.optional(),
+  goto: NodeId,
+});
+
+const MessageNode = z.strictObject({ kind: z.literal('message'), text: TextKey, next: NodeId });
+const QuestionNode = z.strictObject({
+  kind: z.literal('question'),
+  text: TextKey,
+  var: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/, 'a variable name like nameChange'),
+  options: z.array(QuestionOption).min(2, 'at least two options'),
+});
+/** A question answered in the person's own words; the answer is kept in `var` (max 200 chars). */
+const InputNode = z.strictObject({
+  kind: z.literal('input'),
+  text: TextKey,
+  var: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/, 'a variable name like municipality'),
+  next: NodeId,
+});
+const BranchNode = z.strictObject({
+  kind: z.literal('branch'),
+  cases: z.array(z.strictObject({ when: Condition, goto: NodeId })).min(1),
+  otherwise: NodeId,
+});
+const ChecklistEntry = z.union([
+  ServiceId,
+  z.strictObject({ service: ServiceId, when: Condition.optional() }),
+]);
+const ChecklistNode = z.strictObject({
+  kind: z.literal('checklist'),
+  text: TextKey,
+  services: z.array(ChecklistEntry).min(1),
+  next: NodeId,
+});
+const StatusNode = z.strictObject({ kind: z.literal('status'), next: NodeId });
+const HandoverNode = z.strictObject({ kind: z.literal('handover'), text: TextKey });
+const EndNode = z.strictObject({ kind: z.literal('end'), text: TextKey });
+
+export const DialogNode = z.discriminatedUnion('kind', [
+  MessageNode,
+  QuestionNode,
+  InputNode,
+  BranchNode,
+  ChecklistNode,
+  StatusNode,
+  HandoverNode,
+  EndNode,
+]);
+export type DialogNode = z.infer<typeof DialogNode>;
+export type NodeOf<K extends DialogNode['kind']> = Extract<DialogNode, { kind: K }>;
+export type ChecklistEntry = z.infer<typeof ChecklistEntry>;
+
+export const Dialog = z.strictObject({
+  lifeEvent: LifeEvent,
+  start: NodeId,
+  nodes: z.record(NodeId, DialogNode),
+});
+export type Dialog = z.infer<typeof Dialog>;
+
+/** Where a node may go next, in order. */
+export function successors(node: DialogNode): string[] {
+  switch (node.kind) {
+    case 'message':
+    case 'input':
+    case 'checklist':
+    case 'status':
+      return [node.next];
+    case 'question':
+      return node.options.map((o) => o.goto);
+    case 'branch':
+      return [...node.cases.map((c) => c.goto), node.otherwise];
+    case 'handover':
+    case 'end':
+      return [];
+  }
+}
+
+export function checklistEntry(entry: ChecklistEntry): { service: string; when?: Condition } {
+  return typeof entry === 'string' ? { service: entry } : entry;
+}

@@ -1,0 +1,34 @@
+/**
+ * The conversation state: plain versioned JSON, so it can be stored anywhere and survive
+ * restarts. State of another version is dropped on restore, never misread.
+ */
+import { z } from 'zod';
+import { LANGS, type Lang } from '../protocol/frames.js';
+import { LIFE_EVENTS } from '../nlu/types.js';
+
+export const DIALOG_STATE_VERSION = 1;
+
+export const DialogState = z.object({
+  v: z.literal(DIALOG_STATE_VERSION),
+  lang: z.enum(LANGS),
+  /** The life event whose dialog is active (or was, once it ended). */
+  lifeEvent: z.enum(LIFE_EVENTS).optional(),
+  /** The node waiting for the person: a question, an input, or a status node. */
+  node: z.string().optional(),
+  /** Answers so far, by the question's `var`. */
+  vars: z.record(z.string(), z.string()),
+  /** Misunderstood messages in a row; two call a human. */
+  misses: z.number().int().min(0),
+  /** A status lookup is out; `then` is where the dialog goes on when the answer comes. */
+  pendingStatus: z.object({ then: z.string().optional() }).optional(),
+});
+export type DialogState = z.infer<typeof DialogState>;
+
+export function initialState(lang: Lang): DialogState {
+  return { v: DIALOG_STATE_VERSION, lang, vars: {}, misses: 0 };
+}
+
+export function restoreState(stored: unknown): DialogState | undefined {
+  const parsed = DialogState.safeParse(stored);
+  return parsed.success ? parsed.data : undefined;
+}

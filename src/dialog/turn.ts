@@ -1,0 +1,72 @@
+/**
+ * What one step builds up: the working copy of the state, the replies and the effects. The
+ * engine mutates only this copy, so `step` stays pure from the outside.
+ */
+import type {
+  AssistantContext,
+  AssistantEffect,
+  AssistantReply,
+  TurnInfo,
+} from '../core/assistant.js';
+import type { Block, Option } from '../protocol/frames.js';
+import { LIFE_EVENTS, type LifeEventId } from '../nlu/types.js';
+import type { DialogBundle } from './load.js';
+import type { Texts, Translate } from './i18n.js';
+import type { CatalogIndex } from './render.js';
+import type { DialogState } from './state.js';
+
+export interface EngineDeps {
+  bundle: DialogBundle;
+  texts: Texts;
+  catalog: CatalogIndex;
+}
+
+export class Turn {
+  readonly replies: AssistantReply[] = [];
+  readonly effects: AssistantEffect[] = [];
+  readonly info: TurnInfo = {};
+  state: DialogState;
+
+  constructor(
+    readonly deps: EngineDeps,
+    state: DialogState,
+    readonly ctx: AssistantContext,
+  ) {
+    this.state = structuredClone(state);
+  }
+
+  /** Translators follow the state's language, which may change during the turn. */
+  get t(): Translate {
+    return this.deps.texts.dialog(this.state.lang);
+  }
+
+  get tc(): Translate {
+    return this.deps.texts.catalog(this.state.lang);
+  }
+
+  say(text: string, blocks: Block[] = []): void {
+    this.replies.push({ text, blocks });
+  }
+
+  eventName(id: LifeEventId): string {
+    return this.tc(`lifeEvent.${id}.name`);
+  }
+
+  /** The eight life events as quick replies, ids `event:<id>`. */
+  eventOptions(): Option[] {
+    return LIFE_EVENTS.map((id) => ({ id: `event:${id}`, label: this.eventName(id) }));
+  }
+
+  option(id: 'restart' | 'human' | 'continue'): Option {
+    return { id, label: this.t(`option.${id}`) };
+  }
+
+  /** Forget the active dialog (answers included: collect only what the current dialog needs). */
+  resetDialog(): void {
+    delete this.state.lifeEvent;
+    delete this.state.node;
+    delete this.state.pendingStatus;
+    this.state.vars = {};
+    this.state.misses = 0;
+  }
+}

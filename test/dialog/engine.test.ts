@@ -1,0 +1,309 @@
+import { describe, expect, it } from 'vitest';
+import { createDialogAssistant } from '../../src/dialog/engine.js';
+import type { DialogState } from '../../src/dialog/state.js';
+import type { AssistantEvent, AssistantTurn } from '../../src/core/assistant.js';
+import type { Block } from '../../src/protocol/frames.js';
+import type { Dialog } from '../../src/dialog/schema.js';
+import type { Classifier } from '../../src/nlu/types.js';
+import { mapClassifier, nlu, realBundle, withDialog } from './helpers.js';
+
+const ctx = { signedIn: false, now: 0 };
+
+function make(classifier: Classifier = mapClassifier({}), dialog?: Dialog) {
+  const assistant = createDialogAssistant({
+    bundle: dialog ? withDialog(dialog) : realBundle(),
+    classifier,
+  });
+  let state = assistant.initial('en');
+  let last: AssistantTurn<DialogState> | undefined;
+  const send = (event: AssistantEvent, signedIn = false) => {
+    last = assistant.step(state, event, { ...ctx, signedIn });
+    state = last.state;
+    return last;
+  };
+  return { assistant, send, state: () => state };
+}
+
+const text = (turn: AssistantTurn<DialogState>) => turn.replies.map((r) => r.text).join('\n');
+const blocks = (turn: AssistantTurn<DialogState>) => turn.replies.flatMap((r) => r.blocks);
+const optionIds = (turn: AssistantTurn<DialogState>) =>
+  blocks(turn)
+    .filter((b): b is Extract<Block, { type: 'options' }> => b.type === 'options')
+    .flatMap((b) => b.options.map((o) => o.id));
+
+describe('DialogEngine', () => {
+  it('greets with the eight life events as quick replies on start', () => {
+    const { send } = make();
+    const turn = send({ type: 'start' });
+    expect(text(turn)).toMatch(/life events in Estonia/);
+    expect(optionIds(turn)).toEqual(
+      expect.arrayContaining(['event:marriage', 'event:child-disability']),
+    );
+    expect(optionIds(turn)).toHaveLength(8);
+    expect(turn.lang).toBe('en');
+  });
+
+  it('says a message node and moves on to the question after it', () => {
+    const { send } = make();
+    const turn = send({ type: 'choose', optionId: 'event:marriage' });
+    expect(turn.replies[0]?.text).toMatch(/Getting married in Estonia/);
+    expect(turn.replies[1]?.text).toMatch(/6 months/);
+    expect(optionIds(turn)).toEqual(['yes', 'no', 'not-sure']);
+    expect(turn.info).toMatchObject({ lifeEvent: 'marriage', node: 'ask-residence' });
+  });
+
+  it('stores a question answer and goes to the option target', () => {
+    const { send, state } = make();
+    send({ type: 'choose', optionId: 'event:marriage' });
+    const turn = send({ type: 'choose', optionId: 'no' });
+    expect(state().vars).toEqual({ residence: 'no' });
+    expect(turn.info.node).toBe('ask-age');
+  });
+
+  it('understands free text as a quick reply in any language', () => {
+    const { send, state } = make();
+    send({ type: 'choose', optionId: 'event:marriage' });
+    send({ type: 'text', text: 'Jah!' });
+    send({ type: 'text', text: 'нет' });
+    send({ type: 'text', text: 'ei tea' });
+    expect(state().vars).toEqual({ residence: 'yes', adults: 'no', nameChange: 'not-sure' });
+  });
+
+  it('builds a personal checklist: a name change lists the new ID document', () => {
+    const { send } = make();
+    send({ type: 'choose', optionId: 'event:marriage' });
+    send({ type: 'choose', optionId: 'yes' });
+    send({ type: 'choose', optionId: 'yes' });
+    const withName = send({ type: 'choose', optionId: 'yes' });
+    const checklist = blocks(withName).find((b) => b.type === 'checklist');
+    expect(checklist?.type === 'checklist' && checklist.items.map((i) => i.serviceId)).toEqual([
+      'marriage-registration',
+      'marriage-property-regime',
+      'marriage-name',
+      'marriage-new-id-document',
+      'marriage-certificate',
+    ]);
+    expect(text(withName)).toMatch(/5 services need your application/);
+
+    const other = make();
+    other.send({ type: 'choose', optionId: 'event:marriage' });
+    other.send({ type: 'choose', optionId: 'no' });
+    other.send({ type: 'choose', optionId: 'no' });
+    const noName = other.send({ type: 'choose', optionId: 'no' });
+    const ids = blocks(noName).flatMap((b) => (b.type === 'checklist' ? b.items : []));
+    expect(ids.map((i) => i.serviceId)).toContain('marriage-capacity-certificate');
+    expect(ids.map((i) => i.serviceId)).toContain('marriage-minor');
+    expect(ids.map((i) => i.serviceId)).not.toContain('marriage-new-id-document');
+  });
+
+  it('lists family mediation and maintenance in a divorce with minor children', () => {
+    const { send } = make();
+    send({ type: 'choose', optionId: 'event:divorce' });
+    send({ type: 'choose', optionId: 'yes' });
+    send({ type: 'choose', optionId: 'yes' });
+    const turn = send({ type: 'choose', optionId: 'no' });
+    const ids = blocks(turn).flatMap((b) => (b.type === 'checklist' ? b.items : []));
+    expect(ids.map((i) => i.serviceId)).toEqual(
+      expect.arrayContaining(['divorce-family-mediation', 'divorce-maintenance']),
+    );
+  });
+
+  it('follows a branch on an earlier answer', () => {
+    const { send } = make();
+    send({ type: 'choose', optionId: 'event:child-birth' });
+    send({ type: 'choose', optionId: 'not-yet' });
+    send({ type: 'choose', optionId: 'no' });
+    const turn = send({ type: 'choose', optionId: 'yes' });
+    const ids = blocks(turn).flatMap((b) => (b.type === 'checklist' ? b.items : []));
+    expect(ids[0]?.serviceId).toBe('birth-pregnancy-insurance');
+  });
+
+  it('asks for a status lookup at a status node and renders each answer', () => {
+    const run = () => {
+      const { send } = make();
+      send({ type: 'choose', optionId: 'event:divorce' });
+      send({ type: 'choose', optionId: 'yes' });
+      send({ type: 'choose', optionId: 'no' });
+      const turn = send({ type: 'choose', optionId: 'no' });
+      expect(turn.effects).toContainEqual({ type: 'status-lookup', lifeEvent: 'divorce' });
+      return send;
+    };
+    const found = run()(
+      {
+        type: 'status',
+        lookup: {
+          type: 'found',
+          status: {
+            lifeEvents: [
+              {
+                lifeEvent: 'divorce',
+                services: [{ serviceId: 'divorce-agreement', state: 'in-progress' }],
+              },
+            ],
+            offers: [{ serviceId: 'divorce-family-mediation', lifeEvent: 'divorce' }],
+          },
+        },
+      },
+      true,
+    );
+    expect(blocks(found).find((b) => b.type === 'status')).toMatchObject({
+      items: [{ serviceId: 'divorce-agreement', state: 'in-progress' }],
+    });
+    expect(text(found)).toMatch(/offers you 1 service/);
+    expect(found.effects).toContainEqual({ type: 'outcome', outcome: 'resolved' });
+
+    const signedOut = run()({ type: 'status', lookup: { type: 'signed-out' } });
+    expect(text(signedOut)).toMatch(/If you sign in/);
+    const unavailable = run()({ type: 'status', lookup: { type: 'unavailable' } });
+    expect(text(unavailable)).toMatch(/can't see your status/);
+    expect(blocks(unavailable)).toContainEqual({ type: 'feedback' });
+  });
+
+  it('ends with feedback and thanks for it', () => {
+    const { send } = make();
+    expect(text(send({ type: 'feedback', rating: 5 }))).toMatch(/Thank you for your feedback/);
+    const low = send({ type: 'feedback', rating: 1 });
+    expect(optionIds(low)).toContain('human');
+  });
+
+  it('keeps free text at an input node and hands over at a handover node', () => {
+    const dialog: Dialog = {
+      lifeEvent: 'retirement',
+      start: 'ask',
+      nodes: {
+        ask: { kind: 'input', text: 'retirement.ask-when', var: 'when', next: 'pick' },
+        pick: {
+          kind: 'question',
+          text: 'retirement.ask-abroad',
+          var: 'abroad',
+          options: [
+            { id: 'yes', goto: 'human' },
+            { id: 'no', goto: 'done' },
+          ],
+        },
+        human: { kind: 'handover', text: 'global.handover' },
+        done: { kind: 'end', text: 'retirement.end' },
+      },
+    };
+    const { send, state } = make(mapClassifier({}), dialog);
+    send({ type: 'choose', optionId: 'event:retirement' });
+    send({ type: 'text', text: 'next spring' });
+    expect(state().vars.when).toBe('next spring');
+    const turn = send({ type: 'choose', optionId: 'yes' });
+    expect(turn.effects).toEqual([{ type: 'handover-request' }]);
+  });
+
+  it('switches topic when the person clearly asks about another life event', () => {
+    const { send } = make(
+      mapClassifier({ 'we are getting divorced': nlu('divorce', { lang: 'en' }) }),
+    );
+    send({ type: 'choose', optionId: 'event:marriage' });
+    const turn = send({ type: 'text', text: 'we are getting divorced' });
+    expect(turn.info.lifeEvent).toBe('divorce');
+    expect(text(turn)).toMatch(/let's talk about “Divorce”/);
+    expect(turn.info.node).toBe('ask-agree');
+  });
+
+  it('offers the closest life events when the message is ambiguous', () => {
+    const classifier = mapClassifier({
+      'my wife': nlu('marriage', {
+        lang: 'en',
+        ambiguous: true,
+        alternatives: [
+          { intent: 'marriage', confidence: 0.4 },
+          { intent: 'divorce', confidence: 0.38 },
+        ],
+      }),
+    });
+    const { send } = make(classifier);
+    const turn = send({ type: 'text', text: 'my wife' });
+    expect(text(turn)).toMatch(/Did you mean “Getting married” or “Divorce”/);
+    expect(optionIds(turn)).toEqual(['event:marriage', 'event:divorce']);
+  });
+
+  it('re-asks politely at a question, then calls a human after two misses in a row', () => {
+    const { send } = make();
+    send({ type: 'choose', optionId: 'event:marriage' });
+    const first = send({ type: 'text', text: 'purple elephants' });
+    expect(text(first)).toMatch(/didn't understand your answer/);
+    expect(optionIds(first)).toEqual(['yes', 'no', 'not-sure']);
+    expect(first.effects).toEqual([]);
+    const second = send({ type: 'text', text: 'purple elephants again' });
+    expect(second.effects).toEqual([{ type: 'handover-request' }]);
+  });
+
+  it('starts over on the restart option and on the words in any language', () => {
+    const { send, state } = make();
+    send({ type: 'choose', optionId: 'event:marriage' });
+    send({ type: 'choose', optionId: 'yes' });
+    const turn = send({ type: 'text', text: 'alusta uuesti' });
+    expect(state().vars).toEqual({});
+    expect(state().lifeEvent).toBeUndefined();
+    expect(optionIds(turn)).toHaveLength(8);
+    send({ type: 'choose', optionId: 'event:divorce' });
+    send({ type: 'choose', optionId: 'restart' });
+    expect(state().lifeEvent).toBeUndefined();
+  });
+
+  it('answers help, thanks and goodbye, and hands over on request', () => {
+    const { send } = make(
+      mapClassifier({
+        'what can you do': nlu('help', { lang: 'en' }),
+        'thank you': nlu('thanks', { lang: 'en' }),
+        bye: nlu('goodbye', { lang: 'en' }),
+        'i want a human': nlu('human-handover', { lang: 'en' }),
+      }),
+    );
+    expect(text(send({ type: 'text', text: 'what can you do' }))).toMatch(/eight life events/);
+    expect(text(send({ type: 'text', text: 'thank you' }))).toMatch(/welcome/);
+    expect(blocks(send({ type: 'text', text: 'bye' }))).toContainEqual({ type: 'feedback' });
+    expect(send({ type: 'text', text: 'i want a human' }).effects).toEqual([
+      { type: 'handover-request' },
+    ]);
+  });
+
+  it('looks up the status on the my-status intent and asks the question again after', () => {
+    const { send } = make(mapClassifier({ 'my status': nlu('my-status', { lang: 'en' }) }));
+    send({ type: 'choose', optionId: 'event:marriage' });
+    const ask = send({ type: 'text', text: 'my status' });
+    expect(ask.effects).toEqual([{ type: 'status-lookup', lifeEvent: 'marriage' }]);
+    const turn = send({ type: 'status', lookup: { type: 'unavailable' } });
+    expect(optionIds(turn)).toEqual(['yes', 'no', 'not-sure']);
+  });
+
+  it('switches language on set-lang and on a clear message in another language', () => {
+    const { send } = make(
+      mapClassifier({ 'tahan teada abiellumisest palun': nlu('marriage', { lang: 'et' }) }),
+    );
+    const set = send({ type: 'set-lang', lang: 'ru' });
+    expect(set.lang).toBe('ru');
+    expect(text(set)).toMatch(/по-русски/);
+    const turn = send({ type: 'text', text: 'tahan teada abiellumisest palun' });
+    expect(turn.lang).toBe('et');
+    expect(text(turn)).toMatch(/Jätkan eesti keeles/);
+  });
+
+  it('restores its own state version and drops any other', () => {
+    const { assistant, send, state } = make();
+    send({ type: 'choose', optionId: 'event:marriage' });
+    const stored: unknown = JSON.parse(JSON.stringify(state()));
+    expect(assistant.restore(stored)).toEqual(state());
+    expect(assistant.restore({ ...(stored as object), v: 99 })).toBeUndefined();
+  });
+
+  it('uses the right plural forms in all three languages', () => {
+    const { send } = make();
+    send({ type: 'set-lang', lang: 'ru' });
+    send({ type: 'choose', optionId: 'event:marriage' });
+    send({ type: 'choose', optionId: 'yes' });
+    send({ type: 'choose', optionId: 'yes' });
+    expect(text(send({ type: 'choose', optionId: 'no' }))).toMatch(/Для 4 услуг нужно/);
+    const et = make();
+    et.send({ type: 'set-lang', lang: 'et' });
+    et.send({ type: 'choose', optionId: 'event:retirement' });
+    et.send({ type: 'choose', optionId: 'yes' });
+    et.send({ type: 'choose', optionId: 'no' });
+    const turn = et.send({ type: 'choose', optionId: 'yes' });
+    expect(text(turn)).toMatch(/1 teenuse teeb riik ise/);
+  });
+});
