@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import { ROOT_DIR } from './paths.js';
 import type { Logger } from './logger.js';
-import { createStandInAssistant } from './core/stand-in-assistant.js';
+import { createAssistantKit } from './assistant-kit.js';
 import { createChatService, createMemoryHub } from './session/chat-service.js';
 import { createMemorySessionStore } from './session/session.js';
 import { createRedisSessionBackend } from './session/redis.js';
@@ -41,7 +41,7 @@ export function createApp(config: Config, logger: Logger): App {
   const store = redis?.store ?? createMemorySessionStore({ ttlMs: config.SESSION_TTL_MS });
   const hub = redis?.hub ?? createMemoryHub();
   const chat = createChatService({
-    assistant: createStandInAssistant(),
+    assistant: createAssistantKit(ROOT_DIR).assistant,
     store,
     hub,
     logger,

@@ -50,7 +50,11 @@ export function summarize(replies: ReplyFrame[]) {
     services: [...services],
     ...(intent !== undefined && { intent }),
     ...(lifeEvent !== undefined && { lifeEvent }),
-    nodes: metas.map((m) => m.node).filter((n) => n !== undefined),
+    // Qualified as `lifeEvent/node`, like the coverage universe.
+    nodes: metas.flatMap((m) => [
+      ...(m.visited ?? []),
+      ...(m.node !== undefined ? [m.lifeEvent ? `${m.lifeEvent}/${m.node}` : m.node] : []),
+    ]),
   };
 }
 

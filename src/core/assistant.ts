@@ -41,6 +41,8 @@ export interface TurnInfo {
   nlu?: NluResult;
   node?: string;
   lifeEvent?: LifeEventId;
+  /** Dialog nodes passed in this turn, as `lifeEvent/node` (for script coverage). */
+  visited?: string[];
 }
 
 export interface AssistantTurn<S> {

@@ -2,7 +2,7 @@
  * Walking a dialog tree: from a node, say what each node says and move on until a node waits
  * for the person (question, input, status) or the dialog ends (end, handover).
  */
-import type { Block, ChecklistItem, ServiceCard } from '../protocol/frames.js';
+import type { Block, ChecklistItem } from '../protocol/frames.js';
 import type { LifeEventId } from '../nlu/types.js';
 import {
   checklistEntry,
@@ -11,7 +11,7 @@ import {
   type Dialog,
   type NodeOf,
 } from './schema.js';
-import { checklistItem, checklistText, serviceCard } from './render.js';
+import { checklistItem, checklistText } from './render.js';
 import type { Turn } from './turn.js';
 
 /** A guard against a cycle of nodes that never wait (the checker reports those too). */
@@ -56,6 +56,7 @@ export function run(turn: Turn, from: string): void {
   for (let i = 0; i < MAX_NODES_PER_TURN; i++) {
     const node = dialog.nodes[id];
     if (!node) throw new Error(`${lifeEvent}: no node "${id}"`);
+    (turn.info.visited ??= []).push(`${lifeEvent}/${id}`);
     delete turn.state.node;
     switch (node.kind) {
       case 'message':
@@ -115,13 +116,9 @@ function sayChecklist(turn: Turn, node: NodeOf<'checklist'>, lifeEvent: LifeEven
   if (toApply > 0) lines.push(t('checklist.apply', { count: toApply }));
   if (byState > 0) lines.push(t('checklist.automatic', { count: byState }));
   const items: ChecklistItem[] = services.map((s) => checklistItem(s, tc));
-  const cards = services
-    .filter((s) => s.mode !== 'automatic')
-    .map((s) => serviceCard(s, tc))
-    .filter((c): c is ServiceCard => c !== undefined);
+  // One view of the plan: the checklist block carries provider, mode, kind, deadline and link.
   const blocks: Block[] = [
     { type: 'checklist', title: t('checklist.title', { event: turn.eventName(lifeEvent) }), items },
   ];
-  if (cards.length > 0) blocks.push({ type: 'services', services: cards });
   turn.say(`${lines.join(' ')}\n\n${checklistText(services, t, tc)}`, blocks);
 }

@@ -59,6 +59,7 @@ export type ServiceCard = z.infer<typeof ServiceCard>;
 export const ChecklistItem = z.object({
   serviceId: z.optional(Id),
   text: z.string(),
+  kind: z.optional(ServiceKind),
   mode: z.optional(ServiceMode),
   provider: z.optional(z.string()),
   deadline: z.optional(z.string()),
@@ -170,6 +171,8 @@ export const TurnMeta = z.object({
   lang: z.optional(Lang),
   lifeEvent: z.optional(z.string()),
   node: z.optional(z.string()),
+  /** Dialog nodes passed in this turn, as `lifeEvent/node`. */
+  visited: z.optional(z.array(z.string())),
 });
 export type TurnMeta = z.infer<typeof TurnMeta>;
 

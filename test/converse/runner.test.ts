@@ -11,7 +11,7 @@ const assistant = createScriptedAssistant({
   'tahan abielluda': {
     intent: 'marriage',
     lifeEvent: 'marriage',
-    node: 'marriage/start',
+    node: 'start',
     reply: {
       text: 'Abiellumine. Kas olete mõlemad elanud Eestis vähemalt 6 kuud?',
       blocks: [
@@ -27,7 +27,7 @@ const assistant = createScriptedAssistant({
   },
   'choose:yes': {
     lifeEvent: 'marriage',
-    node: 'marriage/checklist',
+    node: 'checklist',
     reply: {
       text: 'Teie kontrollnimekiri',
       blocks: [
