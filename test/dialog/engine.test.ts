@@ -84,6 +84,9 @@ describe('DialogEngine', () => {
       'marriage-certificate',
     ]);
     expect(text(withName)).toMatch(/5 services need your application/);
+    // The text carries each service's summary and deadline, for channels without cards.
+    expect(text(withName)).toMatch(/The default is joint property/);
+    expect(text(withName)).toMatch(/Deadline: The marriage takes place 1–6 months/);
 
     const other = make();
     other.send({ type: 'choose', optionId: 'event:marriage' });
