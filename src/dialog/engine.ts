@@ -251,8 +251,15 @@ function miss(turn: Turn, nlu: NluResult): void {
   didYouMean(turn, nlu);
 }
 
+/**
+ * A life event the NLU gave less than this is no suggestion: "how do I renew my passport" must
+ * not be answered with "did you mean death of a close one?" because that came second at 2%.
+ */
+const SUGGEST_MIN_CONFIDENCE = 0.15;
+
 function didYouMean(turn: Turn, nlu: NluResult): void {
   const events = nlu.alternatives
+    .filter((a) => a.confidence >= SUGGEST_MIN_CONFIDENCE)
     .map((a) => a.intent)
     .filter((i): i is LifeEventId => isLifeEvent(i) && i !== turn.state.lifeEvent)
     .slice(0, 2);
@@ -268,8 +275,11 @@ function didYouMean(turn: Turn, nlu: NluResult): void {
       { type: 'options', options },
     ]);
   }
-  turn.say(turn.t('global.notUnderstood'), [
-    { type: 'options', options: [...options, ...turn.eventOptions()] },
+  // The NLU recognised a question about something else (another state service, the weather):
+  // say what I can help with and where to go, rather than "I didn't understand".
+  const other = nlu.intent === 'out-of-scope' && nlu.alternatives[0]?.intent === 'out-of-scope';
+  turn.say(turn.t(other ? 'global.outOfScope' : 'global.notUnderstood'), [
+    { type: 'options', options: [...options, ...turn.eventOptions(), turn.option('human')] },
   ]);
 }
 

@@ -224,6 +224,25 @@ describe('DialogEngine', () => {
     expect(optionIds(turn)).toEqual(['event:marriage', 'event:divorce']);
   });
 
+  it('says a question about another service is out of scope, without far-fetched guesses', () => {
+    const classifier = mapClassifier({
+      'renew my passport': nlu('out-of-scope', {
+        lang: 'en',
+        alternatives: [
+          { intent: 'out-of-scope', confidence: 0.89 },
+          { intent: 'child-birth', confidence: 0.03 },
+          { intent: 'death-of-relative', confidence: 0.02 },
+        ],
+      }),
+    });
+    const { send } = make(classifier);
+    const turn = send({ type: 'text', text: 'renew my passport' });
+    expect(text(turn)).toMatch(/can't help with that question/);
+    expect(text(turn)).not.toMatch(/Did you mean/);
+    expect(optionIds(turn)).toHaveLength(9);
+    expect(optionIds(turn).at(-1)).toBe('human');
+  });
+
   it('re-asks politely at a question, then calls a human after two misses in a row', () => {
     const { send } = make();
     send({ type: 'choose', optionId: 'event:marriage' });
