@@ -202,8 +202,12 @@ function intent(turn: Turn, nlu: NluResult): void {
   const active = currentNode(turn) !== undefined;
   const { intent } = nlu;
   if (isLifeEvent(intent)) {
-    // Already talking about it: the question still waits for its answer.
-    if (intent === turn.state.lifeEvent && active) return miss(turn, nlu);
+    // Already talking about it (said again, or in another language): no apology and no miss,
+    // the question still waits for its answer.
+    if (intent === turn.state.lifeEvent && active) {
+      turn.state.misses = 0;
+      return resume(turn);
+    }
     return enter(turn, intent, active);
   }
   if (intent === 'out-of-scope' || !KNOWN_INTENTS.has(intent)) return miss(turn, nlu);

@@ -69,6 +69,15 @@ describe('DialogEngine', () => {
     expect(state().vars).toEqual({ residence: 'yes', adults: 'no', nameChange: 'not-sure' });
   });
 
+  it('takes the longest answer a free-text reply opens with: "ei tea veel" is not "ei"', () => {
+    const { send, state } = make();
+    send({ type: 'choose', optionId: 'event:marriage' });
+    send({ type: 'text', text: 'ei tea veel' });
+    send({ type: 'text', text: 'no, she is 17' });
+    send({ type: 'text', text: 'не знаю точно' });
+    expect(state().vars).toEqual({ residence: 'not-sure', adults: 'no', nameChange: 'not-sure' });
+  });
+
   it('builds a personal checklist: a name change lists the new ID document', () => {
     const { send } = make();
     send({ type: 'choose', optionId: 'event:marriage' });
@@ -203,8 +212,19 @@ describe('DialogEngine', () => {
     send({ type: 'choose', optionId: 'event:marriage' });
     const turn = send({ type: 'text', text: 'we are getting divorced' });
     expect(turn.info.lifeEvent).toBe('divorce');
-    expect(text(turn)).toMatch(/let's talk about “Divorce”/);
+    expect(text(turn)).toMatch(/Let's talk about “Divorce” now/);
     expect(turn.info.node).toBe('ask-agree');
+  });
+
+  it('asks the waiting question again, without an apology, when the same topic is named again', () => {
+    const classifier = mapClassifier({ 'we are getting married': nlu('marriage', { lang: 'en' }) });
+    const { send, state } = make(classifier);
+    send({ type: 'choose', optionId: 'event:marriage' });
+    const turn = send({ type: 'text', text: 'we are getting married' });
+    expect(text(turn)).not.toMatch(/didn't understand/);
+    expect(text(turn)).toMatch(/6 months/);
+    expect(optionIds(turn)).toEqual(['yes', 'no', 'not-sure']);
+    expect(state().misses).toBe(0);
   });
 
   it('offers the closest life events when the message is ambiguous', () => {
