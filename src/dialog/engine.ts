@@ -186,27 +186,29 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
     turn.say(turn.t('global.inputThanks'));
     return run(turn, node.next);
   }
-  if (confident && nlu.lang !== turn.state.lang && words(said) >= LANG_SWITCH_MIN_WORDS) {
+  const switched =
+    confident && nlu.lang !== turn.state.lang && words(said) >= LANG_SWITCH_MIN_WORDS;
+  if (switched) {
     turn.state.lang = nlu.lang;
     turn.say(turn.t('global.langSwitched'));
   }
   if (nlu.ambiguous) return miss(turn, nlu);
-  intent(turn, nlu);
+  intent(turn, nlu, switched);
 }
 
 function words(text: string): number {
   return text.split(/\s+/).filter(Boolean).length;
 }
 
-function intent(turn: Turn, nlu: NluResult): void {
+function intent(turn: Turn, nlu: NluResult, langSwitched = false): void {
   const active = currentNode(turn) !== undefined;
   const { intent } = nlu;
   if (isLifeEvent(intent)) {
-    // Already talking about it (said again, or in another language): no apology and no miss,
-    // the question still waits for its answer.
+    // Already talking about it: the question still waits for its answer. Not a miss (the
+    // topic was understood); after a language switch the question alone, in the new language.
     if (intent === turn.state.lifeEvent && active) {
       turn.state.misses = 0;
-      return resume(turn);
+      return resume(turn, langSwitched ? undefined : turn.t('global.reask'));
     }
     return enter(turn, intent, active);
   }

@@ -216,14 +216,22 @@ describe('DialogEngine', () => {
     expect(turn.info.node).toBe('ask-agree');
   });
 
-  it('asks the waiting question again, without an apology, when the same topic is named again', () => {
-    const classifier = mapClassifier({ 'we are getting married': nlu('marriage', { lang: 'en' }) });
+  it('asks the waiting question again when the same topic is named again, not counting a miss', () => {
+    const classifier = mapClassifier({
+      'we are getting married': nlu('marriage', { lang: 'en' }),
+      'мы хотим пожениться': nlu('marriage', { lang: 'ru' }),
+    });
     const { send, state } = make(classifier);
     send({ type: 'choose', optionId: 'event:marriage' });
-    const turn = send({ type: 'text', text: 'we are getting married' });
-    expect(text(turn)).not.toMatch(/didn't understand/);
-    expect(text(turn)).toMatch(/6 months/);
-    expect(optionIds(turn)).toEqual(['yes', 'no', 'not-sure']);
+    const again = send({ type: 'text', text: 'we are getting married' });
+    expect(text(again)).toMatch(/didn't understand your answer/);
+    expect(optionIds(again)).toEqual(['yes', 'no', 'not-sure']);
+    expect(state().misses).toBe(0);
+    // In another language: the switch is announced and the question follows, no apology.
+    const switched = send({ type: 'text', text: 'мы хотим пожениться' });
+    expect(switched.lang).toBe('ru');
+    expect(text(switched)).toMatch(/Продолжу по-русски/);
+    expect(text(switched)).not.toMatch(/не понял/);
     expect(state().misses).toBe(0);
   });
 
