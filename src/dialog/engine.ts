@@ -262,6 +262,8 @@ function miss(turn: Turn, nlu: NluResult): void {
  * not be answered with "did you mean death of a close one?" because that came second at 2%.
  */
 const SUGGEST_MIN_CONFIDENCE = 0.15;
+/** A message this long that the NLU places outside every intent is a question about something else. */
+const OUT_OF_SCOPE_MIN_WORDS = 3;
 
 function didYouMean(turn: Turn, nlu: NluResult): void {
   const events = nlu.alternatives
@@ -282,8 +284,12 @@ function didYouMean(turn: Turn, nlu: NluResult): void {
     ]);
   }
   // The NLU recognised a question about something else (another state service, the weather):
-  // say what I can help with and where to go, rather than "I didn't understand".
-  const other = nlu.intent === 'out-of-scope' && nlu.alternatives[0]?.intent === 'out-of-scope';
+  // say what I can help with and where to go, rather than "I didn't understand". A word or
+  // two ("jah", "asdf") is no question: for those, "I didn't understand".
+  const other =
+    nlu.intent === 'out-of-scope' &&
+    nlu.alternatives[0]?.intent === 'out-of-scope' &&
+    words(nlu.text) >= OUT_OF_SCOPE_MIN_WORDS;
   turn.say(turn.t(other ? 'global.outOfScope' : 'global.notUnderstood'), [
     { type: 'options', options: [...options, ...turn.eventOptions(), turn.option('human')] },
   ]);
