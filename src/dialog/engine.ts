@@ -186,24 +186,30 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
     turn.say(turn.t('global.inputThanks'));
     return run(turn, node.next);
   }
-  if (confident && nlu.lang !== turn.state.lang && words(said) >= LANG_SWITCH_MIN_WORDS) {
+  const switched =
+    confident && nlu.lang !== turn.state.lang && words(said) >= LANG_SWITCH_MIN_WORDS;
+  if (switched) {
     turn.state.lang = nlu.lang;
     turn.say(turn.t('global.langSwitched'));
   }
   if (nlu.ambiguous) return miss(turn, nlu);
-  intent(turn, nlu);
+  intent(turn, nlu, switched);
 }
 
 function words(text: string): number {
   return text.split(/\s+/).filter(Boolean).length;
 }
 
-function intent(turn: Turn, nlu: NluResult): void {
+function intent(turn: Turn, nlu: NluResult, langSwitched = false): void {
   const active = currentNode(turn) !== undefined;
   const { intent } = nlu;
   if (isLifeEvent(intent)) {
-    // Already talking about it: the question still waits for its answer.
-    if (intent === turn.state.lifeEvent && active) return miss(turn, nlu);
+    // Already talking about it: the question still waits for its answer. Not a miss (the
+    // topic was understood); after a language switch the question alone, in the new language.
+    if (intent === turn.state.lifeEvent && active) {
+      turn.state.misses = 0;
+      return resume(turn, langSwitched ? undefined : turn.t('global.reask'));
+    }
     return enter(turn, intent, active);
   }
   if (intent === 'out-of-scope' || !KNOWN_INTENTS.has(intent)) return miss(turn, nlu);
@@ -251,8 +257,17 @@ function miss(turn: Turn, nlu: NluResult): void {
   didYouMean(turn, nlu);
 }
 
+/**
+ * A life event the NLU gave less than this is no suggestion: "how do I renew my passport" must
+ * not be answered with "did you mean death of a close one?" because that came second at 2%.
+ */
+const SUGGEST_MIN_CONFIDENCE = 0.15;
+/** A message this long that the NLU places outside every intent is a question about something else. */
+const OUT_OF_SCOPE_MIN_WORDS = 3;
+
 function didYouMean(turn: Turn, nlu: NluResult): void {
   const events = nlu.alternatives
+    .filter((a) => a.confidence >= SUGGEST_MIN_CONFIDENCE)
     .map((a) => a.intent)
     .filter((i): i is LifeEventId => isLifeEvent(i) && i !== turn.state.lifeEvent)
     .slice(0, 2);
@@ -268,8 +283,15 @@ function didYouMean(turn: Turn, nlu: NluResult): void {
       { type: 'options', options },
     ]);
   }
-  turn.say(turn.t('global.notUnderstood'), [
-    { type: 'options', options: [...options, ...turn.eventOptions()] },
+  // The NLU recognised a question about something else (another state service, the weather):
+  // say what I can help with and where to go, rather than "I didn't understand". A word or
+  // two ("jah", "asdf") is no question: for those, "I didn't understand".
+  const other =
+    nlu.intent === 'out-of-scope' &&
+    nlu.alternatives[0]?.intent === 'out-of-scope' &&
+    words(nlu.text) >= OUT_OF_SCOPE_MIN_WORDS;
+  turn.say(turn.t(other ? 'global.outOfScope' : 'global.notUnderstood'), [
+    { type: 'options', options: [...options, ...turn.eventOptions(), turn.option('human')] },
   ]);
 }
 

@@ -13,6 +13,7 @@ export const ENGINE_KEYS = [
   'global.didYouMean',
   'global.didYouMeanOne',
   'global.notUnderstood',
+  'global.outOfScope',
   'global.reask',
   'global.handover',
   'global.missedTwice',

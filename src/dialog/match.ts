@@ -29,13 +29,22 @@ export function matchOption(
 ): string | undefined {
   const said = normalise(text);
   if (said === '') return undefined;
-  const firstWord = said.split(' ')[0] ?? '';
   const words = options.map((option) => ({ id: option.id, words: wordsFor(option, texts) }));
   // Whole answers first, so "ei tea" (not sure) wins over "ei" (no) opening a longer answer.
   const exact = words.find((o) => o.words.includes(said));
   if (exact) return exact.id;
   if (said.length > 40) return undefined;
-  return words.find((o) => o.words.some((w) => !w.includes(' ') && w === firstWord))?.id;
+  // Then the longest word or phrase the answer opens with: "ei tea veel" and "не знаю точно"
+  // mean not sure, though "ei" and "не" alone mean no; "jah, sügisel" means yes.
+  let best: { id: string; length: number } | undefined;
+  for (const o of words) {
+    for (const w of o.words) {
+      if (said.startsWith(`${w} `) && w.length > (best?.length ?? 0)) {
+        best = { id: o.id, length: w.length };
+      }
+    }
+  }
+  return best?.id;
 }
 
 function wordsFor(option: OfferedOption, texts: Texts): string[] {

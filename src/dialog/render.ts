@@ -54,7 +54,7 @@ export function checklistItem(service: CatalogService, tc: Translate): Checklist
   };
 }
 
-/** The checklist as plain numbered lines, so text-only channels get the whole answer. */
+/** The checklist as plain numbered lines (name, mode, provider, summary, deadline). */
 export function checklistText(services: CatalogService[], t: Translate, tc: Translate): string {
   return services
     .map((s, i) => {
@@ -64,9 +64,13 @@ export function checklistText(services: CatalogService[], t: Translate, tc: Tran
         mode: t(`mode.${s.mode}`),
         provider: providerName(s, tc),
       });
-      return s.deadline
-        ? `${line} ${t('checklist.deadline', { deadline: tc(`service.${s.id}.deadline`) })}`
-        : line;
+      // The summary carries the facts (amounts with their year, who qualifies); the deadline
+      // closes the item, so a text-only channel gets the same answer as the cards.
+      const parts = [line, tc(`service.${s.id}.summary`)];
+      if (s.deadline) {
+        parts.push(t('checklist.deadline', { deadline: tc(`service.${s.id}.deadline`) }));
+      }
+      return parts.join(' ');
     })
     .join('\n');
 }

@@ -69,6 +69,15 @@ describe('DialogEngine', () => {
     expect(state().vars).toEqual({ residence: 'yes', adults: 'no', nameChange: 'not-sure' });
   });
 
+  it('takes the longest answer a free-text reply opens with: "ei tea veel" is not "ei"', () => {
+    const { send, state } = make();
+    send({ type: 'choose', optionId: 'event:marriage' });
+    send({ type: 'text', text: 'ei tea veel' });
+    send({ type: 'text', text: 'no, she is 17' });
+    send({ type: 'text', text: 'не знаю точно' });
+    expect(state().vars).toEqual({ residence: 'not-sure', adults: 'no', nameChange: 'not-sure' });
+  });
+
   it('builds a personal checklist: a name change lists the new ID document', () => {
     const { send } = make();
     send({ type: 'choose', optionId: 'event:marriage' });
@@ -84,6 +93,9 @@ describe('DialogEngine', () => {
       'marriage-certificate',
     ]);
     expect(text(withName)).toMatch(/5 services need your application/);
+    // The text carries each service's summary and deadline, for channels without cards.
+    expect(text(withName)).toMatch(/The default is joint property/);
+    expect(text(withName)).toMatch(/Deadline: The marriage takes place 1–6 months/);
 
     const other = make();
     other.send({ type: 'choose', optionId: 'event:marriage' });
@@ -200,8 +212,27 @@ describe('DialogEngine', () => {
     send({ type: 'choose', optionId: 'event:marriage' });
     const turn = send({ type: 'text', text: 'we are getting divorced' });
     expect(turn.info.lifeEvent).toBe('divorce');
-    expect(text(turn)).toMatch(/let's talk about “Divorce”/);
+    expect(text(turn)).toMatch(/Let's talk about “Divorce” now/);
     expect(turn.info.node).toBe('ask-agree');
+  });
+
+  it('asks the waiting question again when the same topic is named again, not counting a miss', () => {
+    const classifier = mapClassifier({
+      'we are getting married': nlu('marriage', { lang: 'en' }),
+      'мы хотим пожениться': nlu('marriage', { lang: 'ru' }),
+    });
+    const { send, state } = make(classifier);
+    send({ type: 'choose', optionId: 'event:marriage' });
+    const again = send({ type: 'text', text: 'we are getting married' });
+    expect(text(again)).toMatch(/didn't understand your answer/);
+    expect(optionIds(again)).toEqual(['yes', 'no', 'not-sure']);
+    expect(state().misses).toBe(0);
+    // In another language: the switch is announced and the question follows, no apology.
+    const switched = send({ type: 'text', text: 'мы хотим пожениться' });
+    expect(switched.lang).toBe('ru');
+    expect(text(switched)).toMatch(/Продолжу по-русски/);
+    expect(text(switched)).not.toMatch(/не понял/);
+    expect(state().misses).toBe(0);
   });
 
   it('offers the closest life events when the message is ambiguous', () => {
@@ -219,6 +250,25 @@ describe('DialogEngine', () => {
     const turn = send({ type: 'text', text: 'my wife' });
     expect(text(turn)).toMatch(/Did you mean “Getting married” or “Divorce”/);
     expect(optionIds(turn)).toEqual(['event:marriage', 'event:divorce']);
+  });
+
+  it('says a question about another service is out of scope, without far-fetched guesses', () => {
+    const classifier = mapClassifier({
+      'renew my passport': nlu('out-of-scope', {
+        lang: 'en',
+        alternatives: [
+          { intent: 'out-of-scope', confidence: 0.89 },
+          { intent: 'child-birth', confidence: 0.03 },
+          { intent: 'death-of-relative', confidence: 0.02 },
+        ],
+      }),
+    });
+    const { send } = make(classifier);
+    const turn = send({ type: 'text', text: 'renew my passport' });
+    expect(text(turn)).toMatch(/can't help with that question/);
+    expect(text(turn)).not.toMatch(/Did you mean/);
+    expect(optionIds(turn)).toHaveLength(9);
+    expect(optionIds(turn).at(-1)).toBe('human');
   });
 
   it('re-asks politely at a question, then calls a human after two misses in a row', () => {
