@@ -63,8 +63,12 @@ async function main(): Promise<void> {
     if (answer === undefined) return;
     if (isLang(answer.trim() || 'et')) lang = (answer.trim() || 'et') as Lang;
   }
+  // Asked only in a fully interactive start; `--lang` alone means signed out.
   const identity =
-    values.identity ?? ((await ask('Demo identity (empty: signed out): '))?.trim() || undefined);
+    values.identity ??
+    (values.lang === undefined
+      ? (await ask('Demo identity (empty: signed out): '))?.trim() || undefined
+      : undefined);
 
   const kit = values.url ? undefined : createAssistantKit(ROOT_DIR);
   const logger = createLogger('warn');
@@ -163,7 +167,14 @@ async function main(): Promise<void> {
       const turn = picked ? await driver.choose(picked.id) : await driver.say(line);
       show(turn);
       const expect = expectOf(turn);
-      const step: Step = picked ? { choose: picked.label } : { user: line };
+      // A label that is part of another option's label would pick the wrong one: use the id.
+      const labelIsUnique =
+        picked &&
+        options.filter((o) => o.label.toLowerCase().includes(picked.label.toLowerCase())).length ===
+          1;
+      const step: Step = picked
+        ? { choose: labelIsUnique ? picked.label : picked.id }
+        : { user: line };
       if (Object.keys(expect).length) step.expect = expect;
       steps.push(step);
     } catch (err) {

@@ -19,19 +19,13 @@ export function reached(results: ScriptResult[]) {
   const options = new Set<string>();
   const services = new Set<string>();
   for (const r of results) {
-    // The node a turn ended at; a chosen option was offered by the last node before its turn.
-    const lastNodes: (string | undefined)[] = [];
     for (const turn of r.turns) {
       const s = summarize(turn.replies);
       s.nodes.forEach((n) => nodes.add(n));
       s.services.forEach((id) => services.add(id));
-      lastNodes.push(s.nodes.at(-1) ?? lastNodes.at(-1));
+      // Clicked or typed: the engine reports which quick reply answered the question.
+      s.answered.forEach((a) => options.add(a));
     }
-    r.choiceTurns.forEach((turnIndex, k) => {
-      const node = lastNodes[turnIndex - 1];
-      const optionId = r.chosen[k];
-      if (node !== undefined && optionId !== undefined) options.add(`${node}:${optionId}`);
-    });
   }
   return { nodes, options, services };
 }

@@ -45,7 +45,8 @@ export function createInProcessDriver(options: InProcessOptions): ConversationDr
   const hub = createMemoryHub();
   let panelDown = false;
   const lookupStatus: StatusLookupFn = (identity, lifeEvent) =>
-    panelDown
+    // Down matters only to the signed in: for anyone else the answer is "sign in" anyway.
+    panelDown && identity
       ? Promise.resolve({ type: 'unavailable' })
       : (options.lookupStatus?.(identity, lifeEvent) ?? Promise.resolve({ type: 'signed-out' }));
   const chat = createChatService({

@@ -46,11 +46,14 @@ function block(b: Block): string[] {
 
 export function renderReply(reply: ReplyFrame, debug: boolean): string {
   const who = reply.role === 'assistant' ? 'bot' : reply.role;
-  const lines = [`${who}> ${reply.text}`, ...reply.blocks.flatMap(block)];
+  // With a checklist or status block, the text after its lead paragraph repeats the block.
+  const rich = reply.blocks.some((b) => b.type === 'checklist' || b.type === 'status');
+  const text = rich ? (reply.text.split('\n\n')[0] ?? reply.text) : reply.text;
+  const lines = [`${who}> ${text}`, ...reply.blocks.flatMap(block)];
   if (debug && reply.meta) {
     const m = reply.meta;
     lines.push(
-      `  [debug] lang=${m.lang ?? '-'} intent=${m.intent ?? '-'} confidence=${m.confidence ?? '-'} lifeEvent=${m.lifeEvent ?? '-'} node=${m.node ?? '-'}`,
+      `  [debug] lang=${m.lang ?? '-'} intent=${m.intent ?? '-'} confidence=${m.confidence ?? '-'} lifeEvent=${m.lifeEvent ?? '-'} node=${m.node ?? '-'}${m.answered ? ` answered=${m.answered}` : ''}`,
     );
   }
   return lines.join('\n');

@@ -51,6 +51,7 @@ export function summarize(replies: ReplyFrame[]) {
     ...(intent !== undefined && { intent }),
     ...(lifeEvent !== undefined && { lifeEvent }),
     // Qualified as `lifeEvent/node`, like the coverage universe.
+    answered: metas.map((m) => m.answered).filter((a) => a !== undefined),
     nodes: metas.flatMap((m) => [
       ...(m.visited ?? []),
       ...(m.node !== undefined ? [m.lifeEvent ? `${m.lifeEvent}/${m.node}` : m.node] : []),

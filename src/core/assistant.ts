@@ -43,6 +43,8 @@ export interface TurnInfo {
   lifeEvent?: LifeEventId;
   /** Dialog nodes passed in this turn, as `lifeEvent/node` (for script coverage). */
   visited?: string[];
+  /** The quick reply a question was answered with (clicked or typed), as `lifeEvent/node:option`. */
+  answered?: string;
 }
 
 export interface AssistantTurn<S> {

@@ -155,6 +155,7 @@ function answer(turn: Turn, optionId: string): void {
   if (!option) return;
   turn.state.vars[node.var] = optionId;
   turn.state.misses = 0;
+  turn.info.answered = `${turn.state.lifeEvent ?? ''}/${turn.state.node ?? ''}:${optionId}`;
   run(turn, option.goto);
 }
 

@@ -173,6 +173,8 @@ export const TurnMeta = z.object({
   node: z.optional(z.string()),
   /** Dialog nodes passed in this turn, as `lifeEvent/node`. */
   visited: z.optional(z.array(z.string())),
+  /** The quick reply a question was answered with, clicked or typed, as `lifeEvent/node:option`. */
+  answered: z.optional(z.string()),
 });
 export type TurnMeta = z.infer<typeof TurnMeta>;
 

@@ -367,6 +367,7 @@ function turnMeta(info: TurnInfo): TurnMeta | undefined {
   if (info.lifeEvent) meta.lifeEvent = info.lifeEvent;
   if (info.node) meta.node = info.node;
   if (info.visited?.length) meta.visited = info.visited;
+  if (info.answered) meta.answered = info.answered;
   return Object.keys(meta).length > 0 ? meta : undefined;
 }
 

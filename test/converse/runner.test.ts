@@ -28,6 +28,7 @@ const assistant = createScriptedAssistant({
   'choose:yes': {
     lifeEvent: 'marriage',
     node: 'checklist',
+    answered: 'marriage/start:yes',
     reply: {
       text: 'Teie kontrollnimekiri',
       blocks: [

@@ -10,6 +10,7 @@ export interface ScriptedAnswer {
   intent?: string;
   lifeEvent?: string;
   node?: string;
+  answered?: string;
   effects?: AssistantEffect[];
 }
 
@@ -52,6 +53,7 @@ export function createScriptedAssistant(answers: Record<string, ScriptedAnswer>)
           }),
           ...(a?.lifeEvent && { lifeEvent: a.lifeEvent as never }),
           ...(a?.node && { node: a.node }),
+          ...(a?.answered && { answered: a.answered }),
         },
       };
     },
