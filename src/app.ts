@@ -14,6 +14,8 @@ import { createMemorySessionStore } from './session/session.js';
 import { createHttpApp } from './transport/http.js';
 import { createMetrics } from './transport/metrics.js';
 import { attachChatSocket } from './transport/ws-server.js';
+import { createStatus } from './status/create-status.js';
+import { createIdentity } from './identity/create-identity.js';
 
 export const ROOT_DIR = fileURLToPath(new URL('..', import.meta.url));
 
@@ -30,7 +32,18 @@ export function createApp(config: Config, logger: Logger): App {
   const metrics = createMetrics();
   const store = createMemorySessionStore({ ttlMs: config.SESSION_TTL_MS });
   const hub = createMemoryHub();
-  const chat = createChatService({ assistant: createStandInAssistant(), store, hub, logger });
+  const status = createStatus({ config, logger, localesDir: `${ROOT_DIR}locales` });
+  const identity = createIdentity(config, status.demoPersons);
+  const chat = status.wrapChat(
+    createChatService({
+      assistant: createStandInAssistant(),
+      store,
+      hub,
+      logger,
+      lookupStatus: status.lookupStatus,
+    }),
+    store,
+  );
 
   const http = createHttpApp({
     chat,
@@ -38,6 +51,10 @@ export function createApp(config: Config, logger: Logger): App {
     metrics,
     widgetDir: `${ROOT_DIR}dist/widget`,
     pagesDir: `${ROOT_DIR}widget/pages`,
+    extend: (app) => {
+      identity.mount(app);
+      status.mount(app);
+    },
   });
   const server = createServer(http);
   const sockets = attachChatSocket({
@@ -53,6 +70,7 @@ export function createApp(config: Config, logger: Logger): App {
       idleTimeoutMs: config.WS_IDLE_TIMEOUT_MS,
     },
     onConnectionCount: (n) => metrics.connections.set(n),
+    ...(identity.verifyIdentity && { verifyIdentity: identity.verifyIdentity }),
   });
 
   return {
@@ -72,6 +90,7 @@ export function createApp(config: Config, logger: Logger): App {
       await sockets.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await status.close();
       await hub.close();
       await store.close();
     },
