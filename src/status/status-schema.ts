@@ -16,11 +16,14 @@ const ServiceId = z
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'must be a kebab-case id' })
   .max(64);
 
-export const PersonalCodeSchema = z.string().superRefine((v, ctx) => {
-  const result = parsePersonalCode(v);
-  if (!result.ok)
-    ctx.addIssue({ code: 'custom', message: `not a valid personal code: ${result.message}` });
-});
+export const PersonalCodeSchema = z
+  .string()
+  .regex(/^[1-8]\d{10}$/, { message: 'must be 11 digits, the first 1-8' })
+  .superRefine((v, ctx) => {
+    const result = parsePersonalCode(v);
+    if (!result.ok)
+      ctx.addIssue({ code: 'custom', message: `not a valid personal code: ${result.message}` });
+  });
 
 export const SERVICE_STATES = [
   'done',
