@@ -1,6 +1,6 @@
 /** The demo page's sign-in control in a real browser: only in demo mode, CSP-clean. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 let browser: Browser;
@@ -22,10 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-async function withPage(
-  server: TestServer,
-  work: (page: import('playwright-core').Page) => Promise<void>,
-) {
+async function withPage(server: TestServer, work: (page: Page) => Promise<void>) {
   const page = await browser.newPage();
   const cspErrors: string[] = [];
   page.on('console', (m) => {
