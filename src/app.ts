@@ -32,7 +32,13 @@ export function createApp(config: Config, logger: Logger): App {
   const metrics = createMetrics();
   const store = createMemorySessionStore({ ttlMs: config.SESSION_TTL_MS });
   const hub = createMemoryHub();
-  const status = createStatus({ config, logger, localesDir: `${ROOT_DIR}locales` });
+  const status = createStatus({
+    config,
+    logger,
+    localesDir: `${ROOT_DIR}locales`,
+    onLookup: (outcome) => metrics.statusLookups.inc({ outcome }),
+    onCircuitChange: (state) => metrics.statusPanelCircuit.set(state === 'closed' ? 0 : 1),
+  });
   const identity = createIdentity(config, status.demoPersons);
   const chat = status.wrapChat(
     createChatService({

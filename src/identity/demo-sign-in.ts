@@ -8,6 +8,7 @@ import { SignJWT } from 'jose';
 import type { Express } from 'express';
 import { z } from 'zod';
 import type { DemoPerson } from '../status/status-schema.js';
+import type { Identity } from '../session/session.js';
 import { HttpError, parseBody } from '../transport/http.js';
 import { createJwtVerifier, type VerifyIdentity } from './jwt-verifier.js';
 
@@ -78,4 +79,16 @@ export function createDemoSignIn(options: DemoSignInOptions): DemoSignIn {
     },
   };
   return demo;
+}
+
+/**
+ * The identity of a demo person by id, for the conversation runner and the terminal chat
+ * (scripted conversations say `identity: anna-aas`); undefined for an unknown id.
+ */
+export function demoIdentity(
+  persons: readonly DemoPerson[],
+  personId: string,
+): Identity | undefined {
+  const person = persons.find((p) => p.id === personId);
+  return person && { subject: person.personalCode, name: person.name };
 }

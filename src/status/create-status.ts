@@ -33,6 +33,7 @@ export function createStatus(options: {
   logger: Logger;
   localesDir: string;
   onLookup?: (outcome: string) => void;
+  onCircuitChange?: (state: 'closed' | 'open' | 'half-open') => void;
 }): StatusSetup {
   const { config, logger } = options;
   const demo = loadDemoPersons();
@@ -43,6 +44,7 @@ export function createStatus(options: {
         timeoutMs: config.STATUS_PANEL_TIMEOUT_MS,
         cacheTtlMs: config.STATUS_PANEL_CACHE_MS,
         logger,
+        ...(options.onCircuitChange && { onCircuitChange: options.onCircuitChange }),
       })
     : createFixtureStatusPanel(demo);
   const lookupStatus = createStatusLookup({

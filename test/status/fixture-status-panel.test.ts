@@ -85,3 +85,15 @@ describe('fixture status panel', () => {
     expect((await panel.getStatus('49005120001')).lifeEvents).toHaveLength(1);
   });
 });
+
+describe('demoIdentity', () => {
+  it('gives the identity of a demo person by id, for scripted conversations', async () => {
+    const { demoIdentity } = await import('../../src/identity/demo-sign-in.js');
+    const persons = loadDemoPersons().persons;
+    expect(demoIdentity(persons, 'anna-aas')).toEqual({
+      subject: '49211110006',
+      name: 'Anna Aas (demo)',
+    });
+    expect(demoIdentity(persons, 'nobody')).toBeUndefined();
+  });
+});

@@ -322,6 +322,8 @@ describe('personal status when the status panel is slow or down', () => {
     const reply = await systemReply(client);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(reply.text).toContain('I cannot see your status right now');
+    const metrics = await (await fetch(`${slow.url}/metrics`)).text();
+    expect(metrics).toMatch(/status_lookups_total\{outcome="unavailable"\} 1/);
     client.send({ type: 'message', id: 'm1', text: 'hello' });
     const answer = await client.next('reply');
     expect(answer.replyTo).toBe('m1');
