@@ -33,7 +33,7 @@ export interface DemoSignIn {
 const SignInBody = z.object({ personId: z.string().min(1).max(64) }).strict();
 
 export function createDemoSignIn(options: DemoSignInOptions): DemoSignIn {
-  const ttlS = options.ttlS ?? 15 * 60;
+  const ttlS = options.ttlS ?? 60 * 60;
   const now = options.now ?? Date.now;
   const secret = new Uint8Array(randomBytes(32));
   const byId = new Map(options.persons.map((p) => [p.id, p]));
