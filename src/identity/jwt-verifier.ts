@@ -82,15 +82,15 @@ export function createJwtVerifier(options: JwtVerifierOptions): VerifyIdentity {
     } catch (err) {
       throw toIdentityError(err);
     }
-    return identityFrom(payload);
+    return identityFrom(payload, new Date(options.now?.() ?? Date.now()));
   };
 }
 
 /** Subject: a personal code, optionally with the EE country prefix (as TARA gives it). */
-export function identityFrom(payload: JWTPayload): Identity {
+export function identityFrom(payload: JWTPayload, today = new Date()): Identity {
   const sub = String(payload.sub ?? '');
   const code = /^EE\d{11}$/.test(sub) ? sub.slice(2) : sub;
-  const parsed = parsePersonalCode(code);
+  const parsed = parsePersonalCode(code, { today });
   if (!parsed.ok)
     throw new IdentityError(
       'subject',

@@ -42,8 +42,14 @@ const CENTURY: Record<string, number> = {
   '8': 2100,
 };
 
-/** Checks format, century digit, that the birth date exists, and the check digit. */
-export function parsePersonalCode(input: string): PersonalCodeResult {
+/**
+ * Checks format, century digit, that the birth date exists (and, given `today`, is not in
+ * the future), and the check digit.
+ */
+export function parsePersonalCode(
+  input: string,
+  options: { today?: Date } = {},
+): PersonalCodeResult {
   const code = input.trim();
   if (!/^\d{11}$/.test(code))
     return { ok: false, problem: 'format', message: 'A personal code is exactly 11 digits.' };
@@ -66,6 +72,13 @@ export function parsePersonalCode(input: string): PersonalCodeResult {
       ok: false,
       problem: 'birth-date',
       message: `Birth date ${year}-${code.slice(3, 5)}-${code.slice(5, 7)} does not exist.`,
+    };
+  }
+  if (options.today && date.getTime() > options.today.getTime()) {
+    return {
+      ok: false,
+      problem: 'birth-date',
+      message: `Birth date ${date.toISOString().slice(0, 10)} is in the future.`,
     };
   }
   const check = personalCodeCheckDigit(code.slice(0, 10));

@@ -52,6 +52,18 @@ describe('parsePersonalCode', () => {
     expect(parsePersonalCode(withCheck('4880229001')).ok).toBe(true);
   });
 
+  it('refuses a birth date after today when told what today is', () => {
+    const withCheck = (ten: string) => `${ten}${personalCodeCheckDigit(ten)}`;
+    const today = new Date('2026-11-24T12:00:00Z');
+    expect(parsePersonalCode(withCheck('6261125000'), { today })).toMatchObject({
+      problem: 'birth-date',
+    });
+    expect(parsePersonalCode(withCheck('6261124000'), { today }).ok).toBe(true);
+    expect(parsePersonalCode(withCheck('7000101000'), { today })).toMatchObject({
+      problem: 'birth-date',
+    });
+  });
+
   it('refuses wrong lengths, letters and century digits 0 and 9', () => {
     expect(parsePersonalCode('3800108571')).toMatchObject({ problem: 'format' });
     expect(parsePersonalCode('3800108571x')).toMatchObject({ problem: 'format' });
