@@ -15,6 +15,8 @@ import { createRedisSessionBackend } from './session/redis.js';
 import { createHttpApp } from './transport/http.js';
 import { createMetrics } from './transport/metrics.js';
 import { attachChatSocket } from './transport/ws-server.js';
+import { createStatus } from './status/create-status.js';
+import { createIdentity } from './identity/create-identity.js';
 
 export { ROOT_DIR };
 
@@ -40,13 +42,25 @@ export function createApp(config: Config, logger: Logger): App {
     : undefined;
   const store = redis?.store ?? createMemorySessionStore({ ttlMs: config.SESSION_TTL_MS });
   const hub = redis?.hub ?? createMemoryHub();
-  const chat = createChatService({
-    assistant: createAssistantKit(ROOT_DIR).assistant,
-    store,
-    hub,
+  const status = createStatus({
+    config,
     logger,
-    ...(redis && { lock: redis.lock }),
+    localesDir: `${ROOT_DIR}locales`,
+    onLookup: (outcome) => metrics.statusLookups.inc({ outcome }),
+    onCircuitChange: (state) => metrics.statusPanelCircuit.set(state === 'closed' ? 0 : 1),
   });
+  const identity = createIdentity(config, status.demoPersons);
+  const chat = status.wrapChat(
+    createChatService({
+      assistant: createAssistantKit(ROOT_DIR).assistant,
+      store,
+      hub,
+      logger,
+      lookupStatus: status.lookupStatus,
+      ...(redis && { lock: redis.lock }),
+    }),
+    store,
+  );
 
   const http = createHttpApp({
     chat,
@@ -54,6 +68,10 @@ export function createApp(config: Config, logger: Logger): App {
     metrics,
     widgetDir: `${ROOT_DIR}dist/widget`,
     pagesDir: `${ROOT_DIR}widget/pages`,
+    extend: (app) => {
+      identity.mount(app);
+      status.mount(app);
+    },
   });
   const server = createServer(http);
   const sockets = attachChatSocket({
@@ -69,6 +87,7 @@ export function createApp(config: Config, logger: Logger): App {
       idleTimeoutMs: config.WS_IDLE_TIMEOUT_MS,
     },
     onConnectionCount: (n) => metrics.connections.set(n),
+    ...(identity.verifyIdentity && { verifyIdentity: identity.verifyIdentity }),
   });
 
   return {
@@ -89,6 +108,7 @@ export function createApp(config: Config, logger: Logger): App {
       await sockets.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await status.close();
       await hub.close();
       await store.close();
       await redis?.close();

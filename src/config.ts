@@ -2,6 +2,7 @@
  * Configuration from environment variables, validated once at start. A wrong value stops
  * start-up with a message naming the variable (see docs/operations.md for every variable).
  */
+import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -47,7 +48,65 @@ export const ConfigSchema = z.object({
   WS_IDLE_TIMEOUT_MS: int(30 * 60_000, 1000, 24 * 3_600_000),
   /** How long a session may sit unused before it is forgotten. */
   SESSION_TTL_MS: int(24 * 3_600_000, 60_000, 30 * 24 * 3_600_000),
+
+  // Identity (AUTH_MODE=jwt): the state's sign-in tokens. Exactly one key source.
+  AUTH_JWKS_URL: url(['https:', 'http:']).optional(),
+  /** PEM (SPKI) public key; newlines may be written as \n. */
+  AUTH_PUBLIC_KEY: z
+    .string()
+    .refine(validPem, { message: 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)' })
+    .optional(),
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  AUTH_ALGORITHMS: z
+    .string()
+    .default('RS256,PS256,ES256,EdDSA')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine((a) => a.length > 0 && !a.some((x) => x === 'none' || x.startsWith('HS')), {
+      message: 'list asymmetric algorithms only (no none, no HS*)',
+    }),
+  AUTH_CLOCK_TOLERANCE_S: int(30, 0, 300),
+
+  // Status panel (absent URL: the fixture with the demo persons).
+  STATUS_PANEL_API_KEY: z.string().min(16).optional(),
+  /** Per HTTP attempt. */
+  STATUS_PANEL_TIMEOUT_MS: int(1500, 50, 30_000),
+  /** The most a turn waits for a status, retries included; then "cannot see it now". */
+  STATUS_LOOKUP_TIMEOUT_MS: int(2000, 100, 30_000),
+  STATUS_PANEL_CACHE_MS: int(30_000, 0, 600_000),
+  /** HMAC secret of the status-change webhook; absent: the webhook is off. */
+  STATUS_WEBHOOK_SECRET: z.string().min(32).optional(),
 });
+
+/** Rules across variables. */
+const CheckedConfig = ConfigSchema.superRefine((c, ctx) => {
+  if (c.AUTH_MODE !== 'jwt') return;
+  for (const key of ['AUTH_ISSUER', 'AUTH_AUDIENCE'] as const) {
+    if (!c[key])
+      ctx.addIssue({ code: 'custom', path: [key], message: 'required when AUTH_MODE=jwt' });
+  }
+  if (!c.AUTH_JWKS_URL === !c.AUTH_PUBLIC_KEY) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['AUTH_JWKS_URL'],
+      message: 'AUTH_MODE=jwt needs exactly one of AUTH_JWKS_URL or AUTH_PUBLIC_KEY',
+    });
+  }
+});
+
+function validPem(v: string): boolean {
+  try {
+    createPublicKey(v.replace(/\\n/g, '\n'));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -62,12 +121,18 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty variable means "not set", as in most shells' `VAR= cmd`.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
-  const result = ConfigSchema.safeParse(cleaned);
+  const result = CheckedConfig.safeParse(cleaned);
   if (result.success) return result.data;
   throw new ConfigError(
     result.error.issues.map(
-      (i) =>
-        `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])])})`,
+      (i) => `${i.path.join('.')}: ${i.message} (got ${describeValue(String(i.path[0]), cleaned)})`,
     ),
   );
+}
+
+/** Secrets are never echoed in the error. */
+function describeValue(key: string, env: Record<string, string | undefined>): string {
+  const value = env[key];
+  if (value !== undefined && /SECRET|KEY/.test(key)) return `${value.length} characters`;
+  return JSON.stringify(value);
 }

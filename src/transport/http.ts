@@ -40,6 +40,13 @@ export class HttpError extends Error {
   }
 }
 
+const rawBodies = new WeakMap<object, Buffer>();
+
+/** The exact bytes of a JSON request body, as received. */
+export function rawBodyOf(req: Request): Buffer | undefined {
+  return rawBodies.get(req);
+}
+
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
@@ -69,7 +76,13 @@ export function createHttpApp(options: HttpOptions): express.Express {
       },
     }),
   );
-  app.use(express.json({ limit: '16kb' }));
+  app.use(
+    express.json({
+      limit: '16kb',
+      // Kept for routes that check a signature over the exact bytes (the status webhook).
+      verify: (req, _res, buf) => rawBodies.set(req, Buffer.from(buf)),
+    }),
+  );
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });

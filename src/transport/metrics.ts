@@ -24,6 +24,17 @@ export function createMetrics() {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
+    statusLookups: new Counter({
+      name: 'status_lookups_total',
+      help: 'Personal status lookups, by outcome (found, signed-out, unavailable)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    statusPanelCircuit: new Gauge({
+      name: 'status_panel_circuit_open',
+      help: '1 while the status panel circuit breaker is open or half-open',
+      registers: [registry],
+    }),
     errors: new Counter({
       name: 'chat_errors_total',
       help: 'Error frames and failed turns, by code',

@@ -39,3 +39,45 @@ describe('loadConfig', () => {
     ]);
   });
 });
+
+describe('loadConfig identity settings', () => {
+  it('requires issuer, audience and one key source when AUTH_MODE=jwt', () => {
+    let message = '';
+    try {
+      loadConfig({ AUTH_MODE: 'jwt' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('AUTH_ISSUER: required when AUTH_MODE=jwt');
+    expect(message).toContain('AUTH_AUDIENCE: required when AUTH_MODE=jwt');
+    expect(message).toContain('exactly one of AUTH_JWKS_URL or AUTH_PUBLIC_KEY');
+  });
+
+  it('accepts jwt mode with a JWKS URL, issuer and audience', () => {
+    const config = loadConfig({
+      AUTH_MODE: 'jwt',
+      AUTH_JWKS_URL: 'https://tara.example.ee/oidc/jwks',
+      AUTH_ISSUER: 'https://tara.example.ee',
+      AUTH_AUDIENCE: 'assistant',
+    });
+    expect(config.AUTH_ALGORITHMS).toContain('RS256');
+  });
+
+  it('refuses a public key that is not PEM and symmetric algorithms, without echoing secrets', () => {
+    let message = '';
+    try {
+      loadConfig({
+        AUTH_PUBLIC_KEY: 'abc',
+        AUTH_ALGORITHMS: 'HS256',
+        STATUS_WEBHOOK_SECRET: 'short',
+      });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('AUTH_PUBLIC_KEY');
+    expect(message).toContain('AUTH_ALGORITHMS');
+    expect(message).toContain('STATUS_WEBHOOK_SECRET');
+    expect(message).not.toContain('"short"');
+    expect(message).not.toContain('"abc"');
+  });
+});

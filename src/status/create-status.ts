@@ -1,0 +1,86 @@
+/**
+ * Wires the status side from configuration: the panel adapter (HTTP when STATUS_PANEL_URL is
+ * set, else the fixture), the bounded lookup for the session layer, the proactive greeting
+ * and change messages, and the webhook route.
+ */
+import type { Express } from 'express';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { ChatService, StatusLookupFn } from '../session/chat-service.js';
+import type { SessionStore } from '../session/session.js';
+import { createFixtureStatusPanel, loadDemoPersons } from './fixture-status-panel.js';
+import { createHttpStatusPanel } from './http-status-panel.js';
+import { createProactiveStatus } from './proactive-status.js';
+import type { StatusPanel } from './status-panel.js';
+import type { DemoPerson } from './status-schema.js';
+import { createStatusLookup } from './status-lookup.js';
+import { loadStatusTexts } from './status-texts.js';
+import { mountStatusWebhook } from './status-webhook.js';
+
+export interface StatusSetup {
+  panel: StatusPanel;
+  demoPersons: readonly DemoPerson[];
+  lookupStatus: StatusLookupFn;
+  /** Adds the proactive greeting and the resume rule to the chat service. */
+  wrapChat(chat: ChatService, store: SessionStore): ChatService;
+  /** Mounts POST /api/v1/status-events. */
+  mount(app: Express): void;
+  close(): Promise<void>;
+}
+
+export function createStatus(options: {
+  config: Config;
+  logger: Logger;
+  localesDir: string;
+  onLookup?: (outcome: string) => void;
+  onCircuitChange?: (state: 'closed' | 'open' | 'half-open') => void;
+}): StatusSetup {
+  const { config, logger } = options;
+  const demo = loadDemoPersons();
+  const panel: StatusPanel = config.STATUS_PANEL_URL
+    ? createHttpStatusPanel({
+        baseUrl: config.STATUS_PANEL_URL,
+        ...(config.STATUS_PANEL_API_KEY && { apiKey: config.STATUS_PANEL_API_KEY }),
+        timeoutMs: config.STATUS_PANEL_TIMEOUT_MS,
+        cacheTtlMs: config.STATUS_PANEL_CACHE_MS,
+        logger,
+        ...(options.onCircuitChange && { onCircuitChange: options.onCircuitChange }),
+      })
+    : createFixtureStatusPanel(demo);
+  const lookupStatus = createStatusLookup({
+    panel,
+    logger,
+    timeoutMs: config.STATUS_LOOKUP_TIMEOUT_MS,
+    ...(options.onLookup && { onOutcome: options.onLookup }),
+  });
+  const texts = loadStatusTexts(options.localesDir);
+  let proactive: ReturnType<typeof createProactiveStatus> | undefined;
+
+  return {
+    panel,
+    demoPersons: demo.persons,
+    lookupStatus,
+    wrapChat(chat, store) {
+      proactive = createProactiveStatus({
+        chat,
+        store,
+        lookupStatus,
+        texts,
+        logger,
+        invalidate: (code) => panel.invalidate?.(code),
+      });
+      return proactive.chat;
+    },
+    mount(app) {
+      mountStatusWebhook(app, {
+        ...(config.STATUS_WEBHOOK_SECRET && { secret: config.STATUS_WEBHOOK_SECRET }),
+        notify: (event) => proactive?.notify(event) ?? Promise.resolve(0),
+        logger,
+      });
+    },
+    async close() {
+      await proactive?.close();
+      await panel.close?.();
+    },
+  };
+}
