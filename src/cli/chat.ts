@@ -19,6 +19,7 @@ import { summarize } from '../converse/runner.js';
 import { renderReply } from '../converse/render-text.js';
 import type { Expect, Script, Step } from '../converse/script.js';
 import { createLogger } from '../logger.js';
+import { createScriptStatus } from '../converse/script-status.js';
 import { LANGS, type Lang } from '../protocol/frames.js';
 
 const { values } = parseArgs({
@@ -75,7 +76,11 @@ async function main(): Promise<void> {
   const newDriver = (): ConversationDriver =>
     values.url || !kit
       ? createWsDriver({ url: values.url ?? '' })
-      : createInProcessDriver({ assistant: kit.assistant, logger });
+      : createInProcessDriver({
+          assistant: kit.assistant,
+          logger,
+          status: createScriptStatus(ROOT_DIR, logger),
+        });
 
   const startLang: Lang = lang;
   let debug = false;

@@ -13,6 +13,7 @@ import { createInProcessDriver, createWsDriver } from '../converse/driver.js';
 import { formatFailure, runScript, type ScriptResult } from '../converse/runner.js';
 import { loadScript, ScriptError, type LoadedScript } from '../converse/script.js';
 import { createLogger } from '../logger.js';
+import { createScriptStatus } from '../converse/script-status.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -44,6 +45,7 @@ async function main(): Promise<number> {
   }
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const kit = createAssistantKit(ROOT_DIR);
+  const status = createScriptStatus(ROOT_DIR, logger);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const results: ScriptResult[] = [];
   let invalid = 0;
@@ -64,7 +66,7 @@ async function main(): Promise<number> {
     }
     const driver = values.url
       ? createWsDriver({ url: values.url })
-      : createInProcessDriver({ assistant: kit.assistant, logger });
+      : createInProcessDriver({ assistant: kit.assistant, logger, status });
     const result = await runScript(script, driver);
     results.push(result);
     out(`${result.passed ? '✓' : '✗'} ${result.name} (${file})`);

@@ -3,11 +3,9 @@ import { WebSocket } from 'ws';
 import type { Assistant } from '../core/assistant.js';
 import type { Lang, ReplyFrame, ServerFrame } from '../protocol/frames.js';
 import { ServerFrame as ServerFrameSchema } from '../protocol/frames.js';
-import {
-  createChatService,
-  createMemoryHub,
-  type StatusLookupFn,
-} from '../session/chat-service.js';
+import { createChatService, createMemoryHub, type ChatService } from '../session/chat-service.js';
+import { demoIdentity } from '../identity/demo-sign-in.js';
+import type { StatusSetup } from '../status/create-status.js';
 import { createMemorySessionStore, type Identity } from '../session/session.js';
 import type { Logger } from '../logger.js';
 
@@ -34,49 +32,46 @@ export interface ConversationDriver {
 export interface InProcessOptions {
   assistant: Assistant<unknown>;
   logger: Logger;
-  /** Demo identities by id, for scripts that are signed in. */
-  identities?: (id: string) => Identity | undefined;
-  lookupStatus?: StatusLookupFn;
+  /**
+   * The status side (panel, lookup, proactive greeting, demo persons) for a conversation;
+   * `panelDown` asks for one whose panel cannot be reached. Absent: everyone is signed out.
+   */
+  status?: (panelDown: boolean) => StatusSetup;
 }
 
-/** Runs the real session layer and assistant in this process: no network. */
+/** Runs the real session layer, status side and assistant in this process. */
 export function createInProcessDriver(options: InProcessOptions): ConversationDriver {
   const store = createMemorySessionStore({ ttlMs: 3_600_000 });
   const hub = createMemoryHub();
-  let panelDown = false;
-  const lookupStatus: StatusLookupFn = (identity, lifeEvent) =>
-    // Down matters only to the signed in: for anyone else the answer is "sign in" anyway.
-    panelDown && identity
-      ? Promise.resolve({ type: 'unavailable' })
-      : (options.lookupStatus?.(identity, lifeEvent) ?? Promise.resolve({ type: 'signed-out' }));
-  const chat = createChatService({
-    assistant: options.assistant,
-    store,
-    hub,
-    logger: options.logger,
-    lookupStatus,
-  });
+  let chat: ChatService | undefined;
+  let status: StatusSetup | undefined;
   let sessionId: string | undefined;
   let unsubscribe: (() => void) | undefined;
   let collected: ReplyFrame[] = [];
   let counter = 0;
 
-  const turn = async (work: () => Promise<void>): Promise<Turn> => {
+  const turn = async (work: (chat: ChatService, id: string) => Promise<void>): Promise<Turn> => {
+    if (!chat || !sessionId) throw new Error('start the conversation first');
     collected = [];
-    await work();
+    await work(chat, sessionId);
+    await status?.idle();
     return { replies: collected };
-  };
-  const current = () => {
-    if (!sessionId) throw new Error('start the conversation first');
-    return sessionId;
   };
 
   return {
     async start(start) {
-      panelDown = start.statusPanel === 'down';
+      status = options.status?.(start.statusPanel === 'down');
+      const inner = createChatService({
+        assistant: options.assistant,
+        store,
+        hub,
+        logger: options.logger,
+        ...(status && { lookupStatus: status.lookupStatus }),
+      });
+      chat = status ? status.wrapChat(inner, store) : inner;
       let identity: Identity | undefined;
       if (start.identity) {
-        identity = options.identities?.(start.identity);
+        identity = status && demoIdentity(status.demoPersons, start.identity);
         if (!identity) throw new Error(`unknown demo identity "${start.identity}"`);
       }
       const result = await chat.open({
@@ -84,19 +79,23 @@ export function createInProcessDriver(options: InProcessOptions): ConversationDr
         channel: 'script',
         ...(identity && { identity }),
       });
-      sessionId = result.session.id;
-      unsubscribe = hub.subscribe(sessionId, (f) => {
+      const id = result.session.id;
+      sessionId = id;
+      collected = result.replay.filter((f): f is ReplyFrame => f.type === 'reply');
+      unsubscribe = hub.subscribe(id, (f) => {
         if (f.type === 'reply') collected.push(f);
       });
-      return { replies: result.replay.filter((f): f is ReplyFrame => f.type === 'reply') };
+      // The proactive greeting of a signed-in person follows the opening.
+      await status?.idle();
+      return { replies: collected };
     },
-    say: (text) =>
-      turn(() => chat.handle(current(), { type: 'message', id: `m${++counter}`, text })),
+    say: (text) => turn((c, id) => c.handle(id, { type: 'message', id: `m${++counter}`, text })),
     choose: (optionId) =>
-      turn(() => chat.handle(current(), { type: 'choose', id: `m${++counter}`, optionId })),
-    setLang: (lang) => turn(() => chat.handle(current(), { type: 'set-lang', lang })),
+      turn((c, id) => c.handle(id, { type: 'choose', id: `m${++counter}`, optionId })),
+    setLang: (lang) => turn((c, id) => c.handle(id, { type: 'set-lang', lang })),
     async close() {
       unsubscribe?.();
+      await status?.close();
       await store.close();
       await hub.close();
     },

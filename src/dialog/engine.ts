@@ -311,11 +311,13 @@ function status(turn: Turn, lookup: StatusLookup): void {
       ? t('status.title', { event: turn.eventName(lifeEvent) })
       : t('status.titleAll');
     if (count > 0) {
-      const block = statusBlock(title, events, turn.deps.catalog, tc);
-      const lines = block.items.map((i) =>
-        t('status.line', { name: i.name, state: t(`status.state.${i.state}`) }),
-      );
-      turn.say([t('status.found', { count }), ...lines].join('\n'), [block]);
+      const block = statusBlock(title, events, turn.deps.catalog, tc, turn.state.lang);
+      const lines = block.items.map((i) => {
+        const line = t('status.line', { name: i.name, state: t(`status.state.${i.state}`) });
+        return i.nextStep ? `${line} — ${i.nextStep}` : line;
+      });
+      // Lead paragraph, then the plain form of the block for text-only channels.
+      turn.say(`${t('status.found', { count })}\n\n${lines.join('\n')}`, [block]);
     } else if (lifeEvent) {
       turn.say(t('status.nothing', { event: turn.eventName(lifeEvent) }));
     } else {

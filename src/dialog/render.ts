@@ -2,7 +2,7 @@
  * Catalog services and a person's status as protocol blocks, in one language. Only https links
  * leave this file: a link that is not https is dropped, not shown.
  */
-import type { Block, ChecklistItem, ServiceCard, StatusItem } from '../protocol/frames.js';
+import type { Block, ChecklistItem, Lang, ServiceCard, StatusItem } from '../protocol/frames.js';
 import type { LifeEventStatus, ProactiveOffer } from '../core/status.js';
 import type { Catalog, CatalogService } from './schema.js';
 import type { Translate } from './i18n.js';
@@ -80,6 +80,7 @@ export function statusBlock(
   statuses: LifeEventStatus[],
   catalog: CatalogIndex,
   tc: Translate,
+  lang: Lang,
 ): Extract<Block, { type: 'status' }> {
   const items: StatusItem[] = [];
   for (const event of statuses) {
@@ -92,7 +93,10 @@ export function statusBlock(
         name: known ? tc(`service.${s.serviceId}.name`) : s.serviceId,
         state: s.state,
         ...(s.date ? { date: s.date } : {}),
-        ...(s.nextStep ? { nextStep: s.nextStep } : {}),
+        // The panel may give the next step in each language; otherwise its own (Estonian).
+        ...((s.nextStepByLang?.[lang] ?? s.nextStep)
+          ? { nextStep: s.nextStepByLang?.[lang] ?? s.nextStep }
+          : {}),
         ...(url ? { url } : {}),
       });
     }

@@ -183,6 +183,7 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     const produced: HistoryFrame[] = [];
     let state = assistant.restore(session.assistantState) ?? assistant.initial(session.lang);
     let pending: AssistantEvent | undefined = event;
+    let carried: TurnInfo = {};
     // Effects may feed events back (a status lookup); bounded so a dialog bug cannot loop.
     for (let round = 0; pending && round < 4; round++) {
       const turn = assistant.step(state, pending, {
@@ -191,13 +192,21 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
       });
       state = turn.state;
       session.lang = turn.lang;
-      const meta = turnMeta(turn.info);
+      // What the person's message meant is told by the round that read it, even when that
+      // round only asked for a lookup and the answer comes in the next one.
+      const info: TurnInfo = {
+        ...turn.info,
+        ...carried,
+        visited: [...(carried.visited ?? []), ...(turn.info.visited ?? [])],
+      };
+      const meta = turnMeta(info);
       turn.replies.forEach((reply, i) => {
         const frame = replyFrame(session, reply, 'assistant', replyTo);
         if (i === 0 && meta) frame.meta = meta;
-        record(session, frame, i === 0 ? turn.info : undefined);
+        record(session, frame, i === 0 ? info : undefined);
         produced.push(frame);
       });
+      carried = turn.replies.length === 0 ? info : {};
       pending = undefined;
       for (const effect of turn.effects) {
         try {

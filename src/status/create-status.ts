@@ -25,6 +25,8 @@ export interface StatusSetup {
   wrapChat(chat: ChatService, store: SessionStore): ChatService;
   /** Mounts POST /api/v1/status-events. */
   mount(app: Express): void;
+  /** Resolves when proactive messages under way have been delivered. */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -77,6 +79,9 @@ export function createStatus(options: {
         notify: (event) => proactive?.notify(event) ?? Promise.resolve(0),
         logger,
       });
+    },
+    async idle() {
+      await proactive?.close();
     },
     async close() {
       await proactive?.close();

@@ -24,10 +24,14 @@ const StatusTextsFile = z
     offer: record(['nextStep', 'nextStepNoDate'] as const),
     states: record(SERVICE_STATES),
     lifeEvents: record(LIFE_EVENTS),
-    services: z.record(z.string().regex(/^[a-z0-9-]+$/), z.string().min(1)),
   })
   .strict();
-type StatusTextsFile = z.infer<typeof StatusTextsFile>;
+type StatusTextsFile = z.infer<typeof StatusTextsFile> & { services: Record<string, string> };
+
+/** Service names come from the service catalog's texts, so the chat names a service one way. */
+const CatalogNames = z.object({
+  service: z.record(z.string(), z.object({ name: z.string().min(1) }).loose()),
+});
 
 export class StatusTextsError extends Error {
   override name = 'StatusTextsError';
@@ -53,8 +57,16 @@ export function loadStatusTexts(localesDir: string): StatusTexts {
     const file = join(localesDir, lang, 'status.json');
     try {
       const parsed = StatusTextsFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-      if (parsed.success) files[lang] = parsed.data;
-      else
+      const catalogFile = join(localesDir, lang, 'catalog.json');
+      const catalog = CatalogNames.safeParse(JSON.parse(readFileSync(catalogFile, 'utf8')));
+      if (!catalog.success) {
+        problems.push(`${catalogFile}: ${catalog.error.issues.map((i) => i.message).join('; ')}`);
+      } else if (parsed.success) {
+        const services = Object.fromEntries(
+          Object.entries(catalog.data.service).map(([id, s]) => [id, s.name]),
+        );
+        files[lang] = { ...parsed.data, services };
+      } else
         problems.push(
           ...parsed.error.issues.map((i) => `${file}: ${i.path.join('.')}: ${i.message}`),
         );

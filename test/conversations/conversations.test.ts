@@ -7,6 +7,7 @@ import { createInProcessDriver } from '../../src/converse/driver.js';
 import { formatFailure, runScript } from '../../src/converse/runner.js';
 import { loadScript } from '../../src/converse/script.js';
 import { createLogger } from '../../src/logger.js';
+import { createScriptStatus } from '../../src/converse/script-status.js';
 import { ROOT_DIR } from '../../src/paths.js';
 
 const dir = join(ROOT_DIR, 'test/conversations');
@@ -16,13 +17,14 @@ const files = readdirSync(dir, { recursive: true })
   .sort();
 const kit = createAssistantKit(ROOT_DIR);
 const logger = createLogger('silent');
+const status = createScriptStatus(ROOT_DIR, logger);
 
 describe('scripted conversations', () => {
   it.each(files)('%s', async (file) => {
     const script = loadScript(join(dir, file));
     const result = await runScript(
       script,
-      createInProcessDriver({ assistant: kit.assistant, logger }),
+      createInProcessDriver({ assistant: kit.assistant, logger, status }),
     );
     expect(result.passed, formatFailure(result)).toBe(true);
   });

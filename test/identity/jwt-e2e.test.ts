@@ -47,7 +47,7 @@ describe('AUTH_MODE=jwt over the WebSocket', () => {
     await client.next('reply');
     const system = await client.next('reply');
     expect(system.role).toBe('system');
-    expect(JSON.stringify(system.blocks)).toContain('old-age-pension');
+    expect(JSON.stringify(system.blocks)).toContain('ret-old-age-pension');
     await client.close();
   });
 

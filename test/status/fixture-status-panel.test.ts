@@ -68,7 +68,7 @@ describe('fixture status panel', () => {
     const status = await panel.getStatus('49211110006');
     expect(status.lifeEvents.map((le) => le.lifeEvent)).toEqual(['marriage', 'child-birth']);
     expect(status.offers).toEqual([
-      expect.objectContaining({ serviceId: 'maternity-benefit', lifeEvent: 'child-birth' }),
+      expect.objectContaining({ serviceId: 'birth-maternity-benefit', lifeEvent: 'child-birth' }),
     ]);
     const maternity = status.lifeEvents[1]!.services[0]!;
     expect(maternity.nextStep).toMatch(/Kinnitage/);

@@ -66,7 +66,7 @@ describe.each([
     const panel = make();
     const [mari, anna] = await Promise.all([panel.getStatus(MARI), panel.getStatus(ANNA)]);
     expect(mari.lifeEvents.map((l) => l.lifeEvent)).toEqual(['marriage']);
-    expect(anna.offers.map((o) => o.serviceId)).toEqual(['maternity-benefit']);
+    expect(anna.offers.map((o) => o.serviceId)).toEqual(['birth-maternity-benefit']);
     expect(mari.offers).toEqual([]);
   });
 });

@@ -34,7 +34,7 @@ describe('status texts', () => {
       ...p.offers.map((o) => o.serviceId),
     ]);
     for (const id of used) expect(texts.serviceIds, id).toContain(id);
-    expect(LANGS.map((lang) => texts.serviceName(lang, 'funeral-grant'))).toEqual([
+    expect(LANGS.map((lang) => texts.serviceName(lang, 'death-funeral-grant'))).toEqual([
       'Matusetoetus',
       'Funeral grant',
       'Пособие на похороны',

@@ -65,7 +65,7 @@ const serviceChanged = (id: string) => ({
   occurredAt: new Date().toISOString(),
   personalCode: OLGA,
   lifeEvent: 'settling-in-estonia',
-  service: { serviceId: 'id-card', state: 'done', date: '2026-11-24' },
+  service: { serviceId: 'settle-id-card', state: 'done', date: '2026-11-24' },
 });
 
 describe('demo sign-in', () => {
@@ -107,9 +107,9 @@ describe('personal status through the WebSocket', () => {
     const items = statusItems(reply);
     expect(items).toEqual([
       expect.objectContaining({
-        serviceId: 'maternity-benefit',
+        serviceId: 'birth-maternity-benefit',
         state: 'offered',
-        name: 'Maternity leave and maternity benefit',
+        name: "Maternity leave and mother's parental benefit",
         nextStep: expect.stringContaining('2026-12-31') as string,
       }),
     ]);
@@ -170,7 +170,7 @@ describe('personal status through the WebSocket', () => {
       statusItems(reply)
         .map((i) => i.serviceId)
         .sort(),
-    ).toEqual(['flexible-pension', 'old-age-pension']);
+    ).toEqual(['ret-flexible-pension', 'ret-old-age-pension']);
     const everything = JSON.stringify(jaan.client.frames);
     expect(everything).not.toContain('maternity');
     expect(everything).not.toContain('Anna');
@@ -216,7 +216,7 @@ describe('status-change webhook', () => {
       'Update on settling in Estonia: ID card or residence permit card is now “done”.',
     );
     expect(statusItems(change)).toEqual([
-      expect.objectContaining({ serviceId: 'id-card', state: 'done' }),
+      expect.objectContaining({ serviceId: 'settle-id-card', state: 'done' }),
     ]);
     await new Promise((r) => setTimeout(r, 200));
     expect(mari.client.frames.some((f) => f.type === 'reply' && f.role === 'system')).toBe(false);
@@ -234,7 +234,7 @@ describe('status-change webhook', () => {
       personalCode: '48509300002',
       offer: {
         offerId: 'o-2',
-        serviceId: 'assistive-devices',
+        serviceId: 'dis-assistive-devices',
         lifeEvent: 'child-disability',
         expires: '2027-01-31',
       },
@@ -243,7 +243,7 @@ describe('status-change webhook', () => {
     const change = await systemReply(liisa.client);
     expect(change.text).toContain('Riigil on teile uus pakkumine');
     expect(statusItems(change)[0]).toMatchObject({
-      serviceId: 'assistive-devices',
+      serviceId: 'dis-assistive-devices',
       state: 'offered',
     });
     await liisa.client.close();
