@@ -43,7 +43,6 @@ describe('Classifier', () => {
     // Timing under a shared test run is not deterministic; docs/benchmarks.md has ~0.4 s alone.
     expect(classifier.stats.trainMs).toBeGreaterThan(0);
   });
-
 });
 
 // Measured on the committed split (docs/benchmarks.md): 95.2% overall, et 95.8%, en 94.5%,
