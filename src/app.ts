@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
+import type { Assistant } from './core/assistant.js';
 import { createStandInAssistant } from './core/stand-in-assistant.js';
 import { createChatService, createMemoryHub } from './session/chat-service.js';
 import { createMemorySessionStore } from './session/session.js';
@@ -26,11 +27,22 @@ export interface App {
   close(): Promise<void>;
 }
 
-export function createApp(config: Config, logger: Logger): App {
+/** Seams for tests; the default path wires the real parts. */
+export interface AppOptions {
+  /** Replaces the assistant core (tests inject a scripted one at their edge). */
+  assistant?: Assistant<unknown>;
+}
+
+export function createApp(config: Config, logger: Logger, options: AppOptions = {}): App {
   const metrics = createMetrics();
   const store = createMemorySessionStore({ ttlMs: config.SESSION_TTL_MS });
   const hub = createMemoryHub();
-  const chat = createChatService({ assistant: createStandInAssistant(), store, hub, logger });
+  const chat = createChatService({
+    assistant: options.assistant ?? createStandInAssistant(),
+    store,
+    hub,
+    logger,
+  });
 
   const http = createHttpApp({
     chat,
