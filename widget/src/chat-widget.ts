@@ -52,7 +52,7 @@ export class LifeEventChat extends LitElement {
     this.opened = true;
     this.conn?.connect();
     await this.updateComplete;
-    this.shadowRoot?.querySelector('textarea')?.focus();
+    this.shadowRoot?.querySelector<HTMLTextAreaElement>('#lec-input')?.focus();
   }
 
   /** Closes the panel; focus returns to the launcher. */
@@ -160,7 +160,7 @@ export class LifeEventChat extends LitElement {
 
   private submit = (e: Event): void => {
     e.preventDefault();
-    const field = this.shadowRoot?.querySelector('textarea');
+    const field = this.shadowRoot?.querySelector<HTMLTextAreaElement>('#lec-input');
     if (!field || !this.conn) return;
     if (this.conn.send(field.value)) field.value = '';
     field.focus();
@@ -180,7 +180,9 @@ export class LifeEventChat extends LitElement {
   private choose = (optionId: string, label: string): void => {
     this.conn?.choose(optionId, label);
     // The options disappear once chosen: keep focus where the next answer is typed.
-    void this.updateComplete.then(() => this.shadowRoot?.querySelector('textarea')?.focus());
+    void this.updateComplete.then(() =>
+      this.shadowRoot?.querySelector<HTMLTextAreaElement>('#lec-input')?.focus(),
+    );
   };
 
   private feedback = (seq: number, rating: number, comment: string): void => {
