@@ -20,6 +20,7 @@ const axeSource = readFileSync(
 let server: TestServer;
 let proxy: FlakyProxy;
 let browser: Browser;
+const pageErrors: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(OUTPUT, { recursive: true });
@@ -38,8 +39,7 @@ const messages = (page: Page) => widget(page).locator('li.msg:not(.pending)');
 
 async function openPage(path = '/', width = 1280, height = 800): Promise<Page> {
   const page = await newPage(browser, { viewport: { width, height } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(`${proxy.url}${path}`);
   await widget(page).locator('.launcher').waitFor();
   return page;
@@ -291,5 +291,9 @@ describe('chat widget in the browser', () => {
     expect(await widget(p).locator('button[type=submit]').isVisible()).toBe(true);
     await p.screenshot({ path: new URL('widget-hostile.png', OUTPUT).pathname });
     await p.close();
+  });
+
+  it('raised no script errors in any page', () => {
+    expect(pageErrors).toEqual([]);
   });
 });
