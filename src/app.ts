@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import { ROOT_DIR } from './paths.js';
 import type { Logger } from './logger.js';
 import { createAssistantKit } from './assistant-kit.js';
+import type { Assistant } from './core/assistant.js';
 import { createChatService, createMemoryHub } from './session/chat-service.js';
 import { createMemorySessionStore } from './session/session.js';
 import { createRedisSessionBackend } from './session/redis.js';
@@ -29,7 +30,13 @@ export interface App {
   close(): Promise<void>;
 }
 
-export function createApp(config: Config, logger: Logger): App {
+/** Seams for tests; the default path wires the real parts. */
+export interface AppOptions {
+  /** Replaces the assistant core (tests inject a scripted one at their edge). */
+  assistant?: Assistant<unknown>;
+}
+
+export function createApp(config: Config, logger: Logger, options: AppOptions = {}): App {
   const metrics = createMetrics();
   // One instance keeps sessions in memory; with REDIS_URL several instances share them.
   const redis = config.REDIS_URL
@@ -52,7 +59,7 @@ export function createApp(config: Config, logger: Logger): App {
   const identity = createIdentity(config, status.demoPersons);
   const chat = status.wrapChat(
     createChatService({
-      assistant: createAssistantKit(ROOT_DIR).assistant,
+      assistant: options.assistant ?? createAssistantKit(ROOT_DIR).assistant,
       store,
       hub,
       logger,

@@ -1,6 +1,6 @@
 /** Starts the real app on port 0 and gives a small promise-based WebSocket client. */
 import WebSocket from 'ws';
-import { createApp, type App } from '../../src/app.js';
+import { createApp, type App, type AppOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { ServerFrame } from '../../src/protocol/frames.js';
@@ -12,9 +12,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  options: AppOptions = {},
+): Promise<TestServer> {
   const config: Config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env });
-  const app = createApp(config, createLogger(config.LOG_LEVEL));
+  const app = createApp(config, createLogger(config.LOG_LEVEL), options);
   const { url } = await app.listen();
   return { app, url, wsUrl: `${url.replace('http', 'ws')}/ws`, close: () => app.close() };
 }

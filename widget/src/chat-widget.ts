@@ -1,148 +1,385 @@
 /**
- * <life-event-chat>: the embeddable chat widget. Minimal first version: connect, greet,
- * send and show text. Every server frame is validated with the shared protocol schemas;
- * text is rendered as text (Lit escapes it), never as HTML.
+ * <life-event-chat>: the embeddable chat widget. The socket, resume and outbox live in
+ * ChatConnection (connection.ts); this element renders its state and moves focus. Every
+ * server frame is validated with the shared protocol schemas there; here text is bound as
+ * text (Lit escapes it), never as HTML.
  */
-import { LitElement, css, html } from 'lit';
-import {
-  PROTOCOL_VERSION,
-  ServerFrame,
-  type ClientFrame,
-  type HistoryFrame,
-  type Lang,
-} from '../../src/protocol/frames.js';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LANGS, type HistoryFrame, type Lang, type ReplyFrame } from '../../src/protocol/frames.js';
+import { renderBlock, type BlockContext } from './blocks.js';
+import { ChatConnection, type ConnectionStatus, type OutboxItem } from './connection.js';
+import { LANG_NAMES, translate, type TextKey } from './i18n.js';
+import { richText } from './rich-text.js';
+import { styles } from './styles.js';
 
-const STORAGE_KEY = 'life-event-chat:session';
+const OPEN_KEY = 'life-event-chat:open';
+
+const isLang = (v: unknown): v is Lang => (LANGS as readonly unknown[]).includes(v);
+
+function storage(): Storage | undefined {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return undefined; // Blocked (third-party storage settings): works without resume.
+  }
+}
 
 export class LifeEventChat extends LitElement {
   static override properties = {
     server: { type: String },
-    lang: { type: String },
-    open: { type: Boolean, reflect: true },
-    frames: { state: true },
-    connected: { state: true },
+    lang: { type: String, reflect: true },
+    opened: { type: Boolean, reflect: true, attribute: 'open' },
+    announcement: { state: true },
   };
+  static override styles = styles;
 
+  /** Origin of the chat server; empty means the page's own origin. */
   server = '';
   override lang: Lang = 'et';
-  open = false;
-  frames: HistoryFrame[] = [];
-  connected = false;
-  private socket: WebSocket | undefined;
+  opened = false;
+  announcement = '';
 
-  static override styles = css`
-    :host {
-      position: fixed;
-      right: 1rem;
-      bottom: 1rem;
-      font:
-        16px/1.4 system-ui,
-        sans-serif;
-      color: #1a1a1a;
-    }
-    .panel {
-      width: min(24rem, calc(100vw - 2rem));
-      height: min(36rem, calc(100vh - 6rem));
-      display: flex;
-      flex-direction: column;
-      background: #fff;
-      border: 1px solid #767676;
-      border-radius: 8px;
-    }
-    ol {
-      flex: 1;
-      overflow-y: auto;
-      list-style: none;
-      margin: 0;
-      padding: 0.5rem;
-    }
-    li.user {
-      text-align: right;
-    }
-    form {
-      display: flex;
-      gap: 0.5rem;
-      padding: 0.5rem;
-    }
-    input {
-      flex: 1;
-    }
-  `;
+  private conn: ChatConnection | undefined;
+  private token: string | undefined;
+  private lastStatus: ConnectionStatus = 'idle';
+  private shownCount = -1;
+  private readonly onOnline = () => this.conn?.retryNow();
+
+  // --- public API (docs/widget.md) -------------------------------------------------------
+
+  /** Opens the chat panel and moves focus to the message field. */
+  async open(): Promise<void> {
+    this.opened = true;
+    this.conn?.connect();
+    await this.updateComplete;
+    this.shadowRoot?.querySelector<HTMLTextAreaElement>('#lec-input')?.focus();
+  }
+
+  /** Closes the panel; focus returns to the launcher. */
+  async close(): Promise<void> {
+    const hadFocus = this.matches(':focus-within');
+    this.opened = false;
+    await this.updateComplete;
+    if (hadFocus) this.shadowRoot?.querySelector<HTMLElement>('.launcher')?.focus();
+  }
+
+  /** Switches the UI and the conversation to et, en or ru. */
+  setLanguage(lang: Lang): void {
+    if (!isLang(lang))
+      throw new TypeError(`Unsupported language ${String(lang)}; use et, en or ru.`);
+    this.lang = lang;
+    this.conn?.setLang(lang);
+  }
+
+  /**
+   * Identity token from the host page's sign-in; reconnects so the server verifies it.
+   * null signs out: the conversation is forgotten in this browser and a new one starts.
+   */
+  setIdentityToken(token: string | null): void {
+    this.token = token ?? undefined;
+    this.conn?.setToken(this.token);
+  }
+
+  // --- lifecycle -------------------------------------------------------------------------
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.connect();
+    const store = storage();
+    const base = this.server || location.origin;
+    const url = new URL('/ws', base.replace(/^http/, 'ws')).href;
+    this.conn = new ChatConnection({
+      url,
+      lang: this.lang,
+      ...(this.token !== undefined && { token: this.token }),
+      ...(store && { storage: store }),
+      onChange: () => this.changed(),
+      onFrame: (frame, live) => live && this.announce(frame),
+    });
+    if (store?.getItem(OPEN_KEY) === '1') this.opened = true;
+    // Resume at once when there is a conversation; otherwise connect on first open.
+    if (this.opened || this.conn.sessionId !== undefined || this.conn.outbox.length > 0)
+      this.conn.connect();
+    window.addEventListener('online', this.onOnline);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.socket?.close();
+    window.removeEventListener('online', this.onOnline);
+    this.conn?.disconnect();
+    this.conn = undefined;
   }
 
-  private connect(): void {
-    const base = this.server || location.origin;
-    const url = new URL('/ws', base.replace(/^http/, 'ws'));
-    const socket = new WebSocket(url);
-    this.socket = socket;
-    socket.addEventListener('open', () => {
-      const sessionId = sessionStorage.getItem(STORAGE_KEY) ?? undefined;
-      const lastSeq = this.frames.at(-1)?.seq ?? 0;
-      this.send({
-        type: 'hello',
-        v: PROTOCOL_VERSION,
-        lang: this.lang,
-        ...(sessionId && { sessionId, lastSeq }),
-      });
-    });
-    socket.addEventListener('message', (event) => this.receive(String(event.data)));
-    socket.addEventListener('close', () => {
-      this.connected = false;
-    });
-  }
-
-  private receive(data: string): void {
-    const parsed = ServerFrame.safeParse(JSON.parse(data));
-    if (!parsed.success) return;
-    const frame = parsed.data;
-    if (frame.type === 'welcome') {
-      this.connected = true;
-      sessionStorage.setItem(STORAGE_KEY, frame.sessionId);
-    } else if (frame.type === 'reply' || frame.type === 'user') {
-      this.frames = [...this.frames, frame];
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('opened')) {
+      try {
+        storage()?.setItem(OPEN_KEY, this.opened ? '1' : '0');
+      } catch {
+        // Storage unavailable: the panel just starts closed after a reload.
+      }
+    }
+    const log = this.shadowRoot?.querySelector('.log');
+    const count = (this.conn?.frames.length ?? 0) + (this.conn?.outbox.length ?? 0);
+    if (log && (count !== this.shownCount || changed.has('opened'))) {
+      log.scrollTop = log.scrollHeight;
+      this.shownCount = count;
     }
   }
 
-  private send(frame: ClientFrame): void {
-    this.socket?.send(JSON.stringify(frame));
+  private changed(): void {
+    const conn = this.conn;
+    if (!conn) return;
+    if (conn.lang !== this.lang) this.lang = conn.lang;
+    if (conn.status !== this.lastStatus) {
+      if (conn.status === 'offline' && this.lastStatus === 'online')
+        this.announcement = this.t('conn.offline', { seconds: Math.ceil(conn.retryInMs / 1000) });
+      else if (conn.status === 'online' && this.lastStatus !== 'connecting')
+        this.announcement = this.t('conn.online');
+      this.lastStatus = conn.status;
+    }
+    this.requestUpdate();
   }
 
-  private submit = (event: SubmitEvent): void => {
-    event.preventDefault();
-    const form = event.target as HTMLFormElement;
-    const input = form.elements.namedItem('text') as HTMLInputElement;
-    const text = input.value.trim();
-    if (!text) return;
-    this.send({ type: 'message', id: crypto.randomUUID(), text });
-    input.value = '';
+  private announce(frame: HistoryFrame): void {
+    if (frame.type !== 'reply') return;
+    const parts = [`${this.t(frame.role)}: ${frame.text}`];
+    for (const block of frame.blocks) {
+      if (block.type === 'options')
+        parts.push(`${this.t('suggestions')}: ${block.options.map((o) => o.label).join(', ')}`);
+      if (block.type === 'handover' && block.state === 'queued' && block.position !== undefined)
+        parts.push(this.t('handover.queued', { position: block.position }));
+      else if (block.type === 'handover') parts.push(this.t(`handover.${block.state}`));
+    }
+    this.announcement = parts.join(' ');
+  }
+
+  private t(key: TextKey, vars?: Record<string, string | number>): string {
+    return translate(this.lang, key, vars);
+  }
+
+  // --- events ----------------------------------------------------------------------------
+
+  private submit = (e: Event): void => {
+    e.preventDefault();
+    const field = this.shadowRoot?.querySelector<HTMLTextAreaElement>('#lec-input');
+    if (!field || !this.conn) return;
+    if (this.conn.send(field.value)) field.value = '';
+    field.focus();
   };
 
-  override render() {
-    if (!this.open) {
-      return html`<button part="launcher" @click=${() => (this.open = true)}>Chat</button>`;
+  private keydown = (e: KeyboardEvent): void => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) this.submit(e);
+  };
+
+  private panelKeydown = (e: KeyboardEvent): void => {
+    if (e.key === 'Escape') {
+      e.stopPropagation();
+      void this.close();
     }
-    return html`<section class="panel" part="panel" aria-label="Chat">
-      <ol aria-live="polite">
-        ${this.frames.map((f) => html`<li class=${f.type}>${f.text}</li>`)}
+  };
+
+  private choose = (optionId: string, label: string): void => {
+    this.conn?.choose(optionId, label);
+    // The options disappear once chosen: keep focus where the next answer is typed.
+    void this.updateComplete.then(() =>
+      this.shadowRoot?.querySelector<HTMLTextAreaElement>('#lec-input')?.focus(),
+    );
+  };
+
+  private feedback = (seq: number, rating: number, comment: string): void => {
+    this.conn?.sendFeedback(seq, rating, comment);
+    void this.updateComplete.then(() =>
+      this.shadowRoot?.querySelector<HTMLElement>('.thanks')?.focus(),
+    );
+  };
+
+  // --- rendering -------------------------------------------------------------------------
+
+  override render(): TemplateResult {
+    return html`<div class="root" lang=${this.lang}>
+      ${this.opened ? this.renderPanel() : this.renderLauncher()}
+      <div class="sr-only" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+    </div>`;
+  }
+
+  private renderLauncher(): TemplateResult {
+    return html`<button
+      class="launcher"
+      part="launcher"
+      type="button"
+      aria-haspopup="dialog"
+      @click=${() => void this.open()}
+    >
+      <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+        <path
+          fill="currentColor"
+          d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6v2h2V9H7zm4 0v2h2V9h-2zm4 0v2h2V9h-2z"
+        />
+      </svg>
+      <span>${this.t('launcher')}</span>
+    </button>`;
+  }
+
+  private renderPanel(): TemplateResult {
+    const conn = this.conn;
+    const status = conn?.status ?? 'idle';
+    return html`<section
+      class="panel"
+      part="panel"
+      role="dialog"
+      aria-modal="false"
+      aria-labelledby="lec-title"
+      @keydown=${this.panelKeydown}
+    >
+      <header part="header">
+        <div class="heading">
+          <h2 id="lec-title" part="title">${this.t('title')}</h2>
+          <p class="conn" part="connection" data-status=${status}>
+            ${conn?.identityName ? `${this.t('signedInAs', { name: conn.identityName })} · ` : ''}
+            ${
+              status === 'offline'
+                ? this.t('conn.offline', { seconds: Math.ceil((conn?.retryInMs ?? 0) / 1000) })
+                : this.t(`conn.${status}`)
+            }
+          </p>
+        </div>
+        <label class="sr-only" for="lec-lang">${this.t('language')}</label>
+        <select
+          id="lec-lang"
+          part="language"
+          @change=${(e: Event) => this.setLanguage((e.target as HTMLSelectElement).value as Lang)}
+        >
+          ${LANGS.map(
+            (l) =>
+              html`<option value=${l} lang=${l} ?selected=${l === this.lang}>
+                ${LANG_NAMES[l]}
+              </option>`,
+          )}
+        </select>
+        <button
+          type="button"
+          part="close"
+          aria-label=${this.t('close')}
+          @click=${() => void this.close()}
+        >
+          <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path
+              stroke="currentColor"
+              stroke-width="2.5"
+              stroke-linecap="round"
+              d="M6 6l12 12M18 6L6 18"
+            />
+          </svg>
+        </button>
+      </header>
+      ${this.renderBars(status)}
+      <ol class="log" part="messages" aria-label=${this.t('conversation')} tabindex="-1">
+        ${conn?.frames.map((f, i) => this.renderFrame(f, i === conn.frames.length - 1))}
+        ${conn?.outbox.map((item) => this.renderPending(item))}
+        ${
+          conn?.typing
+            ? html`<li class="typing" part="typing">
+                <span class="sr-only">${this.t('typing')}</span><span aria-hidden="true"></span
+                ><span aria-hidden="true"></span><span aria-hidden="true"></span>
+              </li>`
+            : nothing
+        }
       </ol>
-      <form @submit=${this.submit}>
-        <input name="text" aria-label="Message" autocomplete="off" />
-        <button type="submit" ?disabled=${!this.connected}>Send</button>
+      <form class="composer" part="composer" @submit=${this.submit}>
+        <label class="sr-only" for="lec-input">${this.t('input')}</label>
+        <textarea
+          id="lec-input"
+          part="input"
+          rows="1"
+          maxlength="2000"
+          autocomplete="off"
+          placeholder=${this.t('placeholder')}
+          @keydown=${this.keydown}
+        ></textarea>
+        <button type="submit" part="send">${this.t('send')}</button>
       </form>
     </section>`;
   }
+
+  private renderBars(status: ConnectionStatus) {
+    const notice = this.conn?.notice;
+    const noticeKey: TextKey | undefined = !notice
+      ? undefined
+      : notice.code === 'EXPIRED'
+        ? 'error.expired'
+        : notice.code === 'RATE_LIMITED'
+          ? 'error.rateLimited'
+          : notice.code.startsWith('AUTH_')
+            ? 'error.auth'
+            : 'error.generic';
+    return html`${
+      status === 'offline' || status === 'paused'
+        ? html`<div class="bar" part="offline-bar">
+            <span>${status === 'paused' ? this.t('conn.paused') : this.t('conn.idle')}</span>
+            <button type="button" @click=${() => this.conn?.retryNow()}>
+              ${this.t('conn.retry')}
+            </button>
+          </div>`
+        : nothing
+    }
+    ${
+      noticeKey
+        ? html`<div class="bar" part="notice" role="alert">
+            <span>${this.t(noticeKey)}</span>
+            <button type="button" @click=${() => this.conn?.dismissNotice()}>
+              ${this.t('error.dismiss')}
+            </button>
+          </div>`
+        : nothing
+    }`;
+  }
+
+  private renderFrame(frame: HistoryFrame, last: boolean): TemplateResult {
+    if (frame.type === 'user') {
+      return html`<li class="msg user" part="message message-user" data-seq=${frame.seq}>
+        <span class="who">${this.t('you')}</span>
+        <p class="bubble">${richText(frame.text, this.t('newTab'))}</p>
+      </li>`;
+    }
+    return this.renderReply(frame, last);
+  }
+
+  private renderReply(frame: ReplyFrame, last: boolean): TemplateResult {
+    const conn = this.conn;
+    const ctx: BlockContext = {
+      lang: this.lang,
+      t: (k, v) => this.t(k, v),
+      seq: frame.seq,
+      latest: last && (conn?.outbox.length ?? 0) === 0,
+      feedbackDone: conn?.feedbackDone.has(frame.seq) ?? false,
+      choose: this.choose,
+      feedback: this.feedback,
+    };
+    return html`<li
+      class="msg ${frame.role}"
+      part="message message-${frame.role}"
+      data-seq=${frame.seq}
+    >
+      <span class="who">${this.t(frame.role)}</span>
+      ${frame.text ? html`<p class="bubble">${richText(leadText(frame), this.t('newTab'))}</p>` : nothing}
+      ${frame.blocks.map((b) => renderBlock(b, ctx))}
+    </li>`;
+  }
+
+  private renderPending(item: OutboxItem): TemplateResult {
+    const state =
+      item.state === 'failed'
+        ? this.t('failed')
+        : this.conn?.status === 'online'
+          ? this.t('sending')
+          : this.t('queued');
+    return html`<li class="msg user pending ${item.state}" part="message message-pending">
+      <span class="who">${this.t('you')} · ${state}</span>
+      <p class="bubble">${item.text}</p>
+    </li>`;
+  }
 }
 
-customElements.define('life-event-chat', LifeEventChat);
+if (!customElements.get('life-event-chat')) customElements.define('life-event-chat', LifeEventChat);
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -150,11 +387,11 @@ declare global {
   }
 }
 
-// One script tag is the whole embed: <script src=".../widget.js" data-server="..." data-lang="et">.
-const script = document.currentScript as HTMLScriptElement | null;
-if (script && !document.querySelector('life-event-chat')) {
-  const el = document.createElement('life-event-chat');
-  el.server = script.dataset.server ?? new URL(script.src).origin;
-  el.lang = (script.dataset.lang as Lang | undefined) ?? 'et';
-  document.body.append(el);
+/**
+ * With a checklist or status block, the text after its first paragraph repeats the block for
+ * text-only channels (docs/protocol.md); the widget shows the block instead.
+ */
+function leadText(frame: ReplyFrame): string {
+  const rich = frame.blocks.some((b) => b.type === 'checklist' || b.type === 'status');
+  return rich ? (frame.text.split('\n\n')[0] ?? frame.text) : frame.text;
 }
