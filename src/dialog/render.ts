@@ -46,6 +46,7 @@ export function checklistItem(service: CatalogService, tc: Translate): Checklist
   return {
     serviceId: service.id,
     text: tc(`service.${service.id}.name`),
+    summary: tc(`service.${service.id}.summary`),
     kind: service.kind,
     mode: service.mode,
     provider: providerName(service, tc),

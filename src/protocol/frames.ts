@@ -59,6 +59,8 @@ export type ServiceCard = z.infer<typeof ServiceCard>;
 export const ChecklistItem = z.object({
   serviceId: z.optional(Id),
   text: z.string(),
+  /** The facts: what it is, who qualifies, amounts with their year. */
+  summary: z.optional(z.string()),
   kind: z.optional(ServiceKind),
   mode: z.optional(ServiceMode),
   provider: z.optional(z.string()),

@@ -115,6 +115,7 @@ function checklistItem(item: ChecklistItem, ctx: BlockContext): TemplateResult {
   ].filter(Boolean);
   return html`<li data-state=${item.state ?? 'not-started'}>
     <span class="item-text">${item.text}</span> ${stateBadge(item.state, ctx)}
+    ${item.summary ? html`<span class="meta">${item.summary}</span>` : nothing}
     ${details.length ? html`<span class="meta">${details.join(' · ')}</span>` : nothing}
     ${href ? link(href, ctx.t('service.open'), ctx.t('newTab')) : nothing}
   </li>`;
