@@ -45,6 +45,41 @@ export const ConfigSchema = z.object({
   WS_IDLE_TIMEOUT_MS: int(30 * 60_000, 1000, 24 * 3_600_000),
   /** How long a session may sit unused before it is forgotten. */
   SESSION_TTL_MS: int(24 * 3_600_000, 60_000, 30 * 24 * 3_600_000),
+
+  // --- Transcripts, privacy and the back office (docs/staff.md, docs/privacy.md) ---
+  /** Key of the subject pseudonym (HMAC-SHA256); absent: a random key file in DATA_DIR. */
+  PSEUDONYM_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Transcripts and contact requests older than this many days are purged. */
+  RETENTION_DAYS: int(180, 1, 3650),
+  /** Audit log entries are kept this many days. */
+  AUDIT_RETENTION_DAYS: int(365, 1, 3650),
+  /** A conversation with no outcome and no activity for this long counts as abandoned. */
+  ABANDON_AFTER_MS: int(30 * 60_000, 60_000, 7 * 24 * 3_600_000),
+  /** How often the purge and the abandoned-conversation job run. */
+  MAINTENANCE_INTERVAL_MS: int(15 * 60_000, 1000, 24 * 3_600_000),
+  /** When live agents answer, e.g. "Mon-Fri 09:00-17:00 Europe/Tallinn". */
+  OFFICE_HOURS: z.string().default('Mon-Fri 09:00-17:00 Europe/Tallinn'),
+  /** Comma-separated dates (YYYY-MM-DD) without live agents. */
+  HOLIDAYS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dates must be YYYY-MM-DD'))),
+  /** Send the staff session cookie with `Secure` (set when served over TLS). */
+  STAFF_COOKIE_SECURE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Staff sessions expire after this long without use. */
+  STAFF_SESSION_TTL_MS: int(8 * 3_600_000, 60_000, 7 * 24 * 3_600_000),
+  /** Failed logins per user and address before a lockout of STAFF_LOCKOUT_MS. */
+  STAFF_LOGIN_MAX_FAILURES: int(5, 1, 100),
+  STAFF_LOCKOUT_MS: int(15 * 60_000, 1000, 24 * 3_600_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
