@@ -8,9 +8,21 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
+import type { Assistant } from './core/assistant.js';
 import { createStandInAssistant } from './core/stand-in-assistant.js';
-import { createChatService, createMemoryHub } from './session/chat-service.js';
+import { createHandover } from './handover/handover.js';
+import { isOpen, parseOfficeHours } from './handover/office-hours.js';
+import { createPseudonymizer, loadPseudonymKey } from './privacy/pseudonym.js';
+import { createChatService, createMemoryHub, type ChatService } from './session/chat-service.js';
 import { createMemorySessionStore } from './session/session.js';
+import { createStaffAuth } from './staff/auth.js';
+import { createStaffRoutes } from './staff/routes.js';
+import { createDatabase } from './store/database.js';
+import { createStaffStore } from './store/staff-store.js';
+import { createTranscriptStore } from './store/transcript-store.js';
+import { createMaintenance } from './transcripts/maintenance.js';
+import { createTranscriptRecorder } from './transcripts/recorder.js';
+import { AGENT_SOCKET_PATH, attachAgentSocket } from './transport/agent-socket.js';
 import { createHttpApp } from './transport/http.js';
 import { createMetrics } from './transport/metrics.js';
 import { attachChatSocket } from './transport/ws-server.js';
@@ -26,11 +38,87 @@ export interface App {
   close(): Promise<void>;
 }
 
-export function createApp(config: Config, logger: Logger): App {
+/** Parts a test (or another composition) may replace. */
+export interface AppOptions {
+  // Method syntax in Assistant makes any Assistant<S> assignable here.
+  assistant?: Assistant<unknown>;
+}
+
+export function createApp(config: Config, logger: Logger, options: AppOptions = {}): App {
   const metrics = createMetrics();
   const store = createMemorySessionStore({ ttlMs: config.SESSION_TTL_MS });
   const hub = createMemoryHub();
-  const chat = createChatService({ assistant: createStandInAssistant(), store, hub, logger });
+
+  // Transcripts and the back office (docs/staff.md, docs/privacy.md).
+  const storeDb = createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const transcripts = createTranscriptStore(storeDb);
+  const staffStore = createStaffStore(storeDb);
+  const pseudonymKey = loadPseudonymKey(config.PSEUDONYM_KEY, config.DATA_DIR);
+  if (pseudonymKey.source === 'file')
+    logger.warn('PSEUDONYM_KEY not set: using the key file in DATA_DIR (fine for development)');
+  const pseudonymize = createPseudonymizer(pseudonymKey.key);
+  const recorder = createTranscriptRecorder({
+    store: transcripts,
+    pseudonymize,
+    logger,
+    onWritten: (n) => metrics.transcriptRows.inc(n),
+    onError: () => metrics.transcriptErrors.inc(),
+  });
+  const officeHours = parseOfficeHours(config.OFFICE_HOURS);
+  const handover = createHandover({
+    push: (id, reply, role) => chat.push(id, reply, role),
+    history: (id) => chat.historyAfter(id, 0),
+    isOpen: (at) => isOpen(officeHours, config.HOLIDAYS, at),
+    hoursLabel: officeHours.label,
+    saveContactRequest: (r) =>
+      staffStore.addContactRequest({
+        id: crypto.randomUUID(),
+        conversationId: r.conversationId,
+        at: r.at,
+        lang: r.lang,
+        text: r.text,
+      }),
+    mark: (session, change) => recorder.mark(session, change),
+    logger,
+  });
+  const maintenance = createMaintenance({
+    transcripts,
+    staff: staffStore,
+    logger,
+    retentionDays: config.RETENTION_DAYS,
+    auditRetentionDays: config.AUDIT_RETENTION_DAYS,
+    abandonAfterMs: config.ABANDON_AFTER_MS,
+    intervalMs: config.MAINTENANCE_INTERVAL_MS,
+    beforeRun: () => recorder.flush(),
+  });
+  const staffAuth = createStaffAuth({
+    store: staffStore,
+    sessionTtlMs: config.STAFF_SESSION_TTL_MS,
+    maxFailures: config.STAFF_LOGIN_MAX_FAILURES,
+    lockoutMs: config.STAFF_LOCKOUT_MS,
+    secureCookie: config.STAFF_COOKIE_SECURE,
+  });
+
+  const chat: ChatService = createChatService({
+    assistant: options.assistant ?? createStandInAssistant(),
+    store,
+    hub,
+    logger,
+    observer: {
+      onFrame(session, frame, info) {
+        recorder.observer.onFrame?.(session, frame, info);
+        handover.observer.onFrame?.(session, frame, info);
+      },
+      onEffect(session, effect) {
+        recorder.observer.onEffect?.(session, effect);
+        handover.observer.onEffect?.(session, effect);
+      },
+      onFeedback(session, rating, comment) {
+        recorder.observer.onFeedback?.(session, rating, comment);
+      },
+    },
+    router: handover.router,
+  });
 
   const http = createHttpApp({
     chat,
@@ -38,6 +126,25 @@ export function createApp(config: Config, logger: Logger): App {
     metrics,
     widgetDir: `${ROOT_DIR}dist/widget`,
     pagesDir: `${ROOT_DIR}widget/pages`,
+    extend: (app) => {
+      app.use(
+        '/staff',
+        createStaffRoutes({
+          auth: staffAuth,
+          staff: staffStore,
+          transcripts,
+          handover,
+          pseudonymize,
+          logger,
+          metrics,
+          assetsDir: `${ROOT_DIR}dist/staff`,
+          pagesDir: `${ROOT_DIR}staff/pages`,
+          retentionDays: config.RETENTION_DAYS,
+          flush: () => recorder.flush(),
+          purgeNow: () => maintenance.runOnce(),
+        }),
+      );
+    },
   });
   const server = createServer(http);
   const sockets = attachChatSocket({
@@ -53,11 +160,25 @@ export function createApp(config: Config, logger: Logger): App {
       idleTimeoutMs: config.WS_IDLE_TIMEOUT_MS,
     },
     onConnectionCount: (n) => metrics.connections.set(n),
+    otherPaths: [AGENT_SOCKET_PATH],
+  });
+  const agentSockets = attachAgentSocket({
+    server,
+    auth: staffAuth,
+    handover,
+    staff: staffStore,
+    logger,
+    heartbeatMs: config.WS_HEARTBEAT_MS,
+    onConnectionCount: (n) => metrics.agentConnections.set(n),
+    onQueueLength: (n) => metrics.handoverQueue.set(n),
   });
 
   return {
     server,
-    listen() {
+    async listen() {
+      // No request is served before the schema is current.
+      await storeDb.migrate();
+      maintenance.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.PORT, config.HOST, () => {
@@ -69,11 +190,16 @@ export function createApp(config: Config, logger: Logger): App {
     },
     connectionCount: () => sockets.clientCount,
     async close() {
-      await sockets.close();
+      await Promise.all([sockets.close(), agentSockets.close()]);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      handover.close();
+      await maintenance.stop();
+      // Every frame of the closed sockets is written before the database goes.
+      await recorder.close();
       await hub.close();
       await store.close();
+      await storeDb.close();
     },
   };
 }

@@ -3,6 +3,7 @@
  * start-up with a message naming the variable (see docs/operations.md for every variable).
  */
 import { z } from 'zod';
+import { parseOfficeHours } from './handover/office-hours.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -58,7 +59,16 @@ export const ConfigSchema = z.object({
   /** How often the purge and the abandoned-conversation job run. */
   MAINTENANCE_INTERVAL_MS: int(15 * 60_000, 1000, 24 * 3_600_000),
   /** When live agents answer, e.g. "Mon-Fri 09:00-17:00 Europe/Tallinn". */
-  OFFICE_HOURS: z.string().default('Mon-Fri 09:00-17:00 Europe/Tallinn'),
+  OFFICE_HOURS: z
+    .string()
+    .default('Mon-Fri 09:00-17:00 Europe/Tallinn')
+    .superRefine((v, ctx) => {
+      try {
+        parseOfficeHours(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+      }
+    }),
   /** Comma-separated dates (YYYY-MM-DD) without live agents. */
   HOLIDAYS: z
     .string()

@@ -63,7 +63,15 @@ export type StatusLookupFn = (
 export interface ChatObserver {
   onFrame?(session: Session, frame: HistoryFrame, info?: TurnInfo): void;
   onEffect?(session: Session, effect: AssistantEffect): void;
+  /** The person rated the conversation (the feedback frame). */
+  onFeedback?(session: Session, rating: number, comment?: string): void;
 }
+
+/**
+ * Who answers a citizen's message. 'agent' (a live handover, or a contact-details request):
+ * the message is recorded and published like any other, but the assistant does not see it.
+ */
+export type ChatRouter = (session: Session) => 'assistant' | 'agent';
 
 export interface ChatServiceOptions<S> {
   assistant: Assistant<S>;
@@ -72,6 +80,7 @@ export interface ChatServiceOptions<S> {
   logger: Logger;
   lookupStatus?: StatusLookupFn;
   observer?: ChatObserver;
+  router?: ChatRouter;
   now?: () => number;
   newId?: () => string;
 }
@@ -291,9 +300,15 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
               text,
               ts: now(),
             };
+            // Decided before the frame is recorded: observers may change the route on it.
+            const route = options.router?.(session) ?? 'assistant';
             record(session, userFrame);
             frames.push(userFrame);
             hub.publish(session.id, userFrame);
+            if (route === 'agent') {
+              await save(session, []);
+              return;
+            }
             hub.publish(session.id, { type: 'typing', on: true });
             event =
               input.type === 'message'
@@ -305,6 +320,11 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
             event = { type: 'set-lang', lang: input.lang };
             break;
           case 'feedback':
+            try {
+              observer?.onFeedback?.(session, input.rating, input.comment);
+            } catch (err) {
+              logger.error({ err }, 'observer failed');
+            }
             event =
               input.comment === undefined
                 ? { type: 'feedback', rating: input.rating }

@@ -15,6 +15,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface StoreDb {
   db: Kysely<Database>;
   dialect: DialectName;
+  /** Brings the schema to the latest version (idempotent). */
+  migrate(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,7 +34,20 @@ export interface OpenDatabaseOptions {
 const PG_INT8 = 20;
 const PG_NUMERIC = 1700;
 
+/** Opens and migrates (for tools and tests). */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<StoreDb> {
+  const store = createDatabase(options);
+  try {
+    await store.migrate();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return store;
+}
+
+/** Opens without touching the schema; call migrate() before the first query. */
+export function createDatabase(options: OpenDatabaseOptions): StoreDb {
   let db: Kysely<Database>;
   let dialect: DialectName;
   if (options.databaseUrl) {
@@ -64,11 +79,5 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<StoreD
     sqlite.pragma('busy_timeout = 5000');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   }
-  try {
-    await migrateToLatest(db, dialect);
-  } catch (err) {
-    await db.destroy();
-    throw err;
-  }
-  return { db, dialect, close: () => db.destroy() };
+  return { db, dialect, migrate: () => migrateToLatest(db, dialect), close: () => db.destroy() };
 }
