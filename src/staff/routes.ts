@@ -175,7 +175,8 @@ export function createStaffRoutes(options: StaffRoutesOptions): express.Router {
     res.setHeader('Cache-Control', 'no-store');
     res.sendFile('index.html', { root: options.pagesDir });
   });
-  router.use(express.static(options.assetsDir, { index: false, maxAge: '5m', fallthrough: true }));
+  router.use(express.static(options.assetsDir, { index: false, maxAge: '5m' }));
+  router.use(express.static(options.pagesDir, { index: false, maxAge: '5m' }));
 
   const api = express.Router();
   router.use('/api', api);
