@@ -147,9 +147,25 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     },
   });
   const server = createServer(http);
+  // Turns over the socket are timed and counted here (the REST channel does it in http.ts).
+  const timedChat: ChatService = {
+    ...chat,
+    async handle(sessionId, input) {
+      const stop = metrics.turnSeconds.startTimer({ channel: 'web' });
+      try {
+        await chat.handle(sessionId, input);
+      } catch (err) {
+        metrics.errors.inc({ code: 'TURN_FAILED' });
+        throw err;
+      } finally {
+        stop();
+        metrics.turns.inc({ channel: 'web' });
+      }
+    },
+  };
   const sockets = attachChatSocket({
     server,
-    chat,
+    chat: timedChat,
     logger,
     allowedOrigins: config.ALLOWED_ORIGINS,
     limits: {
