@@ -76,6 +76,18 @@ function backOfficeSuite(env: () => Record<string, string>) {
     expect(t.conversation.comment).toBe('kiri [email]');
   });
 
+  it('shows agents only conversations that were handed over', async () => {
+    const agent = new StaffClient(server.url);
+    await agent.login('anu');
+    expect((await agent.json<Page>('GET', '/staff/api/conversations')).items).toEqual([]);
+    expect(
+      (await agent.json<Page>('GET', '/staff/api/conversations?handedOver=false')).items,
+    ).toEqual([]);
+    expect((await agent.request('GET', `/staff/api/conversations/${ids.marriage}`)).status).toBe(
+      404,
+    );
+  });
+
   it('filters by query parameters and answers 400 naming a bad one', async () => {
     const en = await trainer.json<Page>(
       'GET',

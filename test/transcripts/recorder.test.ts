@@ -95,12 +95,10 @@ describe('TranscriptRecorder', () => {
     const s = session({ identity: undefined });
     for (let i = 1; i <= 4; i++)
       r.observer.onFrame?.(s, { type: 'user', seq: i, id: `m${i}`, text: 't', ts: i });
-    await new Promise((res) => setTimeout(res, 5));
-    expect(store.batches).toHaveLength(1);
+    await expect.poll(() => store.batches.length).toBe(1);
     r.observer.onFrame?.(s, { type: 'user', seq: 5, id: 'm5', text: 't', ts: 5 });
     expect(r.pending()).toBe(2);
-    await new Promise((res) => setTimeout(res, 80));
-    expect(store.batches).toHaveLength(2);
+    await expect.poll(() => store.batches.length).toBe(2);
     expect(r.pending()).toBe(0);
     await r.close();
   });
