@@ -130,7 +130,16 @@ export function renderConversations(ctx: Ctx): void {
       `/conversations?${page.toString()}`,
     );
     const rows = data.items.map((c) => {
-      const open = h('button', { type: 'button', class: 'secondary', 'data-id': c.id }, 'Open');
+      const open = h(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          'data-id': c.id,
+          'aria-label': `Open the conversation of ${time(c.startedAt)}`,
+        },
+        'Open',
+      );
       open.addEventListener('click', () => ctx.openTranscript(c.id));
       return [
         time(c.startedAt),

@@ -67,7 +67,10 @@ describe('staff back office in the browser', () => {
     await page.getByLabel('Search text').fill('abiellu');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await expect.poll(() => rows.count()).toBe(1);
-    await rows.first().getByRole('button', { name: 'Open' }).click();
+    await rows
+      .first()
+      .getByRole('button', { name: /^Open the conversation of/ })
+      .click();
     await page.getByRole('heading', { name: 'Transcript' }).waitFor();
     const messages = page.getByRole('list', { name: 'Messages' });
     expect(await messages.textContent()).toContain('tahan abielluda');
