@@ -58,6 +58,8 @@ export interface HandoverOptions {
     change: { outcome?: 'handed-over'; handedOver?: boolean; ended?: boolean },
   ) => void;
   logger: Logger;
+  /** How long after "unavailable" the next message is still taken as contact details. */
+  contactWindowMs?: number;
   now?: () => number;
 }
 
@@ -84,6 +86,7 @@ export type Handover = ReturnType<typeof createHandover>;
 export function createHandover(options: HandoverOptions) {
   const { logger } = options;
   const now = options.now ?? Date.now;
+  const contactWindowMs = options.contactWindowMs ?? 30 * 60_000;
   const entries = new Map<string, Entry>();
   const listeners = new Set<(e: HandoverEvent) => void>();
 
@@ -124,7 +127,8 @@ export function createHandover(options: HandoverOptions) {
   }
 
   function request(session: Session): void {
-    if (entries.has(session.id)) return;
+    const existing = entries.get(session.id);
+    if (existing && existing.state !== 'contact') return;
     if (options.isOpen(now())) {
       entries.set(session.id, { state: 'queued', session, since: now(), lifeEvents: [] });
       const position = queuedIds().length;
@@ -173,7 +177,16 @@ export function createHandover(options: HandoverOptions) {
   };
 
   /** Messages wait for the person while queued or connected; contact details too. */
-  const router: ChatRouter = (session) => (entries.has(session.id) ? 'agent' : 'assistant');
+  const router: ChatRouter = (session) => {
+    const e = entries.get(session.id);
+    if (!e) return 'assistant';
+    // A person who comes back long after "unavailable" is talking to the assistant again.
+    if (e.state === 'contact' && now() - e.since > contactWindowMs) {
+      entries.delete(session.id);
+      return 'assistant';
+    }
+    return 'agent';
+  };
 
   function mine(sessionId: string, agent: string): Entry {
     const e = entries.get(sessionId);
