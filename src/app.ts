@@ -10,9 +10,20 @@ import { ROOT_DIR } from './paths.js';
 import type { Logger } from './logger.js';
 import { createAssistantKit } from './assistant-kit.js';
 import type { Assistant } from './core/assistant.js';
-import { createChatService, createMemoryHub } from './session/chat-service.js';
+import { createHandover } from './handover/handover.js';
+import { isOpen, parseOfficeHours } from './handover/office-hours.js';
+import { createPseudonymizer, loadPseudonymKey } from './privacy/pseudonym.js';
+import { createChatService, createMemoryHub, type ChatService } from './session/chat-service.js';
 import { createMemorySessionStore } from './session/session.js';
 import { createRedisSessionBackend } from './session/redis.js';
+import { createStaffAuth } from './staff/auth.js';
+import { createStaffRoutes } from './staff/routes.js';
+import { createDatabase } from './store/database.js';
+import { createStaffStore } from './store/staff-store.js';
+import { createTranscriptStore } from './store/transcript-store.js';
+import { createMaintenance } from './transcripts/maintenance.js';
+import { createTranscriptRecorder } from './transcripts/recorder.js';
+import { AGENT_SOCKET_PATH, attachAgentSocket } from './transport/agent-socket.js';
 import { createHttpApp } from './transport/http.js';
 import { createMetrics } from './transport/metrics.js';
 import { attachChatSocket } from './transport/ws-server.js';
@@ -56,8 +67,59 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     onLookup: (outcome) => metrics.statusLookups.inc({ outcome }),
     onCircuitChange: (state) => metrics.statusPanelCircuit.set(state === 'closed' ? 0 : 1),
   });
+  // Transcripts and the back office (docs/staff.md, docs/privacy.md).
+  const storeDb = createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const transcripts = createTranscriptStore(storeDb);
+  const staffStore = createStaffStore(storeDb);
+  const pseudonymKey = loadPseudonymKey(config.PSEUDONYM_KEY, config.DATA_DIR);
+  if (pseudonymKey.source === 'file')
+    logger.warn('PSEUDONYM_KEY not set: using the key file in DATA_DIR (fine for development)');
+  const pseudonymize = createPseudonymizer(pseudonymKey.key);
+  const recorder = createTranscriptRecorder({
+    store: transcripts,
+    pseudonymize,
+    logger,
+    onWritten: (n) => metrics.transcriptRows.inc(n),
+    onError: () => metrics.transcriptErrors.inc(),
+  });
+  const officeHours = parseOfficeHours(config.OFFICE_HOURS);
+  const handover = createHandover({
+    push: (id, reply, role) => chat.push(id, reply, role),
+    history: (id) => chat.historyAfter(id, 0),
+    isOpen: (at) => isOpen(officeHours, config.HOLIDAYS, at),
+    hoursLabel: officeHours.label,
+    saveContactRequest: (r) =>
+      staffStore.addContactRequest({
+        id: crypto.randomUUID(),
+        conversationId: r.conversationId,
+        at: r.at,
+        lang: r.lang,
+        text: r.text,
+      }),
+    mark: (session, change) => recorder.mark(session, change),
+    logger,
+  });
+  const maintenance = createMaintenance({
+    transcripts,
+    staff: staffStore,
+    logger,
+    retentionDays: config.RETENTION_DAYS,
+    auditRetentionDays: config.AUDIT_RETENTION_DAYS,
+    abandonAfterMs: config.ABANDON_AFTER_MS,
+    intervalMs: config.MAINTENANCE_INTERVAL_MS,
+    beforeRun: () => recorder.flush(),
+  });
+  const staffAuth = createStaffAuth({
+    store: staffStore,
+    sessionTtlMs: config.STAFF_SESSION_TTL_MS,
+    maxFailures: config.STAFF_LOGIN_MAX_FAILURES,
+    lockoutMs: config.STAFF_LOCKOUT_MS,
+    secureCookie: config.STAFF_COOKIE_SECURE,
+  });
+
   const identity = createIdentity(config, status.demoPersons);
-  const chat = status.wrapChat(
+  // The proactive status side wraps the chat service; handover pushes through the result.
+  const chat: ChatService = status.wrapChat(
     createChatService({
       assistant: options.assistant ?? createAssistantKit(ROOT_DIR).assistant,
       store,
@@ -65,6 +127,20 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       logger,
       lookupStatus: status.lookupStatus,
       ...(redis && { lock: redis.lock }),
+      observer: {
+        onFrame(session, frame, info) {
+          recorder.observer.onFrame?.(session, frame, info);
+          handover.observer.onFrame?.(session, frame, info);
+        },
+        onEffect(session, effect) {
+          recorder.observer.onEffect?.(session, effect);
+          handover.observer.onEffect?.(session, effect);
+        },
+        onFeedback(session, rating, comment) {
+          recorder.observer.onFeedback?.(session, rating, comment);
+        },
+      },
+      router: handover.router,
     }),
     store,
   );
@@ -78,12 +154,45 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     extend: (app) => {
       identity.mount(app);
       status.mount(app);
+      app.use(
+        '/staff',
+        createStaffRoutes({
+          auth: staffAuth,
+          staff: staffStore,
+          transcripts,
+          handover,
+          pseudonymize,
+          logger,
+          metrics,
+          assetsDir: `${ROOT_DIR}dist/staff`,
+          pagesDir: `${ROOT_DIR}staff/pages`,
+          retentionDays: config.RETENTION_DAYS,
+          flush: () => recorder.flush(),
+          purgeNow: () => maintenance.runOnce(),
+        }),
+      );
     },
   });
   const server = createServer(http);
+  // Turns over the socket are timed and counted here (the REST channel does it in http.ts).
+  const timedChat: ChatService = {
+    ...chat,
+    async handle(sessionId, input) {
+      const stop = metrics.turnSeconds.startTimer({ channel: 'web' });
+      try {
+        await chat.handle(sessionId, input);
+      } catch (err) {
+        metrics.errors.inc({ code: 'TURN_FAILED' });
+        throw err;
+      } finally {
+        stop();
+        metrics.turns.inc({ channel: 'web' });
+      }
+    },
+  };
   const sockets = attachChatSocket({
     server,
-    chat,
+    chat: timedChat,
     logger,
     allowedOrigins: config.ALLOWED_ORIGINS,
     limits: {
@@ -94,13 +203,27 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       idleTimeoutMs: config.WS_IDLE_TIMEOUT_MS,
     },
     onConnectionCount: (n) => metrics.connections.set(n),
+    otherPaths: [AGENT_SOCKET_PATH],
     ...(identity.verifyIdentity && { verifyIdentity: identity.verifyIdentity }),
+  });
+  const agentSockets = attachAgentSocket({
+    server,
+    auth: staffAuth,
+    handover,
+    staff: staffStore,
+    logger,
+    heartbeatMs: config.WS_HEARTBEAT_MS,
+    onConnectionCount: (n) => metrics.agentConnections.set(n),
+    onQueueLength: (n) => metrics.handoverQueue.set(n),
   });
 
   return {
     server,
     async listen() {
+      // No request is served before the schema is current.
+      await storeDb.migrate();
       await redis?.ready;
+      maintenance.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.PORT, config.HOST, () => {
@@ -112,13 +235,18 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     },
     connectionCount: () => sockets.clientCount,
     async close() {
-      await sockets.close();
+      await Promise.all([sockets.close(), agentSockets.close()]);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      handover.close();
+      await maintenance.stop();
       await status.close();
+      // Every frame of the closed sockets is written before the database goes.
+      await recorder.close();
       await hub.close();
       await store.close();
       await redis?.close();
+      await storeDb.close();
     },
   };
 }

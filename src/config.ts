@@ -3,6 +3,7 @@
  * start-up with a message naming the variable (see docs/operations.md for every variable).
  */
 import { createPublicKey } from 'node:crypto';
+import { parseOfficeHours } from './handover/office-hours.js';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -81,6 +82,50 @@ export const ConfigSchema = z.object({
   STATUS_PANEL_CACHE_MS: int(30_000, 0, 600_000),
   /** HMAC secret of the status-change webhook; absent: the webhook is off. */
   STATUS_WEBHOOK_SECRET: z.string().min(32).optional(),
+
+  // --- Transcripts, privacy and the back office (docs/staff.md, docs/privacy.md) ---
+  /** Key of the subject pseudonym (HMAC-SHA256); absent: a random key file in DATA_DIR. */
+  PSEUDONYM_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Transcripts and contact requests older than this many days are purged. */
+  RETENTION_DAYS: int(180, 1, 3650),
+  /** Audit log entries are kept this many days. */
+  AUDIT_RETENTION_DAYS: int(365, 1, 3650),
+  /** A conversation with no outcome and no activity for this long counts as abandoned. */
+  ABANDON_AFTER_MS: int(30 * 60_000, 60_000, 7 * 24 * 3_600_000),
+  /** How often the purge and the abandoned-conversation job run. */
+  MAINTENANCE_INTERVAL_MS: int(15 * 60_000, 1000, 24 * 3_600_000),
+  /** When live agents answer, e.g. "Mon-Fri 09:00-17:00 Europe/Tallinn". */
+  OFFICE_HOURS: z
+    .string()
+    .default('Mon-Fri 09:00-17:00 Europe/Tallinn')
+    .superRefine((v, ctx) => {
+      try {
+        parseOfficeHours(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+      }
+    }),
+  /** Comma-separated dates (YYYY-MM-DD) without live agents. */
+  HOLIDAYS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dates must be YYYY-MM-DD'))),
+  /** Send the staff session cookie with `Secure` (set when served over TLS). */
+  STAFF_COOKIE_SECURE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Staff sessions expire after this long without use. */
+  STAFF_SESSION_TTL_MS: int(8 * 3_600_000, 60_000, 7 * 24 * 3_600_000),
+  /** Failed logins per user and address before a lockout of STAFF_LOCKOUT_MS. */
+  STAFF_LOGIN_MAX_FAILURES: int(5, 1, 100),
+  STAFF_LOCKOUT_MS: int(15 * 60_000, 1000, 24 * 3_600_000),
 });
 
 /** Rules across variables. */

@@ -70,7 +70,15 @@ export type StatusLookupFn = (
 export interface ChatObserver {
   onFrame?(session: Session, frame: HistoryFrame, info?: TurnInfo): void;
   onEffect?(session: Session, effect: AssistantEffect): void;
+  /** The person rated the conversation (the feedback frame). */
+  onFeedback?(session: Session, rating: number, comment?: string): void;
 }
+
+/**
+ * Who answers a citizen's message. 'agent' (a live handover, or a contact-details request):
+ * the message is recorded and published like any other, but the assistant does not see it.
+ */
+export type ChatRouter = (session: Session) => 'assistant' | 'agent';
 
 export interface ChatServiceOptions<S> {
   assistant: Assistant<S>;
@@ -81,6 +89,7 @@ export interface ChatServiceOptions<S> {
   observer?: ChatObserver;
   /** Serialises turns across instances (Redis); within one process turns are queued anyway. */
   lock?: { run<T>(sessionId: string, work: () => Promise<T>): Promise<T> };
+  router?: ChatRouter;
   now?: () => number;
   newId?: () => string;
 }
@@ -317,9 +326,15 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
               text,
               ts: now(),
             };
+            // Decided before the frame is recorded: observers may change the route on it.
+            const route = options.router?.(session) ?? 'assistant';
             record(session, userFrame);
             frames.push(userFrame);
             hub.publish(session.id, userFrame);
+            if (route === 'agent') {
+              await save(session, []);
+              return;
+            }
             hub.publish(session.id, { type: 'typing', on: true });
             event =
               input.type === 'message'
@@ -331,6 +346,11 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
             event = { type: 'set-lang', lang: input.lang };
             break;
           case 'feedback':
+            try {
+              observer?.onFeedback?.(session, input.rating, input.comment);
+            } catch (err) {
+              logger.error({ err }, 'observer failed');
+            }
             event =
               input.comment === undefined
                 ? { type: 'feedback', rating: input.rating }

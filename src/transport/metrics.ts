@@ -41,6 +41,32 @@ export function createMetrics() {
       labelNames: ['code'] as const,
       registers: [registry],
     }),
+    transcriptRows: new Counter({
+      name: 'transcript_rows_written_total',
+      help: 'Transcript rows (conversations, messages, updates) written to the store',
+      registers: [registry],
+    }),
+    transcriptErrors: new Counter({
+      name: 'transcript_write_errors_total',
+      help: 'Failed transcript batch writes (retried)',
+      registers: [registry],
+    }),
+    handoverQueue: new Gauge({
+      name: 'handover_queue_length',
+      help: 'Citizens waiting for a person',
+      registers: [registry],
+    }),
+    agentConnections: new Gauge({
+      name: 'staff_agent_connections',
+      help: 'Open agent sockets (/staff/ws)',
+      registers: [registry],
+    }),
+    staffLogins: new Counter({
+      name: 'staff_logins_total',
+      help: 'Staff sign-in attempts by result (ok, invalid, locked)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
   };
 }
 

@@ -35,6 +35,8 @@ export interface ChatSocketOptions {
   /** Verifies a hello token; absent means tokens are not accepted here. */
   verifyIdentity?: (token: string) => Promise<Identity>;
   path?: string;
+  /** Upgrade paths another handler answers (the agents' /staff/ws); left alone here. */
+  otherPaths?: string[];
   /** Called when a socket opens or closes (metrics). */
   onConnectionCount?: (count: number) => void;
 }
@@ -57,7 +59,7 @@ export function attachChatSocket(options: ChatSocketOptions): ChatSocketServer {
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== path) {
-      socket.destroy();
+      if (!options.otherPaths?.includes(url.pathname)) socket.destroy();
       return;
     }
     const origin = req.headers.origin;

@@ -1,4 +1,7 @@
 /** Starts the real app on port 0 and gives a small promise-based WebSocket client. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createApp, type App, type AppOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -12,14 +15,29 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** Each server gets its own DATA_DIR (its SQLite file) unless the test gives one. */
 export async function startServer(
   env: Record<string, string> = {},
   options: AppOptions = {},
 ): Promise<TestServer> {
-  const config: Config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env });
+  const dataDir = env.DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'assistant-test-'));
+  const config: Config = loadConfig({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    ...(dataDir && { DATA_DIR: dataDir }),
+    ...env,
+  });
   const app = createApp(config, createLogger(config.LOG_LEVEL), options);
   const { url } = await app.listen();
-  return { app, url, wsUrl: `${url.replace('http', 'ws')}/ws`, close: () => app.close() };
+  return {
+    app,
+    url,
+    wsUrl: `${url.replace('http', 'ws')}/ws`,
+    async close() {
+      await app.close();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A test client: collects frames and lets a test wait for the next one that matches. */

@@ -1,0 +1,209 @@
+/**
+ * The agents' live channel, WebSocket /staff/ws: authenticated by the staff session cookie,
+ * with this server's Origin required (a cross-site page cannot open it with the agent's
+ * cookie), for the roles allowed the live queue. Frames are JSON, parsed with zod:
+ *
+ *   agent -> server  {type:'take'|'hand-back'|'end', sessionId} | {type:'say', sessionId, text}
+ *   server -> agent  {type:'hello', username, role} | {type:'queue', queued, live}
+ *                    {type:'history', sessionId, frames} | {type:'frame', sessionId, frame}
+ *                    {type:'error', code, message}
+ *
+ * docs/staff.md documents it.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { z } from 'zod';
+import { randomUUID } from 'node:crypto';
+import type { Handover } from '../handover/handover.js';
+import { HandoverError } from '../handover/handover.js';
+import type { Logger } from '../logger.js';
+import { LIMITS } from '../protocol/frames.js';
+import { sameOrigin, type StaffAuth, type StaffPrincipal } from '../staff/auth.js';
+import { can } from '../staff/roles.js';
+import type { StaffStore } from '../store/staff-store.js';
+
+export const AGENT_SOCKET_PATH = '/staff/ws';
+
+const SessionId = z.string().min(1).max(LIMITS.idMaxChars);
+const AgentFrame = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('take'), sessionId: SessionId }).strict(),
+  z.object({ type: z.literal('hand-back'), sessionId: SessionId }).strict(),
+  z.object({ type: z.literal('end'), sessionId: SessionId }).strict(),
+  z
+    .object({
+      type: z.literal('say'),
+      sessionId: SessionId,
+      text: z.string().trim().min(1).max(LIMITS.textMaxChars),
+    })
+    .strict(),
+]);
+
+export interface AgentSocketOptions {
+  server: Server;
+  auth: StaffAuth;
+  handover: Handover;
+  staff: StaffStore;
+  logger: Logger;
+  heartbeatMs: number;
+  onConnectionCount?: (n: number) => void;
+  onQueueLength?: (n: number) => void;
+}
+
+export function attachAgentSocket(options: AgentSocketOptions) {
+  const { server, auth, handover, logger } = options;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
+  const principals = new WeakMap<WebSocket, StaffPrincipal>();
+  const alive = new WeakMap<WebSocket, boolean>();
+
+  const refuse = (socket: Duplex, status: string) => {
+    socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.destroy();
+  };
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== AGENT_SOCKET_PATH) return;
+    if (!sameOrigin(req, true)) {
+      logger.warn({ origin: req.headers.origin }, 'agent socket origin refused');
+      refuse(socket, '403 Forbidden');
+      return;
+    }
+    auth.principal(req).then(
+      (principal) => {
+        if (!principal) return refuse(socket, '401 Unauthorized');
+        if (!can(principal.role, 'live')) return refuse(socket, '403 Forbidden');
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          principals.set(ws, principal);
+          wss.emit('connection', ws, req);
+        });
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'agent socket authentication failed');
+        refuse(socket, '500 Internal Server Error');
+      },
+    );
+  };
+  server.on('upgrade', onUpgrade);
+
+  const send = (ws: WebSocket, frame: object) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+  };
+  const broadcastQueue = () => {
+    const snapshot = handover.snapshot();
+    options.onQueueLength?.(snapshot.queued.length);
+    for (const ws of wss.clients) send(ws, { type: 'queue', ...snapshot });
+  };
+
+  const unsubscribe = handover.subscribe((event) => {
+    if (event.type === 'changed') return broadcastQueue();
+    // A conversation's frames go to the agent who has it.
+    for (const ws of wss.clients) {
+      if (event.agent && principals.get(ws)?.username === event.agent)
+        send(ws, { type: 'frame', sessionId: event.sessionId, frame: event.frame });
+    }
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, options.heartbeatMs);
+  heartbeat.unref();
+
+  async function handle(ws: WebSocket, principal: StaffPrincipal, data: RawData) {
+    let raw: unknown;
+    try {
+      const text = Array.isArray(data)
+        ? Buffer.concat(data).toString('utf8')
+        : Buffer.from(data as ArrayBuffer).toString('utf8');
+      raw = JSON.parse(text);
+    } catch {
+      return send(ws, { type: 'error', code: 'BAD_JSON', message: 'Frame is not valid JSON.' });
+    }
+    const parsed = AgentFrame.safeParse(raw);
+    if (!parsed.success) {
+      return send(ws, {
+        type: 'error',
+        code: 'BAD_FRAME',
+        message: parsed.error.issues
+          .map((i) => `${i.path.join('.') || '(frame)'}: ${i.message}`)
+          .join('; '),
+      });
+    }
+    const frame = parsed.data;
+    const agent = principal.username;
+    try {
+      switch (frame.type) {
+        case 'take': {
+          const frames = await handover.take(frame.sessionId, agent);
+          await options.staff.audit({
+            id: randomUUID(),
+            at: Date.now(),
+            actor: agent,
+            action: 'take-over',
+            target: frame.sessionId,
+            detail: null,
+          });
+          send(ws, { type: 'history', sessionId: frame.sessionId, frames });
+          break;
+        }
+        case 'say':
+          await handover.say(frame.sessionId, agent, frame.text);
+          break;
+        case 'hand-back':
+          handover.handBack(frame.sessionId, agent);
+          break;
+        case 'end':
+          handover.end(frame.sessionId, agent);
+          break;
+      }
+    } catch (err) {
+      if (err instanceof HandoverError)
+        return send(ws, {
+          type: 'error',
+          code: err.code,
+          message: err.message,
+          sessionId: frame.sessionId,
+        });
+      logger.error({ err }, 'agent action failed');
+      send(ws, { type: 'error', code: 'INTERNAL', message: 'Something went wrong on our side.' });
+    }
+  }
+
+  wss.on('connection', (ws: WebSocket) => {
+    const principal = principals.get(ws);
+    if (!principal) return ws.close(1008, 'no session');
+    alive.set(ws, true);
+    options.onConnectionCount?.(wss.clients.size);
+    ws.on('pong', () => alive.set(ws, true));
+    ws.on('message', (data) => void handle(ws, principal, data));
+    ws.on('close', () => options.onConnectionCount?.(wss.clients.size));
+    ws.on('error', (err) => logger.warn({ err }, 'agent socket error'));
+    send(ws, { type: 'hello', username: principal.username, role: principal.role });
+    send(ws, { type: 'queue', ...handover.snapshot() });
+  });
+
+  return {
+    get clientCount() {
+      return wss.clients.size;
+    },
+    close(): Promise<void> {
+      clearInterval(heartbeat);
+      unsubscribe();
+      server.off('upgrade', onUpgrade);
+      for (const ws of wss.clients) ws.close(1001, 'server shutting down');
+      return new Promise((resolve) => {
+        wss.close(() => resolve());
+        setTimeout(() => {
+          for (const ws of wss.clients) ws.terminate();
+        }, 2000).unref();
+      });
+    },
+  };
+}

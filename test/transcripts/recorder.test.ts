@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+import { createPseudonymizer } from '../../src/privacy/pseudonym.js';
+import type { Session } from '../../src/session/session.js';
+import type { TranscriptBatch } from '../../src/store/transcript-store.js';
+import { createTranscriptRecorder } from '../../src/transcripts/recorder.js';
+
+const logger = createLogger('silent');
+const pseudonymize = createPseudonymizer('k'.repeat(32));
+
+function session(extra: Partial<Session> = {}): Session {
+  return {
+    v: 1,
+    id: 's1',
+    createdAt: 1000,
+    updatedAt: 1000,
+    lang: 'et',
+    channel: 'web',
+    seq: 0,
+    history: [],
+    seenIds: [],
+    assistantState: null,
+    identity: { subject: '37605030299', name: 'Mari Maasikas' },
+    ...extra,
+  };
+}
+
+function fakeStore(fail = 0) {
+  const batches: TranscriptBatch[] = [];
+  let failures = fail;
+  return {
+    batches,
+    writeBatch(batch: TranscriptBatch) {
+      if (failures-- > 0) return Promise.reject(new Error('database down'));
+      batches.push(structuredClone(batch));
+      return Promise.resolve();
+    },
+  };
+}
+
+describe('TranscriptRecorder', () => {
+  it('redacts texts and keeps only the pseudonym of the subject', async () => {
+    const store = fakeStore();
+    const r = createTranscriptRecorder({ store, pseudonymize, logger, flushMs: 10_000 });
+    const s = session();
+    r.observer.onFrame?.(s, {
+      type: 'user',
+      seq: 1,
+      id: 'm1',
+      text: 'minu kood 37605030299, mari@example.ee',
+      ts: 5,
+    });
+    r.observer.onFrame?.(
+      s,
+      { type: 'reply', seq: 2, role: 'assistant', text: 'Tere, Mari Maasikas!', blocks: [], ts: 6 },
+      {
+        nlu: {
+          text: 'x',
+          intent: 'out-of-scope',
+          confidence: 0.3,
+          lang: 'et',
+          alternatives: [],
+          ambiguous: false,
+        },
+        node: 'fallback',
+      },
+    );
+    r.observer.onFeedback?.(s, 4, 'helistage 5123 4567');
+    await r.close();
+    const all = JSON.stringify(store.batches);
+    expect(all).not.toContain('37605030299');
+    expect(all).not.toContain('mari@example.ee');
+    expect(all).not.toContain('Maasikas');
+    expect(all).not.toContain('5123 4567');
+    const [batch] = store.batches;
+    expect(batch?.conversations[0]).toMatchObject({
+      id: 's1',
+      startedAt: 1000,
+      subject: pseudonymize('37605030299'),
+      messages: 2,
+      classified: 1,
+      fallbacks: 1,
+      rating: 4,
+      comment: 'helistage [phone]',
+    });
+    expect(batch?.messages.map((m) => [m.role, m.text, m.intent, m.node])).toEqual([
+      ['citizen', 'minu kood [personal-code], [email]', 'out-of-scope', null],
+      ['assistant', 'Tere, [name]!', null, 'fallback'],
+    ]);
+  });
+
+  it('writes at once when maxRows are waiting, and on its timer otherwise', async () => {
+    const store = fakeStore();
+    const r = createTranscriptRecorder({ store, pseudonymize, logger, flushMs: 30, maxRows: 5 });
+    const s = session({ identity: undefined });
+    for (let i = 1; i <= 4; i++)
+      r.observer.onFrame?.(s, { type: 'user', seq: i, id: `m${i}`, text: 't', ts: i });
+    await expect.poll(() => store.batches.length).toBe(1);
+    r.observer.onFrame?.(s, { type: 'user', seq: 5, id: 'm5', text: 't', ts: 5 });
+    expect(r.pending()).toBe(2);
+    await expect.poll(() => store.batches.length).toBe(2);
+    expect(r.pending()).toBe(0);
+    await r.close();
+  });
+
+  it('keeps a failed batch and writes it with what came later', async () => {
+    const store = fakeStore(1);
+    const errors: number[] = [];
+    const r = createTranscriptRecorder({
+      store,
+      pseudonymize,
+      logger,
+      flushMs: 10_000,
+      onError: () => errors.push(1),
+    });
+    const s = session();
+    r.observer.onFrame?.(s, { type: 'user', seq: 1, id: 'a', text: 'one', ts: 1 });
+    await r.flush();
+    expect(errors).toHaveLength(1);
+    r.observer.onFrame?.(s, { type: 'user', seq: 2, id: 'b', text: 'two', ts: 2 });
+    r.mark(s, { outcome: 'handed-over', handedOver: true, ended: true });
+    await r.close();
+    expect(store.batches).toHaveLength(1);
+    expect(store.batches[0]?.messages.map((m) => m.text)).toEqual(['one', 'two']);
+    expect(store.batches[0]?.conversations[0]).toMatchObject({
+      messages: 2,
+      outcome: 'handed-over',
+      handedOver: true,
+    });
+  });
+});
