@@ -254,3 +254,43 @@ describe('handover outside office hours', () => {
     await c.close();
   });
 });
+
+describe('live handover with the real assistant', () => {
+  let server: StaffTestServer;
+  beforeAll(async () => {
+    // No assistant override: the real NLU and dialogs decide when to hand over.
+    server = await startStaffServer({}, [['anu', 'agent']], {});
+  });
+  afterAll(() => server.close());
+
+  it('queues a citizen who asks for a person, in their language', async () => {
+    const { c } = await citizen(server, 'et');
+    c.send({ type: 'message', id: 'h1', text: 'tahan rääkida päris inimesega' });
+    const { reply, block } = await handoverReply(c);
+    expect(block).toMatchObject({ state: 'queued', position: 1 });
+    expect(reply.role).toBe('system');
+    await c.close();
+  });
+
+  it('offers a person after two messages it does not understand, and the agent takes over', async () => {
+    const { c, id } = await citizen(server, 'en');
+    c.send({ type: 'message', id: 'm1', text: 'qwerty asdf zxcv' });
+    await c.next('reply');
+    c.send({ type: 'message', id: 'm2', text: 'blorp snarf glib' });
+    const { block } = await handoverReply(c);
+    expect(block.state).toBe('queued');
+
+    const agent = await agentSocket(server, 'anu');
+    await agent.wait((f) => f.type === 'queue');
+    agent.send({ type: 'take', sessionId: id });
+    expect((await handoverReply(c)).block).toMatchObject({ state: 'connected' });
+    agent.send({ type: 'hand-back', sessionId: id });
+    expect((await handoverReply(c)).block).toMatchObject({ state: 'ended' });
+    // Back with the assistant: it understands again.
+    c.send({ type: 'message', id: 'm3', text: 'we want to get married' });
+    const back = await c.next('reply');
+    expect(back).toMatchObject({ role: 'assistant', meta: { lifeEvent: 'marriage' } });
+    agent.close();
+    await c.close();
+  });
+});
