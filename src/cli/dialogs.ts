@@ -1,11 +1,12 @@
 /**
- * `npm run dialogs -- check [--root DIR]`: validates dialogs/, the catalog and locales/.
+ * `npm run dialogs -- check [--root DIR]`: validates intents/, dialogs/, the catalog and locales/.
  * stdout gets one line per problem (`file: path: what was expected`) and nothing else, so it
  * stays machine-readable; the summary goes to stderr. Exits 1 when there is any problem.
  */
 import { checkDialogBundle } from '../dialog/check.js';
 import { readDialogBundle } from '../dialog/load.js';
 import { formatProblem } from '../dialog/problem.js';
+import { checkIntents, checkLocales } from './data-check.js';
 
 const USAGE = 'usage: dialogs check [--root DIR]';
 
@@ -24,7 +25,12 @@ function main(argv: string[]): number {
     }
   }
   const { bundle, problems } = readDialogBundle(root);
-  const all = bundle ? [...problems, ...checkDialogBundle(bundle)] : problems;
+  const all = [
+    ...problems,
+    ...(bundle ? checkDialogBundle(bundle) : []),
+    ...checkIntents(root),
+    ...checkLocales(root),
+  ];
   for (const p of all) process.stdout.write(`${formatProblem(p)}\n`);
   if (all.length > 0) {
     process.stderr.write(`dialogs check: ${all.length} problem(s)\n`);
@@ -32,7 +38,9 @@ function main(argv: string[]): number {
   }
   const dialogs = bundle ? Object.keys(bundle.dialogs).length : 0;
   const services = bundle?.catalog.lifeEvents.reduce((n, e) => n + e.services.length, 0) ?? 0;
-  process.stderr.write(`dialogs check: ok (${dialogs} dialogs, ${services} services, et/en/ru)\n`);
+  process.stderr.write(
+    `dialogs check: ok (intents, ${dialogs} dialogs, ${services} services, locales; et/en/ru)\n`,
+  );
   return 0;
 }
 
