@@ -185,6 +185,8 @@ export const ReplyFrame = z.object({
   seq: z.number(),
   role: Role,
   text: z.string(),
+  /** The language of the text; the assistant may switch when the person writes in another. */
+  lang: z.optional(Lang),
   blocks: z.array(Block),
   /** The client message id this answers, when it answers one. */
   replyTo: z.optional(Id),

@@ -211,6 +211,7 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
       const meta = turnMeta(info);
       turn.replies.forEach((reply, i) => {
         const frame = replyFrame(session, reply, 'assistant', replyTo);
+        frame.lang = turn.lang;
         if (i === 0 && meta) frame.meta = meta;
         record(session, frame, i === 0 ? info : undefined);
         produced.push(frame);

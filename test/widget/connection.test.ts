@@ -293,6 +293,21 @@ describe('ChatConnection', () => {
     expect(conn.lang).toBe('en');
   });
 
+  it('follows the assistant when it answers in another language, also after a reconnect', () => {
+    const { conn, last, clock } = setup();
+    conn.connect();
+    last().events.open();
+    last().server(welcome());
+    conn.setLang('et');
+    last().server({ ...reply(1, 'Здравствуйте'), lang: 'ru' } as ServerFrame);
+    expect(conn.lang).toBe('ru');
+    last().events.close(1006);
+    clock.run();
+    last().events.open();
+    last().server(welcome({ resumed: true, lastSeq: 1, lang: 'ru' }));
+    expect(last().sent.some((f) => f.type === 'set-lang')).toBe(false);
+  });
+
   it('reconnects with the identity token, and forgets the conversation on sign-out', () => {
     const { conn, last, sockets } = setup();
     conn.connect();

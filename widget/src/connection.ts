@@ -311,6 +311,12 @@ export class ChatConnection {
         this.add(frame);
         break;
       case 'reply':
+        // The conversation's language follows the assistant (it switches when the person
+        // clearly writes in another language); the widget's own texts follow it.
+        if (frame.lang && frame.lang !== this.lang) {
+          this.lang = frame.lang;
+          this.save();
+        }
         this.add(frame);
         break;
       case 'typing':
