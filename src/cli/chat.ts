@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       : undefined);
 
   const kit = values.url ? undefined : createAssistantKit(ROOT_DIR);
-  const logger = createLogger('warn');
+  const logger = createLogger(process.env.LOG_LEVEL ?? 'error');
   const newDriver = (): ConversationDriver =>
     values.url || !kit
       ? createWsDriver({ url: values.url ?? '' })

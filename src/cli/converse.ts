@@ -43,7 +43,7 @@ async function main(): Promise<number> {
     process.stderr.write('usage: npm run converse -- [--url ws://…/ws] [--coverage] FILES...\n');
     return 2;
   }
-  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  const logger = createLogger(process.env.LOG_LEVEL ?? 'error');
   const kit = createAssistantKit(ROOT_DIR);
   const status = createScriptStatus(ROOT_DIR, logger);
   const out = (line: string) => process.stdout.write(`${line}\n`);
