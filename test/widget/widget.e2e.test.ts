@@ -264,6 +264,33 @@ describe('chat widget in the browser', () => {
     await p.close();
   });
 
+  it('stays usable at 200% zoom (a 1280×800 screen zoomed is 640×400 CSS pixels)', async () => {
+    const p = await newPage(browser, {
+      viewport: { width: 640, height: 400 },
+      deviceScaleFactor: 2,
+    });
+    p.on('pageerror', (e) => pageErrors.push(e.message));
+    await p.goto(`${proxy.url}/`);
+    await widget(p).locator('.launcher').click();
+    await say(p, 'marriage');
+    await widget(p).locator('.card').first().waitFor();
+    const panel = await widget(p).locator('.panel').boundingBox();
+    expect(panel).not.toBeNull();
+    if (panel) {
+      expect(panel.x).toBeGreaterThanOrEqual(0);
+      expect(panel.y).toBeGreaterThanOrEqual(0);
+      expect(panel.x + panel.width).toBeLessThanOrEqual(640);
+      expect(panel.y + panel.height).toBeLessThanOrEqual(400);
+    }
+    await expect.poll(() => widget(p).locator('.composer textarea').isVisible()).toBe(true);
+    const overflow = await widget(p)
+      .locator('.log')
+      .evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await p.screenshot({ path: new URL('widget-zoom-200.png', OUTPUT).pathname });
+    await p.close();
+  });
+
   it('looks and works the same on a page with hostile styles', async () => {
     const p = await openPage('/hostile');
     const launcher = widget(p).locator('.launcher');
