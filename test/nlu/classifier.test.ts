@@ -45,12 +45,25 @@ describe('Classifier', () => {
   });
 });
 
-// Measured on the committed split (docs/benchmarks.md): 95.2% overall, et 95.8%, en 94.5%,
-// ru 95.2%, out-of-scope false acceptance 0%. The floor sits a little under, to catch regressions.
-const FLOOR = { accuracy: 0.94, perLang: 0.92, oosFalseAcceptance: 0.03 };
+// Measured on the committed split (docs/nlu.md): 97.6% overall, et 98.2%, en 97.6%, ru 97.0%,
+// out-of-scope false acceptance 0%; on the second split (intents/test/extra-*.jsonl) 97.2%,
+// et 97.7%, en 96.9%, ru 96.9%, false acceptance 1.1%. The floors sit a little under, to catch
+// regressions.
+const SPLITS = [
+  {
+    name: 'the held-out test split',
+    files: ['et', 'en', 'ru'].map((l) => `intents/test/${l}.jsonl`),
+    floor: { accuracy: 0.96, perLang: 0.95, oosFalseAcceptance: 0.03 },
+  },
+  {
+    name: 'the second held-out split (extra)',
+    files: ['et', 'en', 'ru'].map((l) => `intents/test/extra-${l}.jsonl`),
+    floor: { accuracy: 0.95, perLang: 0.94, oosFalseAcceptance: 0.03 },
+  },
+];
 
-describe('the held-out test split (regression floor)', () => {
-  const lines = ['et', 'en', 'ru'].flatMap((l) => loadLabelledFile(`intents/test/${l}.jsonl`));
+describe.each(SPLITS)('$name (regression floor)', ({ files, floor }) => {
+  const lines = files.flatMap((file) => loadLabelledFile(file));
   const predictions: Prediction[] = lines.map((line) => ({
     text: line.text,
     gold: line.intent,
@@ -59,17 +72,17 @@ describe('the held-out test split (regression floor)', () => {
   }));
   const report = evaluate(predictions);
 
-  it(`keeps overall accuracy at or above ${FLOOR.accuracy}`, () => {
-    expect(report.accuracy).toBeGreaterThanOrEqual(FLOOR.accuracy);
+  it(`keeps overall accuracy at or above ${floor.accuracy}`, () => {
+    expect(report.accuracy).toBeGreaterThanOrEqual(floor.accuracy);
   });
 
-  it(`keeps accuracy in every language at or above ${FLOOR.perLang}`, () => {
+  it(`keeps accuracy in every language at or above ${floor.perLang}`, () => {
     for (const lang of ['et', 'en', 'ru'] as const) {
-      expect(report.perLang[lang]?.accuracy, lang).toBeGreaterThanOrEqual(FLOOR.perLang);
+      expect(report.perLang[lang]?.accuracy, lang).toBeGreaterThanOrEqual(floor.perLang);
     }
   });
 
   it('takes at most 3% of out-of-scope messages for a life event', () => {
-    expect(report.oosFalseAcceptance.rate).toBeLessThanOrEqual(FLOOR.oosFalseAcceptance);
+    expect(report.oosFalseAcceptance.rate).toBeLessThanOrEqual(floor.oosFalseAcceptance);
   });
 });
