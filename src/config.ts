@@ -19,6 +19,13 @@ const url = (protocols: string[]) =>
       message: `must start with ${protocols.join(' or ')}`,
     });
 
+/** `a, b,,c` -> ['a', 'b', 'c'] */
+const commaList = (v: string): string[] =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
 export const ConfigSchema = z.object({
   PORT: int(3000, 0, 65535),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -31,15 +38,7 @@ export const ConfigSchema = z.object({
   STATUS_PANEL_URL: url(['http:', 'https:']).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** Comma-separated origins allowed to open the chat socket; empty allows any. */
-  ALLOWED_ORIGINS: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    ),
+  ALLOWED_ORIGINS: z.string().default('').transform(commaList),
   /** Largest client frame answered with an error frame; larger still closes the socket. */
   WS_MAX_FRAME_BYTES: int(8192, 256, 1_048_576),
   /** Messages a connection may send per RATE_WINDOW_MS before frames are refused. */
@@ -62,12 +61,7 @@ export const ConfigSchema = z.object({
   AUTH_ALGORITHMS: z
     .string()
     .default('RS256,PS256,ES256,EdDSA')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
+    .transform(commaList)
     .refine((a) => a.length > 0 && !a.some((x) => x === 'none' || x.startsWith('HS')), {
       message: 'list asymmetric algorithms only (no none, no HS*)',
     }),
@@ -109,12 +103,7 @@ export const ConfigSchema = z.object({
   HOLIDAYS: z
     .string()
     .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
+    .transform(commaList)
     .pipe(z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dates must be YYYY-MM-DD'))),
   /** Send the staff session cookie with `Secure` (set when served over TLS). */
   STAFF_COOKIE_SECURE: z

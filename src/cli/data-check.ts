@@ -26,9 +26,11 @@ function caught(root: string, file: string, err: unknown): Problem[] {
   return [{ file, path: '', message: err instanceof Error ? err.message : String(err) }];
 }
 
+/** Checks intents/ when the tree has one (a dialog fixture tree may not). */
 export function checkIntents(root: string): Problem[] {
   const dir = join(root, 'intents');
   const problems: Problem[] = [];
+  if (!existsSync(dir)) return problems;
   try {
     const examples = loadTrainingData(dir);
     for (const lang of LANGS) {
@@ -72,6 +74,8 @@ function keyPaths(value: unknown, prefix = ''): string[] {
 
 export function checkLocales(root: string): Problem[] {
   const problems: Problem[] = [];
+  // Only the namespaces the tree has: a dialog fixture tree holds dialog texts alone.
+  if (!existsSync(join(root, 'locales/et/widget.json'))) return problems;
   try {
     loadStatusTexts(join(root, 'locales'));
   } catch (err) {

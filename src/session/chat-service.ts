@@ -38,13 +38,14 @@ export interface SessionHub {
   close(): Promise<void>;
 }
 
-export function createMemoryHub(): SessionHub {
+/** Listeners per session, shared by the hubs: each delivers to the listeners in its process. */
+export function createListeners() {
   const listeners = new Map<string, Set<(frame: ServerFrame) => void>>();
   return {
-    publish(sessionId, frame) {
+    deliver(sessionId: string, frame: ServerFrame): void {
       for (const l of listeners.get(sessionId) ?? []) l(frame);
     },
-    subscribe(sessionId, listener) {
+    add(sessionId: string, listener: (frame: ServerFrame) => void): () => void {
       let set = listeners.get(sessionId);
       if (!set) listeners.set(sessionId, (set = new Set()));
       set.add(listener);
@@ -53,6 +54,15 @@ export function createMemoryHub(): SessionHub {
         if (set.size === 0) listeners.delete(sessionId);
       };
     },
+    clear: () => listeners.clear(),
+  };
+}
+
+export function createMemoryHub(): SessionHub {
+  const listeners = createListeners();
+  return {
+    publish: (sessionId, frame) => listeners.deliver(sessionId, frame),
+    subscribe: (sessionId, listener) => listeners.add(sessionId, listener),
     close() {
       listeners.clear();
       return Promise.resolve();

@@ -6,7 +6,7 @@
 import { Redis } from 'ioredis';
 import type { ServerFrame } from '../protocol/frames.js';
 import type { Logger } from '../logger.js';
-import type { SessionHub } from './chat-service.js';
+import { createListeners, type SessionHub } from './chat-service.js';
 import { restoreSession, type SessionStore } from './session.js';
 
 export interface RedisOptions {
@@ -60,7 +60,7 @@ export function createRedisSessionBackend(
     close: () => Promise.resolve(),
   };
 
-  const listeners = new Map<string, Set<(frame: ServerFrame) => void>>();
+  const listeners = createListeners();
   const ready = subscriber.subscribe(channel).then(() => undefined);
   subscriber.on('message', (_channel: string, message: string) => {
     let parsed: { sessionId: string; frame: ServerFrame };
@@ -69,7 +69,7 @@ export function createRedisSessionBackend(
     } catch {
       return;
     }
-    for (const l of listeners.get(parsed.sessionId) ?? []) l(parsed.frame);
+    listeners.deliver(parsed.sessionId, parsed.frame);
   });
 
   const hub: SessionHub = {
@@ -78,15 +78,7 @@ export function createRedisSessionBackend(
         logger.warn({ err }, 'redis publish failed');
       });
     },
-    subscribe(sessionId, listener) {
-      let set = listeners.get(sessionId);
-      if (!set) listeners.set(sessionId, (set = new Set()));
-      set.add(listener);
-      return () => {
-        set.delete(listener);
-        if (set.size === 0) listeners.delete(sessionId);
-      };
-    },
+    subscribe: (sessionId, listener) => listeners.add(sessionId, listener),
     close: () => Promise.resolve(),
   };
 

@@ -12,6 +12,7 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { startHeartbeat } from './heartbeat.js';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
@@ -54,7 +55,6 @@ export function attachAgentSocket(options: AgentSocketOptions) {
   const { server, auth, handover, logger } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
   const principals = new WeakMap<WebSocket, StaffPrincipal>();
-  const alive = new WeakMap<WebSocket, boolean>();
 
   const refuse = (socket: Duplex, status: string) => {
     socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -104,17 +104,7 @@ export function attachAgentSocket(options: AgentSocketOptions) {
     }
   });
 
-  const heartbeat = setInterval(() => {
-    for (const ws of wss.clients) {
-      if (alive.get(ws) === false) {
-        ws.terminate();
-        continue;
-      }
-      alive.set(ws, false);
-      ws.ping();
-    }
-  }, options.heartbeatMs);
-  heartbeat.unref();
+  const heartbeat = startHeartbeat(wss, options.heartbeatMs);
 
   async function handle(ws: WebSocket, principal: StaffPrincipal, data: RawData) {
     let raw: unknown;
@@ -179,9 +169,8 @@ export function attachAgentSocket(options: AgentSocketOptions) {
   wss.on('connection', (ws: WebSocket) => {
     const principal = principals.get(ws);
     if (!principal) return ws.close(1008, 'no session');
-    alive.set(ws, true);
+    heartbeat.watch(ws);
     options.onConnectionCount?.(wss.clients.size);
-    ws.on('pong', () => alive.set(ws, true));
     ws.on('message', (data) => void handle(ws, principal, data));
     ws.on('close', () => options.onConnectionCount?.(wss.clients.size));
     ws.on('error', (err) => logger.warn({ err }, 'agent socket error'));
@@ -194,7 +183,7 @@ export function attachAgentSocket(options: AgentSocketOptions) {
       return wss.clients.size;
     },
     close(): Promise<void> {
-      clearInterval(heartbeat);
+      heartbeat.stop();
       unsubscribe();
       server.off('upgrade', onUpgrade);
       for (const ws of wss.clients) ws.close(1001, 'server shutting down');

@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { startHeartbeat } from './heartbeat.js';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { ClientFrame, PROTOCOL_VERSION, type ServerFrame } from '../protocol/frames.js';
 import { ProtocolError, describeIssues } from '../protocol/errors.js';
@@ -54,7 +55,6 @@ export function attachChatSocket(options: ChatSocketOptions): ChatSocketServer {
   const path = options.path ?? '/ws';
   // ws itself drops frames above 4x our limit by closing with 1009; below that we answer.
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes * 4 });
-  const alive = new WeakMap<WebSocket, boolean>();
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -76,22 +76,11 @@ export function attachChatSocket(options: ChatSocketOptions): ChatSocketServer {
   };
   server.on('upgrade', onUpgrade);
 
-  const heartbeat = setInterval(() => {
-    for (const ws of wss.clients) {
-      if (alive.get(ws) === false) {
-        ws.terminate();
-        continue;
-      }
-      alive.set(ws, false);
-      ws.ping();
-    }
-  }, limits.heartbeatMs);
-  heartbeat.unref();
+  const heartbeat = startHeartbeat(wss, limits.heartbeatMs);
 
   wss.on('connection', (ws: WebSocket) => {
-    alive.set(ws, true);
+    heartbeat.watch(ws);
     options.onConnectionCount?.(wss.clients.size);
-    ws.on('pong', () => alive.set(ws, true));
     const conn = new Connection(ws, options);
     ws.on('message', (data, isBinary) => conn.receive(data, isBinary));
     ws.on('close', () => {
@@ -106,7 +95,7 @@ export function attachChatSocket(options: ChatSocketOptions): ChatSocketServer {
       return wss.clients.size;
     },
     close() {
-      clearInterval(heartbeat);
+      heartbeat.stop();
       server.off('upgrade', onUpgrade);
       for (const ws of wss.clients) ws.close(CLOSE_CODES.shutdown, 'server shutting down');
       return new Promise((resolve) => {

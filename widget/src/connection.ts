@@ -313,7 +313,8 @@ export class ChatConnection {
       case 'reply':
         // The conversation's language follows the assistant (it switches when the person
         // clearly writes in another language); the widget's own texts follow it.
-        if (frame.lang && frame.lang !== this.lang) {
+        // Only live replies: replayed history may be in a language left behind since.
+        if (frame.lang && frame.lang !== this.lang && frame.seq > this.liveFrom) {
           this.lang = frame.lang;
           this.save();
         }
