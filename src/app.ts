@@ -28,6 +28,7 @@ import { createHttpApp } from './transport/http.js';
 import { createMetrics } from './transport/metrics.js';
 import { attachChatSocket } from './transport/ws-server.js';
 import { createStatus } from './status/create-status.js';
+import { createRedisSubjectIndex } from './status/subject-index.js';
 import { createIdentity } from './identity/create-identity.js';
 
 export { ROOT_DIR };
@@ -60,21 +61,29 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     : undefined;
   const store = redis?.store ?? createMemorySessionStore({ ttlMs: config.SESSION_TTL_MS });
   const hub = redis?.hub ?? createMemoryHub();
+  const pseudonymKey = loadPseudonymKey(config.PSEUDONYM_KEY, config.DATA_DIR);
+  if (pseudonymKey.source === 'file')
+    logger.warn('PSEUDONYM_KEY not set: using the key file in DATA_DIR (fine for development)');
+  const pseudonymize = createPseudonymizer(pseudonymKey.key);
   const status = createStatus({
     config,
     logger,
     localesDir: `${ROOT_DIR}locales`,
     onLookup: (outcome) => metrics.statusLookups.inc({ outcome }),
     onCircuitChange: (state) => metrics.statusPanelCircuit.set(state === 'closed' ? 0 : 1),
+    ...(redis && {
+      subjectIndex: createRedisSubjectIndex({
+        client: redis.client,
+        prefix: config.REDIS_PREFIX,
+        keyOf: pseudonymize,
+        ttlMs: config.SESSION_TTL_MS,
+      }),
+    }),
   });
   // Transcripts and the back office (docs/staff.md, docs/privacy.md).
   const storeDb = createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const transcripts = createTranscriptStore(storeDb);
   const staffStore = createStaffStore(storeDb);
-  const pseudonymKey = loadPseudonymKey(config.PSEUDONYM_KEY, config.DATA_DIR);
-  if (pseudonymKey.source === 'file')
-    logger.warn('PSEUDONYM_KEY not set: using the key file in DATA_DIR (fine for development)');
-  const pseudonymize = createPseudonymizer(pseudonymKey.key);
   const recorder = createTranscriptRecorder({
     store: transcripts,
     pseudonymize,

@@ -22,6 +22,8 @@ export interface SessionLock {
 }
 
 export interface RedisSessionBackend {
+  /** The command connection, for other shared state (e.g. the status subject index). */
+  client: Redis;
   store: SessionStore;
   hub: SessionHub;
   lock: SessionLock;
@@ -109,6 +111,7 @@ export function createRedisSessionBackend(
   };
 
   return {
+    client,
     store,
     hub,
     lock,

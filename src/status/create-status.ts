@@ -15,6 +15,7 @@ import type { StatusPanel } from './status-panel.js';
 import type { DemoPerson } from './status-schema.js';
 import { createStatusLookup } from './status-lookup.js';
 import { loadStatusTexts } from './status-texts.js';
+import type { SubjectIndex } from './subject-index.js';
 import { mountStatusWebhook } from './status-webhook.js';
 
 export interface StatusSetup {
@@ -36,6 +37,8 @@ export function createStatus(options: {
   localesDir: string;
   onLookup?: (outcome: string) => void;
   onCircuitChange?: (state: 'closed' | 'open' | 'half-open') => void;
+  /** Whose sessions are where; default in memory (one instance). */
+  subjectIndex?: SubjectIndex;
 }): StatusSetup {
   const { config, logger } = options;
   const demo = loadDemoPersons();
@@ -70,6 +73,7 @@ export function createStatus(options: {
         texts,
         logger,
         invalidate: (code) => panel.invalidate?.(code),
+        ...(options.subjectIndex && { index: options.subjectIndex }),
       });
       return proactive.chat;
     },

@@ -13,6 +13,7 @@ import type { Lang } from '../protocol/frames.js';
 import type { Logger } from '../logger.js';
 import type { ChatService, OpenRequest, StatusLookupFn } from '../session/chat-service.js';
 import type { Identity, SessionStore } from '../session/session.js';
+import { createMemorySubjectIndex, type SubjectIndex } from './subject-index.js';
 import type { StatusTexts } from './status-texts.js';
 import type { StatusEvent } from './status-events.js';
 
@@ -24,8 +25,8 @@ export interface ProactiveStatusOptions {
   logger: Logger;
   /** Told when a change arrives, so cached status is dropped. */
   invalidate?: (personalCode: string) => void;
-  /** Sessions remembered per person (the newest are kept). */
-  maxSessionsPerSubject?: number;
+  /** Which sessions belong to whom; default in memory (one instance). */
+  index?: SubjectIndex;
 }
 
 export interface ProactiveStatus {
@@ -39,22 +40,8 @@ export interface ProactiveStatus {
 
 export function createProactiveStatus(options: ProactiveStatusOptions): ProactiveStatus {
   const { chat: inner, store, lookupStatus, texts, logger } = options;
-  const maxPerSubject = options.maxSessionsPerSubject ?? 20;
-  // subject -> session ids, newest last. In memory, never persisted or logged.
-  const sessionsBySubject = new Map<string, string[]>();
+  const index = options.index ?? createMemorySubjectIndex();
   const pending = new Set<Promise<void>>();
-
-  const remember = (subject: string, sessionId: string) => {
-    const ids = (sessionsBySubject.get(subject) ?? []).filter((id) => id !== sessionId);
-    ids.push(sessionId);
-    if (ids.length > maxPerSubject) ids.splice(0, ids.length - maxPerSubject);
-    sessionsBySubject.set(subject, ids);
-  };
-  const forget = (subject: string, sessionId: string) => {
-    const ids = (sessionsBySubject.get(subject) ?? []).filter((id) => id !== sessionId);
-    if (ids.length > 0) sessionsBySubject.set(subject, ids);
-    else sessionsBySubject.delete(subject);
-  };
 
   const track = (work: Promise<void>) => {
     const p = work.catch((err: unknown) => logger.warn({ err }, 'proactive status message failed'));
@@ -97,7 +84,7 @@ export function createProactiveStatus(options: ProactiveStatusOptions): Proactiv
       const result = await inner.open(req);
       const identity = result.session.identity;
       if (identity) {
-        remember(identity.subject, result.session.id);
+        await index.add(identity.subject, result.session.id);
         if (!result.resumed || !hadIdentity) {
           // After the transport has subscribed to the new session (it does so right after
           // `open` resolves, within the same turn of the event loop), so the message is both
@@ -120,10 +107,10 @@ export function createProactiveStatus(options: ProactiveStatusOptions): Proactiv
       const code = event.personalCode;
       options.invalidate?.(code);
       let delivered = 0;
-      for (const sessionId of [...(sessionsBySubject.get(code) ?? [])]) {
+      for (const sessionId of await index.sessions(code)) {
         const session = await store.get(sessionId);
         if (session?.identity?.subject !== code) {
-          forget(code, sessionId);
+          await index.remove(code, sessionId);
           continue;
         }
         const lang = session.lang;
@@ -154,7 +141,7 @@ export function createProactiveStatus(options: ProactiveStatusOptions): Proactiv
           delivered += 1;
         } catch (err) {
           logger.warn({ err, sessionId }, 'status change not delivered');
-          forget(code, sessionId);
+          await index.remove(code, sessionId);
         }
       }
       return delivered;

@@ -1,14 +1,22 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signWebhook } from '../../src/status/status-events.js';
 import { startServer, TestClient, type TestServer } from '../helpers/server.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const SECRET = 'webhook-secret-for-tests-0123456789abcdef';
 const prefix = `test-${process.pid}-${Date.now()}:`;
 
 let a: TestServer;
 let b: TestServer;
 beforeAll(async () => {
-  const env = { REDIS_URL, REDIS_PREFIX: prefix };
+  const env = {
+    REDIS_URL,
+    REDIS_PREFIX: prefix,
+    AUTH_MODE: 'demo',
+    STATUS_WEBHOOK_SECRET: SECRET,
+    PSEUDONYM_KEY: 'p'.repeat(32),
+  };
   [a, b] = await Promise.all([startServer(env), startServer(env)]);
 });
 afterAll(async () => {
@@ -58,5 +66,49 @@ describe('two instances sharing Redis', () => {
     const reply = await tab1.next('reply');
     expect(reply.replyTo).toBe('from-tab-2');
     await Promise.all([tab1.close(), tab2.close()]);
+  });
+});
+
+describe('a status change with two instances', () => {
+  it('reaches the person whichever instance received it', async () => {
+    const signIn = await fetch(`${a.url}/api/v1/demo/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ personId: 'olga-ojamaa' }),
+    });
+    const { token } = (await signIn.json()) as { token: string };
+    const onA = await TestClient.connect(a.wsUrl);
+    onA.send({ type: 'hello', v: 1, lang: 'en', token });
+    await onA.next('welcome');
+    await new Promise((r) => setTimeout(r, 300)); // greeting and proactive message settle
+
+    const raw = JSON.stringify({
+      id: `evt-${Date.now()}`,
+      type: 'service-changed',
+      occurredAt: new Date().toISOString(),
+      personalCode: '48803040009',
+      lifeEvent: 'settling-in-estonia',
+      service: { serviceId: 'settle-id-card', state: 'done', date: '2026-11-24' },
+    });
+    const t = Math.floor(Date.now() / 1000);
+    const res = await fetch(`${b.url}/api/v1/status-events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-signature': signWebhook(SECRET, raw, t) },
+      body: raw,
+    });
+    expect(res.status).toBeLessThan(300);
+    for (;;) {
+      const reply = await onA.next('reply');
+      if (reply.role !== 'system') continue;
+      const items = reply.blocks.flatMap((x) => (x.type === 'status' ? x.items : []));
+      if (items.some((i) => i.serviceId === 'settle-id-card' && i.state === 'done')) break;
+    }
+    // The index keys people by a keyed pseudonym, never by the personal code.
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${prefix}*`);
+    await redis.quit();
+    expect(keys.some((k) => k.includes('48803040009'))).toBe(false);
+    expect(keys.some((k) => k.startsWith(`${prefix}subject:`))).toBe(true);
+    await onA.close();
   });
 });
