@@ -6,6 +6,9 @@
  *
  *   npm run bench [-- --quick] [--clients N] [--messages M] [--url ws://127.0.0.1:3000/ws] [--write]
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
 import { createApp } from '../src/app.js';
@@ -43,10 +46,13 @@ async function main() {
   let close = async () => {};
   if (!url) {
     // Generous limits: the benchmark measures the assistant, not the rate limiter.
+    // Transcripts of the run go to a throwaway folder unless DATA_DIR says otherwise.
+    const dataDir = process.env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'bench-'));
     const config = loadConfig({
+      DATA_DIR: dataDir,
       ...process.env,
       PORT: '0',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'error',
       WS_RATE_LIMIT: '10000',
     });
     const app = createApp(config, createLogger(config.LOG_LEVEL));
@@ -118,10 +124,14 @@ async function main() {
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   if (values.write) {
+    const shared = process.env.REDIS_URL || process.env.DATABASE_URL;
+    const backend = shared
+      ? `sessions in ${process.env.REDIS_URL ? 'Redis' : 'memory'}, transcripts in ${process.env.DATABASE_URL ? 'PostgreSQL' : 'SQLite'}`
+      : 'embedded defaults (sessions in memory, transcripts in SQLite)';
     writeBenchmarkSection(
-      'Load (WebSocket turns)',
+      `Load (WebSocket turns, ${shared ? 'Redis + PostgreSQL' : 'embedded defaults'})`,
       [
-        `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench -- --write\` on 2 cores, Node ${process.version}, in-process server, loopback, embedded defaults.`,
+        `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench -- --write\` on 2 cores, Node ${process.version}, in-process server, loopback, ${backend}.`,
         `Each client says hello, then sends one message at a time and waits until its turn is complete (typing off). The clients run in the same process as the server, so on 2 cores the figures include the load generator's own work.`,
         '',
         '| clients | messages each | turns | errors | seconds | turns/s | p50 ms | p95 ms | p99 ms | max ms |',
