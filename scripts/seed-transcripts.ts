@@ -10,6 +10,7 @@
  * Bounded: at most 1,000,000 conversations. Output: a markdown table on stdout.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { LIFE_EVENTS } from '../src/nlu/types.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,16 +38,6 @@ if (!Number.isInteger(count) || count < 1 || count > 1_000_000) {
   process.exit(2);
 }
 
-const LIFE_EVENTS = [
-  'marriage',
-  'divorce',
-  'child-birth',
-  'death-of-relative',
-  'retirement',
-  'settling-in-estonia',
-  'military-service',
-  'child-disability',
-];
 const PHRASES: Record<string, string[]> = {
   et: [
     'tahan abielluda',
