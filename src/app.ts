@@ -106,6 +106,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         text: r.text,
       }),
     mark: (session, change) => recorder.mark(session, change),
+    queueIdleMs: config.ABANDON_AFTER_MS,
     logger,
   });
   const maintenance = createMaintenance({

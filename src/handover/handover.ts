@@ -60,6 +60,8 @@ export interface HandoverOptions {
   logger: Logger;
   /** How long after "unavailable" the next message is still taken as contact details. */
   contactWindowMs?: number;
+  /** A queued citizen silent this long (the tab was closed) leaves the queue. */
+  queueIdleMs?: number;
   now?: () => number;
 }
 
@@ -77,6 +79,8 @@ interface Entry {
   state: 'queued' | 'connected' | 'contact';
   session: Session;
   since: number;
+  /** The citizen's last message or request, to drop queue entries nobody waits on. */
+  lastSeen: number;
   agent?: string;
   lifeEvents: string[];
 }
@@ -87,6 +91,7 @@ export function createHandover(options: HandoverOptions) {
   const { logger } = options;
   const now = options.now ?? Date.now;
   const contactWindowMs = options.contactWindowMs ?? 30 * 60_000;
+  const queueIdleMs = options.queueIdleMs ?? 30 * 60_000;
   const entries = new Map<string, Entry>();
   const listeners = new Set<(e: HandoverEvent) => void>();
 
@@ -113,6 +118,22 @@ export function createHandover(options: HandoverOptions) {
     });
   };
 
+  /** Drops queued citizens who have gone quiet for too long (the rest move up) and expired offers to leave contact details. */
+  function prune(): void {
+    for (const [id, e] of entries) {
+      if (e.state === 'contact' && now() - e.since > contactWindowMs) entries.delete(id);
+    }
+    const ids = queuedIds();
+    const first = ids.findIndex((id) => now() - (entries.get(id)?.lastSeen ?? 0) > queueIdleMs);
+    if (first < 0) return;
+    for (const id of ids.slice(first)) {
+      const e = entries.get(id);
+      if (e && now() - e.lastSeen > queueIdleMs) entries.delete(id);
+    }
+    announcePositions(first);
+    emit({ type: 'changed' });
+  }
+
   /** Tells everyone in the queue from `fromIndex` on their new position. */
   function announcePositions(fromIndex: number): void {
     queuedIds().forEach((id, i) => {
@@ -130,7 +151,14 @@ export function createHandover(options: HandoverOptions) {
     const existing = entries.get(session.id);
     if (existing && existing.state !== 'contact') return;
     if (options.isOpen(now())) {
-      entries.set(session.id, { state: 'queued', session, since: now(), lifeEvents: [] });
+      prune();
+      entries.set(session.id, {
+        state: 'queued',
+        session,
+        since: now(),
+        lastSeen: now(),
+        lifeEvents: [],
+      });
       const position = queuedIds().length;
       pushLater(session.id, {
         text: T.queued[session.lang](position),
@@ -138,7 +166,13 @@ export function createHandover(options: HandoverOptions) {
       });
       emit({ type: 'changed' });
     } else {
-      entries.set(session.id, { state: 'contact', session, since: now(), lifeEvents: [] });
+      entries.set(session.id, {
+        state: 'contact',
+        session,
+        since: now(),
+        lastSeen: now(),
+        lifeEvents: [],
+      });
       pushLater(session.id, {
         text: T.unavailable[session.lang](options.hoursLabel),
         blocks: [{ type: 'handover', state: 'unavailable' }],
@@ -154,6 +188,7 @@ export function createHandover(options: HandoverOptions) {
       const e = entries.get(session.id);
       if (!e) return;
       e.session = session;
+      if (frame.type === 'user') e.lastSeen = now();
       if (info?.lifeEvent && !e.lifeEvents.includes(info.lifeEvent))
         e.lifeEvents.push(info.lifeEvent);
       if (e.state === 'contact') {
@@ -212,6 +247,7 @@ export function createHandover(options: HandoverOptions) {
     },
 
     snapshot(): HandoverSnapshot {
+      prune();
       const queued: QueueItem[] = [];
       const live: LiveItem[] = [];
       for (const [id, e] of entries) {
@@ -229,10 +265,14 @@ export function createHandover(options: HandoverOptions) {
       return { queued, live };
     },
 
-    queueLength: () => queuedIds().length,
+    queueLength: () => {
+      prune();
+      return queuedIds().length;
+    },
 
     /** The agent takes a queued conversation; answers its recent frames. */
     async take(sessionId: string, agent: string): Promise<HistoryFrame[]> {
+      prune();
       const e = entries.get(sessionId);
       if (!e || e.state !== 'queued')
         throw new HandoverError('NOT_QUEUED', 'This conversation is not in the queue any more.');

@@ -36,12 +36,37 @@ function setup(open: boolean) {
     mark: () => undefined,
     logger: createLogger('silent'),
     contactWindowMs: 1000,
+    queueIdleMs: 5000,
     now: () => t,
   });
   return { handover, pushed, contacts, advance: (ms: number) => (t += ms) };
 }
 
 describe('Handover', () => {
+  it('drops a queued citizen who went quiet (closed the tab) and moves the rest up', () => {
+    const { handover, pushed, advance } = setup(true);
+    handover.observer.onEffect?.(session('gone'), { type: 'handover-request' });
+    advance(3000);
+    handover.observer.onEffect?.(session('waiting'), { type: 'handover-request' });
+    advance(3000);
+    handover.observer.onFrame?.(session('waiting'), {
+      type: 'user',
+      seq: 5,
+      id: 'x',
+      text: 'hello?',
+      ts: 0,
+    });
+    advance(1000);
+    pushed.length = 0;
+    expect(handover.snapshot().queued.map((q) => [q.sessionId, q.position])).toEqual([
+      ['waiting', 1],
+    ]);
+    expect(pushed.map(([id, reply]) => [id, reply.blocks[0]])).toEqual([
+      ['waiting', { type: 'handover', state: 'queued', position: 1 }],
+    ]);
+    expect(handover.router(session('gone'))).toBe('assistant');
+  });
+
   it('ignores a second request while queued and keeps queue order', () => {
     const { handover, pushed } = setup(true);
     handover.observer.onEffect?.(session('a'), { type: 'handover-request' });
