@@ -1,5 +1,6 @@
 /** Renders reply frames as plain terminal text (for the terminal chat). */
 import type { Block, ReplyFrame } from '../protocol/frames.js';
+import { leadText } from '../protocol/lead-text.js';
 
 const STATE_MARK: Record<string, string> = {
   done: '✓',
@@ -46,10 +47,7 @@ function block(b: Block): string[] {
 
 export function renderReply(reply: ReplyFrame, debug: boolean): string {
   const who = reply.role === 'assistant' ? 'bot' : reply.role;
-  // With a checklist or status block, the text after its lead paragraph repeats the block.
-  const rich = reply.blocks.some((b) => b.type === 'checklist' || b.type === 'status');
-  const text = rich ? (reply.text.split('\n\n')[0] ?? reply.text) : reply.text;
-  const lines = [`${who}> ${text}`, ...reply.blocks.flatMap(block)];
+  const lines = [`${who}> ${leadText(reply)}`, ...reply.blocks.flatMap(block)];
   if (debug && reply.meta) {
     const m = reply.meta;
     lines.push(

@@ -25,10 +25,6 @@ export interface ScriptResult {
   failure?: StepFailure;
   /** Every turn's replies, greeting first (for coverage). */
   turns: Turn[];
-  /** Option ids the script chose, in order. */
-  chosen: string[];
-  /** Indexes in `turns` of the turns that answered a choose step. */
-  choiceTurns: number[];
 }
 
 export function summarize(replies: ReplyFrame[]) {
@@ -101,16 +97,12 @@ export async function runScript(
   driver: ConversationDriver,
 ): Promise<ScriptResult> {
   const turns: Turn[] = [];
-  const chosen: string[] = [];
-  const choiceTurns: number[] = [];
   const result = (failure?: StepFailure): ScriptResult => ({
     name: script.name,
     file: script.file,
     passed: failure === undefined,
     ...(failure && { failure }),
     turns,
-    chosen,
-    choiceTurns,
   });
   try {
     turns.push(
@@ -148,8 +140,6 @@ export async function runScript(
         const previous = turns.at(-1) ?? { replies: [] };
         const option = findOption(previous.replies, step.choose);
         if (!option) return fail(action, [`no offered option matches "${step.choose}"`], previous);
-        chosen.push(option.id);
-        choiceTurns.push(turns.length);
         turn = await driver.choose(option.id);
       }
       turns.push(turn);

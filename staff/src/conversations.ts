@@ -1,36 +1,9 @@
 /** The conversation list with filters and paging, the transcript view, and exports. */
 import { CONVERSATION_INTENTS, LIFE_EVENTS, OUT_OF_SCOPE } from '../../src/nlu/types.js';
+// The API answers the store's shapes; a type-only import, so no server code is bundled.
+import type { ListPage, Transcript, TranscriptMessage } from '../../src/store/transcript-store.js';
 import { can, type Ctx } from './context.js';
 import { field, h, select, table, time } from './dom.js';
-
-interface Summary {
-  id: string;
-  startedAt: number;
-  lang: string;
-  outcome: string | null;
-  rating: number | null;
-  handedOver: boolean;
-  messageCount: number;
-  lifeEvents: string[];
-  preview: string | null;
-}
-
-interface Message {
-  seq: number;
-  role: string;
-  text: string;
-  intent: string | null;
-  confidence: number | null;
-  node: string | null;
-  at: number;
-  correctedIntent: string | null;
-  correctedBy: string | null;
-}
-
-interface Transcript {
-  conversation: Summary & { channel: string; endedAt: number | null; comment: string | null };
-  messages: Message[];
-}
 
 const INTENTS = [...LIFE_EVENTS, ...CONVERSATION_INTENTS, OUT_OF_SCOPE];
 const any: [string, string] = ['', 'any'];
@@ -126,9 +99,7 @@ export function renderConversations(ctx: Ctx): void {
     if (cursor) page.set('cursor', cursor);
     page.set('limit', '50');
     const started = performance.now();
-    const data = await ctx.api.get<{ items: Summary[]; nextCursor?: string }>(
-      `/conversations?${page.toString()}`,
-    );
+    const data = await ctx.api.get<ListPage>(`/conversations?${page.toString()}`);
     const rows = data.items.map((c) => {
       const open = h(
         'button',
@@ -253,7 +224,7 @@ export async function renderTranscript(ctx: Ctx, id: string): Promise<void> {
   ctx.view.querySelector<HTMLElement>('h2')?.focus();
 }
 
-function correction(ctx: Ctx, conversationId: string, m: Message): HTMLElement {
+function correction(ctx: Ctx, conversationId: string, m: TranscriptMessage): HTMLElement {
   const sel = select(
     `intent-${m.seq}`,
     [

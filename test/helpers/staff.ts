@@ -7,7 +7,7 @@ import { hashPassword } from '../../src/staff/password.js';
 import { openDatabase } from '../../src/store/database.js';
 import { createStaffStore, type StaffRole } from '../../src/store/staff-store.js';
 import { createRuleAssistant } from './rule-assistant.js';
-import { startServer, type TestServer } from './server.js';
+import { startServer, TestClient, type TestServer } from './server.js';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -85,4 +85,21 @@ export class StaffClient {
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   }
+}
+
+/** A citizen opens a conversation and says each text, waiting for each answer. */
+export async function citizenChat(
+  server: TestServer,
+  lang: string,
+  texts: string[],
+): Promise<{ c: TestClient; sessionId: string }> {
+  const c = await TestClient.connect(server.wsUrl);
+  c.send({ type: 'hello', v: 1, lang });
+  const { sessionId } = await c.next('welcome');
+  await c.next('reply');
+  for (const [i, text] of texts.entries()) {
+    c.send({ type: 'message', id: `m${i}`, text });
+    await c.next('reply');
+  }
+  return { c, sessionId };
 }

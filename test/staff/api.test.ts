@@ -5,7 +5,12 @@ import { openDatabase } from '../../src/store/database.js';
 import { createTranscriptStore } from '../../src/store/transcript-store.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { TestClient } from '../helpers/server.js';
-import { StaffClient, startStaffServer, type StaffTestServer } from '../helpers/staff.js';
+import {
+  citizenChat,
+  StaffClient,
+  startStaffServer,
+  type StaffTestServer,
+} from '../helpers/staff.js';
 
 interface Page {
   items: {
@@ -19,14 +24,7 @@ interface Page {
 }
 
 async function chat(server: StaffTestServer, lang: string, texts: string[], rating?: number) {
-  const c = await TestClient.connect(server.wsUrl);
-  c.send({ type: 'hello', v: 1, lang });
-  const { sessionId } = await c.next('welcome');
-  await c.next('reply');
-  for (const [i, text] of texts.entries()) {
-    c.send({ type: 'message', id: `m${i}`, text });
-    await c.next('reply');
-  }
+  const { c, sessionId } = await citizenChat(server, lang, texts);
   if (rating !== undefined) {
     c.send({ type: 'feedback', rating, comment: 'kiri mari@example.ee' });
     await new Promise((r) => setTimeout(r, 50));

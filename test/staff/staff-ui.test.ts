@@ -1,23 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { TestClient } from '../helpers/server.js';
-import { PASSWORD, startStaffServer, type StaffTestServer } from '../helpers/staff.js';
+import { citizenChat, PASSWORD, startStaffServer, type StaffTestServer } from '../helpers/staff.js';
 import { axeViolations, launchStaffBrowser } from '../helpers/staff-browser.js';
 
 let server: StaffTestServer;
 let browser: Awaited<ReturnType<typeof launchStaffBrowser>>;
 
-async function chat(lang: string, texts: string[]) {
-  const c = await TestClient.connect(server.wsUrl);
-  c.send({ type: 'hello', v: 1, lang });
-  const { sessionId } = await c.next('welcome');
-  await c.next('reply');
-  for (const [i, text] of texts.entries()) {
-    c.send({ type: 'message', id: `m${i}`, text });
-    await c.next('reply');
-  }
-  return { c, sessionId };
-}
+const chat = (lang: string, texts: string[]) => citizenChat(server, lang, texts);
 
 beforeAll(async () => {
   server = await startStaffServer();

@@ -12,24 +12,12 @@ import {
 } from '../../src/store/transcript-store.js';
 import { createStaffStore, type StaffStore } from '../../src/store/staff-store.js';
 import type { NewMessage } from '../../src/store/schema.js';
+import { conversationDelta } from '../helpers/transcripts.js';
 
 const T0 = Date.UTC(2025, 0, 1);
 const HOUR = 3_600_000;
 
-function delta(id: string, at: number, extra: Partial<ConversationDelta> = {}): ConversationDelta {
-  return {
-    id,
-    startedAt: at,
-    lastActivityAt: at,
-    lang: 'et',
-    channel: 'web',
-    messages: 0,
-    classified: 0,
-    fallbacks: 0,
-    lifeEvents: [],
-    ...extra,
-  };
-}
+const delta = conversationDelta;
 
 function msg(
   conversationId: string,

@@ -7,6 +7,7 @@ import { openDatabase, type StoreDb } from '../../src/store/database.js';
 import { createStaffStore } from '../../src/store/staff-store.js';
 import { createTranscriptStore } from '../../src/store/transcript-store.js';
 import { createMaintenance } from '../../src/transcripts/maintenance.js';
+import { conversationDelta } from '../helpers/transcripts.js';
 
 const DAY = 86_400_000;
 let dir: string;
@@ -25,17 +26,7 @@ describe('maintenance job', () => {
     const now = 1000 * DAY;
     const transcripts = createTranscriptStore(db);
     const staff = createStaffStore(db);
-    const conv = (id: string, at: number) => ({
-      id,
-      startedAt: at,
-      lastActivityAt: at,
-      lang: 'et',
-      channel: 'web',
-      messages: 0,
-      classified: 0,
-      fallbacks: 0,
-      lifeEvents: [],
-    });
+    const conv = (id: string, at: number) => conversationDelta(id, at);
     await transcripts.writeBatch({
       conversations: [
         conv('old', now - 31 * DAY),

@@ -10,6 +10,7 @@ import { renderBlock, type BlockContext } from './blocks.js';
 import { ChatConnection, type ConnectionStatus, type OutboxItem } from './connection.js';
 import { LANG_NAMES, translate, type TextKey } from './i18n.js';
 import { richText } from './rich-text.js';
+import { leadText } from '../../src/protocol/lead-text.js';
 import { styles } from './styles.js';
 
 const OPEN_KEY = 'life-event-chat:open';
@@ -385,13 +386,4 @@ declare global {
   interface HTMLElementTagNameMap {
     'life-event-chat': LifeEventChat;
   }
-}
-
-/**
- * With a checklist or status block, the text after its first paragraph repeats the block for
- * text-only channels (docs/protocol.md); the widget shows the block instead.
- */
-function leadText(frame: ReplyFrame): string {
-  const rich = frame.blocks.some((b) => b.type === 'checklist' || b.type === 'status');
-  return rich ? (frame.text.split('\n\n')[0] ?? frame.text) : frame.text;
 }
