@@ -25,6 +25,44 @@ export const ServiceMode = z.enum(['automatic', 'proactive', 'application']);
 /** How far the state is along: it only informs, it exchanges data, or it acts proactively. */
 export const Maturity = z.enum(['information', 'data-exchange', 'proactive']);
 
+/** What a fact is about; a direct question ("how much…", "by when…") is answered with its kind. */
+export const FactKind = z.enum(['amount', 'fee', 'deadline', 'duration', 'age', 'other']);
+export const FactUnit = z.enum([
+  'EUR',
+  'EUR-per-month',
+  'EUR-per-day',
+  'days',
+  'working-days',
+  'months',
+  'years',
+  'percent',
+]);
+export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2025-01-01');
+/** Whether a fact is law now, adopted but not yet in force, or only a draft. */
+export const FactStatus = z.enum(['in-force', 'adopted', 'draft']);
+
+/**
+ * One checkable fact of a service: its value, from when it applies and where it is stated.
+ * The sentence that says it is `service.<id>.facts.<factId>` in locales/<lang>/catalog.json,
+ * with `{{value}}` where the formatted value goes. Direct answers and plans read facts from
+ * here, never from a copy of the text.
+ */
+export const CatalogFact = z.strictObject({
+  id: z.string().regex(slug, 'a fact id in kebab-case, unique within its service'),
+  kind: FactKind,
+  /** Absent only for a fact that is a sentence without a number (kind `other`). */
+  value: z.number().optional(),
+  unit: FactUnit.optional(),
+  /** The date the value applies from. */
+  effective: IsoDate,
+  /** The date someone last confirmed the value against `source`. */
+  checked: IsoDate,
+  /** The official page that states the value (https). */
+  source: z.string(),
+  status: FactStatus.optional(),
+});
+export type CatalogFact = z.infer<typeof CatalogFact>;
+
 export const CatalogService = z.strictObject({
   id: ServiceId,
   kind: ServiceKind,
@@ -35,6 +73,8 @@ export const CatalogService = z.strictObject({
   sources: z.array(z.string()).min(1, 'at least one source URL'),
   /** Set when the texts in locales have a deadline (catalog: service.<id>.deadline). */
   deadline: z.boolean().optional(),
+  /** Structured facts (amounts, fees, deadlines, ages, durations) with date and source. */
+  facts: z.array(CatalogFact).optional(),
 });
 export type CatalogService = z.infer<typeof CatalogService>;
 
