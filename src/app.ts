@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { Config } from './config.js';
 import { ROOT_DIR } from './paths.js';
 import type { Logger } from './logger.js';
@@ -91,7 +92,17 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     }),
   });
   // Transcripts and the back office (docs/staff.md, docs/privacy.md).
-  const storeDb = createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const storeDb = createDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    onConnectionError: (err) => {
+      metrics.databaseConnectionErrors.inc();
+      logger.warn(
+        { err: err.message },
+        'database connection lost; the pool reconnects on next use',
+      );
+    },
+  });
   const transcripts = createTranscriptStore(storeDb);
   const staffStore = createStaffStore(storeDb);
   const recorder = createTranscriptRecorder({
@@ -100,6 +111,8 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     logger,
     onWritten: (n) => metrics.transcriptRows.inc(n),
     onError: () => metrics.transcriptErrors.inc(),
+    onDropped: (n, reason) => metrics.transcriptDropped.inc({ reason }, n),
+    spillFile: join(config.DATA_DIR, 'transcripts-spill.json'),
   });
   const kit = options.assistant ? undefined : createAssistantKit(ROOT_DIR);
   const classifier = kit?.classifier;
@@ -240,6 +253,8 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     async listen() {
       // No request is served before the schema is current.
       await storeDb.migrate();
+      // Rows a previous run could not write before it stopped (database down at shutdown).
+      await recorder.recover();
       await redis?.ready;
       maintenance.start();
       return new Promise((resolve, reject) => {
