@@ -9,6 +9,8 @@ import type { Config } from './config.js';
 import { ROOT_DIR } from './paths.js';
 import type { Logger } from './logger.js';
 import { createAssistantKit } from './assistant-kit.js';
+import { createChannels, type Channels } from './channels/index.js';
+import { chatTurns } from './channels/turns.js';
 import type { Assistant } from './core/assistant.js';
 import { createHandover } from './handover/handover.js';
 import { isOpen, parseOfficeHours } from './handover/office-hours.js';
@@ -39,6 +41,8 @@ export interface App {
   listen(): Promise<{ port: number; url: string }>;
   /** Open chat sockets on this instance. */
   connectionCount(): number;
+  /** Channels beyond the widget (Botkit), see src/channels. */
+  channels: Pick<Channels, 'attach'>;
   close(): Promise<void>;
 }
 
@@ -155,6 +159,18 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     store,
   );
 
+  // Botkit channels (CHANNELS); Botkit itself is loaded only when one is configured or attached.
+  const channels = createChannels({
+    config,
+    logger,
+    turns: chatTurns(chat),
+    onTurn(channel, seconds, ok) {
+      metrics.turnSeconds.observe({ channel }, seconds);
+      metrics.turns.inc({ channel });
+      if (!ok) metrics.errors.inc({ code: 'TURN_FAILED' });
+    },
+  });
+
   const http = createHttpApp({
     chat,
     logger,
@@ -162,6 +178,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     widgetDir: `${ROOT_DIR}dist/widget`,
     pagesDir: `${ROOT_DIR}widget/pages`,
     extend: (app) => {
+      channels.mount(app);
       identity.mount(app);
       status.mount(app);
       app.use(
@@ -234,6 +251,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       await storeDb.migrate();
       await redis?.ready;
       maintenance.start();
+      await channels.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.PORT, config.HOST, () => {
@@ -244,8 +262,9 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       });
     },
     connectionCount: () => sockets.clientCount,
+    channels,
     async close() {
-      await Promise.all([sockets.close(), agentSockets.close()]);
+      await Promise.all([sockets.close(), agentSockets.close(), channels.close()]);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       handover.close();

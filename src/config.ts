@@ -3,6 +3,7 @@
  * start-up with a message naming the variable (see docs/operations.md for every variable).
  */
 import { createPublicKey } from 'node:crypto';
+import { CHANNEL_CONFIG, checkChannelConfig } from './channels/config.js';
 import { parseOfficeHours } from './handover/office-hours.js';
 import { z } from 'zod';
 
@@ -115,10 +116,14 @@ export const ConfigSchema = z.object({
   /** Failed logins per user and address before a lockout of STAFF_LOCKOUT_MS. */
   STAFF_LOGIN_MAX_FAILURES: int(5, 1, 100),
   STAFF_LOCKOUT_MS: int(15 * 60_000, 1000, 24 * 3_600_000),
+
+  // Channels beyond the widget, through Botkit (src/channels, README "Other channels").
+  ...CHANNEL_CONFIG,
 });
 
 /** Rules across variables. */
 const CheckedConfig = ConfigSchema.superRefine((c, ctx) => {
+  checkChannelConfig(c, ctx);
   if (c.AUTH_MODE !== 'jwt') return;
   for (const key of ['AUTH_ISSUER', 'AUTH_AUDIENCE'] as const) {
     if (!c[key])
@@ -167,6 +172,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** Secrets are never echoed in the error. */
 function describeValue(key: string, env: Record<string, string | undefined>): string {
   const value = env[key];
-  if (value !== undefined && /SECRET|KEY/.test(key)) return `${value.length} characters`;
+  if (value !== undefined && /SECRET|KEY|PASSWORD/.test(key)) return `${value.length} characters`;
   return JSON.stringify(value);
 }
