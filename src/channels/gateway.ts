@@ -47,8 +47,6 @@ export interface GatewayOptions {
   turns: ChannelTurns;
   logger: Logger;
   limits: GatewayLimits;
-  /** Told of every turn taken (metrics). */
-  onTurn?: (channel: string, seconds: number, ok: boolean) => void;
   now?: () => number;
   newId?: () => string;
 }
@@ -160,21 +158,7 @@ export function createChannelGateway(options: GatewayOptions): ChannelGateway {
     return false;
   }
 
-  async function take(
-    channel: string,
-    c: Conversation,
-    input: ChannelInput,
-  ): Promise<ReplyFrame[] | undefined> {
-    const started = now();
-    try {
-      const replies = await turns.send(c.sessionId, input, c.sentSeq);
-      options.onTurn?.(channel, (now() - started) / 1000, true);
-      return replies;
-    } catch (err) {
-      options.onTurn?.(channel, (now() - started) / 1000, false);
-      throw err;
-    }
-  }
+  const take = (c: Conversation, input: ChannelInput) => turns.send(c.sessionId, input, c.sentSeq);
 
   return {
     greet(contact, caps) {
@@ -210,11 +194,11 @@ export function createChannelGateway(options: GatewayOptions): ChannelGateway {
             ? { type: 'choose', id, optionId: answer.optionId }
             : { type: 'message', id, text };
         try {
-          let replies = await take(message.channel, c, input);
+          let replies = await take(c, input);
           if (!replies) {
             // The session expired (or the server restarted): a new conversation, same message.
             c = await openQuietly(message);
-            replies = (await take(message.channel, c, { type: 'message', id, text })) ?? [];
+            replies = (await take(c, { type: 'message', id, text })) ?? [];
           }
           return deliver(c, replies, caps);
         } catch (err) {

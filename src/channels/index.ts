@@ -26,7 +26,6 @@ export interface ChannelsOptions {
   >;
   turns: ChannelTurns;
   logger: Logger;
-  onTurn?: (channel: string, seconds: number, ok: boolean) => void;
 }
 
 export interface Channels {
@@ -63,7 +62,6 @@ export function createChannels(options: ChannelsOptions): Channels {
         idleMs: config.SESSION_TTL_MS,
         maxConversations: MAX_CONVERSATIONS,
       },
-      ...(options.onTurn && { onTurn: options.onTurn }),
     }));
 
   async function bridge(settings: Omit<BotkitBridgeOptions, 'gateway' | 'logger'>) {

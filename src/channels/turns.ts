@@ -32,7 +32,8 @@ export function chatTurns(chat: ChatService): ChannelTurns {
     },
     async send(sessionId, input, sentSeq) {
       try {
-        await chat.handle(sessionId, input);
+        // A caller without identity: the resume rule holds (never a signed-in conversation).
+        await chat.handle(sessionId, input, {});
       } catch (err) {
         if (err instanceof UnknownSessionError) return undefined;
         throw err;

@@ -14,6 +14,9 @@ afterAll(() => server.close());
 
 let conversations = 0;
 
+/** Numbered lines of a plan with their link on the next line. */
+const linkedLines = (text: string) => text.match(/^\d+\. .*\n {3}https:\/\/\S+$/gm)?.length ?? 0;
+
 /** One person on a platform (the adapter's channel id), talking to the assistant through Botkit. */
 async function chat(channelId: string, locale: string) {
   let turn = (_context: TurnContext): Promise<void> => Promise.reject(new Error('not attached'));
@@ -51,7 +54,8 @@ describe('the assistant behind Botkit', () => {
     expect(plan).toContain('tegevuskava');
     // The plan as plain text, each item followed by its link.
     expect(plan).toMatch(/\d\. Alaealise abiellumine[^\n]*\n {3}https:\/\/\S+/);
-    expect(plan).toMatch(/\d\. Abiellumisavaldus ja abielu sõlmimine[^\n]*\n {3}https:\/\/\S+/);
+    expect(plan).toMatch(/\d\. Uus ID-kaart[^\n]*\n {3}https:\/\/\S+/);
+    expect(linkedLines(plan)).toBeGreaterThanOrEqual(5);
   });
 
   it('walks marriage to its plan in Russian with numbered answers', async () => {
@@ -65,8 +69,9 @@ describe('the assistant behind Botkit', () => {
     // Free words still answer too.
     expect(await person.text('да')).toContain('фамилию');
     const plan = await person.text('1.');
-    expect(plan).toMatch(/\d\. Справка о правоспособности к браку[^\n]*\n {3}https:\/\/\S+/);
-    expect(plan).toContain('Новая ID-карта');
+    expect(plan).toContain('план');
+    expect(plan).toMatch(/\d\. Новая ID-карта[^\n]*\n {3}https:\/\/\S+/);
+    expect(linkedLines(plan)).toBeGreaterThanOrEqual(5);
   });
 
   it('offers quick replies as suggested actions where the channel shows them, and a tap answers', async () => {
