@@ -10,6 +10,8 @@ import type { Config } from './config.js';
 import { ROOT_DIR } from './paths.js';
 import type { Logger } from './logger.js';
 import { createAssistantKit } from './assistant-kit.js';
+import { createChannels, type Channels } from './channels/index.js';
+import { chatTurns } from './channels/turns.js';
 import type { Assistant } from './core/assistant.js';
 import type { Lang } from './protocol/frames.js';
 import { createHandover } from './handover/handover.js';
@@ -47,6 +49,8 @@ export interface App {
   listen(): Promise<{ port: number; url: string }>;
   /** Open chat sockets on this instance. */
   connectionCount(): number;
+  /** Channels beyond the widget (Botkit), see src/channels. */
+  channels: Pick<Channels, 'attach'>;
   close(): Promise<void>;
 }
 
@@ -183,6 +187,13 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   handover.bind(chat);
   status.proactive.bind(chat);
 
+  // Botkit channels (CHANNELS); Botkit itself is loaded only when one is configured or attached.
+  const channels = createChannels({
+    config,
+    logger,
+    turns: chatTurns(chat),
+  });
+
   const http = createHttpApp({
     chat,
     logger,
@@ -191,6 +202,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     widgetDir: `${ROOT_DIR}dist/widget`,
     pagesDir: `${ROOT_DIR}widget/pages`,
     extend: (app) => {
+      channels.mount(app);
       identity.mount(app);
       status.mount(app);
       app.use(
@@ -257,6 +269,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       await recorder.recover();
       await redis?.ready;
       maintenance.start();
+      await channels.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.PORT, config.HOST, () => {
@@ -267,9 +280,10 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       });
     },
     connectionCount: () => sockets.clientCount,
+    channels,
     async close() {
       clearInterval(presence);
-      await Promise.all([sockets.close(), agentSockets.close()]);
+      await Promise.all([sockets.close(), agentSockets.close(), channels.close()]);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       handover.close();
