@@ -13,11 +13,10 @@ import { createAssistantKit } from './assistant-kit.js';
 import { createChannels, type Channels } from './channels/index.js';
 import { chatTurns } from './channels/turns.js';
 import type { Assistant } from './core/assistant.js';
-import type { Lang } from './protocol/frames.js';
 import { createHandover } from './handover/handover.js';
 import { createMemoryHandoverQueue, createRedisHandoverQueue } from './handover/queue.js';
 import { isOpen, parseOfficeHours } from './handover/office-hours.js';
-import { isLifeEvent } from './nlu/types.js';
+import { createTopicDetector } from './handover/topic.js';
 import { createPseudonymizer, loadPseudonymKey } from './privacy/pseudonym.js';
 import { createChatService, createMemoryHub, type TurnConsumer } from './session/chat-service.js';
 import { createMemorySessionStore } from './session/session.js';
@@ -137,14 +136,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         text: r.text,
       }),
     // A person waiting who names a life event leaves the queue for it.
-    ...(classifier && {
-      understand: (text: string, lang: Lang) => {
-        const nlu = classifier.classify(text, lang);
-        return isLifeEvent(nlu.intent) && !nlu.ambiguous && nlu.confidence >= 0.5
-          ? nlu.intent
-          : undefined;
-      },
-    }),
+    ...(classifier && { understand: createTopicDetector(classifier) }),
     logger,
   });
   const maintenance = createMaintenance({
