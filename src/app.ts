@@ -5,10 +5,13 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { Config } from './config.js';
 import { ROOT_DIR } from './paths.js';
 import type { Logger } from './logger.js';
 import { createAssistantKit } from './assistant-kit.js';
+import { createChannels, type Channels } from './channels/index.js';
+import { chatTurns } from './channels/turns.js';
 import type { Assistant } from './core/assistant.js';
 import { createHandover } from './handover/handover.js';
 import { createMemoryHandoverQueue, createRedisHandoverQueue } from './handover/queue.js';
@@ -45,6 +48,8 @@ export interface App {
   listen(): Promise<{ port: number; url: string }>;
   /** Open chat sockets on this instance. */
   connectionCount(): number;
+  /** Channels beyond the widget (Botkit), see src/channels. */
+  channels: Pick<Channels, 'attach'>;
   close(): Promise<void>;
 }
 
@@ -90,7 +95,17 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     }),
   });
   // Transcripts and the back office (docs/staff.md, docs/privacy.md).
-  const storeDb = createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const storeDb = createDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    onConnectionError: (err) => {
+      metrics.databaseConnectionErrors.inc();
+      logger.warn(
+        { err: err.message },
+        'database connection lost; the pool reconnects on next use',
+      );
+    },
+  });
   const transcripts = createTranscriptStore(storeDb);
   const staffStore = createStaffStore(storeDb);
   const recorder = createTranscriptRecorder({
@@ -99,6 +114,8 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     logger,
     onWritten: (n) => metrics.transcriptRows.inc(n),
     onError: () => metrics.transcriptErrors.inc(),
+    onDropped: (n, reason) => metrics.transcriptDropped.inc({ reason }, n),
+    spillFile: join(config.DATA_DIR, 'transcripts-spill.json'),
   });
   const kit = options.assistant ? undefined : createAssistantKit(ROOT_DIR);
   const classifier = kit?.classifier;
@@ -162,6 +179,13 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   handover.bind(chat);
   status.proactive.bind(chat);
 
+  // Botkit channels (CHANNELS); Botkit itself is loaded only when one is configured or attached.
+  const channels = createChannels({
+    config,
+    logger,
+    turns: chatTurns(chat),
+  });
+
   const http = createHttpApp({
     chat,
     logger,
@@ -170,6 +194,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     widgetDir: `${ROOT_DIR}dist/widget`,
     pagesDir: `${ROOT_DIR}widget/pages`,
     extend: (app) => {
+      channels.mount(app);
       identity.mount(app);
       status.mount(app);
       app.use(
@@ -232,8 +257,11 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     async listen() {
       // No request is served before the schema is current.
       await storeDb.migrate();
+      // Rows a previous run could not write before it stopped (database down at shutdown).
+      await recorder.recover();
       await redis?.ready;
       maintenance.start();
+      await channels.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.PORT, config.HOST, () => {
@@ -244,9 +272,10 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       });
     },
     connectionCount: () => sockets.clientCount,
+    channels,
     async close() {
       clearInterval(presence);
-      await Promise.all([sockets.close(), agentSockets.close()]);
+      await Promise.all([sockets.close(), agentSockets.close(), channels.close()]);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       handover.close();
