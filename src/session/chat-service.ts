@@ -616,7 +616,7 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     hub,
     async open(request) {
       if (request.sessionId) {
-        const existing = await store.load(request.sessionId);
+        const existing = await store.load(request.sessionId, { fresh: true });
         const access = existing ? accessTo(existing, request.identity) : 'refuse';
         if (existing && access === 'refuse')
           logger.info(
