@@ -27,6 +27,7 @@ import { createTranscriptRecorder } from './transcripts/recorder.js';
 import { AGENT_SOCKET_PATH, attachAgentSocket } from './transport/agent-socket.js';
 import { createHttpApp } from './transport/http.js';
 import { createMetrics } from './transport/metrics.js';
+import { createReadiness } from './transport/readiness.js';
 import { attachChatSocket } from './transport/ws-server.js';
 import { createStatus } from './status/create-status.js';
 import { createRedisSubjectIndex } from './status/subject-index.js';
@@ -66,12 +67,16 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   if (pseudonymKey.source === 'file')
     logger.warn('PSEUDONYM_KEY not set: using the key file in DATA_DIR (fine for development)');
   const pseudonymize = createPseudonymizer(pseudonymKey.key);
+  let statusCircuitOpen = false;
   const status = createStatus({
     config,
     logger,
     localesDir: `${ROOT_DIR}locales`,
     onLookup: (outcome) => metrics.statusLookups.inc({ outcome }),
-    onCircuitChange: (state) => metrics.statusPanelCircuit.set(state === 'closed' ? 0 : 1),
+    onCircuitChange: (state) => {
+      statusCircuitOpen = state !== 'closed';
+      metrics.statusPanelCircuit.set(statusCircuitOpen ? 1 : 0);
+    },
     ...(redis && {
       subjectIndex: createRedisSubjectIndex({
         client: redis.client,
@@ -168,6 +173,13 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     store,
   );
 
+  // GET /ready: the database and Redis must answer; the status panel only degrades.
+  const readiness = createReadiness([
+    { name: 'database', required: true, probe: () => storeDb.ping() },
+    ...(redis ? [{ name: 'redis', required: true, probe: () => redis.client.ping() }] : []),
+    { name: 'statusPanel', required: false, probe: () => Promise.resolve(!statusCircuitOpen) },
+  ]);
+
   const http = createHttpApp({
     chat,
     logger,
@@ -175,6 +187,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     widgetDir: `${ROOT_DIR}dist/widget`,
     pagesDir: `${ROOT_DIR}widget/pages`,
     extend: (app) => {
+      app.get('/ready', (req, res) => readiness.handler(req, res));
       identity.mount(app);
       status.mount(app);
       app.use(
@@ -260,6 +273,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     },
     connectionCount: () => sockets.clientCount,
     async close() {
+      readiness.drain();
       await Promise.all([sockets.close(), agentSockets.close()]);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
