@@ -237,6 +237,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       rateWindowMs: config.WS_RATE_WINDOW_MS,
       heartbeatMs: config.WS_HEARTBEAT_MS,
       idleTimeoutMs: config.WS_IDLE_TIMEOUT_MS,
+      maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
     },
     onConnectionCount: (n) => metrics.connections.set(n),
     otherPaths: [AGENT_SOCKET_PATH],
