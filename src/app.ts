@@ -184,6 +184,12 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     chat,
     logger,
     metrics,
+    restLimits: {
+      perAddress: config.REST_RATE_LIMIT,
+      windowMs: config.REST_RATE_WINDOW_MS,
+      perConversation: config.WS_RATE_LIMIT,
+      conversationWindowMs: config.WS_RATE_WINDOW_MS,
+    },
     widgetDir: `${ROOT_DIR}dist/widget`,
     pagesDir: `${ROOT_DIR}widget/pages`,
     extend: (app) => {

@@ -9,6 +9,7 @@ import { LANGS, LIMITS, type ReplyFrame } from '../protocol/frames.js';
 import type { ChatService } from '../session/chat-service.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from './metrics.js';
+import { createRestLimit, type RestLimits } from './rest-limit.js';
 
 export interface HttpOptions {
   chat: ChatService;
@@ -18,6 +19,8 @@ export interface HttpOptions {
   widgetDir: string;
   /** Folder with the demo pages (index.html, ...). */
   pagesDir: string;
+  /** Rate limits of the REST channel (rest-limit.ts); absent: none (tests of other parts). */
+  restLimits?: RestLimits;
   /** Mounts more routes (the back office) before the 404 handler. */
   extend?: (app: express.Express) => void;
 }
@@ -104,6 +107,8 @@ export function createHttpApp(options: HttpOptions): express.Express {
 
   const replies = (frames: { type: string }[]) =>
     frames.filter((f): f is ReplyFrame => f.type === 'reply');
+
+  if (options.restLimits) app.use('/api/v1/conversations', createRestLimit(options.restLimits));
 
   app.post('/api/v1/conversations', async (req, res) => {
     const body = parseBody(CreateConversation, req.body);
