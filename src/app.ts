@@ -17,6 +17,7 @@ import { createChatService, createMemoryHub, type ChatService } from './session/
 import { createMemorySessionStore } from './session/session.js';
 import { createRedisSessionBackend } from './session/redis.js';
 import { createStaffAuth } from './staff/auth.js';
+import { createRedisLoginLimiter } from './staff/login-limiter.js';
 import { createStaffRoutes } from './staff/routes.js';
 import { createDatabase } from './store/database.js';
 import { createStaffStore } from './store/staff-store.js';
@@ -125,6 +126,9 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     maxFailures: config.STAFF_LOGIN_MAX_FAILURES,
     lockoutMs: config.STAFF_LOCKOUT_MS,
     secureCookie: config.STAFF_COOKIE_SECURE,
+    ...(redis && {
+      limiter: createRedisLoginLimiter({ client: redis.client, prefix: config.REDIS_PREFIX }),
+    }),
   });
 
   const identity = createIdentity(config, status.demoPersons);

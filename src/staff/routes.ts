@@ -189,6 +189,10 @@ export function createStaffRoutes(options: StaffRoutesOptions): express.Router {
     const address = req.socket.remoteAddress ?? 'unknown';
     const result = await auth.login(body.username, body.password, address);
     options.metrics.staffLogins.inc({ result: result.type });
+    if (result.type === 'busy') {
+      res.setHeader('Retry-After', '1');
+      throw new HttpError(503, 'BUSY', 'Too many sign-ins at once; try again in a moment.');
+    }
     if (result.type === 'locked') {
       res.setHeader('Retry-After', String(Math.ceil(result.retryAfterMs / 1000)));
       throw new HttpError(429, 'LOCKED', 'Too many failed sign-ins; try again later.');
