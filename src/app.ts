@@ -17,6 +17,8 @@ import { createChatService, createMemoryHub, type ChatService } from './session/
 import { createMemorySessionStore } from './session/session.js';
 import { createRedisSessionBackend } from './session/redis.js';
 import { createStaffAuth } from './staff/auth.js';
+import { createHandoverRequestLog } from './staff/handover-requests.js';
+import { createQueueView } from './staff/queue-view.js';
 import { createRedisLoginLimiter } from './staff/login-limiter.js';
 import { createStaffRoutes } from './staff/routes.js';
 import { createDatabase } from './store/database.js';
@@ -110,6 +112,18 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     queueIdleMs: config.ABANDON_AFTER_MS,
     logger,
   });
+  const handoverRequests = createHandoverRequestLog({
+    staff: staffStore,
+    isOpen: (at) => isOpen(officeHours, config.HOLIDAYS, at),
+    logger,
+  });
+  const staffQueue = createQueueView({
+    handover,
+    describe: async (ids) => {
+      await recorder.flush();
+      return transcripts.queueDetails(ids);
+    },
+  });
   const maintenance = createMaintenance({
     transcripts,
     staff: staffStore,
@@ -149,6 +163,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         onEffect(session, effect) {
           recorder.observer.onEffect?.(session, effect);
           handover.observer.onEffect?.(session, effect);
+          handoverRequests.onEffect(session, effect);
         },
         onFeedback(session, rating, comment) {
           recorder.observer.onFeedback?.(session, rating, comment);
@@ -174,7 +189,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
           auth: staffAuth,
           staff: staffStore,
           transcripts,
-          handover,
+          queue: staffQueue,
           pseudonymize,
           logger,
           metrics,
@@ -224,6 +239,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     server,
     auth: staffAuth,
     handover,
+    queue: staffQueue,
     staff: staffStore,
     logger,
     heartbeatMs: config.WS_HEARTBEAT_MS,

@@ -48,7 +48,7 @@ const INVISIBLE =
   /[\u00AD\u180E\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 // A zero-width joiner is kept only inside an emoji sequence (👩‍👧).
 const STRAY_JOINER =
-  /(?<![\p{Extended_Pictographic}\uFE0F\u{1F3FB}-\u{1F3FF}])\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
+  /(?<!\p{Extended_Pictographic}|\uFE0F|\p{Emoji_Modifier})\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
 const CURRENCY_AFTER = /^\s*(?:€|eur\b|euro|eurot|евро|рубл)/i;
 const PHONE = new RegExp(
   [

@@ -25,6 +25,7 @@ import { HandoverError } from '../handover/handover.js';
 import type { Logger } from '../logger.js';
 import { LIMITS } from '../protocol/frames.js';
 import { sameOrigin, type StaffAuth, type StaffPrincipal } from '../staff/auth.js';
+import type { QueueView } from '../staff/queue-view.js';
 import { can } from '../staff/roles.js';
 import type { StaffStore } from '../store/staff-store.js';
 
@@ -51,6 +52,8 @@ export interface AgentSocketOptions {
   staff: StaffStore;
   logger: Logger;
   heartbeatMs: number;
+  /** The queue as staff see it (src/staff/queue-view.ts). */
+  queue: QueueView;
   /** How often open sockets' sessions are checked again (default 5 s). */
   revalidateMs?: number;
   onConnectionCount?: (n: number) => void;
@@ -129,14 +132,17 @@ export function attachAgentSocket(options: AgentSocketOptions) {
       recheck(ws).catch((err: unknown) => logger.warn({ err }, 'agent session check failed'));
   }, options.revalidateMs ?? 5000);
   revalidate.unref();
-  const broadcastQueue = () => {
-    const snapshot = handover.snapshot();
+  const broadcastQueue = async () => {
+    const snapshot = await options.queue();
     options.onQueueLength?.(snapshot.queued.length);
     for (const ws of wss.clients) send(ws, { type: 'queue', ...snapshot });
   };
 
   const unsubscribe = handover.subscribe((event) => {
-    if (event.type === 'changed') return broadcastQueue();
+    if (event.type === 'changed') {
+      broadcastQueue().catch((err: unknown) => logger.warn({ err }, 'queue not broadcast'));
+      return;
+    }
     // A conversation's frames go to the agent who has it.
     for (const ws of wss.clients) {
       if (event.agent && principals.get(ws)?.username === event.agent)
@@ -228,7 +234,10 @@ export function attachAgentSocket(options: AgentSocketOptions) {
     ws.on('close', () => options.onConnectionCount?.(wss.clients.size));
     ws.on('error', (err) => logger.warn({ err }, 'agent socket error'));
     send(ws, { type: 'hello', username: principal.username, role: principal.role });
-    send(ws, { type: 'queue', ...handover.snapshot() });
+    options.queue().then(
+      (snapshot) => send(ws, { type: 'queue', ...snapshot }),
+      (err: unknown) => logger.warn({ err }, 'queue snapshot failed'),
+    );
   });
 
   return {
