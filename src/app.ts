@@ -19,6 +19,7 @@ import { createRedisSessionBackend } from './session/redis.js';
 import { createStaffAuth } from './staff/auth.js';
 import { createHandoverRequestLog } from './staff/handover-requests.js';
 import { createQueueView } from './staff/queue-view.js';
+import { loadStaffLocales } from './staff/staff-locales.js';
 import { createRedisLoginLimiter } from './staff/login-limiter.js';
 import { createStaffRoutes } from './staff/routes.js';
 import { createDatabase } from './store/database.js';
@@ -117,6 +118,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     isOpen: (at) => isOpen(officeHours, config.HOLIDAYS, at),
     logger,
   });
+  const staffLocales = loadStaffLocales(`${ROOT_DIR}locales`);
   const staffQueue = createQueueView({
     handover,
     describe: async (ids) => {
@@ -195,6 +197,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
           metrics,
           assetsDir: `${ROOT_DIR}dist/staff`,
           pagesDir: `${ROOT_DIR}staff/pages`,
+          locales: staffLocales,
           retentionDays: config.RETENTION_DAYS,
           flush: () => recorder.flush(),
           purgeNow: () => maintenance.runOnce(),

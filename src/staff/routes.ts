@@ -27,6 +27,7 @@ import type { Metrics } from '../transport/metrics.js';
 import { sameOrigin, type StaffAuth, type StaffPrincipal } from './auth.js';
 import { CSV_BOM, csvLine, type CsvValue } from './csv.js';
 import type { QueueView } from './queue-view.js';
+import type { StaffLocales } from './staff-locales.js';
 import { can, type Permission } from './roles.js';
 
 export interface StaffRoutesOptions {
@@ -42,6 +43,8 @@ export interface StaffRoutesOptions {
   assetsDir: string;
   /** Folder with index.html of the back office. */
   pagesDir: string;
+  /** Interface texts and canned replies (locales/<lang>/staff.json). */
+  locales: StaffLocales;
   retentionDays: number;
   /** Writes queued transcripts before reading (a list right after a chat shows it). */
   flush: () => Promise<void>;
@@ -177,6 +180,19 @@ export function createStaffRoutes(options: StaffRoutesOptions): express.Router {
   router.get(['/', '/index.html'], (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.sendFile('index.html', { root: options.pagesDir });
+  });
+  // The interface texts: public, like the page (they hold no data).
+  const uiLangs = LANGS.filter((l) => options.locales.ui[l]);
+  router.get('/i18n/index.json', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    res.json({ langs: uiLangs });
+  });
+  router.get('/i18n/:lang.json', (req: Request<{ lang: string }>, res) => {
+    const texts = options.locales.ui[req.params.lang as (typeof LANGS)[number]];
+    if (!texts)
+      throw new HttpError(404, 'NOT_FOUND', `No back-office texts in ${req.params.lang}.`);
+    res.setHeader('Cache-Control', 'no-cache');
+    res.json(texts);
   });
   router.use(express.static(options.assetsDir, { index: false, maxAge: '5m' }));
   router.use(express.static(options.pagesDir, { index: false, maxAge: '5m' }));
@@ -380,6 +396,10 @@ export function createStaffRoutes(options: StaffRoutesOptions): express.Router {
 
   api.get('/queue', requires('live'), async (_req, res) => {
     res.json(await options.queue());
+  });
+
+  api.get('/canned-replies', requires('live'), (_req, res) => {
+    res.json(options.locales.canned);
   });
 
   api.get('/contact-requests', requires('live'), async (req, res) => {

@@ -25,7 +25,7 @@ export async function launchStaffBrowser(): Promise<{
   };
 }
 
-/** axe-core's serious and critical violations on the page, as "id: target" lines. */
+/** axe-core's violations of any impact (minor included) on the page, as "id: target" lines. */
 export async function axeViolations(page: Page): Promise<string[]> {
   const require = createRequire(import.meta.url);
   // Evaluated over the DevTools protocol: the page's CSP (script-src 'self') stays in force.
@@ -41,8 +41,8 @@ export async function axeViolations(page: Page): Promise<string[]> {
       }
     ).axe;
     const result = await axe.run();
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    return result.violations.map(
+      (v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
   });
 }
