@@ -7,8 +7,8 @@
 import type { Handover, LiveItem, QueueItem } from '../handover/handover.js';
 import type { QueueDetails } from '../store/transcript-store.js';
 
-export interface StaffQueueItem extends QueueItem {
-  /** The citizen's first message (redacted), null when there is none yet. */
+export interface StaffQueueItem extends Omit<QueueItem, 'question'> {
+  /** The person's first message (redacted), else the handover's question; null if none. */
   question: string | null;
 }
 
@@ -34,11 +34,11 @@ export function createQueueView(options: QueueViewOptions): QueueView {
       live: snapshot.live,
       queued: snapshot.queued.map((q) => {
         const d = details.get(q.sessionId);
-        const own = (q as QueueItem & { question?: string }).question;
         return {
           ...q,
-          lifeEvents: [...new Set([...(d?.lifeEvents ?? []), ...q.lifeEvents])],
-          question: own ?? d?.question ?? null,
+          lifeEvents: [...new Set([...q.lifeEvents, ...(d?.lifeEvents ?? [])])],
+          // The first thing they wrote says more than "a person please" that queued them.
+          question: d?.question ?? q.question ?? null,
         };
       }),
     };

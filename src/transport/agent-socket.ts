@@ -206,10 +206,10 @@ export function attachAgentSocket(options: AgentSocketOptions) {
           await handover.say(frame.sessionId, agent, frame.text);
           break;
         case 'hand-back':
-          handover.handBack(frame.sessionId, agent);
+          await handover.handBack(frame.sessionId, agent);
           break;
         case 'end':
-          handover.end(frame.sessionId, agent);
+          await handover.end(frame.sessionId, agent);
           break;
       }
     } catch (err) {
