@@ -204,7 +204,7 @@ export function renderConversations(ctx: Ctx): void {
 
 /** Per-answer feedback, when the transcript carries it (the widget's "not helpful" marks). */
 interface WithFeedback {
-  feedback?: string | null;
+  feedback?: { reason: string; intent: string | null } | undefined;
 }
 
 export async function renderTranscript(ctx: Ctx, id: string): Promise<void> {

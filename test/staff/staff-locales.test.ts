@@ -49,6 +49,8 @@ describe('back-office texts (locales/<lang>/staff.json)', () => {
     for (const f of ['csv', 'json']) used.add(`conversations.export.${f}`);
     used.add('conversations.count').add('conversations.countMore');
     used.add('live.closed').add('live.revoked');
+    used.add('transcript.feedback').add('transcript.feedbackIntent');
+    for (const r of ['not-helpful', 'wrong-topic']) used.add(`feedback.${r}`);
     for (const c of ['BAD_CREDENTIALS', 'LOCKED', 'BUSY', 'NOT_QUEUED', 'NOT_YOURS'])
       used.add(`error.${c}`);
     expect([...used].filter((k) => !et.has(k))).toEqual([]);
