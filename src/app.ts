@@ -23,6 +23,10 @@ import { createMemorySessionStore } from './session/session.js';
 import { createMemoryBus, createRedisSessionBackend } from './session/redis.js';
 import { createRedisReplayGuard } from './status/replay-guard.js';
 import { createStaffAuth } from './staff/auth.js';
+import { createHandoverRequestLog } from './staff/handover-requests.js';
+import { createQueueView } from './staff/queue-view.js';
+import { loadStaffLocales } from './staff/staff-locales.js';
+import { createRedisLoginLimiter } from './staff/login-limiter.js';
 import { createStaffRoutes } from './staff/routes.js';
 import { createDatabase } from './store/database.js';
 import { createStaffStore } from './store/staff-store.js';
@@ -139,6 +143,15 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     ...(classifier && { understand: createTopicDetector(classifier) }),
     logger,
   });
+  const handoverRequests = createHandoverRequestLog({ staff: staffStore, logger });
+  const staffLocales = loadStaffLocales(`${ROOT_DIR}locales`);
+  const staffQueue = createQueueView({
+    handover,
+    describe: async (ids) => {
+      await recorder.flush();
+      return transcripts.queueDetails(ids);
+    },
+  });
   const maintenance = createMaintenance({
     transcripts,
     staff: staffStore,
@@ -155,6 +168,9 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     maxFailures: config.STAFF_LOGIN_MAX_FAILURES,
     lockoutMs: config.STAFF_LOCKOUT_MS,
     secureCookie: config.STAFF_COOKIE_SECURE,
+    ...(redis && {
+      limiter: createRedisLoginLimiter({ client: redis.client, prefix: config.REDIS_PREFIX }),
+    }),
   });
 
   const identity = createIdentity(config, status.demoPersons);
@@ -173,7 +189,13 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     lookupStatus: status.lookupStatus,
     greet: (who, lang) => status.proactive.greet(who, lang),
     handover: handover.routing,
-    consumers: [recorder.consume, handover.consume, status.proactive.consume, countTurns],
+    consumers: [
+      recorder.consume,
+      handover.consume,
+      status.proactive.consume,
+      countTurns,
+      handoverRequests.consume,
+    ],
     onError: () => metrics.errors.inc({ code: 'TURN_FAILED' }),
   });
   handover.bind(chat);
@@ -203,12 +225,13 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
           auth: staffAuth,
           staff: staffStore,
           transcripts,
-          handover,
+          queue: staffQueue,
           pseudonymize,
           logger,
           metrics,
           assetsDir: `${ROOT_DIR}dist/staff`,
           pagesDir: `${ROOT_DIR}staff/pages`,
+          locales: staffLocales,
           retentionDays: config.RETENTION_DAYS,
           flush: () => recorder.flush(),
           purgeNow: () => maintenance.runOnce(),
@@ -237,6 +260,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     server,
     auth: staffAuth,
     handover,
+    queue: staffQueue,
     staff: staffStore,
     logger,
     heartbeatMs: config.WS_HEARTBEAT_MS,
