@@ -1,8 +1,9 @@
 /**
- * Records every conversation and message as the chat service sees them (a ChatObserver),
- * without slowing a turn: frames are redacted, queued in memory and written in batches (every
- * `flushMs`, or at once when `maxRows` are waiting). The subject is stored only as its keyed
- * pseudonym.
+ * Records every conversation and message from the committed turns' events (`consume`), without
+ * slowing a turn: a citizen's message is written with what the assistant understood of it, in
+ * one row, never patched afterwards. Frames are redacted, queued in memory and written in
+ * batches (every `flushMs`, or at once when `maxRows` are waiting). The subject is stored only
+ * as its keyed pseudonym.
  *
  * Faults (docs/operations.md, "Database faults"): while the database is unreachable the rows
  * stay queued (up to `maxPending`) and are retried with backoff; a row the database refuses is
@@ -25,7 +26,7 @@ import type { Logger } from '../logger.js';
 import type { Pseudonymize } from '../privacy/pseudonym.js';
 import { redact } from '../privacy/redact.js';
 import type { HistoryFrame } from '../protocol/frames.js';
-import type { ChatObserver } from '../session/chat-service.js';
+import type { CommittedTurn } from '../session/events.js';
 import type { Session } from '../session/session.js';
 import type { NewMessage } from '../store/schema.js';
 import type {
@@ -65,7 +66,16 @@ export interface TranscriptRecorderOptions {
   onDropped?: (rows: number, reason: DropReason) => void;
 }
 
+/** Frame-level input (kept for tools and tests that feed frames one by one). */
+export interface ChatObserver {
+  onFrame?(session: Session, frame: HistoryFrame, info?: TurnInfo): void;
+  onEffect?(session: Session, effect: AssistantEffect): void;
+  onFeedback?(session: Session, rating: number, comment?: string): void;
+}
+
 export interface TranscriptRecorder {
+  /** Consumes a committed turn's events (the pipeline's consumer). */
+  consume: (turn: CommittedTurn) => void;
   observer: ChatObserver;
   /** Outcome or handover decided outside the assistant (an agent took or ended it). */
   mark(
@@ -218,6 +228,89 @@ export function createTranscriptRecorder(options: TranscriptRecorderOptions): Tr
     schedule();
   }
 
+  function consume(turn: CommittedTurn): void {
+    const session = turn.session;
+    let touched = false;
+    for (const e of turn.events) {
+      switch (e.type) {
+        case 'conversation-started':
+          delta(session);
+          touched = true;
+          break;
+        case 'user-said': {
+          const d = delta(session);
+          d.messages += 1;
+          const nlu = e.understanding?.nlu;
+          messages.push({
+            ...row(session, e.frame),
+            role: 'citizen',
+            intent: nlu?.intent ?? null,
+            confidence: nlu?.confidence ?? null,
+          });
+          if (nlu) {
+            d.classified += 1;
+            if (nlu.intent === 'out-of-scope') d.fallbacks += 1;
+          }
+          touched = true;
+          break;
+        }
+        case 'assistant-said': {
+          const d = delta(session);
+          d.messages += 1;
+          messages.push({
+            ...row(session, e.frame),
+            role: e.frame.role,
+            node: e.info?.node ?? null,
+            life_event: e.info?.lifeEvent ?? null,
+          });
+          const le = e.info?.lifeEvent;
+          if (le && !d.lifeEvents.includes(le)) d.lifeEvents.push(le);
+          touched = true;
+          break;
+        }
+        case 'outcome': {
+          const d = delta(session);
+          d.outcome = e.outcome;
+          d.endedAt = now();
+          touched = true;
+          break;
+        }
+        case 'feedback': {
+          const d = delta(session);
+          d.rating = e.rating;
+          if (e.comment) d.comment = clean(session, e.comment);
+          touched = true;
+          break;
+        }
+        case 'handed-over':
+          if (e.taken && e.change === 'connected') {
+            delta(session).handedOver = true;
+            touched = true;
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    if (touched) schedule();
+  }
+
+  function row(session: Session, frame: HistoryFrame) {
+    return {
+      conversation_id: session.id,
+      seq: frame.seq,
+      text: clean(session, frame.text),
+      intent: null,
+      confidence: null,
+      node: null,
+      life_event: null,
+      created_at: frame.ts,
+      corrected_intent: null,
+      corrected_by: null,
+      corrected_at: null,
+    };
+  }
+
   async function writeOnce(): Promise<void> {
     clearTimeout(timer);
     timer = undefined;
@@ -349,6 +442,7 @@ export function createTranscriptRecorder(options: TranscriptRecorderOptions): Tr
   }
 
   return {
+    consume,
     observer: { onFrame, onEffect, onFeedback },
     mark(session, change) {
       const d = delta(session);
