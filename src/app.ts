@@ -36,6 +36,7 @@ import { createTranscriptRecorder } from './transcripts/recorder.js';
 import { AGENT_SOCKET_PATH, attachAgentSocket } from './transport/agent-socket.js';
 import { createHttpApp } from './transport/http.js';
 import { createMetrics } from './transport/metrics.js';
+import { createReadiness } from './transport/readiness.js';
 import { attachChatSocket } from './transport/ws-server.js';
 import { createStatus } from './status/create-status.js';
 import { createRedisSubjectIndex } from './status/subject-index.js';
@@ -81,12 +82,16 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   if (pseudonymKey.source === 'file')
     logger.warn('PSEUDONYM_KEY not set: using the key file in DATA_DIR (fine for development)');
   const pseudonymize = createPseudonymizer(pseudonymKey.key);
+  let statusCircuitOpen = false;
   const status = createStatus({
     config,
     logger,
     localesDir: `${ROOT_DIR}locales`,
     onLookup: (outcome) => metrics.statusLookups.inc({ outcome }),
-    onCircuitChange: (state) => metrics.statusPanelCircuit.set(state === 'closed' ? 0 : 1),
+    onCircuitChange: (state) => {
+      statusCircuitOpen = state !== 'closed';
+      metrics.statusPanelCircuit.set(statusCircuitOpen ? 1 : 0);
+    },
     ...(redis && {
       subjectIndex: createRedisSubjectIndex({
         client: redis.client,
@@ -208,14 +213,28 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     turns: chatTurns(chat),
   });
 
+  // GET /ready: the database and Redis must answer; the status panel only degrades.
+  const readiness = createReadiness([
+    { name: 'database', required: true, probe: () => storeDb.ping() },
+    ...(redis ? [{ name: 'redis', required: true, probe: () => redis.client.ping() }] : []),
+    { name: 'statusPanel', required: false, probe: () => Promise.resolve(!statusCircuitOpen) },
+  ]);
+
   const http = createHttpApp({
     chat,
     logger,
     metrics,
+    restLimits: {
+      perAddress: config.REST_RATE_LIMIT,
+      windowMs: config.REST_RATE_WINDOW_MS,
+      perConversation: config.WS_RATE_LIMIT,
+      conversationWindowMs: config.WS_RATE_WINDOW_MS,
+    },
     ...(identity.verifyIdentity && { verifyIdentity: identity.verifyIdentity }),
     widgetDir: `${ROOT_DIR}dist/widget`,
     pagesDir: `${ROOT_DIR}widget/pages`,
     extend: (app) => {
+      app.get('/ready', (req, res) => readiness.handler(req, res));
       channels.mount(app);
       identity.mount(app);
       status.mount(app);
@@ -251,6 +270,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       rateWindowMs: config.WS_RATE_WINDOW_MS,
       heartbeatMs: config.WS_HEARTBEAT_MS,
       idleTimeoutMs: config.WS_IDLE_TIMEOUT_MS,
+      maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
     },
     onConnectionCount: (n) => metrics.connections.set(n),
     otherPaths: [AGENT_SOCKET_PATH],
@@ -298,6 +318,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     connectionCount: () => sockets.clientCount,
     channels,
     async close() {
+      readiness.drain();
       clearInterval(presence);
       await Promise.all([sockets.close(), agentSockets.close(), channels.close()]);
       await new Promise<void>((resolve) => server.close(() => resolve()));
