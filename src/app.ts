@@ -10,12 +10,13 @@ import type { Config } from './config.js';
 import { ROOT_DIR } from './paths.js';
 import type { Logger } from './logger.js';
 import { createAssistantKit } from './assistant-kit.js';
+import { createChannels, type Channels } from './channels/index.js';
+import { chatTurns } from './channels/turns.js';
 import type { Assistant } from './core/assistant.js';
-import type { Lang } from './protocol/frames.js';
 import { createHandover } from './handover/handover.js';
 import { createMemoryHandoverQueue, createRedisHandoverQueue } from './handover/queue.js';
 import { isOpen, parseOfficeHours } from './handover/office-hours.js';
-import { isLifeEvent } from './nlu/types.js';
+import { createTopicDetector } from './handover/topic.js';
 import { createPseudonymizer, loadPseudonymKey } from './privacy/pseudonym.js';
 import { createChatService, createMemoryHub, type TurnConsumer } from './session/chat-service.js';
 import { createMemorySessionStore } from './session/session.js';
@@ -51,6 +52,8 @@ export interface App {
   listen(): Promise<{ port: number; url: string }>;
   /** Open chat sockets on this instance. */
   connectionCount(): number;
+  /** Channels beyond the widget (Botkit), see src/channels. */
+  channels: Pick<Channels, 'attach'>;
   close(): Promise<void>;
 }
 
@@ -137,14 +140,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         text: r.text,
       }),
     // A person waiting who names a life event leaves the queue for it.
-    ...(classifier && {
-      understand: (text: string, lang: Lang) => {
-        const nlu = classifier.classify(text, lang);
-        return isLifeEvent(nlu.intent) && !nlu.ambiguous && nlu.confidence >= 0.5
-          ? nlu.intent
-          : undefined;
-      },
-    }),
+    ...(classifier && { understand: createTopicDetector(classifier) }),
     logger,
   });
   const handoverRequests = createHandoverRequestLog({ staff: staffStore, logger });
@@ -205,6 +201,13 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   handover.bind(chat);
   status.proactive.bind(chat);
 
+  // Botkit channels (CHANNELS); Botkit itself is loaded only when one is configured or attached.
+  const channels = createChannels({
+    config,
+    logger,
+    turns: chatTurns(chat),
+  });
+
   const http = createHttpApp({
     chat,
     logger,
@@ -213,6 +216,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     widgetDir: `${ROOT_DIR}dist/widget`,
     pagesDir: `${ROOT_DIR}widget/pages`,
     extend: (app) => {
+      channels.mount(app);
       identity.mount(app);
       status.mount(app);
       app.use(
@@ -281,6 +285,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       await recorder.recover();
       await redis?.ready;
       maintenance.start();
+      await channels.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.PORT, config.HOST, () => {
@@ -291,9 +296,10 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       });
     },
     connectionCount: () => sockets.clientCount,
+    channels,
     async close() {
       clearInterval(presence);
-      await Promise.all([sockets.close(), agentSockets.close()]);
+      await Promise.all([sockets.close(), agentSockets.close(), channels.close()]);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       handover.close();

@@ -3,6 +3,7 @@
  * start-up with a message naming the variable (see docs/operations.md for every variable).
  */
 import { createPublicKey } from 'node:crypto';
+import { CHANNEL_CONFIG, checkChannelConfig } from './channels/config.js';
 import { parseOfficeHours } from './handover/office-hours.js';
 import { z } from 'zod';
 
@@ -115,10 +116,14 @@ export const ConfigSchema = z.object({
   /** Failed logins per user and address before a lockout of STAFF_LOCKOUT_MS. */
   STAFF_LOGIN_MAX_FAILURES: int(5, 1, 100),
   STAFF_LOCKOUT_MS: int(15 * 60_000, 1000, 24 * 3_600_000),
+
+  // Channels beyond the widget, through Botkit (src/channels, README "Other channels").
+  ...CHANNEL_CONFIG,
 });
 
 /** Rules across variables. */
 const CheckedConfig = ConfigSchema.superRefine((c, ctx) => {
+  checkChannelConfig(c, ctx);
   // Instances find each other's conversations by the subject's pseudonym: a key per instance
   // (the random key file) would silently lose status events between them.
   if (c.REDIS_URL && !c.PSEUDONYM_KEY)
