@@ -25,6 +25,10 @@ import { createMaintenance } from './transcripts/maintenance.js';
 import { createTranscriptRecorder } from './transcripts/recorder.js';
 import { AGENT_SOCKET_PATH, attachAgentSocket } from './transport/agent-socket.js';
 import { createHttpApp } from './transport/http.js';
+import { createPublicPages } from './transport/public-pages.js';
+import { createPlanTokens } from './transport/plan-token.js';
+import { loadDialogBundle } from './dialog/load.js';
+import { restoreState } from './dialog/state.js';
 import { createMetrics } from './transport/metrics.js';
 import { attachChatSocket } from './transport/ws-server.js';
 import { createStatus } from './status/create-status.js';
@@ -162,6 +166,17 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     widgetDir: `${ROOT_DIR}dist/widget`,
     pagesDir: `${ROOT_DIR}widget/pages`,
     extend: (app) => {
+      // Public catalog pages and a conversation's plan; reads only the dialog's answers.
+      app.use(
+        createPublicPages({
+          bundle: loadDialogBundle(ROOT_DIR),
+          tokens: createPlanTokens(config.PSEUDONYM_KEY),
+          loadPlanAnswers: async (id) => {
+            const state = restoreState((await store.get(id))?.assistantState);
+            return state && { lang: state.lang, lifeEvent: state.lifeEvent, vars: state.vars };
+          },
+        }),
+      );
       identity.mount(app);
       status.mount(app);
       app.use(
