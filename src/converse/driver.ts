@@ -8,6 +8,10 @@ import { demoIdentity } from '../identity/demo-sign-in.js';
 import type { StatusSetup } from '../status/create-status.js';
 import { createMemorySessionStore, type Identity } from '../session/session.js';
 import type { Logger } from '../logger.js';
+import type { Classifier } from '../nlu/types.js';
+import { createHandover } from '../handover/handover.js';
+import { createMemoryHandoverQueue } from '../handover/queue.js';
+import { createTopicDetector } from '../handover/topic.js';
 
 export interface Turn {
   replies: ReplyFrame[];
@@ -37,6 +41,8 @@ export interface InProcessOptions {
    * `panelDown` asks for one whose panel cannot be reached. Absent: everyone is signed out.
    */
   status?: (panelDown: boolean) => StatusSetup;
+  /** With it, a person waiting for staff who names a life event leaves the queue for it. */
+  classifier?: Classifier;
 }
 
 /** Runs the real session layer, status side and assistant in this process. */
@@ -50,7 +56,7 @@ export function createInProcessDriver(options: InProcessOptions): ConversationDr
   let collected: ReplyFrame[] = [];
   let counter = 0;
 
-  const turn = async (work: (chat: ChatService, id: string) => Promise<void>): Promise<Turn> => {
+  const turn = async (work: (chat: ChatService, id: string) => Promise<unknown>): Promise<Turn> => {
     if (!chat || !sessionId) throw new Error('start the conversation first');
     collected = [];
     await work(chat, sessionId);
@@ -61,20 +67,37 @@ export function createInProcessDriver(options: InProcessOptions): ConversationDr
   return {
     async start(start) {
       status = options.status?.(start.statusPanel === 'down');
-      const inner = createChatService({
+      const proactive = status?.proactive;
+      // The live queue as in the server, staff always in (no agent ever takes a conversation).
+      const handover = createHandover({
+        queue: createMemoryHandoverQueue(),
+        isOpen: () => true,
+        hoursLabel: '',
+        saveContactRequest: () => Promise.resolve(),
+        ...(options.classifier && { understand: createTopicDetector(options.classifier) }),
+        logger: options.logger,
+      });
+      const service = createChatService({
         assistant: options.assistant,
         store,
         hub,
         logger: options.logger,
         ...(status && { lookupStatus: status.lookupStatus }),
+        ...(proactive && {
+          greet: (who: Identity, lang: Lang) => proactive.greet(who, lang),
+        }),
+        handover: handover.routing,
+        consumers: [handover.consume, ...(proactive ? [proactive.consume] : [])],
       });
-      chat = status ? status.wrapChat(inner, store) : inner;
+      handover.bind(service);
+      proactive?.bind(service);
+      chat = service;
       let identity: Identity | undefined;
       if (start.identity) {
         identity = status && demoIdentity(status.demoPersons, start.identity);
         if (!identity) throw new Error(`unknown demo identity "${start.identity}"`);
       }
-      const result = await chat.open({
+      const result = await service.open({
         lang: start.lang,
         channel: 'script',
         ...(identity && { identity }),

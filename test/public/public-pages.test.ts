@@ -66,7 +66,7 @@ describe('public life-event pages', () => {
       'href="https://www.riigiteataja.ee/oigusuudised/eelvaadeSeadusUudis/2378"',
     );
     const et = await (await get('/et/life-events/military-service')).text();
-    expect(et).toContain('eelnõu, veel ei kehti');
+    expect(et).toContain('see on eelnõu ja veel ei kehti');
     expect((await get('/et/life-events/holiday')).status).toBe(404);
   });
 
@@ -127,7 +127,7 @@ describe('public life-event pages', () => {
     // The answers by their official wording; Tallinn's own page for the funeral grant.
     expect(html).toContain('Are you the deceased&#39;s spouse?');
     expect(html).toContain('<dd>Tallinn</dd>');
-    expect(html).toContain('href="https://www.tallinn.ee/Teenus-Matusetoetus"');
+    expect(html).toContain('href="https://www.tallinn.ee/en/services/funeral-benefit"');
     // Nothing the person typed in their own words.
     expect(html).not.toContain('my father died');
   });
