@@ -122,8 +122,11 @@ export function indexLinks(municipalities: readonly Municipality[]): LinkIndex {
       for (const ending of ENDINGS) {
         if (ending && !word.endsWith(ending)) continue;
         const stem = ending ? word.slice(0, -ending.length) : word;
-        const hit = stem.length >= 3 ? byName.get(stem) : undefined;
-        if (hit) return hit;
+        // Estonian case forms add a stem vowel: "Tallinna-s", "Tallinna-st".
+        for (const candidate of [stem, stem.replace(/[aeiuõäöü]$/, '')]) {
+          const hit = candidate.length >= 3 ? byName.get(candidate) : undefined;
+          if (hit) return hit;
+        }
       }
     }
     return undefined;
