@@ -35,6 +35,10 @@ import { createMaintenance } from './transcripts/maintenance.js';
 import { createTranscriptRecorder } from './transcripts/recorder.js';
 import { AGENT_SOCKET_PATH, attachAgentSocket } from './transport/agent-socket.js';
 import { createHttpApp } from './transport/http.js';
+import { createPublicPages } from './transport/public-pages.js';
+import { createPlanTokens } from './transport/plan-token.js';
+import { loadDialogBundle } from './dialog/load.js';
+import { restoreState } from './dialog/state.js';
 import { createMetrics } from './transport/metrics.js';
 import { createReadiness } from './transport/readiness.js';
 import { attachChatSocket } from './transport/ws-server.js';
@@ -235,6 +239,17 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     pagesDir: `${ROOT_DIR}widget/pages`,
     extend: (app) => {
       app.get('/ready', (req, res) => readiness.handler(req, res));
+      // Public catalog pages and a conversation's plan; reads only the dialog's answers.
+      app.use(
+        createPublicPages({
+          bundle: loadDialogBundle(ROOT_DIR),
+          tokens: createPlanTokens(config.PSEUDONYM_KEY),
+          loadPlanAnswers: async (id) => {
+            const state = restoreState((await store.load(id))?.assistantState);
+            return state && { lang: state.lang, lifeEvent: state.lifeEvent, vars: state.vars };
+          },
+        }),
+      );
       channels.mount(app);
       identity.mount(app);
       status.mount(app);
