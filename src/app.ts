@@ -11,7 +11,12 @@ import type { Logger } from './logger.js';
 import { createAssistantKit } from './assistant-kit.js';
 import type { Assistant } from './core/assistant.js';
 import { createHandover } from './handover/handover.js';
-import { isOpen, parseOfficeHours } from './handover/office-hours.js';
+import {
+  describeNextOpening,
+  describeOfficeHours,
+  isOpen,
+  parseOfficeHours,
+} from './handover/office-hours.js';
 import { createPseudonymizer, loadPseudonymKey } from './privacy/pseudonym.js';
 import { createChatService, createMemoryHub, type ChatService } from './session/chat-service.js';
 import { createMemorySessionStore } from './session/session.js';
@@ -96,7 +101,10 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     push: (id, reply, role) => chat.push(id, reply, role),
     history: (id) => chat.historyAfter(id, 0),
     isOpen: (at) => isOpen(officeHours, config.HOLIDAYS, at),
-    hoursLabel: officeHours.label,
+    officeWhen: (lang, at) => ({
+      hours: describeOfficeHours(officeHours, lang),
+      back: describeNextOpening(officeHours, config.HOLIDAYS, at, lang),
+    }),
     saveContactRequest: (r) =>
       staffStore.addContactRequest({
         id: crypto.randomUUID(),

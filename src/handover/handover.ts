@@ -13,7 +13,7 @@ import type { HistoryFrame, Lang } from '../protocol/frames.js';
 import type { ChatObserver, ChatRouter } from '../session/chat-service.js';
 import type { Session } from '../session/session.js';
 import { LIMITS } from '../protocol/frames.js';
-import { HANDOVER_TEXTS as T } from './texts.js';
+import { HANDOVER_TEXTS as T, type OfficeWhen } from './texts.js';
 
 export interface QueueItem {
   sessionId: string;
@@ -45,7 +45,8 @@ export interface HandoverOptions {
   /** The session's recent frames, for the agent who takes it. */
   history: (sessionId: string) => Promise<HistoryFrame[] | undefined>;
   isOpen: (at: number) => boolean;
-  hoursLabel: string;
+  /** Office hours and when staff are back, in words in `lang` (office-hours.ts). */
+  officeWhen: (lang: Lang, at: number) => OfficeWhen;
   saveContactRequest: (request: {
     conversationId: string;
     lang: Lang;
@@ -174,7 +175,7 @@ export function createHandover(options: HandoverOptions) {
         lifeEvents: [],
       });
       pushLater(session.id, {
-        text: T.unavailable[session.lang](options.hoursLabel),
+        text: T.unavailable[session.lang](options.officeWhen(session.lang, now())),
         blocks: [{ type: 'handover', state: 'unavailable' }],
       });
     }

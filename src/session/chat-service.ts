@@ -14,6 +14,7 @@ import type {
 import type { StatusLookup } from '../core/status.js';
 import type { LifeEventId } from '../nlu/types.js';
 import type {
+  AnswerFeedbackReason,
   HistoryFrame,
   Lang,
   ReplyFrame,
@@ -82,6 +83,15 @@ export interface ChatObserver {
   onEffect?(session: Session, effect: AssistantEffect): void;
   /** The person rated the conversation (the feedback frame). */
   onFeedback?(session: Session, rating: number, comment?: string): void;
+  /** "Not helpful" / "wrong topic" on the assistant reply `seq`, with the intent of its turn. */
+  onAnswerFeedback?(session: Session, feedback: AnswerFeedback): void;
+}
+
+export interface AnswerFeedback {
+  seq: number;
+  reason: AnswerFeedbackReason;
+  /** The intent the turn that produced the reply was answered with, when known. */
+  intent?: string;
 }
 
 /**
@@ -123,7 +133,8 @@ export type ClientInput =
   | { type: 'message'; id: string; text: string }
   | { type: 'choose'; id: string; optionId: string }
   | { type: 'set-lang'; lang: Lang }
-  | { type: 'feedback'; rating: number; comment?: string };
+  | { type: 'feedback'; rating: number; comment?: string }
+  | { type: 'answer-feedback'; seq: number; reason: AnswerFeedbackReason };
 
 export interface ChatService {
   open(request: OpenRequest): Promise<OpenResult>;
@@ -169,6 +180,27 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
       session.history.splice(0, session.history.length - HISTORY_LIMIT);
     try {
       observer?.onFrame?.(session, frame, info);
+    } catch (err) {
+      logger.error({ err }, 'observer failed');
+    }
+  }
+
+  /** Per-answer feedback: no turn, only recorded with the intent of the reply's turn. */
+  function answerFeedback(
+    session: Session,
+    input: { seq: number; reason: AnswerFeedbackReason },
+  ): void {
+    const at = session.history.findIndex((f) => f.seq === input.seq);
+    if (at < 0 || session.history[at]?.type !== 'reply') return;
+    // The turn's meta is on its first reply: walk back to it, not past the person's message.
+    let intent: string | undefined;
+    for (let i = at; i >= 0 && !intent; i--) {
+      const f = session.history[i];
+      if (!f || f.type === 'user') break;
+      intent = f.meta?.intent;
+    }
+    try {
+      observer?.onAnswerFeedback?.(session, { ...input, ...(intent && { intent }) });
     } catch (err) {
       logger.error({ err }, 'observer failed');
     }
@@ -314,6 +346,7 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     handle(sessionId, input) {
       return serialized(sessionId, async () => {
         const session = await load(sessionId);
+        if (input.type === 'answer-feedback') return answerFeedback(session, input);
         const frames: ServerFrame[] = [];
         let event: AssistantEvent;
         let replyTo: string | undefined;

@@ -4,7 +4,8 @@
  * adds one <life-event-chat> to the page (unless the page placed one itself) and exposes it
  * as window.lifeEventChat for the JS API (open, close, setLanguage, setIdentityToken).
  */
-import { LANGS, type Lang } from '../../src/protocol/frames.js';
+import { LANGS } from '../../src/protocol/constants.js';
+import type { Lang } from '../../src/protocol/frames.js';
 import './chat-widget.js';
 import type { LifeEventChat } from './chat-widget.js';
 
