@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import { createAssistantKit } from './assistant-kit.js';
 import type { Assistant } from './core/assistant.js';
 import { createHandover } from './handover/handover.js';
+import { createRedactionNotices } from './privacy/redaction-notice.js';
 import {
   describeNextOpening,
   describeOfficeHours,
@@ -136,6 +137,11 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   });
 
   const identity = createIdentity(config, status.demoPersons);
+  // "Your message contained a personal code: removed from the record" (docs/privacy.md).
+  const redactionNotices = createRedactionNotices(
+    (id, text) => chat.push(id, { text, blocks: [] }, 'system'),
+    (err) => logger.warn({ err }, 'redaction notice not delivered'),
+  );
   // The proactive status side wraps the chat service; handover pushes through the result.
   const chat: ChatService = status.wrapChat(
     createChatService({
@@ -149,6 +155,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         onFrame(session, frame, info) {
           recorder.observer.onFrame?.(session, frame, info);
           handover.observer.onFrame?.(session, frame, info);
+          redactionNotices.onFrame(session, frame);
         },
         onEffect(session, effect) {
           recorder.observer.onEffect?.(session, effect);
