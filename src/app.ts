@@ -164,6 +164,9 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         onFeedback(session, rating, comment) {
           recorder.observer.onFeedback?.(session, rating, comment);
         },
+        onAnswerFeedback(session, feedback) {
+          recorder.observer.onAnswerFeedback?.(session, feedback);
+        },
       },
       router: handover.router,
     }),

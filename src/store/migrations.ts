@@ -147,6 +147,12 @@ export function createMigrationProvider(dialect: DialectName): MigrationProvider
           .execute();
       },
     },
+    '0003_message_feedback': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('messages').addColumn('feedback', 'text').execute();
+        await db.schema.alterTable('messages').addColumn('feedback_intent', 'text').execute();
+      },
+    },
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

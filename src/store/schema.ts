@@ -42,6 +42,9 @@ export interface MessagesTable {
   corrected_intent: string | null;
   corrected_by: string | null;
   corrected_at: number | null;
+  /** The citizen's "not-helpful" / "wrong-topic" on this assistant answer, and its turn's intent. */
+  feedback?: string | null;
+  feedback_intent?: string | null;
 }
 
 export interface StaffAccountsTable {

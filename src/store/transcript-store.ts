@@ -38,10 +38,19 @@ export interface IntentUpdate {
   confidence: number;
 }
 
+/** The citizen's feedback on one assistant answer (per-answer "not helpful" / "wrong topic"). */
+export interface FeedbackUpdate {
+  conversationId: string;
+  seq: number;
+  feedback: string;
+  intent: string | null;
+}
+
 export interface TranscriptBatch {
   conversations: ConversationDelta[];
   messages: NewMessage[];
   intents: IntentUpdate[];
+  feedback?: FeedbackUpdate[];
 }
 
 export interface ConversationFilter {
@@ -97,6 +106,8 @@ export interface TranscriptMessage {
   at: number;
   correctedIntent: string | null;
   correctedBy: string | null;
+  /** "not-helpful" / "wrong-topic" from the citizen on an assistant answer, with the turn's intent. */
+  feedback?: { reason: string; intent: string | null } | undefined;
 }
 
 export interface AnalyticsRow {
@@ -229,6 +240,9 @@ export function createTranscriptStore(store: StoreDb) {
       at: Number(row.created_at),
       correctedIntent: row.corrected_intent,
       correctedBy: row.corrected_by,
+      ...(row.feedback && {
+        feedback: { reason: row.feedback, intent: row.feedback_intent ?? null },
+      }),
     };
   }
 
@@ -239,7 +253,8 @@ export function createTranscriptStore(store: StoreDb) {
       if (
         batch.conversations.length === 0 &&
         batch.messages.length === 0 &&
-        batch.intents.length === 0
+        batch.intents.length === 0 &&
+        !batch.feedback?.length
       )
         return;
       await db.transaction().execute(async (trx) => {
@@ -299,6 +314,14 @@ export function createTranscriptStore(store: StoreDb) {
             .set({ intent: u.intent, confidence: u.confidence })
             .where('conversation_id', '=', u.conversationId)
             .where('seq', '=', u.seq)
+            .execute();
+        }
+        for (const f of batch.feedback ?? []) {
+          await trx
+            .updateTable('messages')
+            .set({ feedback: f.feedback, feedback_intent: f.intent })
+            .where('conversation_id', '=', f.conversationId)
+            .where('seq', '=', f.seq)
             .execute();
         }
       });

@@ -9,11 +9,12 @@ import type { Logger } from '../logger.js';
 import type { Pseudonymize } from '../privacy/pseudonym.js';
 import { redact } from '../privacy/redact.js';
 import type { HistoryFrame } from '../protocol/frames.js';
-import type { ChatObserver } from '../session/chat-service.js';
+import type { AnswerFeedback, ChatObserver } from '../session/chat-service.js';
 import type { Session } from '../session/session.js';
 import type { NewMessage } from '../store/schema.js';
 import type {
   ConversationDelta,
+  FeedbackUpdate,
   IntentUpdate,
   Outcome,
   TranscriptBatch,
@@ -60,12 +61,13 @@ export function createTranscriptRecorder(options: TranscriptRecorderOptions): Tr
   let deltas = new Map<string, ConversationDelta>();
   let messages: NewMessage[] = [];
   let intents: IntentUpdate[] = [];
+  let feedback: FeedbackUpdate[] = [];
   /** The citizen message a turn's NLU result belongs to, per session, until the reply comes. */
   const lastCitizenSeq = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
 
-  const rows = () => messages.length + intents.length + deltas.size;
+  const rows = () => messages.length + intents.length + feedback.length + deltas.size;
 
   function delta(session: Session): ConversationDelta {
     let d = deltas.get(session.id);
@@ -172,15 +174,43 @@ export function createTranscriptRecorder(options: TranscriptRecorderOptions): Tr
     schedule();
   }
 
+  /** Per-answer feedback: on the answer's row (still queued, or written already). */
+  function onAnswerFeedback(session: Session, f: AnswerFeedback): void {
+    delta(session);
+    const queued = messages.find((m) => m.conversation_id === session.id && m.seq === f.seq);
+    if (queued) {
+      queued.feedback = f.reason;
+      queued.feedback_intent = f.intent ?? null;
+    } else {
+      feedback.push({
+        conversationId: session.id,
+        seq: f.seq,
+        feedback: f.reason,
+        intent: f.intent ?? null,
+      });
+    }
+    schedule();
+  }
+
   async function writeOnce(): Promise<void> {
     clearTimeout(timer);
     timer = undefined;
     if (rows() === 0) return;
-    const batch: TranscriptBatch = { conversations: [...deltas.values()], messages, intents };
+    const batch: TranscriptBatch = {
+      conversations: [...deltas.values()],
+      messages,
+      intents,
+      feedback,
+    };
     deltas = new Map();
     messages = [];
     intents = [];
-    const count = batch.conversations.length + batch.messages.length + batch.intents.length;
+    feedback = [];
+    const count =
+      batch.conversations.length +
+      batch.messages.length +
+      batch.intents.length +
+      (batch.feedback?.length ?? 0);
     try {
       await store.writeBatch(batch);
       options.onWritten?.(count);
@@ -220,6 +250,7 @@ export function createTranscriptRecorder(options: TranscriptRecorderOptions): Tr
     }
     messages = [...batch.messages, ...messages];
     intents = [...batch.intents, ...intents];
+    feedback = [...(batch.feedback ?? []), ...feedback];
     if (!timer) {
       timer = setTimeout(() => void flush(), Math.max(flushMs, 1000));
       timer.unref();
@@ -232,7 +263,7 @@ export function createTranscriptRecorder(options: TranscriptRecorderOptions): Tr
   }
 
   return {
-    observer: { onFrame, onEffect, onFeedback },
+    observer: { onFrame, onEffect, onFeedback, onAnswerFeedback },
     mark(session, change) {
       const d = delta(session);
       if (change.outcome) d.outcome = change.outcome;

@@ -201,6 +201,12 @@ export async function renderTranscript(ctx: Ctx, id: string): Promise<void> {
       h('div', { class: 'meta' }, `${m.role} · ${time(m.at)}${nlu}${node}`),
       h('div', { class: 'text' }, m.text),
     );
+    if (m.feedback) {
+      // The citizen's per-answer feedback, beside the misclassification marks (issue 16).
+      const what = m.feedback.reason === 'wrong-topic' ? 'wrong topic' : 'not helpful';
+      const intent = m.feedback.intent ? ` (turn intent: ${m.feedback.intent})` : '';
+      li.append(h('div', { class: 'meta answer-feedback' }, `Citizen: ${what}${intent}`));
+    }
     if (m.role === 'citizen' && can.training(ctx.me)) li.append(correction(ctx, c.id, m));
     list.append(li);
   }
