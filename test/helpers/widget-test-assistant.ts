@@ -92,6 +92,59 @@ const REPLIES: Record<string, AssistantReply> = {
     blocks: [{ type: 'handover', state: 'queued', position: 2 }],
   },
   bye: { text: 'Goodbye! Was this helpful?', blocks: [{ type: 'feedback' }] },
+  // A plan with all three kinds of step, then the feedback form below it.
+  plan: {
+    text: 'Here is your plan.\n\n1. Register the marriage\n2. Population register\n3. Family benefit',
+    blocks: [
+      {
+        type: 'checklist',
+        title: 'Your plan: getting married',
+        planId: 'plan-123',
+        items: [
+          {
+            text: 'New names in the population register',
+            mode: 'automatic',
+            provider: 'Population register',
+            summary: 'Your new surname is entered automatically after the marriage is registered.',
+          },
+          {
+            text: 'Register the marriage',
+            mode: 'application',
+            provider: 'Vital statistics office',
+            deadline: '1–6 months before the wedding',
+            summary: 'Submit a joint application; the state fee is 70 € (since 1 January 2025).',
+            url: 'https://www.eesti.ee/en/family/marriage',
+            state: 'action-needed',
+          },
+          {
+            text: 'Confirm the family benefit offer',
+            mode: 'proactive',
+            provider: 'Social Insurance Board',
+            deadline: 'within 12 months',
+            url: 'https://www.sotsiaalkindlustusamet.ee/en',
+          },
+        ],
+      },
+      { type: 'feedback' },
+    ],
+  },
+  signin: {
+    text: 'If you sign in, I can show your own status. For now, general guidance:',
+    blocks: [
+      { type: 'sign-in' },
+      {
+        type: 'options',
+        options: [
+          { id: 'marriage', label: 'Getting married' },
+          { id: 'birth', label: 'A child is born' },
+        ],
+      },
+    ],
+  },
+  closed: {
+    text: 'Our staff answer on weekdays 9:00–17:00. Nobody is available right now; we are back tomorrow at 9:00.',
+    blocks: [{ type: 'handover', state: 'unavailable' }],
+  },
   xss: {
     text: XSS_PAYLOADS.join('\n'),
     blocks: [

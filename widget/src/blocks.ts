@@ -9,6 +9,7 @@ import type {
   ChecklistItem,
   Lang,
   ServiceCard,
+  ServiceMode,
   ServiceState,
   StatusItem,
 } from '../../src/protocol/frames.js';
@@ -160,11 +161,16 @@ function plan(block: Checklist, ctx: BlockContext): TemplateResult {
   </section>`;
 }
 
+/** The markers differ in symbol and shape (styles.ts), not only in colour. */
+const SYMBOL: Record<ServiceMode, string> = { automatic: '✓', proactive: '☑', application: '✎' };
+
 function planItem(item: ChecklistItem, ctx: BlockContext): TemplateResult {
   const href = safeHref(item.url);
   const line = oneLine(item, ctx);
   const mode = item.mode ?? 'application';
-  const head = html`<span class="mark" data-mode=${mode}>${ctx.t(`service.mode.${mode}`)}</span>
+  const head = html`<span class="mark" data-mode=${mode}
+      ><span aria-hidden="true">${SYMBOL[mode]} </span>${ctx.t(`service.mode.${mode}`)}</span
+    >
     <span class="item-text">${item.text}</span>${stateBadge(item.state, ctx)}
     ${line ? html`<span class="meta">${line}</span>` : nothing}`;
   return html`<li data-state=${item.state ?? 'not-started'}>

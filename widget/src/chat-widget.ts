@@ -55,7 +55,7 @@ export class LifeEventChat extends LitElement {
   private planToShow: number | undefined;
   /** What "copy as text" said, per plan. */
   private copied = new Map<number, string>();
-  private readonly onOnline = () => this.conn?.retryNow();
+  private readonly onOnline = () => this.conn?.online();
   private readonly onOffline = () => this.conn?.offline();
 
   // --- public API (docs/widget.md) -------------------------------------------------------
@@ -474,6 +474,7 @@ export class LifeEventChat extends LitElement {
     const rateable =
       frame.role === 'assistant' &&
       frame.replyTo !== undefined &&
+      !frame.blocks.some((b) => b.type === 'feedback') &&
       !(next?.type === 'reply' && next.role === 'assistant');
     return html`<li
       class="msg ${frame.role}"

@@ -238,6 +238,12 @@ export class ChatConnection {
     if (this.socket) this.drop();
   }
 
+  /** The browser is online again: reconnect now, replacing an attempt made while offline. */
+  online(): void {
+    if (this.status === 'connecting' && this.tokenTimer === undefined) this.restart();
+    else this.retryNow();
+  }
+
   /** Reconnects now instead of waiting for the backoff (the retry button, the browser's online event). */
   retryNow(): void {
     if (this.status === 'offline' || this.status === 'paused') this.connect();

@@ -372,8 +372,31 @@ export const styles = css`
   .summary {
     cursor: auto;
   }
-  summary::marker {
-    color: var(--muted);
+  /* The disclosure chevron, drawn (flex summaries have no list marker). */
+  summary {
+    list-style: none;
+    position: relative;
+  }
+  summary::-webkit-details-marker {
+    display: none;
+  }
+  summary,
+  .summary {
+    padding-left: 1.3em;
+  }
+  summary::before {
+    content: '';
+    position: absolute;
+    left: 0.25em;
+    top: 0.75em;
+    width: 0.45em;
+    height: 0.45em;
+    border-right: 2px solid var(--fg);
+    border-bottom: 2px solid var(--fg);
+    transform: rotate(-45deg);
+  }
+  details[open] > summary::before {
+    transform: rotate(45deg);
   }
   details > :not(summary) {
     margin: 0.2em 0 0.5em 1em;
@@ -392,9 +415,6 @@ export const styles = css`
     color: var(--accent);
     white-space: nowrap;
   }
-  .mark::before {
-    margin-right: 0.3em;
-  }
   /* Three markers that differ in shape and symbol, not only in colour. */
   .mark[data-mode='automatic'] {
     border-style: dashed;
@@ -402,22 +422,13 @@ export const styles = css`
     color: var(--fg);
     border-radius: 1em;
   }
-  .mark[data-mode='automatic']::before {
-    content: '✓';
-  }
   .mark[data-mode='proactive'] {
     border-radius: 0.3em;
-  }
-  .mark[data-mode='proactive']::before {
-    content: '☑';
   }
   .mark[data-mode='application'] {
     background: var(--accent);
     color: var(--on-accent);
     border-radius: 0;
-  }
-  .mark[data-mode='application']::before {
-    content: '✎';
   }
   .plan-actions,
   .rate {
