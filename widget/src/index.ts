@@ -22,6 +22,9 @@ function embed(script: HTMLScriptElement): void {
     el.server = script.dataset.server ?? new URL(script.src).origin;
     const lang = script.dataset.lang;
     if ((LANGS as readonly string[]).includes(lang ?? '')) el.lang = lang as Lang;
+    if (script.dataset.privacyUrl) el.privacyUrl = script.dataset.privacyUrl;
+    const days = Number(script.dataset.retentionDays);
+    if (Number.isInteger(days) && days > 0) el.retentionDays = days;
     document.body.append(el);
   }
   window.lifeEventChat = el;
