@@ -43,7 +43,7 @@ export function createDialogAssistant(options: DialogAssistantOptions): Assistan
   const deps: EngineDeps = {
     bundle,
     texts: options.texts ?? createTexts(bundle.resources),
-    catalog: indexCatalog(bundle.catalog),
+    catalog: indexCatalog(bundle.catalog, bundle.municipalities),
   };
   return {
     initial: initialState,

@@ -9,9 +9,19 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { LANGS, type Lang } from '../protocol/frames.js';
 import { LIFE_EVENTS, type LifeEventId } from '../nlu/types.js';
-import { AgencyId, Catalog, CatalogService, Dialog, LifeEvent } from './schema.js';
+import {
+  AgencyId,
+  Catalog,
+  CatalogService,
+  Dialog,
+  LifeEvent,
+  Municipalities,
+  OfficialDomains,
+  type Municipality,
+  type OfficialDomains as OfficialDomainsData,
+} from './schema.js';
 import { checkDialogBundle } from './check.js';
-import { DialogDataError, type Problem } from './problem.js';
+import { DialogDataError, isError, type Problem } from './problem.js';
 
 export const NAMESPACES = ['dialog', 'catalog'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
@@ -26,6 +36,12 @@ export interface LoadedDialog {
 export interface DialogBundle {
   catalogFile: string;
   catalog: Catalog;
+  municipalitiesFile: string;
+  /** The 79 local governments and the `all` entry (dialogs/municipalities.yaml). */
+  municipalities: Municipality[];
+  domainsFile: string;
+  /** The official domains a link may use (dialogs/official-domains.yaml). */
+  officialDomains: OfficialDomainsData['domains'];
   dialogs: Partial<Record<LifeEventId, LoadedDialog>>;
   resources: Resources;
   /** `locales/<lang>/<ns>.json`, for problem reports. */
@@ -108,6 +124,27 @@ function salvageCatalog(raw: unknown): Catalog {
   return { agencies, lifeEvents };
 }
 
+/** Data files in dialogs/ that are not dialog trees. */
+export const DATA_FILES = ['catalog.yaml', 'municipalities.yaml', 'official-domains.yaml'];
+
+function readData<T>(
+  rootDir: string,
+  file: string,
+  schema: z.ZodType<T>,
+  problems: Problem[],
+): T | undefined {
+  if (!existsSync(join(rootDir, file))) {
+    problems.push({ file, path: '', message: 'the file to exist' });
+    return undefined;
+  }
+  const raw = readYaml(rootDir, file, problems);
+  if (raw === undefined) return undefined;
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  problems.push(...zodProblems(file, parsed.error));
+  return undefined;
+}
+
 /** Reads and schema-validates everything; collects every problem instead of stopping. */
 export function readDialogBundle(rootDir = '.'): ReadResult {
   const problems: Problem[] = [];
@@ -131,7 +168,7 @@ export function readDialogBundle(rootDir = '.'): ReadResult {
   const dir = join(rootDir, 'dialogs');
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)) : [];
   for (const name of files.sort()) {
-    if (name === 'catalog.yaml') continue;
+    if (DATA_FILES.includes(name)) continue;
     const file = `dialogs/${name}`;
     const id = name.replace(/\.ya?ml$/, '');
     if (!(LIFE_EVENTS as readonly string[]).includes(id)) {
@@ -164,8 +201,27 @@ export function readDialogBundle(rootDir = '.'): ReadResult {
     }
   }
 
+  const municipalitiesFile = 'dialogs/municipalities.yaml';
+  const municipalities =
+    readData(rootDir, municipalitiesFile, Municipalities, problems)?.municipalities ?? [];
+  const domainsFile = 'dialogs/official-domains.yaml';
+  const officialDomains = readData(rootDir, domainsFile, OfficialDomains, problems)?.domains ?? [];
+
   if (catalog === undefined) return { problems };
-  return { bundle: { catalogFile, catalog, dialogs, resources, localeFile }, problems };
+  return {
+    bundle: {
+      catalogFile,
+      catalog,
+      municipalitiesFile,
+      municipalities,
+      domainsFile,
+      officialDomains,
+      dialogs,
+      resources,
+      localeFile,
+    },
+    problems,
+  };
 }
 
 /**
@@ -174,7 +230,7 @@ export function readDialogBundle(rootDir = '.'): ReadResult {
  */
 export function loadDialogBundle(rootDir = '.'): DialogBundle {
   const { bundle, problems } = readDialogBundle(rootDir);
-  const all = bundle ? [...problems, ...checkDialogBundle(bundle)] : problems;
+  const all = (bundle ? [...problems, ...checkDialogBundle(bundle)] : problems).filter(isError);
   if (all.length > 0 || !bundle) throw new DialogDataError(all);
   return bundle;
 }

@@ -15,12 +15,10 @@ export interface OfficeWhen {
 
 export const HANDOVER_TEXTS = {
   queued: {
-    et: (n: number) =>
-      `Ühendan sind teenindajaga. Oled järjekorras ${n}. Palun jää sellesse vestlusesse.`,
+    et: (n: number) => `Ühendan sind teenindajaga. Oled järjekorras ${n}.`,
     en: (n: number) =>
-      `I am connecting you to a member of staff. You are number ${n} in the queue. Please stay in this chat.`,
-    ru: (n: number) =>
-      `Соединяю вас со специалистом. Ваш номер в очереди: ${n}. Пожалуйста, оставайтесь в этом чате.`,
+      `I am connecting you to a member of staff. You are number ${n} in the queue.`,
+    ru: (n: number) => `Соединяю вас со специалистом. Ваш номер в очереди: ${n}.`,
   },
   unavailable: {
     et: ({ hours, back }: OfficeWhen) =>

@@ -1,10 +1,10 @@
 /**
  * When a person writes a personal code, a payment card or a bank account number, they are told
  * that it was removed from the record of the conversation (transcripts are redacted with
- * redact.ts before they are stored) and that the assistant never needs it. Pure, apart from
- * the observer at the end, which pushes the notice as a system reply.
+ * redact.ts before they are stored) and that the assistant never needs it. Pure; the chat
+ * service says it as a system reply right after the message (its `noticeFor` option).
  */
-import type { HistoryFrame, Lang } from '../protocol/frames.js';
+import type { Lang } from '../protocol/frames.js';
 import { redact, type RedactionKind } from './redact.js';
 
 /** The kinds worth a notice: numbers nobody should type into a chat. */
@@ -49,18 +49,4 @@ export function redactionNotice(text: string, lang: Lang): string | undefined {
     case 'ru':
       return `В вашем сообщении ${many ? 'были' : 'был'} ${what}. Я удалил ${many ? 'их' : 'его'} из записи разговора: помощнику ${many ? 'они никогда не нужны' : 'он никогда не нужен'}, поэтому, пожалуйста, не пишите ${many ? 'их' : 'его'} здесь.`;
   }
-}
-
-/** The observer that tells the person: one system reply after the message. */
-export function createRedactionNotices(
-  push: (sessionId: string, text: string) => Promise<void>,
-  onError: (err: unknown) => void,
-) {
-  return {
-    onFrame(session: { id: string; lang: Lang }, frame: HistoryFrame): void {
-      if (frame.type !== 'user') return;
-      const text = redactionNotice(frame.text, session.lang);
-      if (text) push(session.id, text).catch(onError);
-    },
-  };
 }

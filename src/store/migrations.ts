@@ -147,10 +147,17 @@ export function createMigrationProvider(dialect: DialectName): MigrationProvider
           .execute();
       },
     },
-    '0003_message_feedback': {
+    '0004_answer_feedback': {
       async up(db: Kysely<unknown>) {
-        await db.schema.alterTable('messages').addColumn('feedback', 'text').execute();
-        await db.schema.alterTable('messages').addColumn('feedback_intent', 'text').execute();
+        await db.schema
+          .createTable('answer_feedback')
+          .addColumn('conversation_id', 'text', (c) => c.notNull())
+          .addColumn('seq', 'integer', (c) => c.notNull())
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('intent', 'text')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('answer_feedback_pk', ['conversation_id', 'seq'])
+          .execute();
       },
     },
   };

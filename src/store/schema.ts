@@ -42,9 +42,6 @@ export interface MessagesTable {
   corrected_intent: string | null;
   corrected_by: string | null;
   corrected_at: number | null;
-  /** The citizen's "not-helpful" / "wrong-topic" on this assistant answer, and its turn's intent. */
-  feedback?: string | null;
-  feedback_intent?: string | null;
 }
 
 export interface StaffAccountsTable {
@@ -91,6 +88,17 @@ export interface Database {
   staff_sessions: StaffSessionsTable;
   audit_log: AuditLogTable;
   contact_requests: ContactRequestsTable;
+  answer_feedback: AnswerFeedbackTable;
+}
+
+/** The citizen's "not-helpful" / "wrong-topic" on one assistant answer, with its turn's intent. */
+export interface AnswerFeedbackTable {
+  conversation_id: string;
+  /** The seq of the assistant reply. */
+  seq: number;
+  reason: string;
+  intent: string | null;
+  created_at: number;
 }
 
 export type ConversationRow = Selectable<ConversationsTable>;

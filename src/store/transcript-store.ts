@@ -6,6 +6,7 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { StoreDb } from './database.js';
 import type { ConversationRow, Database, MessageRow, NewMessage } from './schema.js';
+import { createTranscriptWriter, type WriteResult } from './transcript-writer.js';
 
 export const OUTCOMES = ['resolved', 'handed-over', 'abandoned'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -38,19 +39,10 @@ export interface IntentUpdate {
   confidence: number;
 }
 
-/** The citizen's feedback on one assistant answer (per-answer "not helpful" / "wrong topic"). */
-export interface FeedbackUpdate {
-  conversationId: string;
-  seq: number;
-  feedback: string;
-  intent: string | null;
-}
-
 export interface TranscriptBatch {
   conversations: ConversationDelta[];
   messages: NewMessage[];
   intents: IntentUpdate[];
-  feedback?: FeedbackUpdate[];
 }
 
 export interface ConversationFilter {
@@ -110,6 +102,15 @@ export interface TranscriptMessage {
   feedback?: { reason: string; intent: string | null } | undefined;
 }
 
+/** Per-answer feedback from the citizen (the widget's "not helpful" / "wrong topic"). */
+export interface AnswerFeedbackRecord {
+  conversationId: string;
+  seq: number;
+  reason: string;
+  intent: string | null;
+  at: number;
+}
+
 export interface AnalyticsRow {
   lifeEvent: string;
   lang: string;
@@ -146,6 +147,9 @@ export class BadCursorError extends Error {
 
 export function createTranscriptStore(store: StoreDb) {
   const { db, dialect } = store;
+  const writer = createTranscriptWriter(store.native, (work) =>
+    db.connection().execute(() => Promise.resolve(work())),
+  );
 
   /** Words of a search, each matched as a word prefix; anything else is dropped (no syntax). */
   function searchCondition(q: string): Expression<SqlBool> | undefined {
@@ -240,91 +244,18 @@ export function createTranscriptStore(store: StoreDb) {
       at: Number(row.created_at),
       correctedIntent: row.corrected_intent,
       correctedBy: row.corrected_by,
-      ...(row.feedback && {
-        feedback: { reason: row.feedback, intent: row.feedback_intent ?? null },
-      }),
     };
   }
 
   return {
     dialect,
 
-    async writeBatch(batch: TranscriptBatch): Promise<void> {
-      if (
-        batch.conversations.length === 0 &&
-        batch.messages.length === 0 &&
-        batch.intents.length === 0 &&
-        !batch.feedback?.length
-      )
-        return;
-      await db.transaction().execute(async (trx) => {
-        for (const c of batch.conversations) {
-          await trx
-            .insertInto('conversations')
-            .values({
-              id: c.id,
-              started_at: c.startedAt,
-              last_activity_at: c.lastActivityAt,
-              ended_at: c.endedAt ?? null,
-              lang: c.lang,
-              channel: c.channel,
-              subject: c.subject ?? null,
-              outcome: c.outcome ?? null,
-              rating: c.rating ?? null,
-              comment: c.comment ?? null,
-              handed_over: c.handedOver ? 1 : 0,
-              message_count: c.messages,
-              classified_messages: c.classified,
-              fallback_messages: c.fallbacks,
-            })
-            .onConflict((oc) =>
-              oc.column('id').doUpdateSet({
-                last_activity_at: sql`excluded.last_activity_at`,
-                lang: sql`excluded.lang`,
-                subject: sql`coalesce(conversations.subject, excluded.subject)`,
-                outcome: sql`coalesce(excluded.outcome, conversations.outcome)`,
-                ended_at: sql`coalesce(excluded.ended_at, conversations.ended_at)`,
-                rating: sql`coalesce(excluded.rating, conversations.rating)`,
-                comment: sql`coalesce(excluded.comment, conversations.comment)`,
-                handed_over: sql`case when excluded.handed_over = 1 then 1 else conversations.handed_over end`,
-                message_count: sql`conversations.message_count + excluded.message_count`,
-                classified_messages: sql`conversations.classified_messages + excluded.classified_messages`,
-                fallback_messages: sql`conversations.fallback_messages + excluded.fallback_messages`,
-              }),
-            )
-            .execute();
-          if (c.lifeEvents.length > 0) {
-            await trx
-              .insertInto('conversation_life_events')
-              .values(c.lifeEvents.map((le) => ({ conversation_id: c.id, life_event: le })))
-              .onConflict((oc) => oc.columns(['life_event', 'conversation_id']).doNothing())
-              .execute();
-          }
-        }
-        for (let i = 0; i < batch.messages.length; i += 200) {
-          await trx
-            .insertInto('messages')
-            .values(batch.messages.slice(i, i + 200))
-            .onConflict((oc) => oc.columns(['conversation_id', 'seq']).doNothing())
-            .execute();
-        }
-        for (const u of batch.intents) {
-          await trx
-            .updateTable('messages')
-            .set({ intent: u.intent, confidence: u.confidence })
-            .where('conversation_id', '=', u.conversationId)
-            .where('seq', '=', u.seq)
-            .execute();
-        }
-        for (const f of batch.feedback ?? []) {
-          await trx
-            .updateTable('messages')
-            .set({ feedback: f.feedback, feedback_intent: f.intent })
-            .where('conversation_id', '=', f.conversationId)
-            .where('seq', '=', f.seq)
-            .execute();
-        }
-      });
+    /**
+     * Writes one batch (transcript-writer.ts): NUL and lone surrogates made storable, a row the
+     * database refuses set aside in `rejected`, an outage thrown for the caller to retry.
+     */
+    writeBatch(batch: TranscriptBatch): Promise<WriteResult> {
+      return writer.write(batch);
     },
 
     async list(
@@ -385,7 +316,7 @@ export function createTranscriptStore(store: StoreDb) {
         .where('id', '=', id)
         .executeTakeFirst();
       if (!row) return undefined;
-      const [lifeEvents, messages] = await Promise.all([
+      const [lifeEvents, messages, feedback] = await Promise.all([
         lifeEventsOf([id]),
         db
           .selectFrom('messages')
@@ -393,15 +324,43 @@ export function createTranscriptStore(store: StoreDb) {
           .where('conversation_id', '=', id)
           .orderBy('seq')
           .execute(),
+        db.selectFrom('answer_feedback').selectAll().where('conversation_id', '=', id).execute(),
       ]);
+      const rated = new Map(feedback.map((f) => [Number(f.seq), f]));
       return {
         conversation: {
           ...summary(row, lifeEvents.get(id) ?? []),
           comment: row.comment,
           subjectKnown: row.subject !== null,
         },
-        messages: messages.map(message),
+        messages: messages.map((m) => {
+          const f = rated.get(Number(m.seq));
+          return f
+            ? { ...message(m), feedback: { reason: f.reason, intent: f.intent } }
+            : message(m);
+        }),
       };
+    },
+
+    /** Per-answer feedback; a second one on the same answer replaces the first. */
+    async addAnswerFeedback(f: AnswerFeedbackRecord): Promise<void> {
+      await db
+        .insertInto('answer_feedback')
+        .values({
+          conversation_id: f.conversationId,
+          seq: f.seq,
+          reason: f.reason,
+          intent: f.intent,
+          created_at: f.at,
+        })
+        .onConflict((oc) =>
+          oc.columns(['conversation_id', 'seq']).doUpdateSet({
+            reason: (eb) => eb.ref('excluded.reason'),
+            intent: (eb) => eb.ref('excluded.intent'),
+            created_at: (eb) => eb.ref('excluded.created_at'),
+          }),
+        )
+        .execute();
     },
 
     async deleteConversations(ids: string[]): Promise<number> {
@@ -411,6 +370,7 @@ export function createTranscriptStore(store: StoreDb) {
         for (let i = 0; i < ids.length; i += 500) {
           const chunk = ids.slice(i, i + 500);
           await trx.deleteFrom('messages').where('conversation_id', 'in', chunk).execute();
+          await trx.deleteFrom('answer_feedback').where('conversation_id', 'in', chunk).execute();
           await trx
             .deleteFrom('conversation_life_events')
             .where('conversation_id', 'in', chunk)

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactionNotices, redactionNotice } from '../../src/privacy/redaction-notice.js';
-import type { UserFrame } from '../../src/protocol/frames.js';
+import { redactionNotice } from '../../src/privacy/redaction-notice.js';
 
 const CODE = '38501010002';
 const CARD = '4111 1111 1111 1111';
@@ -40,25 +39,5 @@ describe('redaction notice', () => {
       'tere',
     ])
       expect(redactionNotice(text, 'en')).toBeUndefined();
-  });
-
-  it('pushes one system notice after a citizen message that holds one, none for replies', async () => {
-    const pushed: [string, string][] = [];
-    const notices = createRedactionNotices(
-      (id, text) => {
-        pushed.push([id, text]);
-        return Promise.resolve();
-      },
-      () => undefined,
-    );
-    const user: UserFrame = { type: 'user', seq: 2, id: 'm1', text: `kood ${CODE}`, ts: 0 };
-    notices.onFrame({ id: 's1', lang: 'et' }, user);
-    notices.onFrame({ id: 's1', lang: 'et' }, { ...user, text: 'tere' });
-    notices.onFrame(
-      { id: 's1', lang: 'et' },
-      { type: 'reply', seq: 3, role: 'assistant', text: CODE, blocks: [], ts: 0 },
-    );
-    await Promise.resolve();
-    expect(pushed).toEqual([['s1', expect.stringMatching(/^Sinu sõnum sisaldas isikukoodi/)]]);
   });
 });
