@@ -125,7 +125,6 @@ const REPLIES: Record<string, AssistantReply> = {
           },
         ],
       },
-      { type: 'feedback' },
     ],
   },
   signin: {
@@ -166,6 +165,11 @@ const REPLIES: Record<string, AssistantReply> = {
   },
 };
 
+const PLAN_FOLLOW_UP: AssistantReply = {
+  text: 'Good luck! Was this conversation helpful?',
+  blocks: [{ type: 'feedback' }],
+};
+
 export function createWidgetTestAssistant(): Assistant<ScriptedState> {
   return {
     initial: (lang) => ({ v: 1, lang }),
@@ -182,6 +186,8 @@ export function createWidgetTestAssistant(): Assistant<ScriptedState> {
       if (event.type === 'text') {
         const key = Object.keys(REPLIES).find((k) => event.text.toLowerCase().includes(k));
         replies = [key ? REPLIES[key]! : { text: `You said: ${event.text}`, blocks: [] }];
+        // The plan's turn goes on after it, as real ones do: the feedback form comes last.
+        if (key === 'plan') replies.push(PLAN_FOLLOW_UP);
       }
       if (event.type === 'feedback') replies = [{ text: `Rated ${event.rating}`, blocks: [] }];
       return { state: { v: 1, lang }, lang, replies, effects: [], info: {} };

@@ -314,7 +314,7 @@ describe('the citizen side of the widget', () => {
     expect(await axe(page, 'contact form')).toEqual([]);
     await form.getByLabel('E-post või telefon').fill('mari@example.ee');
     await form.getByLabel('Sinu küsimus').fill('Kas saate mulle helistada?');
-    await form.getByRole('button', { name: 'Saada' }).click();
+    await form.getByRole('button', { name: 'Saada kontaktandmed' }).click();
     await expect
       .poll(() => texts(widget(page).locator('li.msg.user')))
       .toContain('Sina mari@example.ee Kas saate mulle helistada?');

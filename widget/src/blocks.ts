@@ -120,10 +120,15 @@ function firstStep(items: ChecklistItem[]): ChecklistItem | undefined {
   return open.find((i) => i.mode !== 'automatic') ?? open[0];
 }
 
+/** A deadline short enough for the one line ("within 30 days"); longer ones go in the details. */
+const SHORT_DEADLINE = 40;
+
 function oneLine(item: ChecklistItem, ctx: BlockContext): string {
-  return [item.provider, item.deadline && ctx.t('plan.by', { deadline: item.deadline })]
-    .filter(Boolean)
-    .join(' · ');
+  const deadline =
+    item.deadline && item.deadline.length <= SHORT_DEADLINE
+      ? ctx.t('plan.by', { deadline: item.deadline })
+      : undefined;
+  return [item.provider, deadline].filter(Boolean).join(' · ');
 }
 
 /** The plan in plain text, for "copy as text". */
@@ -133,7 +138,7 @@ export function planText(block: Checklist, ctx: BlockContext): string {
   if (first) lines.push(ctx.t('plan.first', { item: first.text }));
   block.items.forEach((item, i) => {
     const mode = item.mode ? ` [${ctx.t(`service.mode.${item.mode}`)}]` : '';
-    const line = oneLine(item, ctx);
+    const line = [item.provider, item.deadline].filter(Boolean).join(' · ');
     lines.push(`${i + 1}. ${item.text}${mode}${line ? ` — ${line}` : ''}`);
     if (item.summary) lines.push(`   ${item.summary}`);
     const href = safeHref(item.url);
@@ -168,6 +173,8 @@ function planItem(item: ChecklistItem, ctx: BlockContext): TemplateResult {
   const href = safeHref(item.url);
   const line = oneLine(item, ctx);
   const mode = item.mode ?? 'application';
+  const longDeadline =
+    item.deadline && item.deadline.length > SHORT_DEADLINE ? item.deadline : undefined;
   const head = html`<span class="mark" data-mode=${mode}
       ><span aria-hidden="true">${SYMBOL[mode]} </span>${ctx.t(`service.mode.${mode}`)}</span
     >
@@ -175,9 +182,10 @@ function planItem(item: ChecklistItem, ctx: BlockContext): TemplateResult {
     ${line ? html`<span class="meta">${line}</span>` : nothing}`;
   return html`<li data-state=${item.state ?? 'not-started'}>
     ${
-      item.summary || href
+      item.summary || href || longDeadline
         ? html`<details>
             <summary>${head}</summary>
+            ${longDeadline ? html`<p>${ctx.t('service.deadline')}: ${longDeadline}</p>` : nothing}
             ${item.summary ? html`<p>${item.summary}</p>` : nothing}
             ${
               href

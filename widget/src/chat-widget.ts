@@ -53,6 +53,8 @@ export class LifeEventChat extends LitElement {
   private shownCount = -1;
   /** A plan that arrived live: the log scrolls to its start once it is rendered. */
   private planToShow: number | undefined;
+  /** Scrolled to a plan: later replies of the same turn do not scroll past it. */
+  private holdAtPlan = false;
   /** What "copy as text" said, per plan. */
   private copied = new Map<number, string>();
   private readonly onOnline = () => this.conn?.online();
@@ -146,7 +148,10 @@ export class LifeEventChat extends LitElement {
     if (log && plan) {
       // After the last answer the plan is read from its start, not from the form below it.
       this.planToShow = undefined;
+      this.holdAtPlan = true;
       log.scrollTop += plan.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
+      this.shownCount = count;
+    } else if (this.holdAtPlan && !changed.has('opened')) {
       this.shownCount = count;
     } else if (log && (count !== this.shownCount || changed.has('opened'))) {
       log.scrollTop = log.scrollHeight;
@@ -200,6 +205,7 @@ export class LifeEventChat extends LitElement {
     e.preventDefault();
     const field = this.shadowRoot?.querySelector<HTMLTextAreaElement>('#lec-input');
     if (!field || !this.conn) return;
+    this.holdAtPlan = false;
     if (this.conn.send(field.value)) field.value = '';
     field.focus();
   };
@@ -216,6 +222,7 @@ export class LifeEventChat extends LitElement {
   };
 
   private choose = (optionId: string, label: string): void => {
+    this.holdAtPlan = false;
     this.conn?.choose(optionId, label);
     // The options disappear once chosen: keep focus where the next answer is typed.
     void this.updateComplete.then(() =>
