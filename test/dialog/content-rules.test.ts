@@ -17,8 +17,8 @@ const NOW = new Date('2026-12-01T12:00:00Z');
 
 /** A deep copy of the real bundle with one change. */
 function changed(edit: (b: DialogBundle) => void): DialogBundle {
-  const copy = structuredClone({ ...realBundle(), localeFile: undefined }) as DialogBundle;
-  copy.localeFile = realBundle().localeFile;
+  const { localeFile, ...data } = realBundle();
+  const copy: DialogBundle = { ...structuredClone(data), localeFile };
   edit(copy);
   return copy;
 }
