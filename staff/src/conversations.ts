@@ -202,11 +202,6 @@ export function renderConversations(ctx: Ctx): void {
   void load(q).catch(ctx.error);
 }
 
-/** Per-answer feedback, when the transcript carries it (the widget's "not helpful" marks). */
-interface WithFeedback {
-  feedback?: { reason: string; intent: string | null } | undefined;
-}
-
 export async function renderTranscript(ctx: Ctx, id: string): Promise<void> {
   const tr = await ctx.api.get<Transcript>(`/conversations/${encodeURIComponent(id)}`);
   const c = tr.conversation;
