@@ -5,7 +5,7 @@
  * (node --expose-gc, so the heap figure is measured after a full collection).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { createBaseline } from '../src/nlu/baseline.js';
 import { createClassifier, type NluClassifier } from '../src/nlu/classifier.js';
 import { loadNluConfig } from '../src/nlu/config.js';
@@ -24,6 +24,8 @@ const heap = (): number => {
 const quantile = (sorted: readonly number[], q: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
+// Other work on the machine distorts every wall-clock figure: the load is printed with them.
+const loadAtStart = loadavg()[0] ?? 0;
 const config = loadNluConfig('intents/config.yaml');
 const examples = loadTrainingData('intents');
 const SPLITS = [
@@ -107,7 +109,7 @@ const section = [
   '## NLU',
   '',
   `Measured ${new Date().toISOString().slice(0, 10)} on ${cpu.length} × ${cpu[0]?.model.trim() ?? 'cpu'}, ` +
-    `${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}; \`npm run bench:nlu\`.`,
+    `${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, load average ${loadAtStart.toFixed(1)} at start; \`npm run bench:nlu\`.`,
   '',
   `| figure | value |`,
   `| --- | --- |`,
