@@ -160,7 +160,7 @@ export async function measureDataLoss(run: DataLossRun): Promise<DataLossResult>
   );
   try {
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('server did not start within 30 s')), 30_000);
+      const timer = setTimeout(() => reject(new Error('server did not start within 90 s')), 90_000);
       createInterface({ input: child.stderr }).on('line', (line) => {
         try {
           const parsed = JSON.parse(line) as LogLine;
