@@ -4,7 +4,8 @@
  * load, stops it with SIGTERM or SIGKILL mid-load, then compares what the clients were
  * answered with what the database holds. Bounded: a few seconds of load per run.
  *
- *   npm run build && npx tsx scripts/data-loss.ts [--runs 3] [--clients 20] [--load-ms 3000] [--write]
+ *   npm run build && npx tsx scripts/data-loss.ts [--runs 3] [--clients 20] [--load-ms 3000]
+ *     [--store sqlite|postgres] [--signal SIGTERM|SIGKILL] [--write]
  *
  * "Acknowledged" counts every message (citizen and assistant) a client received with its seq:
  * the server had accepted it, so it must be stored. Lost = acknowledged but not stored.
@@ -233,21 +234,29 @@ async function main(): Promise<void> {
       clients: { type: 'string', default: '20' },
       'load-ms': { type: 'string', default: '3000' },
       write: { type: 'boolean', default: false },
+      store: { type: 'string' },
+      signal: { type: 'string' },
     },
   });
+  const stores = (['sqlite', 'postgres'] as const).filter(
+    (x) => !values.store || x === values.store,
+  );
+  const signals = (['SIGTERM', 'SIGKILL'] as const).filter(
+    (x) => !values.signal || x === values.signal,
+  );
   const runs = Math.min(10, Number(values.runs));
   const clients = Math.min(200, Number(values.clients));
   const loadMs = Math.min(30_000, Number(values['load-ms']));
   const results: DataLossResult[] = [];
-  for (const store of ['sqlite', 'postgres'] as const)
-    for (const signal of ['SIGTERM', 'SIGKILL'] as const)
+  for (const store of stores)
+    for (const signal of signals)
       for (let i = 0; i < runs; i++) {
         const r = await measureDataLoss({ store, signal, clients, loadMs });
         results.push(r);
         process.stdout.write(`${JSON.stringify(r)}\n`);
       }
-  const rows = (['sqlite', 'postgres'] as const).flatMap((store) =>
-    (['SIGTERM', 'SIGKILL'] as const).map((signal) => {
+  const rows = stores.flatMap((store) =>
+    signals.map((signal) => {
       const rs = results.filter((r) => r.store === store && r.signal === signal);
       const sum = (f: (r: DataLossResult) => number) => rs.reduce((a, r) => a + f(r), 0);
       const window = Math.round((sum((r) => r.perSecond) / rs.length) * 0.2);
