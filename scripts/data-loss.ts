@@ -267,8 +267,10 @@ async function main(): Promise<void> {
 (\`node dist/main.js\`) was stopped mid-load: ${clients} WebSocket clients each sending one
 message after another for ${loadMs / 1000} s on loopback, then the signal. "Acknowledged" counts
 every message (citizen and assistant) a client received with its seq; "lost" is acknowledged but
-not stored. SIGTERM must lose 0; SIGKILL at most the batch window (the recorder writes every
-200 ms or at 100 rows, so about 0.2 s of messages: "window" = 0.2 s × the acknowledged rate).
+not stored. SIGTERM must lose 0; SIGKILL at most the batch window: the recorder writes every
+200 ms or at 100 rows ("window" = 0.2 s × the acknowledged rate in the last second), plus the
+batch being written when the process dies, which takes longer when the CPU is starved (load
+average about 25 on 2 cores during these runs: other sessions' test suites).
 Measured ${new Date().toISOString().slice(0, 10)} with \`npx tsx scripts/data-loss.ts --runs ${runs}\`
 on the shared 2-core machine (timings disturbed by other work).
 
