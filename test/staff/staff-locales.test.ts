@@ -12,8 +12,9 @@ describe('back-office texts (locales/<lang>/staff.json)', () => {
   const et = new Set(textKeys(locales.ui.et ?? {}));
 
   it('has Estonian and English interfaces with the same keys, and canned replies in three languages', () => {
-    expect(Object.keys(locales.ui).sort()).toEqual(['en', 'et']);
+    expect(Object.keys(locales.ui).sort()).toEqual(['en', 'et', 'ru']);
     expect(new Set(textKeys(locales.ui.en ?? {}))).toEqual(et);
+    expect(new Set(textKeys(locales.ui.ru ?? {}))).toEqual(et);
     for (const lang of ['et', 'en', 'ru'] as const) {
       expect(locales.canned[lang].map((c) => c.id)).toEqual([
         'greeting',

@@ -56,7 +56,11 @@ describe('staff back office in the browser', () => {
     await page.getByRole('button', { name: 'Logi sisse' }).click();
     await page.getByRole('alert').filter({ hasText: 'Vale kasutajanimi või parool.' }).waitFor();
 
-    await page.getByLabel('Keel').selectOption('en');
+    await page.getByLabel('Keel').selectOption('ru');
+    await page.getByLabel('Имя пользователя').waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('ru');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByLabel('Язык').selectOption('en');
     await page.getByLabel('User name').waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     expect(await axeViolations(page)).toEqual([]);
