@@ -17,8 +17,9 @@ const NOW = new Date('2026-12-01T12:00:00Z');
 
 /** A deep copy of the real bundle with one change. */
 function changed(edit: (b: DialogBundle) => void): DialogBundle {
-  const copy = structuredClone({ ...realBundle(), localeFile: undefined }) as DialogBundle;
-  copy.localeFile = realBundle().localeFile;
+  const real = realBundle();
+  const copy = structuredClone({ ...real, localeFile: undefined }) as DialogBundle;
+  copy.localeFile = (lang, ns) => real.localeFile(lang, ns);
   edit(copy);
   return copy;
 }
