@@ -72,7 +72,7 @@ export function createInProcessDriver(options: InProcessOptions): ConversationDr
       const handover = createHandover({
         queue: createMemoryHandoverQueue(),
         isOpen: () => true,
-        hoursLabel: '',
+        officeWhen: () => ({}),
         saveContactRequest: () => Promise.resolve(),
         ...(options.classifier && { understand: createTopicDetector(options.classifier) }),
         logger: options.logger,
