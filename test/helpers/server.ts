@@ -41,6 +41,19 @@ export async function startServer(
   };
 }
 
+/**
+ * Everything the server sent before now: sends a message and waits for the server's echo of
+ * it. One conversation's frames are sent in order, so any frame the server had for the client
+ * before (a greeting, a status push) is in the returned list — a test that something was NOT
+ * sent checks there instead of sleeping.
+ */
+export async function settle(client: TestClient): Promise<ServerFrame[]> {
+  const id = `settle-${client.frames.length}`;
+  client.send({ type: 'message', id, text: '?' });
+  const echo = await client.wait((f) => f.type === 'user' && f.id === id);
+  return client.frames.slice(0, client.frames.indexOf(echo));
+}
+
 /** The citizens' socket client (./socket-client.ts, shared with the agents' socket tests). */
 export type TestClient = SocketClient<ServerFrame>;
 export const TestClient = {
