@@ -13,17 +13,20 @@ import { createAssistantKit } from './assistant-kit.js';
 import { createChannels, type Channels } from './channels/index.js';
 import { chatTurns } from './channels/turns.js';
 import type { Assistant } from './core/assistant.js';
-import type { Lang } from './protocol/frames.js';
 import { createHandover } from './handover/handover.js';
 import { createMemoryHandoverQueue, createRedisHandoverQueue } from './handover/queue.js';
 import { isOpen, parseOfficeHours } from './handover/office-hours.js';
-import { isLifeEvent } from './nlu/types.js';
+import { createTopicDetector } from './handover/topic.js';
 import { createPseudonymizer, loadPseudonymKey } from './privacy/pseudonym.js';
 import { createChatService, createMemoryHub, type TurnConsumer } from './session/chat-service.js';
 import { createMemorySessionStore } from './session/session.js';
 import { createMemoryBus, createRedisSessionBackend } from './session/redis.js';
 import { createRedisReplayGuard } from './status/replay-guard.js';
 import { createStaffAuth } from './staff/auth.js';
+import { createHandoverRequestLog } from './staff/handover-requests.js';
+import { createQueueView } from './staff/queue-view.js';
+import { loadStaffLocales } from './staff/staff-locales.js';
+import { createRedisLoginLimiter } from './staff/login-limiter.js';
 import { createStaffRoutes } from './staff/routes.js';
 import { createDatabase } from './store/database.js';
 import { createStaffStore } from './store/staff-store.js';
@@ -33,6 +36,7 @@ import { createTranscriptRecorder } from './transcripts/recorder.js';
 import { AGENT_SOCKET_PATH, attachAgentSocket } from './transport/agent-socket.js';
 import { createHttpApp } from './transport/http.js';
 import { createMetrics } from './transport/metrics.js';
+import { createReadiness } from './transport/readiness.js';
 import { attachChatSocket } from './transport/ws-server.js';
 import { createStatus } from './status/create-status.js';
 import { createRedisSubjectIndex } from './status/subject-index.js';
@@ -78,12 +82,16 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   if (pseudonymKey.source === 'file')
     logger.warn('PSEUDONYM_KEY not set: using the key file in DATA_DIR (fine for development)');
   const pseudonymize = createPseudonymizer(pseudonymKey.key);
+  let statusCircuitOpen = false;
   const status = createStatus({
     config,
     logger,
     localesDir: `${ROOT_DIR}locales`,
     onLookup: (outcome) => metrics.statusLookups.inc({ outcome }),
-    onCircuitChange: (state) => metrics.statusPanelCircuit.set(state === 'closed' ? 0 : 1),
+    onCircuitChange: (state) => {
+      statusCircuitOpen = state !== 'closed';
+      metrics.statusPanelCircuit.set(statusCircuitOpen ? 1 : 0);
+    },
     ...(redis && {
       subjectIndex: createRedisSubjectIndex({
         client: redis.client,
@@ -137,15 +145,17 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         text: r.text,
       }),
     // A person waiting who names a life event leaves the queue for it.
-    ...(classifier && {
-      understand: (text: string, lang: Lang) => {
-        const nlu = classifier.classify(text, lang);
-        return isLifeEvent(nlu.intent) && !nlu.ambiguous && nlu.confidence >= 0.5
-          ? nlu.intent
-          : undefined;
-      },
-    }),
+    ...(classifier && { understand: createTopicDetector(classifier) }),
     logger,
+  });
+  const handoverRequests = createHandoverRequestLog({ staff: staffStore, logger });
+  const staffLocales = loadStaffLocales(`${ROOT_DIR}locales`);
+  const staffQueue = createQueueView({
+    handover,
+    describe: async (ids) => {
+      await recorder.flush();
+      return transcripts.queueDetails(ids);
+    },
   });
   const maintenance = createMaintenance({
     transcripts,
@@ -163,6 +173,9 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     maxFailures: config.STAFF_LOGIN_MAX_FAILURES,
     lockoutMs: config.STAFF_LOCKOUT_MS,
     secureCookie: config.STAFF_COOKIE_SECURE,
+    ...(redis && {
+      limiter: createRedisLoginLimiter({ client: redis.client, prefix: config.REDIS_PREFIX }),
+    }),
   });
 
   const identity = createIdentity(config, status.demoPersons);
@@ -181,7 +194,13 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     lookupStatus: status.lookupStatus,
     greet: (who, lang) => status.proactive.greet(who, lang),
     handover: handover.routing,
-    consumers: [recorder.consume, handover.consume, status.proactive.consume, countTurns],
+    consumers: [
+      recorder.consume,
+      handover.consume,
+      status.proactive.consume,
+      countTurns,
+      handoverRequests.consume,
+    ],
     onError: () => metrics.errors.inc({ code: 'TURN_FAILED' }),
   });
   handover.bind(chat);
@@ -194,14 +213,28 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     turns: chatTurns(chat),
   });
 
+  // GET /ready: the database and Redis must answer; the status panel only degrades.
+  const readiness = createReadiness([
+    { name: 'database', required: true, probe: () => storeDb.ping() },
+    ...(redis ? [{ name: 'redis', required: true, probe: () => redis.client.ping() }] : []),
+    { name: 'statusPanel', required: false, probe: () => Promise.resolve(!statusCircuitOpen) },
+  ]);
+
   const http = createHttpApp({
     chat,
     logger,
     metrics,
+    restLimits: {
+      perAddress: config.REST_RATE_LIMIT,
+      windowMs: config.REST_RATE_WINDOW_MS,
+      perConversation: config.WS_RATE_LIMIT,
+      conversationWindowMs: config.WS_RATE_WINDOW_MS,
+    },
     ...(identity.verifyIdentity && { verifyIdentity: identity.verifyIdentity }),
     widgetDir: `${ROOT_DIR}dist/widget`,
     pagesDir: `${ROOT_DIR}widget/pages`,
     extend: (app) => {
+      app.get('/ready', (req, res) => readiness.handler(req, res));
       channels.mount(app);
       identity.mount(app);
       status.mount(app);
@@ -211,12 +244,13 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
           auth: staffAuth,
           staff: staffStore,
           transcripts,
-          handover,
+          queue: staffQueue,
           pseudonymize,
           logger,
           metrics,
           assetsDir: `${ROOT_DIR}dist/staff`,
           pagesDir: `${ROOT_DIR}staff/pages`,
+          locales: staffLocales,
           retentionDays: config.RETENTION_DAYS,
           flush: () => recorder.flush(),
           purgeNow: () => maintenance.runOnce(),
@@ -236,6 +270,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       rateWindowMs: config.WS_RATE_WINDOW_MS,
       heartbeatMs: config.WS_HEARTBEAT_MS,
       idleTimeoutMs: config.WS_IDLE_TIMEOUT_MS,
+      maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
     },
     onConnectionCount: (n) => metrics.connections.set(n),
     otherPaths: [AGENT_SOCKET_PATH],
@@ -245,6 +280,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     server,
     auth: staffAuth,
     handover,
+    queue: staffQueue,
     staff: staffStore,
     logger,
     heartbeatMs: config.WS_HEARTBEAT_MS,
@@ -282,6 +318,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     connectionCount: () => sockets.clientCount,
     channels,
     async close() {
+      readiness.drain();
       clearInterval(presence);
       await Promise.all([sockets.close(), agentSockets.close(), channels.close()]);
       await new Promise<void>((resolve) => server.close(() => resolve()));

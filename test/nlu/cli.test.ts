@@ -17,6 +17,7 @@ async function run(args: string[], input = '') {
   return { status, stdout, stderr };
 }
 
+// Each command trains the classifier (and eval the Bayes baseline) first: seconds, more on a busy machine.
 describe('nlu CLI', () => {
   it('classify writes one JSON line per input and reports bad lines on stderr', async () => {
     const input = [
@@ -37,7 +38,7 @@ describe('nlu CLI', () => {
     expect(r.stderr).toContain('line 2');
     expect(r.stderr).toContain('line 4');
     expect(r.status).toBe(1);
-  });
+  }, 60_000);
 
   it('eval --json reports accuracy, per-intent scores and the Bayes baseline', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nlu-'));
@@ -56,7 +57,7 @@ describe('nlu CLI', () => {
     expect(body.report.accuracy).toBe(1);
     expect(body.report.perIntent).toHaveProperty('divorce');
     expect(typeof body.baseline.accuracy).toBe('number');
-  });
+  }, 60_000);
 
   it('eval rejects an invalid file, naming the line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nlu-'));
@@ -65,5 +66,5 @@ describe('nlu CLI', () => {
     const r = await run(['eval', file]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('line 1: intent');
-  });
+  }, 60_000);
 });
