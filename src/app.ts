@@ -15,8 +15,15 @@ import { chatTurns } from './channels/turns.js';
 import type { Assistant } from './core/assistant.js';
 import { createHandover } from './handover/handover.js';
 import { createMemoryHandoverQueue, createRedisHandoverQueue } from './handover/queue.js';
-import { isOpen, parseOfficeHours } from './handover/office-hours.js';
+import {
+  describeNextOpening,
+  describeOfficeHours,
+  isOpen,
+  parseOfficeHours,
+} from './handover/office-hours.js';
 import { createTopicDetector } from './handover/topic.js';
+import { redactionNotice } from './privacy/redaction-notice.js';
+import { createAnswerFeedbackRecorder } from './transcripts/answer-feedback.js';
 import { createPseudonymizer, loadPseudonymKey } from './privacy/pseudonym.js';
 import { createChatService, createMemoryHub, type TurnConsumer } from './session/chat-service.js';
 import { createMemorySessionStore } from './session/session.js';
@@ -35,6 +42,10 @@ import { createMaintenance } from './transcripts/maintenance.js';
 import { createTranscriptRecorder } from './transcripts/recorder.js';
 import { AGENT_SOCKET_PATH, attachAgentSocket } from './transport/agent-socket.js';
 import { createHttpApp } from './transport/http.js';
+import { createPublicPages } from './transport/public-pages.js';
+import { createPlanTokens } from './transport/plan-token.js';
+import { loadDialogBundle } from './dialog/load.js';
+import { restoreState } from './dialog/state.js';
 import { createMetrics } from './transport/metrics.js';
 import { createReadiness } from './transport/readiness.js';
 import { attachChatSocket } from './transport/ws-server.js';
@@ -135,7 +146,10 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       : createMemoryHandoverQueue(),
     bus,
     isOpen: (at) => isOpen(officeHours, config.HOLIDAYS, at),
-    hoursLabel: officeHours.label,
+    officeWhen: (lang, at) => ({
+      hours: describeOfficeHours(officeHours, lang),
+      back: describeNextOpening(officeHours, config.HOLIDAYS, at, lang),
+    }),
     saveContactRequest: (r) =>
       staffStore.addContactRequest({
         id: crypto.randomUUID(),
@@ -196,11 +210,14 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     handover: handover.routing,
     consumers: [
       recorder.consume,
+      createAnswerFeedbackRecorder(transcripts, logger),
       handover.consume,
       status.proactive.consume,
       countTurns,
       handoverRequests.consume,
     ],
+    // "Your message contained a personal code: removed from the record" (docs/privacy.md).
+    noticeFor: redactionNotice,
     onError: () => metrics.errors.inc({ code: 'TURN_FAILED' }),
   });
   handover.bind(chat);
@@ -235,6 +252,17 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     pagesDir: `${ROOT_DIR}widget/pages`,
     extend: (app) => {
       app.get('/ready', (req, res) => readiness.handler(req, res));
+      // Public catalog pages and a conversation's plan; reads only the dialog's answers.
+      app.use(
+        createPublicPages({
+          bundle: loadDialogBundle(ROOT_DIR),
+          tokens: createPlanTokens(config.PSEUDONYM_KEY),
+          loadPlanAnswers: async (id) => {
+            const state = restoreState((await store.load(id))?.assistantState);
+            return state && { lang: state.lang, lifeEvent: state.lifeEvent, vars: state.vars };
+          },
+        }),
+      );
       channels.mount(app);
       identity.mount(app);
       status.mount(app);

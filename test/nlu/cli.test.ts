@@ -18,7 +18,7 @@ async function run(args: string[], input = '') {
 }
 
 // Each command trains the classifier (and eval the Bayes baseline) first: seconds, more on a busy machine.
-describe('nlu CLI', () => {
+describe('nlu CLI', { timeout: 100_000 }, () => {
   it('classify writes one JSON line per input and reports bad lines on stderr', async () => {
     const input = [
       '{"text":"tahan abielluda"}',
@@ -38,7 +38,7 @@ describe('nlu CLI', () => {
     expect(r.stderr).toContain('line 2');
     expect(r.stderr).toContain('line 4');
     expect(r.status).toBe(1);
-  }, 60_000);
+  });
 
   it('eval --json reports accuracy, per-intent scores and the Bayes baseline', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nlu-'));
@@ -57,7 +57,7 @@ describe('nlu CLI', () => {
     expect(body.report.accuracy).toBe(1);
     expect(body.report.perIntent).toHaveProperty('divorce');
     expect(typeof body.baseline.accuracy).toBe('number');
-  }, 60_000);
+  });
 
   it('eval rejects an invalid file, naming the line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nlu-'));
@@ -66,5 +66,5 @@ describe('nlu CLI', () => {
     const r = await run(['eval', file]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('line 1: intent');
-  }, 60_000);
+  });
 });
