@@ -35,15 +35,26 @@ const ClassifyLine = z.strictObject({
   lang: z.enum(LANGS).optional(),
 });
 
-const log = (message: string): void => {
-  process.stderr.write(`${message}\n`);
-};
+/** Where a run reads and writes: the process's streams, or a test's. */
+export interface CliIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
 
-async function classifyCommand(intentsDir: string): Promise<number> {
+/** The process's streams; stdin is touched only when a run is given no other. */
+export const processIo = (): CliIo => ({
+  stdin: process.stdin,
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+});
+
+async function classifyCommand(intentsDir: string, io: CliIo): Promise<number> {
+  const log = (message: string) => io.stderr(`${message}\n`);
   const classifier = loadClassifier(intentsDir);
   let lineNo = 0;
   let bad = 0;
-  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  const rl = createInterface({ input: io.stdin, crlfDelay: Infinity });
   for await (const line of rl) {
     lineNo++;
     if (line.trim() === '') continue;
@@ -65,7 +76,7 @@ async function classifyCommand(intentsDir: string): Promise<number> {
       continue;
     }
     const r = classifier.classify(parsed.data.text, parsed.data.lang);
-    process.stdout.write(
+    io.stdout(
       JSON.stringify({
         text: r.text,
         intent: r.intent,
@@ -89,7 +100,8 @@ function splitName(file: string): string {
   return m ? (m[1] ?? 'original') : base;
 }
 
-function evalCommand(intentsDir: string, files: string[], json: boolean): number {
+function evalCommand(intentsDir: string, files: string[], json: boolean, io: CliIo): number {
+  const log = (message: string) => io.stderr(`${message}\n`);
   if (files.length === 0) {
     log('usage: nlu eval FILE.jsonl... [--json]');
     return 2;
@@ -145,7 +157,7 @@ function evalCommand(intentsDir: string, files: string[], json: boolean): number
   const probeReport = { report: evaluate(probe.ours), baseline: evaluate(probe.base) };
   const errors = all.ours.filter((p) => p.gold !== p.predicted);
   if (json) {
-    process.stdout.write(
+    io.stdout(
       JSON.stringify(
         {
           files,
@@ -173,11 +185,11 @@ function evalCommand(intentsDir: string, files: string[], json: boolean): number
     out.push('', `misclassified (${errors.length}):`);
     for (const e of errors) out.push(`  [${e.lang}] ${e.gold} -> ${e.predicted}: ${e.text}`);
   }
-  process.stdout.write(out.join('\n') + '\n');
+  io.stdout(out.join('\n') + '\n');
   return 0;
 }
 
-function cvCommand(intentsDir: string, folds: number, json: boolean): number {
+function cvCommand(intentsDir: string, folds: number, json: boolean, io: CliIo): number {
   const configFile = join(intentsDir, 'config.yaml');
   const config = existsSync(configFile) ? loadNluConfig(configFile) : DEFAULT_NLU_CONFIG;
   const examples = loadTrainingData(intentsDir);
@@ -187,7 +199,7 @@ function cvCommand(intentsDir: string, folds: number, json: boolean): number {
   const calibration = calibrate(scores, config.decision);
   const seconds = (performance.now() - started) / 1000;
   if (json) {
-    process.stdout.write(JSON.stringify({ folds, report, calibration }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ folds, report, calibration }, null, 2) + '\n');
     return 0;
   }
   const out: string[] = [
@@ -216,11 +228,12 @@ function cvCommand(intentsDir: string, folds: number, json: boolean): number {
       .map(([k, v]) => `${k} ${String(v)}`)
       .join(', ')}`,
   ];
-  process.stdout.write(out.join('\n') + '\n');
+  io.stdout(out.join('\n') + '\n');
   return 0;
 }
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], io: CliIo): Promise<number> {
+  const log = (message: string) => io.stderr(`${message}\n`);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -233,16 +246,16 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = positionals;
   switch (command) {
     case 'classify':
-      return classifyCommand(values.intents);
+      return classifyCommand(values.intents, io);
     case 'eval':
-      return evalCommand(values.intents, rest, values.json);
+      return evalCommand(values.intents, rest, values.json, io);
     case 'cv': {
       const folds = Number(values.folds);
       if (!Number.isInteger(folds) || folds < 2) {
         log('--folds must be an integer >= 2');
         return 2;
       }
-      return cvCommand(values.intents, folds, values.json);
+      return cvCommand(values.intents, folds, values.json, io);
     }
     default:
       log('usage: nlu classify | nlu eval FILE.jsonl... [--json] | nlu cv [--folds 5] [--json]');
@@ -250,13 +263,20 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
+/** One run of the command line: its exit code (tests call this in process). */
+export async function runNluCli(argv: string[], io: CliIo = processIo()): Promise<number> {
+  try {
+    return await main(argv, io);
+  } catch (err) {
+    if (err instanceof TrainingDataError) io.stderr(`${err.message}\n`);
+    else io.stderr(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 2;
+  }
+}
+
+const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
+if (isMain) {
+  void runNluCli(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
-  },
-  (err: unknown) => {
-    if (err instanceof TrainingDataError) log(err.message);
-    else log(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    process.exitCode = 2;
-  },
-);
+  });
+}

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { checkDialogBundle } from '../../src/dialog/check.js';
 import { loadDialogBundle, readDialogBundle } from '../../src/dialog/load.js';
 import { DialogDataError, formatProblem, isError } from '../../src/dialog/problem.js';
+import { runDialogsCli } from '../../src/cli/dialogs.js';
 
 const BROKEN = 'test/dialog/fixtures/broken';
 
@@ -62,10 +62,14 @@ describe('dialogs check', () => {
   });
 
   it('exits non-zero from the CLI with one problem per stdout line', () => {
-    const cli = (root: string) =>
-      spawnSync('npx', ['tsx', 'src/cli/dialogs.ts', 'check', '--root', root], {
-        encoding: 'utf8',
+    const cli = (root: string) => {
+      let stdout = '';
+      const status = runDialogsCli(['check', '--root', root], {
+        stdout: (text) => void (stdout += text),
+        stderr: () => undefined,
       });
+      return { status, stdout };
+    };
     const broken = cli(BROKEN);
     expect(broken.status).toBe(1);
     const lines = broken.stdout.trim().split('\n');

@@ -1,64 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { ReplyFrame } from '../../src/protocol/frames.js';
 import { TestClient } from '../helpers/server.js';
+import { SocketClient } from '../helpers/socket-client.js';
 import { StaffClient, startStaffServer, type StaffTestServer } from '../helpers/staff.js';
 
-/** The agent's socket: collects frames and waits for the next one that matches. */
-class AgentClient {
-  frames: Record<string, unknown>[] = [];
-  private waiters: {
-    match: (f: Record<string, unknown>) => boolean;
-    resolve: (f: Record<string, unknown>) => void;
-  }[] = [];
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer) => {
-      const f = JSON.parse(data.toString('utf8')) as Record<string, unknown>;
-      this.frames.push(f);
-      this.waiters = this.waiters.filter((w) => (w.match(f) ? (w.resolve(f), false) : true));
-    });
-  }
-  static connect(url: string, headers: Record<string, string>): Promise<AgentClient> {
-    const ws = new WebSocket(url, { headers });
-    return new Promise((resolve, reject) => {
-      ws.once('open', () => resolve(new AgentClient(ws)));
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-      ws.once('error', reject);
-    });
-  }
-  /** Resolves with the first frame (already received or coming) that matches. */
-  wait(
-    match: (f: Record<string, unknown>) => boolean,
-    ms = 5000,
-  ): Promise<Record<string, unknown>> {
-    const seen = this.frames.find(match);
-    if (seen) {
-      this.frames.splice(this.frames.indexOf(seen), 1);
-      return Promise.resolve(seen);
-    }
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(new Error(`no matching agent frame in ${ms} ms: ${JSON.stringify(this.frames)}`)),
-        ms,
-      );
-      this.waiters.push({
-        match,
-        resolve: (f) => {
-          clearTimeout(timer);
-          this.frames.splice(this.frames.indexOf(f), 1);
-          resolve(f);
-        },
-      });
-    });
-  }
-  send(frame: object) {
-    this.ws.send(JSON.stringify(frame));
-  }
-  close() {
-    this.ws.close();
-  }
-}
+type AgentFrame = { type: string } & Record<string, unknown>;
+
+/** The agents' socket, opened with these request headers (cookie, origin). */
+const agentConnect = (url: string, headers: Record<string, string>) =>
+  SocketClient.connect<AgentFrame>(url, { headers });
 
 async function citizen(server: StaffTestServer, lang = 'et') {
   const c = await TestClient.connect(server.wsUrl);
@@ -80,7 +30,7 @@ async function handoverReply(c: TestClient) {
 async function agentSocket(server: StaffTestServer, username: string) {
   const staff = new StaffClient(server.url);
   await staff.login(username);
-  return AgentClient.connect(`${server.wsUrl.replace(/\/ws$/, '')}/staff/ws`, {
+  return agentConnect(`${server.wsUrl.replace(/\/ws$/, '')}/staff/ws`, {
     cookie: staff.cookie,
     origin: server.url,
   });
@@ -175,24 +125,27 @@ describe('live handover', () => {
     expect(t.messages.map((m) => m.role)).toContain('agent');
     expect(t.messages.find((m) => m.role === 'agent')?.text).toBe('Jah, olen Anu.');
 
-    agent.close();
-    other.close();
+    await agent.close();
+    await other.close();
     await a.c.close();
     await b.c.close();
   });
 
   it('lets only signed-in agents and admins from this origin open the agent socket', async () => {
     const url = `${server.wsUrl.replace(/\/ws$/, '')}/staff/ws`;
-    await expect(AgentClient.connect(url, { origin: server.url })).rejects.toThrow('HTTP 401');
+    await expect(agentConnect(url, { origin: server.url })).rejects.toThrow('HTTP 401');
     const trainer = new StaffClient(server.url);
     await trainer.login('tiina');
-    await expect(
-      AgentClient.connect(url, { origin: server.url, cookie: trainer.cookie }),
-    ).rejects.toThrow('HTTP 403');
+    await expect(agentConnect(url, { origin: server.url, cookie: trainer.cookie })).rejects.toThrow(
+      'HTTP 403',
+    );
     const agent = new StaffClient(server.url);
     await agent.login('anu');
     await expect(
-      AgentClient.connect(url, { origin: 'https://evil.example', cookie: agent.cookie }),
+      agentConnect(url, {
+        origin: 'https://evil.example',
+        cookie: agent.cookie,
+      }),
     ).rejects.toThrow('HTTP 403');
   });
 
@@ -204,7 +157,7 @@ describe('live handover', () => {
     expect(await agent.wait((f) => f.type === 'error')).toMatchObject({ code: 'BAD_FRAME' });
     agent.send({ type: 'take', sessionId: 'not-queued' });
     expect(await agent.wait((f) => f.type === 'error')).toMatchObject({ code: 'NOT_QUEUED' });
-    agent.close();
+    await agent.close();
   });
 });
 
@@ -290,7 +243,7 @@ describe('live handover with the real assistant', () => {
     c.send({ type: 'message', id: 'm3', text: 'we want to get married' });
     const back = await c.next('reply');
     expect(back).toMatchObject({ role: 'assistant', meta: { lifeEvent: 'marriage' } });
-    agent.close();
+    await agent.close();
     await c.close();
   });
 });

@@ -1,12 +1,13 @@
-/** Starts the real app on port 0 and gives a small promise-based WebSocket client. */
+/** Starts the real app on port 0; the citizens' WebSocket test client. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { createApp, type App, type AppOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { ServerFrame } from '../../src/protocol/frames.js';
+import { SocketClient } from './socket-client.js';
 
 export interface TestServer {
   app: App;
@@ -40,75 +41,22 @@ export async function startServer(
   };
 }
 
-/** A test client: collects frames and lets a test wait for the next one that matches. */
-export class TestClient {
-  readonly frames: ServerFrame[] = [];
-  private waiters: { match: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void }[] = [];
-  private cursor = 0;
-
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer) => {
-      const frame = JSON.parse(data.toString('utf8')) as ServerFrame;
-      this.frames.push(frame);
-      this.waiters = this.waiters.filter((w) => {
-        if (w.match(frame)) {
-          w.resolve(frame);
-          return false;
-        }
-        return true;
-      });
-    });
-  }
-
-  static async connect(wsUrl: string, options?: WebSocket.ClientOptions): Promise<TestClient> {
-    const ws = new WebSocket(wsUrl, options);
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    return new TestClient(ws);
-  }
-
-  send(frame: unknown): void {
-    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
-  }
-
-  /** The next frame (after those already taken) of the given type, waiting up to `ms`. */
-  next<T extends ServerFrame['type']>(
-    type: T,
-    ms = 5000,
-  ): Promise<Extract<ServerFrame, { type: T }>> {
-    const match = (f: ServerFrame) => f.type === type;
-    for (let i = this.cursor; i < this.frames.length; i++) {
-      const f = this.frames[i];
-      if (f && match(f)) {
-        this.cursor = i + 1;
-        return Promise.resolve(f as Extract<ServerFrame, { type: T }>);
-      }
-    }
-    this.cursor = this.frames.length;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(new Error(`no ${type} frame within ${ms} ms; got ${JSON.stringify(this.frames)}`)),
-        ms,
-      );
-      this.waiters.push({
-        match,
-        resolve: (f) => {
-          clearTimeout(timer);
-          this.cursor = this.frames.length;
-          resolve(f as Extract<ServerFrame, { type: T }>);
-        },
-      });
-    });
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.ws.readyState === WebSocket.CLOSED) return resolve();
-      this.ws.once('close', () => resolve());
-      this.ws.close();
-    });
-  }
+/**
+ * Everything the server sent before now: sends a message and waits for the server's echo of
+ * it. One conversation's frames are sent in order, so any frame the server had for the client
+ * before (a greeting, a status push) is in the returned list — a test that something was NOT
+ * sent checks there instead of sleeping.
+ */
+export async function settle(client: TestClient): Promise<ServerFrame[]> {
+  const id = `settle-${client.frames.length}`;
+  client.send({ type: 'message', id, text: '?' });
+  const echo = await client.wait((f) => f.type === 'user' && f.id === id);
+  return client.frames.slice(0, client.frames.indexOf(echo));
 }
+
+/** The citizens' socket client (./socket-client.ts, shared with the agents' socket tests). */
+export type TestClient = SocketClient<ServerFrame>;
+export const TestClient = {
+  connect: (wsUrl: string, options?: WebSocket.ClientOptions): Promise<TestClient> =>
+    SocketClient.connect<ServerFrame>(wsUrl, options),
+};

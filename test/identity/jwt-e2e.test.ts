@@ -1,7 +1,7 @@
 /** The production sign-in path end to end: AUTH_MODE=jwt with a PEM key, tokens in hello. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, exportSPKI, generateKeyPair, type CryptoKey } from 'jose';
-import { startServer, TestClient, type TestServer } from '../helpers/server.js';
+import { settle, startServer, TestClient, type TestServer } from '../helpers/server.js';
 import type { ServerFrame } from '../../src/protocol/frames.js';
 
 const ISSUER = 'https://sign-in.example.ee';
@@ -61,8 +61,7 @@ describe('AUTH_MODE=jwt over the WebSocket', () => {
     expect(client.frames[0]).toMatchObject({ type: 'error', code: 'AUTH_INVALID_TOKEN' });
     expect(welcome.identity).toBeUndefined();
     await client.next('reply');
-    await new Promise((r) => setTimeout(r, 200));
-    expect(systemReplies(client.frames)).toEqual([]);
+    expect(systemReplies(await settle(client))).toEqual([]);
     await client.close();
   });
 

@@ -1,26 +1,32 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { runNluCli } from '../../src/cli/nlu.js';
 
-const run = (args: string[], input = '') =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/nlu.ts', ...args], {
-    input,
-    encoding: 'utf8',
-    // Each run trains the classifier (about a second alone; much longer on a loaded machine).
-    timeout: 90_000,
+/** The CLI in process: its exit code and what it wrote. */
+async function run(args: string[], input = '') {
+  let stdout = '';
+  let stderr = '';
+  const status = await runNluCli(args, {
+    stdin: Readable.from([input]),
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
   });
+  return { status, stdout, stderr };
+}
 
+// Each command trains the classifier (and eval the Bayes baseline) first: seconds, more on a busy machine.
 describe('nlu CLI', { timeout: 100_000 }, () => {
-  it('classify writes one JSON line per input and reports bad lines on stderr', () => {
+  it('classify writes one JSON line per input and reports bad lines on stderr', async () => {
     const input = [
       '{"text":"tahan abielluda"}',
       'not json',
       '{"text":"муж подал на развод","lang":"ru"}',
       '{"lang":"et"}',
     ].join('\n');
-    const r = run(['classify'], input);
+    const r = await run(['classify'], input);
     const out = r.stdout
       .trim()
       .split('\n')
@@ -34,7 +40,7 @@ describe('nlu CLI', { timeout: 100_000 }, () => {
     expect(r.status).toBe(1);
   });
 
-  it('eval --json reports accuracy, per-intent scores and the Bayes baseline', () => {
+  it('eval --json reports accuracy, per-intent scores and the Bayes baseline', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nlu-'));
     const file = join(dir, 'small.jsonl');
     writeFileSync(
@@ -42,7 +48,7 @@ describe('nlu CLI', { timeout: 100_000 }, () => {
       '{"text":"tahan lahutada","intent":"divorce","lang":"et"}\n' +
         '{"text":"how do I renew my passport","intent":"out-of-scope","lang":"en"}\n',
     );
-    const r = run(['eval', file, '--json']);
+    const r = await run(['eval', file, '--json']);
     expect(r.status).toBe(0);
     const body = JSON.parse(r.stdout) as {
       report: { accuracy: number; perIntent: Record<string, unknown> };
@@ -53,11 +59,11 @@ describe('nlu CLI', { timeout: 100_000 }, () => {
     expect(typeof body.baseline.accuracy).toBe('number');
   });
 
-  it('eval rejects an invalid file, naming the line', () => {
+  it('eval rejects an invalid file, naming the line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nlu-'));
     const file = join(dir, 'bad.jsonl');
     writeFileSync(file, '{"text":"tere","intent":"hello"}\n');
-    const r = run(['eval', file]);
+    const r = await run(['eval', file]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('line 1: intent');
   });

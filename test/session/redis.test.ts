@@ -88,7 +88,12 @@ describe('a status change with two instances', () => {
     const onA = await TestClient.connect(a.wsUrl);
     onA.send({ type: 'hello', v: 1, lang: 'en', token });
     await onA.next('welcome');
-    await new Promise((r) => setTimeout(r, 300)); // greeting and proactive message settle
+    // The webhook finds the person through the subject index the sign-in wrote.
+    const index = new Redis(REDIS_URL);
+    await expect
+      .poll(async () => (await index.keys(`${prefix}subject:*`)).length)
+      .toBeGreaterThan(0);
+    await index.quit();
 
     const raw = JSON.stringify({
       id: `evt-${Date.now()}`,

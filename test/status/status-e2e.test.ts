@@ -4,7 +4,7 @@
  * and the rule that nobody sees another person's status.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, TestClient, type TestServer } from '../helpers/server.js';
+import { settle, startServer, TestClient, type TestServer } from '../helpers/server.js';
 import { signWebhook } from '../../src/status/status-events.js';
 import { createMockStatusPanel, type MockStatusPanel } from '../../src/status/mock-server.js';
 import type { ServerFrame } from '../../src/protocol/frames.js';
@@ -133,8 +133,8 @@ describe('personal status through the WebSocket', () => {
   it('sends nothing extra to a signed-in person with nothing pending', async () => {
     const { client } = await open({ token: await signIn('mari-maasikas') });
     await client.next('reply');
-    await new Promise((r) => setTimeout(r, 300));
-    expect(client.frames.filter((f) => f.type === 'reply' && f.role === 'system')).toEqual([]);
+    const sent = await settle(client);
+    expect(sent.filter((f) => f.type === 'reply' && f.role === 'system')).toEqual([]);
     await client.close();
   });
 
@@ -146,8 +146,8 @@ describe('personal status through the WebSocket', () => {
     expect(client.frames[0]).toMatchObject({ type: 'error', code: 'AUTH_INVALID_TOKEN' });
     expect(welcome.identity).toBeUndefined();
     await client.next('reply');
-    await new Promise((r) => setTimeout(r, 300));
-    expect(client.frames.some((f) => f.type === 'reply' && f.role === 'system')).toBe(false);
+    const sent = await settle(client);
+    expect(sent.some((f) => f.type === 'reply' && f.role === 'system')).toBe(false);
     await client.close();
   });
 
@@ -195,8 +195,7 @@ describe('personal status through the WebSocket', () => {
       token: await signIn('anna-aas'),
     });
     expect(again.welcome).toMatchObject({ resumed: true, sessionId: first.welcome.sessionId });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(again.client.frames.filter((f) => f.type === 'reply')).toEqual([]);
+    expect((await settle(again.client)).filter((f) => f.type === 'reply')).toEqual([]);
     await again.client.close();
   });
 });
@@ -218,8 +217,8 @@ describe('status-change webhook', () => {
     expect(statusItems(change)).toEqual([
       expect.objectContaining({ serviceId: 'settle-id-card', state: 'done' }),
     ]);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(mari.client.frames.some((f) => f.type === 'reply' && f.role === 'system')).toBe(false);
+    const toMari = await settle(mari.client);
+    expect(toMari.some((f) => f.type === 'reply' && f.role === 'system')).toBe(false);
     await olga.client.close();
     await mari.client.close();
   });

@@ -35,15 +35,18 @@ describe('transcripts of a real conversation', () => {
     });
     await c.next('reply');
     await c.close();
-    await new Promise((r) => setTimeout(r, 400)); // the recorder writes in batches
 
     const staff = new StaffClient(server.url);
     await staff.login('tiina');
-    const { messages } = await staff.json<{ messages: Message[] }>(
-      'GET',
-      `/staff/api/conversations/${sessionId}`,
-    );
-    const citizen = messages.find((m) => m.role === 'citizen');
+    // The recorder writes in batches: wait until the citizen's message is there.
+    const citizenMessage = async () => {
+      const res = await staff.request('GET', `/staff/api/conversations/${sessionId}`);
+      if (!res.ok) return undefined;
+      const { messages } = (await res.json()) as { messages: Message[] };
+      return messages.find((m) => m.role === 'citizen');
+    };
+    await expect.poll(citizenMessage).toBeDefined();
+    const citizen = await citizenMessage();
     expect(citizen?.intent).toBe('marriage');
     expect(citizen?.text).not.toContain('49005120001');
     expect(citizen?.text).not.toContain('5123 4567');
