@@ -151,8 +151,12 @@ export const AnswerFeedbackFrame = z.object({
   reason: z.enum(ANSWER_FEEDBACK),
 });
 
+/** The client's heartbeat: answered with `pong` at once, so a dead connection shows in seconds. */
+export const PingFrame = z.object({ type: z.literal('ping') });
+
 export const ClientFrame = z.discriminatedUnion('type', [
   HelloFrame,
+  PingFrame,
   MessageFrame,
   ChooseFrame,
   SetLangFrame,
@@ -223,6 +227,9 @@ export type UserFrame = z.infer<typeof UserFrame>;
 
 export const TypingFrame = z.object({ type: z.literal('typing'), on: z.boolean() });
 
+/** The answer to a client's `ping`. */
+export const PongFrame = z.object({ type: z.literal('pong') });
+
 export const ErrorCode = z.enum([
   'BAD_JSON',
   'BAD_FRAME',
@@ -253,6 +260,7 @@ export const ServerFrame = z.discriminatedUnion('type', [
   ReplyFrame,
   UserFrame,
   TypingFrame,
+  PongFrame,
   ErrorFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

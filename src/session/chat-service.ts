@@ -259,7 +259,9 @@ class Draft {
   readonly events: TurnEvent[] = [];
   /** Frames to publish after the commit, besides `frames` (typing off). */
   readonly after: ServerFrame[] = [];
-  /** A frame already shown live before the commit (the person's message, with typing on). */
+  /** The person's message, shown live with typing on if the turn waits for I/O (`pending`). */
+  pendingFrame: HistoryFrame | undefined;
+  /** A frame already shown live before the commit. */
   early: HistoryFrame | undefined;
   /** Drop other listeners after the commit (the conversation's identity changed). */
   revokeExcept: string | undefined | null = null;
@@ -400,6 +402,7 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
   ): Promise<AssistantEvent | undefined> {
     switch (effect.type) {
       case 'status-lookup': {
+        showPending(draft);
         const lookup = await lookupStatus(draft.session.identity, effect.lifeEvent).catch(
           (err: unknown) => {
             logger.warn({ err }, 'status lookup failed');
@@ -411,6 +414,7 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
       }
       case 'handover-request': {
         if (!options.handover || draft.session.handover) return undefined;
+        showPending(draft);
         const said = draft.events.find((e) => e.type === 'user-said');
         const question = said?.type === 'user-said' ? said.frame.text : undefined;
         applyDecision(draft, await options.handover.request(draft.session, question));
@@ -420,6 +424,17 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
         draft.events.push({ type: 'outcome', outcome: effect.outcome });
         return undefined;
     }
+  }
+
+  /**
+   * Before the turn waits for I/O (a status lookup, the shared queue), the person's message is
+   * shown with the typing indicator; a turn that needs none publishes everything at its commit.
+   */
+  function showPending(draft: Draft): void {
+    const frame = draft.pendingFrame;
+    if (!frame || draft.early) return;
+    hub.publish(draft.session.id, frame, { type: 'typing', on: true });
+    draft.early = frame;
   }
 
   function applyDecision(draft: Draft, decision: RouteDecision): void {
@@ -547,8 +562,7 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
           }
           applyDecision(draft, decision);
           if (decision.to === 'agent') return;
-          hub.publish(session.id, frame, { type: 'typing', on: true });
-          draft.early = frame;
+          draft.pendingFrame = frame;
           draft.after.push({ type: 'typing', on: false });
           await runAssistant(
             draft,
@@ -633,7 +647,7 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     hub,
     async open(request) {
       if (request.sessionId) {
-        const existing = await store.load(request.sessionId);
+        const existing = await store.load(request.sessionId, { fresh: true });
         const access = existing ? accessTo(existing, request.identity) : 'refuse';
         if (existing && access === 'refuse')
           logger.info(

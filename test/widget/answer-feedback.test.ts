@@ -53,6 +53,17 @@ describe('per-answer feedback and the redaction notice', () => {
     await c.close();
   });
 
+  it('answers a ping with a pong, before and after hello', async () => {
+    const c = await TestClient.connect(server.wsUrl);
+    c.send({ type: 'ping' });
+    expect(await c.next('pong')).toEqual({ type: 'pong' });
+    c.send({ type: 'hello', v: 1, lang: 'en' });
+    await c.next('welcome');
+    c.send({ type: 'ping' });
+    expect(await c.next('pong')).toEqual({ type: 'pong' });
+    await c.close();
+  });
+
   it('tells the person a personal code was removed from the record', async () => {
     const c = await TestClient.connect(server.wsUrl);
     c.send({ type: 'hello', v: 1, lang: 'et' });

@@ -400,6 +400,38 @@ describe('the citizen side of the widget', () => {
     await page.close();
   }, 60_000);
 
+  it('links the real plan to its own page, /plan/{token}, with the real assistant', async () => {
+    const real = await startServer({});
+    try {
+      const page = await newPage(browser, { viewport: { width: 1280, height: 800 } });
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      await page.goto(`${real.url}/`);
+      await openChat(page);
+      await widget(page).getByLabel('Keel').selectOption('en');
+      await say(page, 'we want to get married');
+      for (let i = 0; i < 6 && (await widget(page).locator('.checklist').count()) === 0; i++) {
+        const yes = widget(page).locator('.options button', { hasText: /^\s*Yes\s*$/ });
+        await yes.first().waitFor();
+        await yes.first().click();
+        await expect.poll(() => widget(page).locator('li.pending').count()).toBe(0);
+      }
+      const link = widget(page)
+        .locator('.checklist')
+        .getByRole('link', { name: /Open as a page/ });
+      await link.waitFor();
+      const href = (await link.getAttribute('href')) ?? '';
+      expect(href).toMatch(new RegExp(`^${real.url}/plan/[\\w-]+`));
+      const plan = await page.context().newPage();
+      const res = await plan.goto(href);
+      expect(res?.status()).toBe(200);
+      expect(await plan.locator('body').innerText()).toMatch(/marriage|Marriage/);
+      await plan.close();
+      await page.close();
+    } finally {
+      await real.close();
+    }
+  }, 40_000);
+
   it('raised no script errors in any page', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -436,3 +436,24 @@ describe('signed-in resume, offline and per-answer feedback', () => {
     expect(setup(storage).conn.rated.has(3)).toBe(true);
   });
 });
+
+describe('heartbeat', () => {
+  it('pings after 10 s of silence and counts the connection lost 3 s after an unanswered ping', () => {
+    const { conn, last, clock, sockets } = setup();
+    conn.connect();
+    last().events.open();
+    last().server(welcome());
+    expect(clock.delays()).toContain(10_000);
+    clock.run(10_000);
+    expect(last().sent.at(-1)).toEqual({ type: 'ping' });
+    // Answered: still online, and the next ping is scheduled.
+    last().server({ type: 'pong' });
+    expect(conn.status).toBe('online');
+    expect(clock.delays()).not.toContain(3000);
+    clock.run(10_000);
+    expect(clock.delays()).toContain(3000);
+    clock.run(3000);
+    expect(conn.status).toBe('offline');
+    expect(sockets[0]?.closed).toBe(4001);
+  });
+});

@@ -145,6 +145,19 @@ describe('chat widget in the browser', () => {
     expect(new Set(s).size).toBe(s.length);
   });
 
+  it('notices a connection that died silently by its heartbeat, and reconnects', async () => {
+    const status = widget(page).locator('.conn');
+    await expect.poll(() => status.getAttribute('data-status')).toBe('online');
+    proxy.stall();
+    const start = Date.now();
+    // 10 s without a frame, then a ping left unanswered for 3 s.
+    await expect
+      .poll(() => status.getAttribute('data-status'), { timeout: 16_000 })
+      .toBe('offline');
+    expect(Date.now() - start).toBeLessThan(14_500);
+    await expect.poll(() => status.getAttribute('data-status'), { timeout: 10_000 }).toBe('online');
+  }, 40_000);
+
   it('shows script tags, event handlers and javascript: links as inert text', async () => {
     await say(page, '<img src=x onerror="window.__xss=\'user\'"><script>window.__xss=1</script>');
     await say(page, 'xss please');

@@ -34,6 +34,8 @@ export interface BlockContext {
   signIn(): void;
   /** Absolute URL of /plan/{id} on the chat server. */
   planUrl(id: string): string;
+  /** The conversation's plan page, when the server has given its address. */
+  planHref: string | undefined;
   /** Prints one plan; copies one plan as text. */
   print(seq: number): void;
   copy(seq: number, text: string): void;
@@ -160,7 +162,15 @@ function plan(block: Checklist, ctx: BlockContext): TemplateResult {
       <button type="button" @click=${() => ctx.copy(ctx.seq, planText(block, ctx))}>
         ${ctx.t('plan.copy')}
       </button>
-      ${block.planId ? link(ctx.planUrl(block.planId), ctx.t('plan.page'), ctx.t('newTab')) : nothing}
+      ${
+        block.planId || ctx.planHref
+          ? link(
+              block.planId ? ctx.planUrl(block.planId) : (ctx.planHref ?? ''),
+              ctx.t('plan.page'),
+              ctx.t('newTab'),
+            )
+          : nothing
+      }
       <span role="status">${ctx.copied}</span>
     </div>
   </section>`;

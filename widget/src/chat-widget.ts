@@ -55,6 +55,9 @@ export class LifeEventChat extends LitElement {
   private planToShow: number | undefined;
   /** Scrolled to a plan: later replies of the same turn do not scroll past it. */
   private holdAtPlan = false;
+  /** The plan page's address (GET /api/v1/conversations/{id}/plan), once per conversation. */
+  private planHref: string | undefined;
+  private planAskedFor: string | undefined;
   /** What "copy as text" said, per plan. */
   private copied = new Map<number, string>();
   private readonly onOnline = () => this.conn?.online();
@@ -131,7 +134,33 @@ export class LifeEventChat extends LitElement {
     this.conn = undefined;
   }
 
+  /** Asks the server for the plan page's address once a plan is shown (same origin, or CORS). */
+  private askPlanAddress(): void {
+    const conn = this.conn;
+    const id = conn?.sessionId;
+    if (!conn || !id || this.planAskedFor === id) return;
+    if (
+      !conn.frames.some((f) => f.type === 'reply' && f.blocks.some((b) => b.type === 'checklist'))
+    )
+      return;
+    this.planAskedFor = id;
+    this.planHref = undefined;
+    const base = this.server || location.origin;
+    fetch(new URL(`/api/v1/conversations/${encodeURIComponent(id)}/plan`, base))
+      .then((res) => (res.ok ? (res.json() as Promise<{ url?: unknown }>) : undefined))
+      .then((body) => {
+        if (typeof body?.url !== 'string' || this.conn?.sessionId !== id) return;
+        // Only a page of the chat server itself.
+        const url = new URL(body.url, base);
+        if (url.origin !== new URL(base).origin) return;
+        this.planHref = url.href;
+        this.requestUpdate();
+      })
+      .catch(() => undefined); // No link then: print and copy still keep the plan.
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
+    this.askPlanAddress();
     if (changed.has('opened')) {
       try {
         storage()?.setItem(OPEN_KEY, this.opened ? '1' : '0');
@@ -473,6 +502,7 @@ export class LifeEventChat extends LitElement {
       send: this.sendText,
       signIn: this.signIn,
       planUrl: this.planUrl,
+      planHref: this.planHref,
       print: this.print,
       copy: this.copy,
       copied: this.copied.get(frame.seq) ?? '',

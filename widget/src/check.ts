@@ -33,6 +33,7 @@ const FRAMES: Record<string, Shape> = {
   reply: { seq: 'n', role: 's', text: 's', lang: 's?', replyTo: 's?', ts: 'n' },
   user: { seq: 'n', id: 's', text: 's', ts: 'n' },
   typing: { on: 'b' },
+  pong: {},
   error: { code: 's', message: 's', id: 's?' },
 };
 

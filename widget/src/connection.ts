@@ -80,6 +80,12 @@ export interface ChatConnectionOptions {
   /** A sent message not acknowledged this long means a dead socket: reconnect. Default 15 s. */
   ackTimeoutMs?: number;
   /**
+   * Heartbeat: after this long without a frame from the server a `ping` is sent; without an
+   * answer within `pongTimeoutMs` the connection counts as lost. Defaults 10 s and 3 s.
+   */
+  heartbeatMs?: number;
+  pongTimeoutMs?: number;
+  /**
    * After a reload of a signed-in conversation, how long to wait for the host page to hand
    * the token again (setIdentityToken) before going on signed out. Default 5 s.
    */
@@ -173,6 +179,8 @@ export class ChatConnection {
   private connectTimer: unknown;
   private ackTimer: unknown;
   private tokenTimer: unknown;
+  private pingTimer: unknown;
+  private pongTimer: unknown;
 
   constructor(options: ChatConnectionOptions) {
     this.opts = options;
@@ -344,6 +352,10 @@ export class ChatConnection {
     }
     const frame = checkServerFrame(raw);
     if (!frame) return;
+    // Anything from the server shows the connection is alive.
+    this.timers.clear(this.pongTimer);
+    if (this.status === 'online') this.armPing();
+    if (frame.type === 'pong') return;
     switch (frame.type) {
       case 'welcome': {
         this.timers.clear(this.connectTimer);
@@ -358,6 +370,7 @@ export class ChatConnection {
         else this.lang = frame.lang;
         this.save();
         this.setStatus('online');
+        this.armPing();
         for (const f of this.control.splice(0)) this.write(f);
         for (const item of this.outbox) if (item.state !== 'failed') this.transmit(item);
         break;
@@ -432,6 +445,14 @@ export class ChatConnection {
     this.armAck();
   }
 
+  private armPing(): void {
+    this.timers.clear(this.pingTimer);
+    this.pingTimer = this.timers.set(() => {
+      this.write({ type: 'ping' });
+      this.pongTimer = this.timers.set(() => this.drop(), this.opts.pongTimeoutMs ?? 3000);
+    }, this.opts.heartbeatMs ?? 10_000);
+  }
+
   private armAck(): void {
     this.timers.clear(this.ackTimer);
     this.ackTimer = this.timers.set(() => this.drop(), this.opts.ackTimeoutMs ?? 15_000);
@@ -500,6 +521,8 @@ export class ChatConnection {
     this.timers.clear(this.ackTimer);
     this.timers.clear(this.tokenTimer);
     this.tokenTimer = undefined;
+    this.timers.clear(this.pingTimer);
+    this.timers.clear(this.pongTimer);
   }
 
   private setStatus(status: ConnectionStatus): void {
