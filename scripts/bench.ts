@@ -51,10 +51,12 @@ const backends: ('embedded' | 'shared')[] =
       : ['embedded'];
 const CLOSED = Number(values.closed ?? (quick ? 50 : 200));
 const INTERVAL_S = Number(values.interval ?? 5);
-const SECONDS = Number(values.seconds ?? (quick ? 4 : 20));
-const IDLE = Number(values.idle ?? (quick ? 300 : 2000));
+const SECONDS = Number(values.seconds ?? (quick ? 3 : 20));
+/** Turns not complete this long after the last message count as unanswered. */
+const GRACE_MS = quick ? 2000 : 3000;
+const IDLE = Number(values.idle ?? (quick ? 200 : 2000));
 const openCount = (backend: 'embedded' | 'shared') =>
-  Number(values.open ?? (quick ? 300 : backend === 'embedded' ? 2000 : 1000));
+  Number(values.open ?? (quick ? 200 : backend === 'embedded' ? 2000 : 1000));
 
 const TEXTS = [
   'tere',
@@ -237,8 +239,7 @@ async function openLoop(port: number, n: number, intervalS: number, seconds: num
   });
   await new Promise((r) => setTimeout(r, seconds * 1000));
   for (const t of timers) clearTimeout(t);
-  // Turns still unanswered this long after the last message count as unanswered.
-  await new Promise((r) => setTimeout(r, 3000));
+  await new Promise((r) => setTimeout(r, GRACE_MS));
   const latencies = convs.flatMap((c) => c.answered).sort((a, b) => a - b);
   const unanswered = convs.reduce((s, c) => s + c.unanswered, 0);
   const errors = convs.reduce((s, c) => s + c.errors, 0);
@@ -315,31 +316,29 @@ async function sharedEnv(): Promise<{ env: Record<string, string>; cleanup: () =
 
 async function runBackend(backend: 'embedded' | 'shared') {
   const shared = backend === 'shared' ? await sharedEnv() : undefined;
+  // Both servers start at once (start-up is most of a quick run); the echo server idles
+  // while the app is measured.
+  const [app, echo] = await Promise.all([
+    startServer('app', shared?.env ?? {}, values.profile),
+    startServer('echo', {}),
+  ]);
   try {
-    const app = await startServer('app', shared?.env ?? {}, values.profile);
-    let result;
-    try {
-      const memory = await idleMemory(app, IDLE);
-      const closedApp = await closedLoop(app.port, CLOSED, SECONDS);
-      const echo = await startServer('echo', {});
-      const closedEcho = await closedLoop(echo.port, CLOSED, SECONDS);
-      await echo.stop();
-      const open = await openLoop(app.port, openCount(backend), INTERVAL_S, SECONDS);
-      result = {
-        backend,
-        memory,
-        closed: {
-          app: closedApp,
-          echo: closedEcho,
-          ratio: round(closedApp.turnsPerSecond / closedEcho.turnsPerSecond, 3),
-        },
-        open,
-      };
-    } finally {
-      await app.stop();
-    }
-    return result;
+    const memory = await idleMemory(app, IDLE);
+    const closedApp = await closedLoop(app.port, CLOSED, SECONDS);
+    const closedEcho = await closedLoop(echo.port, CLOSED, SECONDS);
+    const open = await openLoop(app.port, openCount(backend), INTERVAL_S, SECONDS);
+    return {
+      backend,
+      memory,
+      closed: {
+        app: closedApp,
+        echo: closedEcho,
+        ratio: round(closedApp.turnsPerSecond / closedEcho.turnsPerSecond, 3),
+      },
+      open,
+    };
   } finally {
+    await Promise.all([app.stop(), echo.stop()]);
     await shared?.cleanup();
   }
 }
@@ -360,7 +359,7 @@ if (values.write) {
   writeBenchmarkSection(
     'Load (WebSocket turns)',
     [
-      `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench -- --write${quick ? ' --quick' : ''}\` on ${machine}; server and load generator in separate processes on loopback. Closed loop: ${CLOSED} conversations sending back to back for ${SECONDS} s, against the app and against a raw ws echo server answering the same frames (same client, same run). Open loop: each conversation writes every ${INTERVAL_S} s ±50% for ${SECONDS} s; unanswered = no complete turn 3 s after the last message. Memory: heap after GC per idle conversation (${IDLE} conversations, one turn each, sockets closed).`,
+      `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench -- --write${quick ? ' --quick' : ''}\` on ${machine}; server and load generator in separate processes on loopback. Closed loop: ${CLOSED} conversations sending back to back for ${SECONDS} s, against the app and against a raw ws echo server answering the same frames (same client, same run). Open loop: each conversation writes every ${INTERVAL_S} s ±50% for ${SECONDS} s; unanswered = no complete turn ${GRACE_MS / 1000} s after the last message. Memory: heap after GC per idle conversation (${IDLE} conversations, one turn each, sockets closed).`,
       '',
       '| backend | closed loop turns/s | echo turns/s | ratio | open loop | sent | unanswered | p50 ms | p95 ms | p99 ms | heap per idle conversation |',
       '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -15,14 +15,25 @@ import { chatTurns } from './channels/turns.js';
 import type { Assistant } from './core/assistant.js';
 import { createHandover } from './handover/handover.js';
 import { createMemoryHandoverQueue, createRedisHandoverQueue } from './handover/queue.js';
-import { isOpen, parseOfficeHours } from './handover/office-hours.js';
+import {
+  describeNextOpening,
+  describeOfficeHours,
+  isOpen,
+  parseOfficeHours,
+} from './handover/office-hours.js';
 import { createTopicDetector } from './handover/topic.js';
+import { redactionNotice } from './privacy/redaction-notice.js';
+import { createAnswerFeedbackRecorder } from './transcripts/answer-feedback.js';
 import { createPseudonymizer, loadPseudonymKey } from './privacy/pseudonym.js';
 import { createChatService, createMemoryHub, type TurnConsumer } from './session/chat-service.js';
 import { createMemorySessionStore } from './session/session.js';
 import { createMemoryBus, createRedisSessionBackend } from './session/redis.js';
 import { createRedisReplayGuard } from './status/replay-guard.js';
 import { createStaffAuth } from './staff/auth.js';
+import { createHandoverRequestLog } from './staff/handover-requests.js';
+import { createQueueView } from './staff/queue-view.js';
+import { loadStaffLocales } from './staff/staff-locales.js';
+import { createRedisLoginLimiter } from './staff/login-limiter.js';
 import { createStaffRoutes } from './staff/routes.js';
 import { createDatabase } from './store/database.js';
 import { createStaffStore } from './store/staff-store.js';
@@ -36,6 +47,7 @@ import { createPlanTokens } from './transport/plan-token.js';
 import { loadDialogBundle } from './dialog/load.js';
 import { restoreState } from './dialog/state.js';
 import { createMetrics } from './transport/metrics.js';
+import { createReadiness } from './transport/readiness.js';
 import { attachChatSocket } from './transport/ws-server.js';
 import { createStatus } from './status/create-status.js';
 import { createRedisSubjectIndex } from './status/subject-index.js';
@@ -81,12 +93,16 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   if (pseudonymKey.source === 'file')
     logger.warn('PSEUDONYM_KEY not set: using the key file in DATA_DIR (fine for development)');
   const pseudonymize = createPseudonymizer(pseudonymKey.key);
+  let statusCircuitOpen = false;
   const status = createStatus({
     config,
     logger,
     localesDir: `${ROOT_DIR}locales`,
     onLookup: (outcome) => metrics.statusLookups.inc({ outcome }),
-    onCircuitChange: (state) => metrics.statusPanelCircuit.set(state === 'closed' ? 0 : 1),
+    onCircuitChange: (state) => {
+      statusCircuitOpen = state !== 'closed';
+      metrics.statusPanelCircuit.set(statusCircuitOpen ? 1 : 0);
+    },
     ...(redis && {
       subjectIndex: createRedisSubjectIndex({
         client: redis.client,
@@ -130,7 +146,10 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       : createMemoryHandoverQueue(),
     bus,
     isOpen: (at) => isOpen(officeHours, config.HOLIDAYS, at),
-    hoursLabel: officeHours.label,
+    officeWhen: (lang, at) => ({
+      hours: describeOfficeHours(officeHours, lang),
+      back: describeNextOpening(officeHours, config.HOLIDAYS, at, lang),
+    }),
     saveContactRequest: (r) =>
       staffStore.addContactRequest({
         id: crypto.randomUUID(),
@@ -142,6 +161,15 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     // A person waiting who names a life event leaves the queue for it.
     ...(classifier && { understand: createTopicDetector(classifier) }),
     logger,
+  });
+  const handoverRequests = createHandoverRequestLog({ staff: staffStore, logger });
+  const staffLocales = loadStaffLocales(`${ROOT_DIR}locales`);
+  const staffQueue = createQueueView({
+    handover,
+    describe: async (ids) => {
+      await recorder.flush();
+      return transcripts.queueDetails(ids);
+    },
   });
   const maintenance = createMaintenance({
     transcripts,
@@ -159,6 +187,9 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     maxFailures: config.STAFF_LOGIN_MAX_FAILURES,
     lockoutMs: config.STAFF_LOCKOUT_MS,
     secureCookie: config.STAFF_COOKIE_SECURE,
+    ...(redis && {
+      limiter: createRedisLoginLimiter({ client: redis.client, prefix: config.REDIS_PREFIX }),
+    }),
   });
 
   const identity = createIdentity(config, status.demoPersons);
@@ -177,7 +208,16 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     lookupStatus: status.lookupStatus,
     greet: (who, lang) => status.proactive.greet(who, lang),
     handover: handover.routing,
-    consumers: [recorder.consume, handover.consume, status.proactive.consume, countTurns],
+    consumers: [
+      recorder.consume,
+      createAnswerFeedbackRecorder(transcripts, logger),
+      handover.consume,
+      status.proactive.consume,
+      countTurns,
+      handoverRequests.consume,
+    ],
+    // "Your message contained a personal code: removed from the record" (docs/privacy.md).
+    noticeFor: redactionNotice,
     onError: () => metrics.errors.inc({ code: 'TURN_FAILED' }),
   });
   handover.bind(chat);
@@ -190,14 +230,28 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     turns: chatTurns(chat),
   });
 
+  // GET /ready: the database and Redis must answer; the status panel only degrades.
+  const readiness = createReadiness([
+    { name: 'database', required: true, probe: () => storeDb.ping() },
+    ...(redis ? [{ name: 'redis', required: true, probe: () => redis.client.ping() }] : []),
+    { name: 'statusPanel', required: false, probe: () => Promise.resolve(!statusCircuitOpen) },
+  ]);
+
   const http = createHttpApp({
     chat,
     logger,
     metrics,
+    restLimits: {
+      perAddress: config.REST_RATE_LIMIT,
+      windowMs: config.REST_RATE_WINDOW_MS,
+      perConversation: config.WS_RATE_LIMIT,
+      conversationWindowMs: config.WS_RATE_WINDOW_MS,
+    },
     ...(identity.verifyIdentity && { verifyIdentity: identity.verifyIdentity }),
     widgetDir: `${ROOT_DIR}dist/widget`,
     pagesDir: `${ROOT_DIR}widget/pages`,
     extend: (app) => {
+      app.get('/ready', (req, res) => readiness.handler(req, res));
       // Public catalog pages and a conversation's plan; reads only the dialog's answers.
       app.use(
         createPublicPages({
@@ -218,12 +272,13 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
           auth: staffAuth,
           staff: staffStore,
           transcripts,
-          handover,
+          queue: staffQueue,
           pseudonymize,
           logger,
           metrics,
           assetsDir: `${ROOT_DIR}dist/staff`,
           pagesDir: `${ROOT_DIR}staff/pages`,
+          locales: staffLocales,
           retentionDays: config.RETENTION_DAYS,
           flush: () => recorder.flush(),
           purgeNow: () => maintenance.runOnce(),
@@ -243,6 +298,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       rateWindowMs: config.WS_RATE_WINDOW_MS,
       heartbeatMs: config.WS_HEARTBEAT_MS,
       idleTimeoutMs: config.WS_IDLE_TIMEOUT_MS,
+      maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
     },
     onConnectionCount: (n) => metrics.connections.set(n),
     otherPaths: [AGENT_SOCKET_PATH],
@@ -252,6 +308,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     server,
     auth: staffAuth,
     handover,
+    queue: staffQueue,
     staff: staffStore,
     logger,
     heartbeatMs: config.WS_HEARTBEAT_MS,
@@ -289,6 +346,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     connectionCount: () => sockets.clientCount,
     channels,
     async close() {
+      readiness.drain();
       clearInterval(presence);
       await Promise.all([sockets.close(), agentSockets.close(), channels.close()]);
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -21,6 +21,7 @@ import type {
 import type { StatusLookup } from '../core/status.js';
 import type { LifeEventId } from '../nlu/types.js';
 import type {
+  AnswerFeedbackReason,
   HistoryFrame,
   Lang,
   ReplyFrame,
@@ -158,6 +159,11 @@ export interface ChatServiceOptions<S> {
   handover?: HandoverRouting;
   /** Consumers of committed turns, in order. */
   consumers?: TurnConsumer[];
+  /**
+   * A system notice about the person's own message, said right after it (the redaction notice:
+   * "your message contained a personal code; removed from the record").
+   */
+  noticeFor?: (text: string, lang: Lang) => string | undefined;
   /** Told of a turn that failed (metrics); the error still goes to the caller. */
   onError?: (err: unknown) => void;
   /** Kept for compatibility: instances no longer lock; commits are compare-and-set on seq. */
@@ -187,7 +193,8 @@ export type ClientInput =
   | { type: 'message'; id: string; text: string }
   | { type: 'choose'; id: string; optionId: string }
   | { type: 'set-lang'; lang: Lang }
-  | { type: 'feedback'; rating: number; comment?: string };
+  | { type: 'feedback'; rating: number; comment?: string }
+  | { type: 'answer-feedback'; seq: number; reason: AnswerFeedbackReason };
 
 /** A message from outside the assistant: an agent, the handover, a status change. */
 export interface PushInput {
@@ -534,6 +541,10 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
             route: decision.to,
           };
           draft.events.push(said);
+          if (input.type === 'message') {
+            const notice = options.noticeFor?.(input.text, session.lang);
+            if (notice) draft.say({ text: notice, blocks: [] }, 'system');
+          }
           applyDecision(draft, decision);
           if (decision.to === 'agent') return;
           hub.publish(session.id, frame, { type: 'typing', on: true });
@@ -551,6 +562,26 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
         }
         case 'set-lang':
           return runAssistant(draft, { type: 'set-lang', lang: input.lang });
+        case 'answer-feedback': {
+          // No reply: recorded (a turn event) with the intent of the answer's turn, whose meta
+          // is on its first reply: walk back from the answer, not past the person's message.
+          const frames = (await store.history(session.id, Math.max(0, input.seq - 20))) ?? [];
+          const at = frames.findIndex((f) => f.seq === input.seq);
+          if (at < 0 || frames[at]?.type !== 'reply') throw new Skip();
+          let intent: string | undefined;
+          for (let i = at; i >= 0 && !intent; i--) {
+            const f = frames[i];
+            if (!f || f.type === 'user') break;
+            intent = f.meta?.intent;
+          }
+          draft.events.push({
+            type: 'answer-feedback',
+            seq: input.seq,
+            reason: input.reason,
+            ...(intent && { intent }),
+          });
+          return;
+        }
         case 'feedback': {
           const event: AssistantEvent =
             input.comment === undefined

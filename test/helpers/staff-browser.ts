@@ -7,7 +7,7 @@ import { launchPersistentBrowser } from './browser.js';
 /** The back office keeps its session cookie across pages: a persistent profile. */
 export const launchStaffBrowser = launchPersistentBrowser;
 
-/** axe-core's serious and critical violations on the page, as "id: target" lines. */
+/** axe-core's violations of any impact (minor included) on the page, as "id: target" lines. */
 export async function axeViolations(page: Page): Promise<string[]> {
   const require = createRequire(import.meta.url);
   // Evaluated over the DevTools protocol: the page's CSP (script-src 'self') stays in force.
@@ -23,8 +23,8 @@ export async function axeViolations(page: Page): Promise<string[]> {
       }
     ).axe;
     const result = await axe.run();
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    return result.violations.map(
+      (v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
   });
 }
