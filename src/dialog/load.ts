@@ -12,8 +12,10 @@ import { LIFE_EVENTS, type LifeEventId } from '../nlu/types.js';
 import { AgencyId, Catalog, CatalogService, Dialog, LifeEvent } from './schema.js';
 import { checkDialogBundle } from './check.js';
 import { DialogDataError, type Problem } from './problem.js';
+import { MUNICIPALITIES_FILE, Municipalities, type Municipality } from './municipalities.js';
 
-export const NAMESPACES = ['dialog', 'catalog'] as const;
+/** dialog and catalog: content's texts; conversation and glossary: the engine's own (contract 4). */
+export const NAMESPACES = ['dialog', 'catalog', 'conversation', 'glossary'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 export type JsonTree = { [key: string]: string | JsonTree };
 export type Resources = Record<Lang, Record<Namespace, JsonTree>>;
@@ -28,6 +30,8 @@ export interface DialogBundle {
   catalog: Catalog;
   dialogs: Partial<Record<LifeEventId, LoadedDialog>>;
   resources: Resources;
+  /** From dialogs/municipalities.yaml when present (contract 2); empty otherwise. */
+  municipalities: Municipality[];
   /** `locales/<lang>/<ns>.json`, for problem reports. */
   localeFile(lang: Lang, ns: Namespace): string;
 }
@@ -131,7 +135,7 @@ export function readDialogBundle(rootDir = '.'): ReadResult {
   const dir = join(rootDir, 'dialogs');
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)) : [];
   for (const name of files.sort()) {
-    if (name === 'catalog.yaml') continue;
+    if (name === 'catalog.yaml' || `dialogs/${name}` === MUNICIPALITIES_FILE) continue;
     const file = `dialogs/${name}`;
     const id = name.replace(/\.ya?ml$/, '');
     if (!(LIFE_EVENTS as readonly string[]).includes(id)) {
@@ -158,14 +162,27 @@ export function readDialogBundle(rootDir = '.'): ReadResult {
 
   const resources = {} as Resources;
   for (const lang of LANGS) {
-    resources[lang] = { dialog: {}, catalog: {} };
+    resources[lang] = { dialog: {}, catalog: {}, conversation: {}, glossary: {} };
     for (const ns of NAMESPACES) {
       resources[lang][ns] = readLocale(rootDir, localeFile(lang, ns), problems);
     }
   }
 
+  let municipalities: Municipality[] = [];
+  if (existsSync(join(rootDir, MUNICIPALITIES_FILE))) {
+    const raw = readYaml(rootDir, MUNICIPALITIES_FILE, problems);
+    if (raw !== undefined) {
+      const parsed = Municipalities.safeParse(raw);
+      if (parsed.success) municipalities = parsed.data.municipalities;
+      else problems.push(...zodProblems(MUNICIPALITIES_FILE, parsed.error));
+    }
+  }
+
   if (catalog === undefined) return { problems };
-  return { bundle: { catalogFile, catalog, dialogs, resources, localeFile }, problems };
+  return {
+    bundle: { catalogFile, catalog, dialogs, resources, municipalities, localeFile },
+    problems,
+  };
 }
 
 /**

@@ -1,0 +1,96 @@
+/**
+ * Direct answers: a question for a fact of a service (“how much is the funeral grant?”) gets
+ * the fact from the catalog (contract 1) with its date and official source, in a few words,
+ * before any dialog. Pure.
+ */
+import type { Lang } from '../protocol/frames.js';
+import type { CatalogFact, CatalogService, Dialog } from './schema.js';
+import { successors } from './schema.js';
+import type { Translate } from './i18n.js';
+import type { AskKind } from './understand.js';
+import { isHttpsUrl } from './check.js';
+
+/** Which fact kinds answer which question, best first. */
+const FACT_KINDS: Record<AskKind, readonly CatalogFact['kind'][]> = {
+  amount: ['amount', 'fee'],
+  fee: ['fee', 'amount'],
+  deadline: ['deadline', 'duration'],
+  duration: ['duration', 'deadline'],
+  age: ['age'],
+  provider: [],
+  where: [],
+};
+
+export function factFor(service: CatalogService, kind: AskKind): CatalogFact | undefined {
+  for (const k of FACT_KINDS[kind]) {
+    const fact = service.facts?.find((f) => f.kind === k && f.status !== 'draft');
+    if (fact) return fact;
+  }
+  return undefined;
+}
+
+const LOCALE: Record<Lang, string> = { et: 'et-EE', en: 'en-GB', ru: 'ru-RU' };
+
+export function formatDate(iso: string, lang: Lang): string {
+  const date = new Date(`${iso}T00:00:00Z`);
+  return new Intl.DateTimeFormat(LOCALE[lang], {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(date);
+}
+
+/** The value with its unit in words (`units.<unit>` in conversation.json, plural by count). */
+export function formatValue(fact: CatalogFact, lang: Lang, tv: Translate): string {
+  if (fact.value === undefined) return '';
+  const n = new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: 2 }).format(fact.value);
+  if (!fact.unit) return n;
+  return tv(`units.${fact.unit}`, { n, count: fact.value });
+}
+
+/** The fact's sentence with its date and source link. */
+export function factSentence(
+  service: CatalogService,
+  fact: CatalogFact,
+  lang: Lang,
+  tc: Translate,
+  tv: Translate,
+): string {
+  const value = formatValue(fact, lang, tv);
+  const sentence = tc(`service.${service.id}.facts.${fact.id}`, { value });
+  const date = formatDate(fact.effective, lang);
+  const when = tv(fact.status === 'adopted' ? 'direct.adopted' : 'direct.since', { date });
+  const source = isHttpsUrl(fact.source) ? ` ${tv('direct.source', { url: fact.source })}` : '';
+  return `${sentence} (${when}).${source}`;
+}
+
+/**
+ * How many questions the dialog still asks at most, on its longest path from `from`, given the
+ * answers already known (a question with a known answer is skipped).
+ */
+export function questionsAhead(
+  dialog: Dialog,
+  from: string,
+  known: Record<string, string>,
+): number {
+  const memo = new Map<string, number>();
+  const visit = (id: string, path: Set<string>): number => {
+    const cached = memo.get(id);
+    if (cached !== undefined) return cached;
+    const node = dialog.nodes[id];
+    if (!node || path.has(id)) return 0;
+    path.add(id);
+    const next =
+      node.kind === 'question' && known[node.var] !== undefined
+        ? node.options.filter((o) => o.id === known[node.var]).map((o) => o.goto)
+        : successors(node);
+    const rest = Math.max(0, ...next.map((n) => visit(n, path)));
+    path.delete(id);
+    const own =
+      (node.kind === 'question' || node.kind === 'input') && known[node.var] === undefined ? 1 : 0;
+    memo.set(id, own + rest);
+    return own + rest;
+  };
+  return visit(from, new Set());
+}

@@ -1,0 +1,202 @@
+/**
+ * Phrase lexicons for understanding free text in three languages, tolerant of inflection and
+ * typos. A lexicon entry is a list of phrases separated by `|`; in a phrase, each word is
+ *
+ * - `word`: the word itself, or with one typo (one letter wrong, missing, extra or two letters
+ *   swapped) when it has at least 5 letters;
+ * - `stem*`: any word that starts with the stem (Estonian and Russian endings: `sündi*`,
+ *   `родил*`), again with one typo when the stem has at least 6 letters;
+ * - `#`: a number of at least 1, in digits or words (“two”, “kaks”, “два”, “двое”).
+ *
+ * The words of a phrase must follow each other, with at most one other word between two of
+ * them (“the baby was already born” matches `baby born`). Text and phrases are compared after
+ * folding case, diacritics and punctuation, so “sündis” and “sundis”, “ребёнок” and “ребенок”
+ * are the same. Pure: no I/O.
+ */
+import { normalise } from '../match.js';
+
+type WordPattern =
+  { kind: 'exact'; word: string } | { kind: 'prefix'; stem: string } | { kind: 'number' };
+
+export interface Phrase {
+  source: string;
+  words: WordPattern[];
+  /** Letters in the phrase: a longer match wins over a shorter one. */
+  weight: number;
+}
+
+/** Number words (folded) with their values, for `#` and the typed extractors. */
+const NUMBER_WORDS: Record<string, number> = {
+  // en ("a"/"an" are not numbers here: "a child with a disability" counts nobody)
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  // et
+  uks: 1,
+  uhe: 1,
+  kaks: 2,
+  kahe: 2,
+  kolm: 3,
+  kolme: 3,
+  neli: 4,
+  nelja: 4,
+  viis: 5,
+  viie: 5,
+  // ru (folded: й → и, ё → е)
+  один: 1,
+  одна: 1,
+  одного: 1,
+  одну: 1,
+  два: 2,
+  две: 2,
+  двое: 2,
+  двух: 2,
+  три: 3,
+  трое: 3,
+  трех: 3,
+  четыре: 4,
+  четверо: 4,
+  пять: 5,
+  пятеро: 5,
+};
+
+/** The value of a token that is a number (digits or a number word), else undefined. */
+export function numberValue(token: string): number | undefined {
+  if (/^\d{1,4}$/.test(token)) return Number(token);
+  return NUMBER_WORDS[token];
+}
+
+export function tokens(text: string): string[] {
+  const folded = normalise(text);
+  return folded === '' ? [] : folded.split(' ');
+}
+
+export function compilePhrases(spec: string): Phrase[] {
+  return spec
+    .split('|')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((source) => {
+      const words: WordPattern[] = source.split(/\s+/).map((w) => {
+        if (w === '#') return { kind: 'number' };
+        if (w.endsWith('*')) return { kind: 'prefix', stem: normalise(w.slice(0, -1)) };
+        return { kind: 'exact', word: normalise(w) };
+      });
+      return { source, words, weight: source.replace(/[\s*#]/g, '').length + words.length };
+    });
+}
+
+/** Damerau–Levenshtein distance, but only whether it is at most 1 (cheap). */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a[i] === b[i]) i++;
+  if (la === lb) {
+    // One substitution, or one transposition of neighbours.
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  // One insertion or deletion.
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+const TYPO_MIN = 5;
+/** Stems are shorter than words: a typo in a short stem would match other words (родил/родит). */
+const STEM_TYPO_MIN = 6;
+
+function wordMatches(pattern: WordPattern, token: string): boolean {
+  switch (pattern.kind) {
+    case 'number': {
+      const n = numberValue(token);
+      return n !== undefined && n >= 1;
+    }
+    case 'exact':
+      return (
+        token === pattern.word ||
+        (pattern.word.length >= TYPO_MIN && withinOneEdit(token, pattern.word))
+      );
+    case 'prefix': {
+      const { stem } = pattern;
+      if (token.startsWith(stem)) return true;
+      if (stem.length < STEM_TYPO_MIN) return false;
+      for (const len of [stem.length - 1, stem.length, stem.length + 1]) {
+        if (len <= token.length && withinOneEdit(token.slice(0, len), stem)) return true;
+      }
+      return false;
+    }
+  }
+}
+
+/** Where the phrase matches in the tokens: the index of its first and last word, or undefined. */
+export function findPhrase(phrase: Phrase, toks: readonly string[]): [number, number] | undefined {
+  const [first, ...rest] = phrase.words;
+  if (!first) return undefined;
+  for (let start = 0; start < toks.length; start++) {
+    if (!wordMatches(first, toks[start]!)) continue;
+    let at = start;
+    let ok = true;
+    for (const w of rest) {
+      if (at + 1 < toks.length && wordMatches(w, toks[at + 1]!)) at += 1;
+      else if (at + 2 < toks.length && wordMatches(w, toks[at + 2]!)) at += 2;
+      else {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) return [start, at];
+  }
+  return undefined;
+}
+
+/** The weight of the best phrase of the list found in the tokens (0: none). */
+export function bestMatch(phrases: readonly Phrase[], toks: readonly string[]): number {
+  let best = 0;
+  for (const p of phrases) if (p.weight > best && findPhrase(p, toks)) best = p.weight;
+  return best;
+}
+
+/** A lexicon: phrases per value. `pick` returns the value with the strongest match. */
+export class Lexicon {
+  private readonly values: [string, Phrase[]][];
+
+  constructor(entries: Iterable<[string, string]>) {
+    const merged = new Map<string, Phrase[]>();
+    for (const [value, spec] of entries) {
+      merged.set(value, [...(merged.get(value) ?? []), ...compilePhrases(spec)]);
+    }
+    this.values = [...merged];
+  }
+
+  get size(): number {
+    return this.values.length;
+  }
+
+  /** The best value, or undefined when nothing matched or two values tie. */
+  pick(toks: readonly string[]): { value: string; weight: number } | undefined {
+    let best: { value: string; weight: number } | undefined;
+    let tie = false;
+    for (const [value, phrases] of this.values) {
+      const weight = bestMatch(phrases, toks);
+      if (weight === 0) continue;
+      if (!best || weight > best.weight) {
+        best = { value, weight };
+        tie = false;
+      } else if (weight === best.weight) tie = true;
+    }
+    return tie ? undefined : best;
+  }
+
+  /** Every value that matched, strongest first. */
+  all(toks: readonly string[]): { value: string; weight: number }[] {
+    return this.values
+      .map(([value, phrases]) => ({ value, weight: bestMatch(phrases, toks) }))
+      .filter((m) => m.weight > 0)
+      .sort((a, b) => b.weight - a.weight);
+  }
+}

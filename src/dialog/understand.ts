@@ -1,0 +1,129 @@
+/**
+ * What a message is, before the classifier: an emergency, a question about a word, a direct
+ * question for a fact of a service, a correction. All lexicons are data in
+ * locales/<lang>/conversation.json (and glossary.json); every language's phrases are tried on
+ * every message. Pure after construction.
+ */
+import { LANGS } from '../protocol/frames.js';
+import type { JsonTree, Resources } from './load.js';
+import { Lexicon, tokens } from './extract/lexicon.js';
+
+export const EMERGENCY_KINDS = ['suicide', 'child', 'violence', 'danger'] as const;
+export type EmergencyKind = (typeof EMERGENCY_KINDS)[number];
+
+/** What a direct question asks for. Amount-like kinds are answered from catalog facts. */
+export const ASK_KINDS = [
+  'amount',
+  'fee',
+  'deadline',
+  'duration',
+  'age',
+  'provider',
+  'where',
+] as const;
+export type AskKind = (typeof ASK_KINDS)[number];
+
+export interface DirectQuestion {
+  service: string;
+  kind: AskKind;
+}
+
+function subtree(
+  resources: Resources,
+  lang: (typeof LANGS)[number],
+  ns: 'conversation' | 'glossary',
+  key?: string,
+): JsonTree {
+  const root = resources[lang][ns];
+  if (!key) return root;
+  const sub = root[key];
+  return typeof sub === 'object' ? sub : {};
+}
+
+/** Merges `<key>.<value>: "phrases"` of every language into one lexicon. */
+function lexiconOf(resources: Resources, key: string, leaf?: string): Lexicon {
+  const entries: [string, string][] = [];
+  for (const lang of LANGS) {
+    for (const [value, spec] of Object.entries(subtree(resources, lang, 'conversation', key))) {
+      if (leaf === undefined && typeof spec === 'string') entries.push([value, spec]);
+      if (leaf !== undefined && typeof spec === 'object' && typeof spec[leaf] === 'string') {
+        entries.push([value, spec[leaf]]);
+      }
+    }
+  }
+  return new Lexicon(entries);
+}
+
+export class Understanding {
+  private readonly emergency: Lexicon;
+  private readonly clarifyCues: Lexicon;
+  private readonly glossary: Lexicon;
+  private readonly asks: Lexicon;
+  private readonly services: Lexicon;
+  private readonly cues: Lexicon;
+
+  constructor(resources: Resources) {
+    this.emergency = lexiconOf(resources, 'emergency', 'words');
+    this.asks = lexiconOf(resources, 'ask');
+    this.services = lexiconOf(resources, 'terms');
+    this.cues = lexiconOf(resources, 'cues');
+    const clarify: [string, string][] = [];
+    const glossary: [string, string][] = [];
+    for (const lang of LANGS) {
+      const c = subtree(resources, lang, 'conversation', 'cues').clarify;
+      if (typeof c === 'string') clarify.push(['clarify', c]);
+      for (const [id, entry] of Object.entries(subtree(resources, lang, 'glossary'))) {
+        if (typeof entry === 'object' && typeof entry.words === 'string') {
+          glossary.push([id, entry.words]);
+        }
+      }
+    }
+    this.clarifyCues = new Lexicon(clarify);
+    this.glossary = new Lexicon(glossary);
+  }
+
+  /** The kind of immediate danger the message describes, most serious first. */
+  emergencyOf(text: string): EmergencyKind | undefined {
+    const found = new Set(this.emergency.all(tokens(text)).map((m) => m.value));
+    return EMERGENCY_KINDS.find((k) => found.has(k));
+  }
+
+  /** Glossary terms named in a text, strongest first. */
+  termsIn(text: string): string[] {
+    return this.glossary.all(tokens(text)).map((m) => m.value);
+  }
+
+  /**
+   * A question about a word: the glossary terms it asks about (named in it, or else those of
+   * the last thing said when the message is only “what does that mean?”); undefined if it is
+   * no such question.
+   */
+  clarify(text: string, lastTerms: readonly string[]): string[] | undefined {
+    const toks = tokens(text);
+    if (this.clarifyCues.pick(toks) === undefined) return undefined;
+    const named = this.termsIn(text);
+    if (named.length > 0) return named.slice(0, 2);
+    if (toks.length <= 6 && lastTerms.length > 0) return lastTerms.slice(0, 2);
+    return undefined;
+  }
+
+  /** Whether the text has the cue (`cues.<name>`: correction, yes, no). */
+  has(cue: string, text: string): boolean {
+    return this.cues.all(tokens(text)).some((m) => m.value === cue);
+  }
+
+  /** A question for a fact of a service: the service its words name and what it asks. */
+  direct(text: string): DirectQuestion | undefined {
+    const toks = tokens(text);
+    const service = this.services.pick(toks)?.value;
+    if (service === undefined) return undefined;
+    const kind = this.asks.all(toks)[0]?.value as AskKind | undefined;
+    if (kind === undefined) return undefined;
+    return { service, kind };
+  }
+
+  /** The service the words name, if any (for routing a sub-service question to its event). */
+  serviceIn(text: string): string | undefined {
+    return this.services.pick(tokens(text))?.value;
+  }
+}
