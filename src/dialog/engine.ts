@@ -277,7 +277,10 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
 
   // 5. A direct question for a fact.
   const direct = u.direct(said);
-  if (direct) return directAnswer(turn, direct.service, direct.kind, said);
+  const howTo = direct?.kind === 'where' || direct?.kind === 'provider';
+  if (direct && !(howTo && direct.topicLevel)) {
+    return directAnswer(turn, direct.service, direct.kind, said);
+  }
 
   const global = matchOption(said, GLOBAL_OPTIONS, turn.deps.texts);
   if (global === 'restart') return restart(turn);

@@ -26,6 +26,11 @@ export type AskKind = (typeof ASK_KINDS)[number];
 export interface DirectQuestion {
   service: string;
   kind: AskKind;
+  /**
+   * The words name the life event as a whole at least as strongly as the service (“how do I
+   * get divorced”): a how/where question about it is answered by its plan, not a link.
+   */
+  topicLevel: boolean;
 }
 
 function subtree(
@@ -61,12 +66,14 @@ export class Understanding {
   private readonly asks: Lexicon;
   private readonly services: Lexicon;
   private readonly cues: Lexicon;
+  private readonly topics: Lexicon;
 
   constructor(resources: Resources) {
     this.emergency = lexiconOf(resources, 'emergency', 'words');
     this.asks = lexiconOf(resources, 'ask');
     this.services = lexiconOf(resources, 'terms');
     this.cues = lexiconOf(resources, 'cues');
+    this.topics = lexiconOf(resources, 'topics');
     const clarify: [string, string][] = [];
     const glossary: [string, string][] = [];
     for (const lang of LANGS) {
@@ -115,11 +122,16 @@ export class Understanding {
   /** A question for a fact of a service: the service its words name and what it asks. */
   direct(text: string): DirectQuestion | undefined {
     const toks = tokens(text);
-    const service = this.services.pick(toks)?.value;
+    const service = this.services.pick(toks);
     if (service === undefined) return undefined;
     const kind = this.asks.all(toks)[0]?.value as AskKind | undefined;
     if (kind === undefined) return undefined;
-    return { service, kind };
+    const topic = this.topics.pick(toks);
+    return {
+      service: service.value,
+      kind,
+      topicLevel: topic !== undefined && topic.weight >= service.weight,
+    };
   }
 
   /** The service the words name, if any (for routing a sub-service question to its event). */

@@ -169,12 +169,22 @@ export class Extractors {
     });
     const phrase = cue?.pick(toks)?.value;
     if (ahead === undefined && phrase === 'next-month') ahead = 1;
-    if (ahead === undefined && phrase === 'this-year') ahead = 0;
-    if (ahead === undefined && phrase === 'next-year') ahead = 12 - today.getUTCMonth();
-    const month = names?.pick(toks)?.value;
-    if (ahead === undefined && month !== undefined) {
-      ahead = (Number(month) - 1 - today.getUTCMonth() + 12) % 12;
+    // "This year" and "next year" are spans: an answer only when the whole span is on one side.
+    const month = today.getUTCMonth();
+    const span =
+      phrase === 'this-year'
+        ? [0, 11 - month]
+        : phrase === 'next-year'
+          ? [12 - month, 23 - month]
+          : undefined;
+    if (ahead === undefined && span) {
+      const [from, to] = span as [number, number];
+      if (to <= within) return 'within';
+      if (from > within) return 'later';
+      return undefined;
     }
+    const named = names?.pick(toks)?.value;
+    if (ahead === undefined && named !== undefined) ahead = (Number(named) - 1 - month + 12) % 12;
     if (ahead !== undefined) return ahead <= within ? 'within' : 'later';
     return this.lexicons.get('months')?.pick(toks)?.value;
   }
