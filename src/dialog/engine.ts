@@ -266,21 +266,28 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
     if (pendingSwitch && yesNo === 'no') return resume(turn);
     if (offer && yesNo === 'yes') return enter(turn, offer.lifeEvent, false, offer.text);
     if (offer && yesNo === 'no') return noPlan(turn);
+    // Answering the plan's first question straight away (“we both agree”) accepts it.
+    if (offer && yesNo === undefined) {
+      const dialog = dialogOf(turn, offer.lifeEvent);
+      if (turn.deps.extractors.forDialog(dialog, said, turn.ctx).size > 0) {
+        return enter(turn, offer.lifeEvent, false, `${offer.text}\n${said}`);
+      }
+    }
   }
 
   // 3. A question about a word of the last question or plan.
   const terms = u.clarify(said, turn.state.lastTerms ?? []);
   if (terms) return explain(turn, terms);
 
-  // 4. An answer to the open question, or facts for the active dialog (also corrections).
-  if (turn.state.lifeEvent && inDialog(turn, said)) return;
-
-  // 5. A direct question for a fact.
+  // 4. A direct question for a fact (“how much is the funeral grant?”), also mid-dialog.
   const direct = u.direct(said);
   const howTo = direct?.kind === 'where' || direct?.kind === 'provider';
   if (direct && !(howTo && direct.topicLevel)) {
     return directAnswer(turn, direct.service, direct.kind, said);
   }
+
+  // 5. An answer to the open question, or facts for the active dialog (also corrections).
+  if (turn.state.lifeEvent && inDialog(turn, said)) return;
 
   const global = matchOption(said, GLOBAL_OPTIONS, turn.deps.texts);
   if (global === 'restart') return restart(turn);
@@ -493,8 +500,16 @@ function directAnswer(turn: Turn, serviceId: string, kind: AskKind, said: string
 
   const node = currentNode(turn);
   if (turn.state.lifeEvent === lifeEvent && (node?.kind === 'question' || node?.kind === 'input')) {
-    // Asked in the middle of this topic's questions: the fact, then the open question again.
-    return ask(turn, node, parts.join(' '));
+    // Asked in the middle of this topic's questions: the fact, then the dialog goes on with
+    // what the question said (“…in Tallinn?”) and asks what is still open.
+    turn.say(parts.join(' '));
+    const list = heardList(turn, lifeEvent, takeFacts(turn, said).fresh);
+    const noted =
+      list.length > 0 ? turn.tv('understood.noted', { list: list.join(', ') }) : undefined;
+    const value = node.kind === 'question' ? turn.state.vars[node.var] : undefined;
+    const option = node.kind === 'question' ? node.options.find((o) => o.id === value) : undefined;
+    if (option) return run(turn, option.goto, noted ? { prefix: noted } : {});
+    return ask(turn, node, noted);
   }
   const dialog = dialogOf(turn, lifeEvent);
   const count = questionsAhead(dialog, dialog.start, prefilled(turn, lifeEvent, said));

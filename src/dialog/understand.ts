@@ -33,27 +33,28 @@ export interface DirectQuestion {
   topicLevel: boolean;
 }
 
+/** The object at a dotted path of a language's namespace (empty when absent). */
 function subtree(
   resources: Resources,
   lang: (typeof LANGS)[number],
   ns: 'conversation' | 'glossary',
-  key?: string,
+  path?: string,
 ): JsonTree {
-  const root = resources[lang][ns];
-  if (!key) return root;
-  const sub = root[key];
-  return typeof sub === 'object' ? sub : {};
+  let node: JsonTree = resources[lang][ns];
+  for (const part of path ? path.split('.') : []) {
+    const next = node[part];
+    if (typeof next !== 'object') return {};
+    node = next;
+  }
+  return node;
 }
 
-/** Merges `<key>.<value>: "phrases"` of every language into one lexicon. */
-function lexiconOf(resources: Resources, key: string, leaf?: string): Lexicon {
+/** Merges `<path>.<value>: "phrases"` of every language into one lexicon. */
+function lexiconOf(resources: Resources, path: string): Lexicon {
   const entries: [string, string][] = [];
   for (const lang of LANGS) {
-    for (const [value, spec] of Object.entries(subtree(resources, lang, 'conversation', key))) {
-      if (leaf === undefined && typeof spec === 'string') entries.push([value, spec]);
-      if (leaf !== undefined && typeof spec === 'object' && typeof spec[leaf] === 'string') {
-        entries.push([value, spec[leaf]]);
-      }
+    for (const [value, spec] of Object.entries(subtree(resources, lang, 'conversation', path))) {
+      if (typeof spec === 'string') entries.push([value, spec]);
     }
   }
   return new Lexicon(entries);
@@ -69,7 +70,7 @@ export class Understanding {
   private readonly topics: Lexicon;
 
   constructor(resources: Resources) {
-    this.emergency = lexiconOf(resources, 'emergency', 'words');
+    this.emergency = lexiconOf(resources, 'emergency.words');
     this.asks = lexiconOf(resources, 'ask');
     this.services = lexiconOf(resources, 'terms');
     this.cues = lexiconOf(resources, 'cues');

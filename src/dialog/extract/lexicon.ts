@@ -80,13 +80,27 @@ export function compilePhrases(spec: string): Phrase[] {
     .map((p) => p.trim())
     .filter(Boolean)
     .map((source) => {
-      const words: WordPattern[] = source.split(/\s+/).map((w) => {
-        if (w === '#') return { kind: 'number' };
-        if (w.endsWith('*')) return { kind: 'prefix', stem: normalise(w.slice(0, -1)) };
-        return { kind: 'exact', word: normalise(w) };
-      });
-      return { source, words, weight: source.replace(/[\s*#]/g, '').length + words.length };
-    });
+      const words: WordPattern[] = [];
+      for (const raw of source.split(/\s+/)) {
+        if (raw === '#') {
+          words.push({ kind: 'number' });
+          continue;
+        }
+        // "ребёнка-инвалида" folds to two words, like the text it is compared with.
+        const prefix = raw.endsWith('*');
+        const parts = normalise(prefix ? raw.slice(0, -1) : raw)
+          .split(' ')
+          .filter(Boolean);
+        parts.forEach((part, i) => {
+          const last = i === parts.length - 1;
+          words.push(
+            prefix && last ? { kind: 'prefix', stem: part } : { kind: 'exact', word: part },
+          );
+        });
+      }
+      return { source, words, weight: source.replace(/[\s*#-]/g, '').length + words.length };
+    })
+    .filter((p) => p.words.length > 0);
 }
 
 /** Damerau–Levenshtein distance, but only whether it is at most 1 (cheap). */
@@ -106,7 +120,7 @@ export function withinOneEdit(a: string, b: string): boolean {
   return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
-const TYPO_MIN = 5;
+const TYPO_MIN = 6;
 /** Stems are shorter than words: a typo in a short stem would match other words (родил/родит). */
 const STEM_TYPO_MIN = 6;
 
