@@ -267,7 +267,7 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
     if (offer && yesNo === 'yes') return enter(turn, offer.lifeEvent, false, offer.text);
     if (offer && yesNo === 'no') return noPlan(turn);
     // Answering the plan's first question straight away (“we both agree”) accepts it.
-    if (offer && yesNo === undefined) {
+    if (offer && yesNo === undefined && u.direct(said) === undefined) {
       const dialog = dialogOf(turn, offer.lifeEvent);
       if (turn.deps.extractors.forDialog(dialog, said, turn.ctx).size > 0) {
         return enter(turn, offer.lifeEvent, false, `${offer.text}\n${said}`);

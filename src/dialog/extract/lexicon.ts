@@ -9,7 +9,8 @@
  * - `#`: a number of at least 1, in digits or words (“two”, “kaks”, “два”, “двое”).
  *
  * The words of a phrase must follow each other, with at most one other word between two of
- * them (“the baby was already born” matches `baby born`). Text and phrases are compared after
+ * them (“the baby was already born” matches `baby born`), never a negation (“we have no
+ * children” does not match `have children`). Text and phrases are compared after
  * folding case, diacritics and punctuation, so “sündis” and “sundis”, “ребёнок” and “ребенок”
  * are the same. Pure: no I/O.
  */
@@ -147,6 +148,9 @@ function wordMatches(pattern: WordPattern, token: string): boolean {
   }
 }
 
+/** A word skipped inside a phrase must not turn it round: “we have no children”, “мы не женаты”. */
+const NEGATIONS = new Set(['not', 'no', 'never', 't', 'ei', 'pole', 'ara', 'не', 'нет', 'ни']);
+
 /** Where the phrase matches in the tokens: the index of its first and last word, or undefined. */
 export function findPhrase(phrase: Phrase, toks: readonly string[]): [number, number] | undefined {
   const [first, ...rest] = phrase.words;
@@ -157,8 +161,13 @@ export function findPhrase(phrase: Phrase, toks: readonly string[]): [number, nu
     let ok = true;
     for (const w of rest) {
       if (at + 1 < toks.length && wordMatches(w, toks[at + 1]!)) at += 1;
-      else if (at + 2 < toks.length && wordMatches(w, toks[at + 2]!)) at += 2;
-      else {
+      else if (
+        at + 2 < toks.length &&
+        !NEGATIONS.has(toks[at + 1]!) &&
+        wordMatches(w, toks[at + 2]!)
+      ) {
+        at += 2;
+      } else {
         ok = false;
         break;
       }
