@@ -5,17 +5,22 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { Config } from './config.js';
 import { ROOT_DIR } from './paths.js';
 import type { Logger } from './logger.js';
 import { createAssistantKit } from './assistant-kit.js';
 import type { Assistant } from './core/assistant.js';
+import type { Lang } from './protocol/frames.js';
 import { createHandover } from './handover/handover.js';
+import { createMemoryHandoverQueue, createRedisHandoverQueue } from './handover/queue.js';
 import { isOpen, parseOfficeHours } from './handover/office-hours.js';
+import { isLifeEvent } from './nlu/types.js';
 import { createPseudonymizer, loadPseudonymKey } from './privacy/pseudonym.js';
-import { createChatService, createMemoryHub, type ChatService } from './session/chat-service.js';
+import { createChatService, createMemoryHub, type TurnConsumer } from './session/chat-service.js';
 import { createMemorySessionStore } from './session/session.js';
-import { createRedisSessionBackend } from './session/redis.js';
+import { createMemoryBus, createRedisSessionBackend } from './session/redis.js';
+import { createRedisReplayGuard } from './status/replay-guard.js';
 import { createStaffAuth } from './staff/auth.js';
 import { createStaffRoutes } from './staff/routes.js';
 import { createDatabase } from './store/database.js';
@@ -32,6 +37,9 @@ import { createRedisSubjectIndex } from './status/subject-index.js';
 import { createIdentity } from './identity/create-identity.js';
 
 export { ROOT_DIR };
+
+/** How often each instance tells the handover queue which conversations have a tab open. */
+const PRESENCE_INTERVAL_MS = 15_000;
 
 export interface App {
   server: Server;
@@ -61,6 +69,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     : undefined;
   const store = redis?.store ?? createMemorySessionStore({ ttlMs: config.SESSION_TTL_MS });
   const hub = redis?.hub ?? createMemoryHub();
+  const bus = redis?.bus ?? createMemoryBus();
   const pseudonymKey = loadPseudonymKey(config.PSEUDONYM_KEY, config.DATA_DIR);
   if (pseudonymKey.source === 'file')
     logger.warn('PSEUDONYM_KEY not set: using the key file in DATA_DIR (fine for development)');
@@ -78,10 +87,22 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         keyOf: pseudonymize,
         ttlMs: config.SESSION_TTL_MS,
       }),
+      replayGuard: (ttlMs: number) =>
+        createRedisReplayGuard({ client: redis.client, prefix: config.REDIS_PREFIX, ttlMs }),
     }),
   });
   // Transcripts and the back office (docs/staff.md, docs/privacy.md).
-  const storeDb = createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const storeDb = createDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    onConnectionError: (err) => {
+      metrics.databaseConnectionErrors.inc();
+      logger.warn(
+        { err: err.message },
+        'database connection lost; the pool reconnects on next use',
+      );
+    },
+  });
   const transcripts = createTranscriptStore(storeDb);
   const staffStore = createStaffStore(storeDb);
   const recorder = createTranscriptRecorder({
@@ -90,11 +111,17 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     logger,
     onWritten: (n) => metrics.transcriptRows.inc(n),
     onError: () => metrics.transcriptErrors.inc(),
+    onDropped: (n, reason) => metrics.transcriptDropped.inc({ reason }, n),
+    spillFile: join(config.DATA_DIR, 'transcripts-spill.json'),
   });
+  const kit = options.assistant ? undefined : createAssistantKit(ROOT_DIR);
+  const classifier = kit?.classifier;
   const officeHours = parseOfficeHours(config.OFFICE_HOURS);
   const handover = createHandover({
-    push: (id, reply, role) => chat.push(id, reply, role),
-    history: (id) => chat.historyAfter(id, 0),
+    queue: redis
+      ? createRedisHandoverQueue({ client: redis.client, prefix: config.REDIS_PREFIX })
+      : createMemoryHandoverQueue(),
+    bus,
     isOpen: (at) => isOpen(officeHours, config.HOLIDAYS, at),
     hoursLabel: officeHours.label,
     saveContactRequest: (r) =>
@@ -105,8 +132,15 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         lang: r.lang,
         text: r.text,
       }),
-    mark: (session, change) => recorder.mark(session, change),
-    queueIdleMs: config.ABANDON_AFTER_MS,
+    // A person waiting who names a life event leaves the queue for it.
+    ...(classifier && {
+      understand: (text: string, lang: Lang) => {
+        const nlu = classifier.classify(text, lang);
+        return isLifeEvent(nlu.intent) && !nlu.ambiguous && nlu.confidence >= 0.5
+          ? nlu.intent
+          : undefined;
+      },
+    }),
     logger,
   });
   const maintenance = createMaintenance({
@@ -128,37 +162,32 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   });
 
   const identity = createIdentity(config, status.demoPersons);
-  // The proactive status side wraps the chat service; handover pushes through the result.
-  const chat: ChatService = status.wrapChat(
-    createChatService({
-      assistant: options.assistant ?? createAssistantKit(ROOT_DIR).assistant,
-      store,
-      hub,
-      logger,
-      lookupStatus: status.lookupStatus,
-      ...(redis && { lock: redis.lock }),
-      observer: {
-        onFrame(session, frame, info) {
-          recorder.observer.onFrame?.(session, frame, info);
-          handover.observer.onFrame?.(session, frame, info);
-        },
-        onEffect(session, effect) {
-          recorder.observer.onEffect?.(session, effect);
-          handover.observer.onEffect?.(session, effect);
-        },
-        onFeedback(session, rating, comment) {
-          recorder.observer.onFeedback?.(session, rating, comment);
-        },
-      },
-      router: handover.router,
-    }),
+  // Metrics read the committed turns like every other consumer.
+  const countTurns: TurnConsumer = (turn) => {
+    if (turn.kind !== 'input') return;
+    const channel = turn.session.channel;
+    metrics.turns.inc({ channel });
+    metrics.turnSeconds.observe({ channel }, (Date.now() - turn.startedAt) / 1000);
+  };
+  const chat = createChatService({
+    assistant: options.assistant ?? (kit as NonNullable<typeof kit>).assistant,
     store,
-  );
+    hub,
+    logger,
+    lookupStatus: status.lookupStatus,
+    greet: (who, lang) => status.proactive.greet(who, lang),
+    handover: handover.routing,
+    consumers: [recorder.consume, handover.consume, status.proactive.consume, countTurns],
+    onError: () => metrics.errors.inc({ code: 'TURN_FAILED' }),
+  });
+  handover.bind(chat);
+  status.proactive.bind(chat);
 
   const http = createHttpApp({
     chat,
     logger,
     metrics,
+    ...(identity.verifyIdentity && { verifyIdentity: identity.verifyIdentity }),
     widgetDir: `${ROOT_DIR}dist/widget`,
     pagesDir: `${ROOT_DIR}widget/pages`,
     extend: (app) => {
@@ -184,25 +213,9 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     },
   });
   const server = createServer(http);
-  // Turns over the socket are timed and counted here (the REST channel does it in http.ts).
-  const timedChat: ChatService = {
-    ...chat,
-    async handle(sessionId, input) {
-      const stop = metrics.turnSeconds.startTimer({ channel: 'web' });
-      try {
-        await chat.handle(sessionId, input);
-      } catch (err) {
-        metrics.errors.inc({ code: 'TURN_FAILED' });
-        throw err;
-      } finally {
-        stop();
-        metrics.turns.inc({ channel: 'web' });
-      }
-    },
-  };
   const sockets = attachChatSocket({
     server,
-    chat: timedChat,
+    chat,
     logger,
     allowedOrigins: config.ALLOWED_ORIGINS,
     limits: {
@@ -226,12 +239,22 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     onConnectionCount: (n) => metrics.agentConnections.set(n),
     onQueueLength: (n) => metrics.handoverQueue.set(n),
   });
+  // Presence: the conversations with a tab open on this instance stay in the handover queue;
+  // the others leave it within a minute of their tab closing.
+  const presence = setInterval(() => {
+    handover
+      .presence(hub.sessionIds())
+      .catch((err: unknown) => logger.warn({ err }, 'handover presence failed'));
+  }, PRESENCE_INTERVAL_MS);
+  presence.unref();
 
   return {
     server,
     async listen() {
       // No request is served before the schema is current.
       await storeDb.migrate();
+      // Rows a previous run could not write before it stopped (database down at shutdown).
+      await recorder.recover();
       await redis?.ready;
       maintenance.start();
       return new Promise((resolve, reject) => {
@@ -245,6 +268,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     },
     connectionCount: () => sockets.clientCount,
     async close() {
+      clearInterval(presence);
       await Promise.all([sockets.close(), agentSockets.close()]);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

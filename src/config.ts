@@ -15,7 +15,7 @@ const url = (protocols: string[]) =>
   z
     .string()
     .url()
-    .refine((v) => protocols.includes(new URL(v).protocol), {
+    .refine((v) => URL.canParse(v) && protocols.includes(new URL(v).protocol), {
       message: `must start with ${protocols.join(' or ')}`,
     });
 
@@ -119,6 +119,15 @@ export const ConfigSchema = z.object({
 
 /** Rules across variables. */
 const CheckedConfig = ConfigSchema.superRefine((c, ctx) => {
+  // Instances find each other's conversations by the subject's pseudonym: a key per instance
+  // (the random key file) would silently lose status events between them.
+  if (c.REDIS_URL && !c.PSEUDONYM_KEY)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PSEUDONYM_KEY'],
+      message:
+        'required when REDIS_URL is set (every instance must use the same key, or status events miss conversations on other instances)',
+    });
   if (c.AUTH_MODE !== 'jwt') return;
   for (const key of ['AUTH_ISSUER', 'AUTH_AUDIENCE'] as const) {
     if (!c[key])
@@ -164,9 +173,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   );
 }
 
-/** Secrets are never echoed in the error. */
-function describeValue(key: string, env: Record<string, string | undefined>): string {
+/**
+ * Secrets are never echoed in the error: keys and secrets by their length only, URLs without
+ * their user, password and query (which may hold credentials too).
+ */
+export function describeValue(key: string, env: Record<string, string | undefined>): string {
   const value = env[key];
-  if (value !== undefined && /SECRET|KEY/.test(key)) return `${value.length} characters`;
+  if (value === undefined) return 'nothing';
+  if (/SECRET|KEY|PASSWORD|TOKEN/.test(key)) return `${value.length} characters`;
+  if (key.endsWith('_URL')) return JSON.stringify(withoutCredentials(value));
   return JSON.stringify(value);
+}
+
+/** `postgres://user:pw@host/db?password=x` -> `postgres://***@host/db?***`. */
+export function withoutCredentials(value: string): string {
+  const at = value.lastIndexOf('@');
+  const scheme = value.indexOf('://');
+  let out = value;
+  if (at !== -1)
+    out =
+      scheme !== -1 && scheme < at
+        ? `${value.slice(0, scheme + 3)}***${value.slice(at)}`
+        : `***${value.slice(at)}`;
+  const query = out.search(/[?#]/);
+  return query === -1 ? out : `${out.slice(0, query)}?***`;
 }

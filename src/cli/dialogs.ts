@@ -5,7 +5,7 @@
  */
 import { checkDialogBundle } from '../dialog/check.js';
 import { readDialogBundle } from '../dialog/load.js';
-import { formatProblem } from '../dialog/problem.js';
+import { formatProblem, isError } from '../dialog/problem.js';
 import { checkIntents, checkLocales } from './data-check.js';
 
 const USAGE = 'usage: dialogs check [--root DIR]';
@@ -25,12 +25,15 @@ function main(argv: string[]): number {
     }
   }
   const { bundle, problems } = readDialogBundle(root);
-  const all = [
+  const found = [
     ...problems,
     ...(bundle ? checkDialogBundle(bundle) : []),
     ...checkIntents(root),
     ...checkLocales(root),
   ];
+  // Warnings (e.g. a fact not confirmed for a year) go to stderr and do not fail the check.
+  for (const p of found.filter((x) => !isError(x))) process.stderr.write(`${formatProblem(p)}\n`);
+  const all = found.filter(isError);
   for (const p of all) process.stdout.write(`${formatProblem(p)}\n`);
   if (all.length > 0) {
     process.stderr.write(`dialogs check: ${all.length} problem(s)\n`);

@@ -50,7 +50,7 @@ export function createInProcessDriver(options: InProcessOptions): ConversationDr
   let collected: ReplyFrame[] = [];
   let counter = 0;
 
-  const turn = async (work: (chat: ChatService, id: string) => Promise<void>): Promise<Turn> => {
+  const turn = async (work: (chat: ChatService, id: string) => Promise<unknown>): Promise<Turn> => {
     if (!chat || !sessionId) throw new Error('start the conversation first');
     collected = [];
     await work(chat, sessionId);
@@ -61,20 +61,26 @@ export function createInProcessDriver(options: InProcessOptions): ConversationDr
   return {
     async start(start) {
       status = options.status?.(start.statusPanel === 'down');
-      const inner = createChatService({
+      const proactive = status?.proactive;
+      const service = createChatService({
         assistant: options.assistant,
         store,
         hub,
         logger: options.logger,
         ...(status && { lookupStatus: status.lookupStatus }),
+        ...(proactive && {
+          greet: (who: Identity, lang: Lang) => proactive.greet(who, lang),
+          consumers: [proactive.consume],
+        }),
       });
-      chat = status ? status.wrapChat(inner, store) : inner;
+      proactive?.bind(service);
+      chat = service;
       let identity: Identity | undefined;
       if (start.identity) {
         identity = status && demoIdentity(status.demoPersons, start.identity);
         if (!identity) throw new Error(`unknown demo identity "${start.identity}"`);
       }
-      const result = await chat.open({
+      const result = await service.open({
         lang: start.lang,
         channel: 'script',
         ...(identity && { identity }),

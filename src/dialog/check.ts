@@ -17,7 +17,30 @@ import { FactUnit } from './schema.js';
 import { ASK_KINDS, EMERGENCY_KINDS } from './understand.js';
 import { TYPED_CUES, TYPED_EXTRACTORS, isTyped } from './extract/extractors.js';
 import type { Problem } from './problem.js';
-import { checklistEntry, successors, type Dialog, type DialogNode } from './schema.js';
+import {
+  ALL_MUNICIPALITIES,
+  checklistEntry,
+  successors,
+  type CatalogFact,
+  type Dialog,
+  type DialogNode,
+} from './schema.js';
+import {
+  hostOf,
+  isHttpsUrl,
+  municipalityOfHost,
+  officialReason,
+  onDomain,
+  siteDomain,
+} from './links.js';
+import { checkTexts } from './text-rules.js';
+
+export { isHttpsUrl } from './links.js';
+
+/** Local governments in Estonia since the 2017 reform: 15 cities and 64 parishes. */
+export const MUNICIPALITY_COUNT = 79;
+/** A fact not confirmed for longer than this is reported as a warning. */
+const FACT_MAX_AGE_DAYS = 365;
 
 /** Variables the engine sets itself; conditions may use them without a question. */
 const BUILTIN_VARS: Record<string, readonly string[]> = {
@@ -36,14 +59,6 @@ function flatten(
     else flatten(v, key, out);
   }
   return out;
-}
-
-export function isHttpsUrl(value: string): boolean {
-  try {
-    return new URL(value).protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 const pluralSuffix = /_(zero|one|two|few|many|other)$/;
@@ -74,7 +89,7 @@ class LocaleIndex {
   }
 }
 
-export function checkDialogBundle(bundle: DialogBundle): Problem[] {
+export function checkDialogBundle(bundle: DialogBundle, now = new Date()): Problem[] {
   const problems: Problem[] = [];
   const locales = new LocaleIndex(bundle);
   const requireKey = (ns: Namespace, key: string, file: string, path: string): void => {
@@ -122,20 +137,50 @@ export function checkDialogBundle(bundle: DialogBundle): Problem[] {
           });
         }
       });
-      s.sources.forEach((url, ui) => {
-        if (!isHttpsUrl(url)) {
-          problems.push({
-            file: catalogFile,
-            path: `${sp}.sources.${ui}`,
-            message: `an https:// URL, got "${url}"`,
-          });
-        }
-      });
+      const citizenLinks: [string, string][] = [
+        ...s.sources.map((url, ui): [string, string] => [`${sp}.sources.${ui}`, url]),
+        ...Object.entries(s.links ?? {}).map(([lang, url]): [string, string] => [
+          `${sp}.links.${lang}`,
+          url,
+        ]),
+      ];
+      for (const [path, url] of citizenLinks) {
+        problems.push(...checkLink(url, catalogFile, path, bundle, { stateOnly: true }));
+      }
       for (const field of ['name', 'summary', ...(s.deadline ? ['deadline'] : [])]) {
         requireKey('catalog', `service.${s.id}.${field}`, catalogFile, `${sp}.id`);
       }
+      const factIds = new Set<string>();
+      (s.facts ?? []).forEach((fact, fi) => {
+        const fp = `${sp}.facts.${fi}`;
+        if (factIds.has(fact.id)) {
+          problems.push({
+            file: catalogFile,
+            path: `${fp}.id`,
+            message: `a fact id unique within the service ("${fact.id}" repeats)`,
+          });
+        }
+        factIds.add(fact.id);
+        problems.push(...checkFact(fact, catalogFile, fp, bundle, now, { stateOnly: true }));
+        const key = `service.${s.id}.facts.${fact.id}`;
+        requireKey('catalog', key, catalogFile, `${fp}.id`);
+        if (fact.value !== undefined) {
+          for (const lang of LANGS) {
+            const text = locales.keys[lang].catalog.get(key);
+            if (text !== undefined && !text.includes('{{value}}')) {
+              problems.push({
+                file: bundle.localeFile(lang, 'catalog'),
+                path: key,
+                message: "the fact's value as {{value}} in its sentence",
+              });
+            }
+          }
+        }
+      });
     });
   });
+
+  problems.push(...checkMunicipalities(bundle, services, now));
 
   // Dialogs.
   for (const id of LIFE_EVENTS) {
@@ -182,7 +227,10 @@ export function checkDialogBundle(bundle: DialogBundle): Problem[] {
         for (const url of text.match(/\bhttps?:\/\/[^\s)"'<>]+/g) ?? []) {
           if (!url.startsWith('https://')) {
             problems.push({ file, path: key, message: `https:// links only, got "${url}"` });
-          }
+          } else problems.push(...checkLink(url, file, key, bundle, { stateOnly: true }));
+        }
+        if (!isLexicon(ns, key)) {
+          problems.push(...checkTexts(lang, key, text, file, addressOf(ns, key, services)));
         }
         if (text.trim() === '') problems.push({ file, path: key, message: 'a non-empty text' });
       }
@@ -508,5 +556,222 @@ function checkConversation(
     for (const field of ['term', 'words', 'means'])
       need(`${term}.${field}`, term, gfile, 'glossary');
   }
+  return problems;
+}
+
+/** Who a text speaks to: a couple (marriage, divorce) may be addressed with "te". */
+/** Phrase lists the engine matches messages with: the person's words, not texts said to them. */
+function isLexicon(ns: Namespace, key: string): boolean {
+  return ns === 'conversation' && /^(extract|terms|topics|cues|ask|emergency\.words)\./.test(key);
+}
+
+function addressOf(ns: Namespace, key: string, services: Map<string, string>): 'one' | 'couple' {
+  const couple = new Set(['marriage', 'divorce']);
+  if (ns === 'dialog') return couple.has(key.split('.')[0] ?? '') ? 'couple' : 'one';
+  if (ns === 'conversation' && key.startsWith('said.')) {
+    return couple.has(key.split('.')[1] ?? '') ? 'couple' : 'one';
+  }
+  const m = /^service\.([^.]+)\./.exec(key);
+  const event = m?.[1] ? services.get(m[1]) : undefined;
+  return event && couple.has(event) ? 'couple' : 'one';
+}
+
+/**
+ * A citizen-facing link: https, on an official domain or a municipality's own site; with
+ * `stateOnly`, never a municipality's page (those come from dialogs/municipalities.yaml only,
+ * so a person is never sent to another municipality's page).
+ */
+function checkLink(
+  url: string,
+  file: string,
+  path: string,
+  bundle: DialogBundle,
+  opts: { stateOnly?: boolean; municipality?: string } = {},
+): Problem[] {
+  if (!isHttpsUrl(url)) return [{ file, path, message: `an https:// URL, got "${url}"` }];
+  const host = hostOf(url) ?? '';
+  const reason = officialReason(url, bundle.officialDomains, bundle.municipalities);
+  if (!reason) {
+    return [
+      {
+        file,
+        path,
+        message: `an official page (a domain in ${bundle.domainsFile} or a municipality's site), got "${url}"`,
+      },
+    ];
+  }
+  const local = municipalityOfHost(host, bundle.municipalities);
+  if (local && opts.stateOnly) {
+    return [
+      {
+        file,
+        path,
+        message: `a state page, not ${local.name.en}'s ("${url}"): a local page belongs in ${bundle.municipalitiesFile} (and the service gets local: true)`,
+      },
+    ];
+  }
+  if (opts.municipality !== undefined) {
+    const own = bundle.municipalities.find((m) => m.id === opts.municipality);
+    const domain = own ? siteDomain(own.site) : undefined;
+    const isOwn = domain !== undefined && onDomain(host, domain);
+    if (own?.id === ALL_MUNICIPALITIES ? local !== undefined : !isOwn) {
+      return [
+        {
+          file,
+          path,
+          message:
+            own?.id === ALL_MUNICIPALITIES
+              ? `a state page for the common entry, got ${local?.name.en ?? ''}'s "${url}"`
+              : `a page on ${own?.name.en ?? opts.municipality}'s own site (${domain ?? '?'}), got "${url}"`,
+        },
+      ];
+    }
+  }
+  return [];
+}
+
+/** Every fact has an official source and dates; a fact not confirmed for a year is a warning. */
+function checkFact(
+  fact: CatalogFact,
+  file: string,
+  path: string,
+  bundle: DialogBundle,
+  now: Date,
+  linkOpts: { stateOnly?: boolean; municipality?: string },
+): Problem[] {
+  const problems: Problem[] = [];
+  if (fact.source.trim() === '') {
+    problems.push({
+      file,
+      path: `${path}.source`,
+      message: 'a source (the official page that states the fact)',
+    });
+  } else {
+    problems.push(...checkLink(fact.source, file, `${path}.source`, bundle, linkOpts));
+  }
+  if (fact.value !== undefined && fact.unit === undefined) {
+    problems.push({ file, path: `${path}.unit`, message: 'a unit for the value' });
+  }
+  for (const field of ['effective', 'checked'] as const) {
+    if (Number.isNaN(Date.parse(`${fact[field]}T00:00:00Z`))) {
+      problems.push({
+        file,
+        path: `${path}.${field}`,
+        message: `a real date, got "${fact[field]}"`,
+      });
+    }
+  }
+  const checked = Date.parse(`${fact.checked}T00:00:00Z`);
+  const ageDays = (now.getTime() - checked) / 86_400_000;
+  if (ageDays > FACT_MAX_AGE_DAYS) {
+    problems.push({
+      file,
+      path: `${path}.checked`,
+      message: `a fact confirmed within the last year (last checked ${fact.checked}): check it against its source`,
+      severity: 'warning',
+    });
+  }
+  if (ageDays < -1) {
+    problems.push({
+      file,
+      path: `${path}.checked`,
+      message: `a checked date not in the future, got ${fact.checked}`,
+    });
+  }
+  return problems;
+}
+
+function checkMunicipalities(
+  bundle: DialogBundle,
+  services: Map<string, string>,
+  now: Date,
+): Problem[] {
+  const problems: Problem[] = [];
+  const file = bundle.municipalitiesFile;
+  const { municipalities } = bundle;
+  if (municipalities.length === 0) return problems; // the loader already said why
+  const localServices = new Set(
+    bundle.catalog.lifeEvents.flatMap((e) => e.services.filter((s) => s.local).map((s) => s.id)),
+  );
+  const seen = new Set<string>();
+  const hosts = new Map<string, string>();
+  const alls = municipalities.filter((m) => m.id === ALL_MUNICIPALITIES).length;
+  if (alls !== 1) {
+    problems.push({
+      file,
+      path: 'municipalities',
+      message: `exactly one entry "${ALL_MUNICIPALITIES}" (the common page), got ${alls}`,
+    });
+  }
+  const count = municipalities.length - alls;
+  if (count !== MUNICIPALITY_COUNT) {
+    problems.push({
+      file,
+      path: 'municipalities',
+      message: `${MUNICIPALITY_COUNT} local governments, got ${count}`,
+    });
+  }
+  municipalities.forEach((m, i) => {
+    const at = `municipalities.${i}`;
+    if (seen.has(m.id))
+      problems.push({ file, path: `${at}.id`, message: `a unique id ("${m.id}" repeats)` });
+    seen.add(m.id);
+    if (m.id === ALL_MUNICIPALITIES) {
+      problems.push(...checkLink(m.site, file, `${at}.site`, bundle, { stateOnly: true }));
+    } else {
+      const domain = siteDomain(m.site);
+      if (!isHttpsUrl(m.site) || !domain) {
+        problems.push({ file, path: `${at}.site`, message: `an https:// URL, got "${m.site}"` });
+      } else {
+        const other = hosts.get(domain);
+        if (other)
+          problems.push({
+            file,
+            path: `${at}.site`,
+            message: `a site of its own ("${domain}" is also ${other}'s)`,
+          });
+        hosts.set(domain, m.id);
+        if (bundle.officialDomains.some((d) => onDomain(domain, d.domain))) {
+          problems.push({
+            file,
+            path: `${at}.site`,
+            message: `the municipality's own site, got a state domain "${domain}"`,
+          });
+        }
+      }
+    }
+    for (const [serviceId, links] of Object.entries(m.pages ?? {})) {
+      const pp = `${at}.pages.${serviceId}`;
+      if (!services.has(serviceId)) {
+        problems.push({
+          file,
+          path: pp,
+          message: `a service in ${bundle.catalogFile}, got "${serviceId}"`,
+        });
+      } else if (!localServices.has(serviceId)) {
+        problems.push({
+          file,
+          path: pp,
+          message: `a local-government service (local: true in ${bundle.catalogFile}), got "${serviceId}"`,
+        });
+      }
+      for (const [lang, url] of Object.entries(links)) {
+        problems.push(...checkLink(url, file, `${pp}.${lang}`, bundle, { municipality: m.id }));
+      }
+    }
+    for (const [serviceId, facts] of Object.entries(m.facts ?? {})) {
+      const fp = `${at}.facts.${serviceId}`;
+      if (!localServices.has(serviceId)) {
+        problems.push({
+          file,
+          path: fp,
+          message: `a local-government service (local: true in ${bundle.catalogFile}), got "${serviceId}"`,
+        });
+      }
+      facts.forEach((fact, fi) => {
+        problems.push(...checkFact(fact, file, `${fp}.${fi}`, bundle, now, { municipality: m.id }));
+      });
+    }
+  });
   return problems;
 }

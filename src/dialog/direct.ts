@@ -9,6 +9,7 @@ import { successors } from './schema.js';
 import type { Translate } from './i18n.js';
 import type { AskKind } from './understand.js';
 import { isHttpsUrl } from './check.js';
+import { tokens } from './extract/lexicon.js';
 
 /** Which fact kinds answer which question, best first. */
 const FACT_KINDS: Record<AskKind, readonly CatalogFact['kind'][]> = {
@@ -21,10 +22,33 @@ const FACT_KINDS: Record<AskKind, readonly CatalogFact['kind'][]> = {
   where: [],
 };
 
-export function factFor(service: CatalogService, kind: AskKind): CatalogFact | undefined {
+/**
+ * The fact that answers a question of that kind: among the facts of the best kind, the one
+ * whose sentence shares most words with the question (“child benefit” picks the child benefit,
+ * not the birth grant). A municipality's own facts come before the service's.
+ */
+export function factFor(
+  service: CatalogService,
+  kind: AskKind,
+  question: readonly string[] = [],
+  sentence: (fact: CatalogFact) => string = () => '',
+  local: readonly CatalogFact[] = [],
+): CatalogFact | undefined {
+  const usable = [...local, ...(service.facts ?? [])].filter((f) => f.status !== 'draft');
   for (const k of FACT_KINDS[kind]) {
-    const fact = service.facts?.find((f) => f.kind === k && f.status !== 'draft');
-    if (fact) return fact;
+    const candidates = usable.filter((f) => f.kind === k);
+    if (candidates.length === 0) continue;
+    let best = candidates[0]!;
+    let bestScore = -1;
+    for (const fact of candidates) {
+      const words = new Set(tokens(sentence(fact)));
+      const score = question.filter((w) => w.length >= 4 && words.has(w)).length;
+      if (score > bestScore) {
+        best = fact;
+        bestScore = score;
+      }
+    }
+    return best;
   }
   return undefined;
 }
@@ -62,7 +86,7 @@ export function factSentence(
   const date = formatDate(fact.effective, lang);
   const when = tv(fact.status === 'adopted' ? 'direct.adopted' : 'direct.since', { date });
   const source = isHttpsUrl(fact.source) ? ` ${tv('direct.source', { url: fact.source })}` : '';
-  return `${sentence} (${when}).${source}`;
+  return `${sentence.replace(/\.$/, '')} (${when}).${source}`;
 }
 
 /**

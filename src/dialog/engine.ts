@@ -12,7 +12,7 @@ import type {
   AssistantTurn,
 } from '../core/assistant.js';
 import type { StatusLookup } from '../core/status.js';
-import { LIMITS, type Option } from '../protocol/frames.js';
+import { LANGS, LIMITS, type Option } from '../protocol/frames.js';
 import {
   CONVERSATION_INTENTS,
   isLifeEvent,
@@ -25,9 +25,11 @@ import { createTexts, type Texts } from './i18n.js';
 import { matchOption } from './match.js';
 import { ask, currentNode, run, dialogOf, heardList } from './nodes.js';
 import { indexCatalog, offerCards, providerName, statusBlock } from './render.js';
+import type { CatalogService } from './schema.js';
 import { isHttpsUrl } from './check.js';
 import { factFor, factSentence, questionsAhead } from './direct.js';
 import { Extractors } from './extract/extractors.js';
+import { tokens } from './extract/lexicon.js';
 import { Understanding, type AskKind, type EmergencyKind } from './understand.js';
 import { initialState, restoreState, type DialogState } from './state.js';
 import { Turn, type EngineDeps } from './turn.js';
@@ -53,7 +55,7 @@ export function createDialogAssistant(options: DialogAssistantOptions): Assistan
   const deps: EngineDeps = {
     bundle,
     texts: options.texts ?? createTexts(bundle.resources),
-    catalog: indexCatalog(bundle.catalog),
+    catalog: indexCatalog(bundle.catalog, bundle.municipalities),
     extractors: new Extractors(bundle.resources, bundle.municipalities),
     understanding: new Understanding(bundle.resources),
     ...(options.officeHours !== undefined && { officeHours: options.officeHours }),
@@ -266,6 +268,15 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
     if (pendingSwitch && yesNo === 'no') return resume(turn);
     if (offer && yesNo === 'yes') return enter(turn, offer.lifeEvent, false, offer.text);
     if (offer && yesNo === 'no') return noPlan(turn);
+    // “In Tallinn”: the municipality the figure depends on, after a direct answer without it.
+    if (
+      offer?.service &&
+      offer.kind &&
+      yesNo === undefined &&
+      turn.deps.extractors.municipality(said)
+    ) {
+      return directAnswer(turn, offer.service, offer.kind as AskKind, `${offer.text}\n${said}`);
+    }
     // Answering the plan's first question straight away (“we both agree”) accepts it.
     if (offer && yesNo === undefined && u.direct(said) === undefined) {
       const dialog = dialogOf(turn, offer.lifeEvent);
@@ -322,6 +333,17 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
 function inDialog(turn: Turn, said: string): boolean {
   const u = turn.deps.understanding;
   const node = currentNode(turn);
+  if (node?.kind === 'input') {
+    // The person's own words answer it (kept by the caller); a municipality is kept as its id.
+    const municipality = turn.deps.extractors.municipality(said);
+    if (node.var !== 'municipality' || !municipality) return false;
+    turn.state.municipality = municipality;
+    turn.state.vars.municipality = municipality;
+    turn.state.heard = [...(turn.state.heard ?? []).filter((h) => h !== node.var), node.var];
+    turn.state.misses = 0;
+    run(turn, node.next);
+    return true;
+  }
   const correcting = u.has('correction', said);
   let picked: string | undefined;
   if (node?.kind === 'question' && !correcting) {
@@ -481,21 +503,35 @@ function directAnswer(turn: Turn, serviceId: string, kind: AskKind, said: string
   const { lang } = turn.state;
   const municipality = turn.deps.extractors.municipality(said) ?? turn.state.municipality;
   if (municipality) turn.state.municipality = municipality;
+  const own = turn.deps.bundle.municipalities.find((m) => m.id === municipality);
   const name = tc(`service.${service.id}.name`);
-  const fact = factFor(service, kind);
-  const link = service.sources.find(isHttpsUrl) ?? '';
+  const question = tokens(said);
+  const fact = factFor(
+    service,
+    kind,
+    question,
+    (f) =>
+      LANGS.map((l) => turn.deps.texts.catalog(l)(`service.${service.id}.facts.${f.id}`)).join(' '),
+    own?.facts?.[service.id] ?? [],
+  );
+  const link = turn.deps.catalog.link(service, lang, municipality) ?? '';
   const parts: string[] = [];
+  // The figure is set by each local government and we do not know which one yet.
+  const local = !own && !fact && hasLocalFacts(turn, service.id, kind);
   if (fact) {
     parts.push(factSentence(service, fact, lang, tc, tv));
+  } else if (local) {
+    parts.push(tv('direct.dependsOnMunicipality', { service: name, url: link }));
   } else if (kind === 'provider' || kind === 'where') {
-    parts.push(
-      tv('direct.provider', { service: name, provider: providerName(service, tc), url: link }),
-    );
+    const provider = providerName(service, tc);
+    parts.push(tv('direct.provider', { service: name, provider, url: link }));
   } else {
     parts.push(tv('direct.noFact', { service: name, url: link }));
   }
-  const local = localPage(turn, service.id, municipality);
-  if (local) parts.push(local);
+  // The person's own municipality's page, when the answer did not already give it.
+  if (own && link && !parts.some((p) => p.includes(link))) {
+    parts.push(tv('direct.local', { name: own.name[lang], url: link }));
+  }
   turn.info.direct = `${service.id}:${fact?.id ?? '-'}`;
 
   const node = currentNode(turn);
@@ -513,7 +549,11 @@ function directAnswer(turn: Turn, serviceId: string, kind: AskKind, said: string
   }
   const dialog = dialogOf(turn, lifeEvent);
   const count = questionsAhead(dialog, dialog.start, prefilled(turn, lifeEvent, said));
-  turn.state.offer = { lifeEvent, text: said.slice(0, INPUT_MAX_CHARS) };
+  turn.state.offer = {
+    lifeEvent,
+    text: said.slice(0, INPUT_MAX_CHARS),
+    ...(local && { service: service.id, kind }),
+  };
   const options: Option[] = [
     { id: `plan:${lifeEvent}`, label: tv('option.plan') },
     node ? turn.option('continue') : { id: 'no-plan', label: tv('option.noPlan') },
@@ -525,24 +565,23 @@ function directAnswer(turn: Turn, serviceId: string, kind: AskKind, said: string
 /** What the text would answer in that life event's dialog (for counting its questions). */
 function prefilled(turn: Turn, lifeEvent: LifeEventId, said: string): Record<string, string> {
   const found = turn.deps.extractors.forDialog(dialogOf(turn, lifeEvent), said, turn.ctx);
-  return Object.fromEntries([...found].map(([name, e]) => [name, e.value]));
+  const known = Object.fromEntries([...found].map(([name, e]) => [name, e.value]));
+  const municipality = turn.deps.extractors.municipality(said) ?? turn.state.municipality;
+  return municipality ? { ...known, municipality } : known;
 }
 
-function localPage(
-  turn: Turn,
-  serviceId: string,
-  municipality: string | undefined,
-): string | undefined {
-  const list = turn.deps.bundle.municipalities;
-  const { lang } = turn.state;
-  const own = municipality ? list.find((m) => m.id === municipality) : undefined;
-  const url = own?.pages?.[serviceId]?.[lang];
-  if (own && url && isHttpsUrl(url)) {
-    return turn.tv('direct.local', { name: own.name[lang], url });
-  }
-  const all = list.find((m) => m.id === 'all')?.pages?.[serviceId]?.[lang];
-  if (all && isHttpsUrl(all)) return turn.tv('direct.localAll', { url: all });
-  return undefined;
+/** Whether some municipality has its own fact of this kind for the service. */
+function hasLocalFacts(turn: Turn, serviceId: string, kind: AskKind): boolean {
+  return turn.deps.bundle.municipalities.some(
+    (m) =>
+      factFor(
+        { id: serviceId, facts: [] } as unknown as CatalogService,
+        kind,
+        [],
+        () => '',
+        m.facts?.[serviceId] ?? [],
+      ) !== undefined,
+  );
 }
 
 function lifeEventOf(turn: Turn, serviceId: string): LifeEventId | undefined {

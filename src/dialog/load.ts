@@ -9,10 +9,19 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { LANGS, type Lang } from '../protocol/frames.js';
 import { LIFE_EVENTS, type LifeEventId } from '../nlu/types.js';
-import { AgencyId, Catalog, CatalogService, Dialog, LifeEvent } from './schema.js';
+import {
+  AgencyId,
+  Catalog,
+  CatalogService,
+  Dialog,
+  LifeEvent,
+  Municipalities,
+  OfficialDomains,
+  type Municipality,
+  type OfficialDomains as OfficialDomainsData,
+} from './schema.js';
 import { checkDialogBundle } from './check.js';
-import { DialogDataError, type Problem } from './problem.js';
-import { MUNICIPALITIES_FILE, Municipalities, type Municipality } from './municipalities.js';
+import { DialogDataError, isError, type Problem } from './problem.js';
 
 /** dialog and catalog: content's texts; conversation and glossary: the engine's own (contract 4). */
 export const NAMESPACES = ['dialog', 'catalog', 'conversation', 'glossary'] as const;
@@ -28,10 +37,14 @@ export interface LoadedDialog {
 export interface DialogBundle {
   catalogFile: string;
   catalog: Catalog;
+  municipalitiesFile: string;
+  /** The 79 local governments and the `all` entry (dialogs/municipalities.yaml). */
+  municipalities: Municipality[];
+  domainsFile: string;
+  /** The official domains a link may use (dialogs/official-domains.yaml). */
+  officialDomains: OfficialDomainsData['domains'];
   dialogs: Partial<Record<LifeEventId, LoadedDialog>>;
   resources: Resources;
-  /** From dialogs/municipalities.yaml when present (contract 2); empty otherwise. */
-  municipalities: Municipality[];
   /** `locales/<lang>/<ns>.json`, for problem reports. */
   localeFile(lang: Lang, ns: Namespace): string;
 }
@@ -112,6 +125,27 @@ function salvageCatalog(raw: unknown): Catalog {
   return { agencies, lifeEvents };
 }
 
+/** Data files in dialogs/ that are not dialog trees. */
+export const DATA_FILES = ['catalog.yaml', 'municipalities.yaml', 'official-domains.yaml'];
+
+function readData<T>(
+  rootDir: string,
+  file: string,
+  schema: z.ZodType<T>,
+  problems: Problem[],
+): T | undefined {
+  if (!existsSync(join(rootDir, file))) {
+    problems.push({ file, path: '', message: 'the file to exist' });
+    return undefined;
+  }
+  const raw = readYaml(rootDir, file, problems);
+  if (raw === undefined) return undefined;
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  problems.push(...zodProblems(file, parsed.error));
+  return undefined;
+}
+
 /** Reads and schema-validates everything; collects every problem instead of stopping. */
 export function readDialogBundle(rootDir = '.'): ReadResult {
   const problems: Problem[] = [];
@@ -135,7 +169,7 @@ export function readDialogBundle(rootDir = '.'): ReadResult {
   const dir = join(rootDir, 'dialogs');
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)) : [];
   for (const name of files.sort()) {
-    if (name === 'catalog.yaml' || `dialogs/${name}` === MUNICIPALITIES_FILE) continue;
+    if (DATA_FILES.includes(name)) continue;
     const file = `dialogs/${name}`;
     const id = name.replace(/\.ya?ml$/, '');
     if (!(LIFE_EVENTS as readonly string[]).includes(id)) {
@@ -168,19 +202,25 @@ export function readDialogBundle(rootDir = '.'): ReadResult {
     }
   }
 
-  let municipalities: Municipality[] = [];
-  if (existsSync(join(rootDir, MUNICIPALITIES_FILE))) {
-    const raw = readYaml(rootDir, MUNICIPALITIES_FILE, problems);
-    if (raw !== undefined) {
-      const parsed = Municipalities.safeParse(raw);
-      if (parsed.success) municipalities = parsed.data.municipalities;
-      else problems.push(...zodProblems(MUNICIPALITIES_FILE, parsed.error));
-    }
-  }
+  const municipalitiesFile = 'dialogs/municipalities.yaml';
+  const municipalities =
+    readData(rootDir, municipalitiesFile, Municipalities, problems)?.municipalities ?? [];
+  const domainsFile = 'dialogs/official-domains.yaml';
+  const officialDomains = readData(rootDir, domainsFile, OfficialDomains, problems)?.domains ?? [];
 
   if (catalog === undefined) return { problems };
   return {
-    bundle: { catalogFile, catalog, dialogs, resources, municipalities, localeFile },
+    bundle: {
+      catalogFile,
+      catalog,
+      municipalitiesFile,
+      municipalities,
+      domainsFile,
+      officialDomains,
+      dialogs,
+      resources,
+      localeFile,
+    },
     problems,
   };
 }
@@ -191,7 +231,7 @@ export function readDialogBundle(rootDir = '.'): ReadResult {
  */
 export function loadDialogBundle(rootDir = '.'): DialogBundle {
   const { bundle, problems } = readDialogBundle(rootDir);
-  const all = bundle ? [...problems, ...checkDialogBundle(bundle)] : problems;
+  const all = (bundle ? [...problems, ...checkDialogBundle(bundle)] : problems).filter(isError);
   if (all.length > 0 || !bundle) throw new DialogDataError(all);
   return bundle;
 }

@@ -164,7 +164,9 @@ function sayChecklist(turn: Turn, node: NodeOf<'checklist'>, lifeEvent: LifeEven
   const lines = heard ? [heard, t(node.text)] : [t(node.text)];
   if (toApply > 0) lines.push(t('checklist.apply', { count: toApply }));
   if (byState > 0) lines.push(t('checklist.automatic', { count: byState }));
-  const items: ChecklistItem[] = services.map((s) => checklistItem(s, tc));
+  const items: ChecklistItem[] = services.map((s) =>
+    checklistItem(s, tc, turn.deps.catalog.link(s, turn.state.lang, turn.state.vars.municipality)),
+  );
   // One view of the plan: the checklist block carries provider, mode, kind, deadline and link.
   const blocks: Block[] = [
     { type: 'checklist', title: t('checklist.title', { event: turn.eventName(lifeEvent) }), items },

@@ -5,10 +5,14 @@ export interface Problem {
   /** Dot path inside the file, e.g. `nodes.ask-name.options.0.goto`; empty for the whole file. */
   path: string;
   message: string;
+  /** A warning (e.g. a fact not confirmed for over a year) is reported but does not fail. */
+  severity?: 'warning';
 }
 
+export const isError = (p: Problem): boolean => p.severity !== 'warning';
+
 export function formatProblem(p: Problem): string {
-  return `${p.file}: ${p.path || '(file)'}: ${p.message}`;
+  return `${p.severity === 'warning' ? 'warning: ' : ''}${p.file}: ${p.path || '(file)'}: ${p.message}`;
 }
 
 /** Thrown when the dialog data cannot be used; carries every problem, not just the first. */

@@ -4,18 +4,27 @@
  */
 import type { Block, ChecklistItem, Lang, ServiceCard, StatusItem } from '../protocol/frames.js';
 import type { LifeEventStatus, ProactiveOffer } from '../core/status.js';
-import type { Catalog, CatalogService } from './schema.js';
+import type { Catalog, CatalogService, Municipality } from './schema.js';
 import type { Translate } from './i18n.js';
-import { isHttpsUrl } from './check.js';
+import { indexLinks, isHttpsUrl } from './links.js';
 
 export interface CatalogIndex {
   service(id: string): CatalogService | undefined;
+  /**
+   * The page to act on in `lang`: the person's own municipality's page for a local service
+   * (`municipality` is the dialog variable: an id or a name), else the service's link.
+   */
+  link(service: CatalogService, lang: Lang, municipality?: string): string | undefined;
 }
 
-export function indexCatalog(catalog: Catalog): CatalogIndex {
+export function indexCatalog(
+  catalog: Catalog,
+  municipalities: readonly Municipality[] = [],
+): CatalogIndex {
   const byId = new Map<string, CatalogService>();
   for (const event of catalog.lifeEvents) for (const s of event.services) byId.set(s.id, s);
-  return { service: (id) => byId.get(id) };
+  const links = indexLinks(municipalities);
+  return { service: (id) => byId.get(id), link: (s, lang, m) => links.link(s, lang, m) };
 }
 
 export function providerName(service: CatalogService, tc: Translate): string {
@@ -26,8 +35,11 @@ function link(service: CatalogService): string | undefined {
   return service.sources.find(isHttpsUrl);
 }
 
-export function serviceCard(service: CatalogService, tc: Translate): ServiceCard | undefined {
-  const url = link(service);
+export function serviceCard(
+  service: CatalogService,
+  tc: Translate,
+  url: string | undefined = link(service),
+): ServiceCard | undefined {
   if (!url) return undefined;
   return {
     id: service.id,
@@ -41,8 +53,11 @@ export function serviceCard(service: CatalogService, tc: Translate): ServiceCard
   };
 }
 
-export function checklistItem(service: CatalogService, tc: Translate): ChecklistItem {
-  const url = link(service);
+export function checklistItem(
+  service: CatalogService,
+  tc: Translate,
+  url: string | undefined = link(service),
+): ChecklistItem {
   return {
     serviceId: service.id,
     text: tc(`service.${service.id}.name`),
@@ -87,7 +102,8 @@ export function statusBlock(
   for (const event of statuses) {
     for (const s of event.services) {
       const known = catalog.service(s.serviceId);
-      const url = s.url && isHttpsUrl(s.url) ? s.url : known ? link(known) : undefined;
+      const url =
+        s.url && isHttpsUrl(s.url) ? s.url : known ? catalog.link(known, lang) : undefined;
       items.push({
         serviceId: s.serviceId,
         // A service the catalog does not know is still the person's: show it under its id.
@@ -109,11 +125,12 @@ export function offerCards(
   offers: ProactiveOffer[],
   catalog: CatalogIndex,
   tc: Translate,
+  lang: Lang = 'et',
 ): ServiceCard[] {
   const cards: ServiceCard[] = [];
   for (const offer of offers) {
     const service = catalog.service(offer.serviceId);
-    const card = service && serviceCard(service, tc);
+    const card = service && serviceCard(service, tc, catalog.link(service, lang));
     if (card) cards.push(card);
   }
   return cards;

@@ -63,6 +63,14 @@ export const CatalogFact = z.strictObject({
 });
 export type CatalogFact = z.infer<typeof CatalogFact>;
 
+/** A page in each language it exists in; Estonian is the fallback and must be there. */
+export const LangLinks = z.strictObject({
+  et: z.string(),
+  en: z.string().optional(),
+  ru: z.string().optional(),
+});
+export type LangLinks = z.infer<typeof LangLinks>;
+
 export const CatalogService = z.strictObject({
   id: ServiceId,
   kind: ServiceKind,
@@ -71,6 +79,13 @@ export const CatalogService = z.strictObject({
   maturity: Maturity,
   /** Where the facts come from; the first one is the link to act. https only (the checker says so). */
   sources: z.array(z.string()).min(1, 'at least one source URL'),
+  /** The page to act on, per language (used before `sources`). */
+  links: LangLinks.optional(),
+  /**
+   * A local-government service: the link is the person's own municipality's page (dialogs/
+   * municipalities.yaml, dialog variable `municipality`), or the common page when unknown.
+   */
+  local: z.boolean().optional(),
   /** Set when the texts in locales have a deadline (catalog: service.<id>.deadline). */
   deadline: z.boolean().optional(),
   /** Structured facts (amounts, fees, deadlines, ages, durations) with date and source. */
@@ -88,6 +103,40 @@ export const Catalog = z.strictObject({
   lifeEvents: z.array(CatalogLifeEvent),
 });
 export type Catalog = z.infer<typeof Catalog>;
+
+// ---------------------------------------------------------------------------------------------
+// Municipalities (dialogs/municipalities.yaml): the 79 local governments and the common page.
+
+export const MunicipalityId = z.string().regex(slug, 'a municipality id in kebab-case');
+export const Municipality = z.strictObject({
+  id: MunicipalityId,
+  name: z.strictObject({ et: z.string().min(1), en: z.string().min(1), ru: z.string().min(1) }),
+  /** The municipality's official site (https). */
+  site: z.string(),
+  /** Per catalog service id: the municipality's own page for it, per language. */
+  pages: z.record(ServiceId, LangLinks).optional(),
+  /** Per catalog service id: the municipality's own facts (e.g. its funeral grant). */
+  facts: z.record(ServiceId, z.array(CatalogFact).min(1)).optional(),
+  /** The date someone last confirmed `site` (and pages) against the live or stored page. */
+  checked: IsoDate.optional(),
+});
+export type Municipality = z.infer<typeof Municipality>;
+/** The id of the entry that stands for all municipalities (their common page). */
+export const ALL_MUNICIPALITIES = 'all';
+export const Municipalities = z.strictObject({ municipalities: z.array(Municipality).min(1) });
+export type Municipalities = z.infer<typeof Municipalities>;
+
+// ---------------------------------------------------------------------------------------------
+// Official domains (dialogs/official-domains.yaml): the only hosts a citizen-facing link may use.
+
+export const OfficialDomain = z.strictObject({
+  /** A host name; its subdomains are allowed too (`eesti.ee` allows `www.eesti.ee`). */
+  domain: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'a host name like eesti.ee'),
+  /** Why this host is official: who runs it. */
+  reason: z.string().min(10, 'a reason (who runs the site and why it is official)'),
+});
+export const OfficialDomains = z.strictObject({ domains: z.array(OfficialDomain).min(1) });
+export type OfficialDomains = z.infer<typeof OfficialDomains>;
 
 // ---------------------------------------------------------------------------------------------
 // Dialog trees.

@@ -1,8 +1,15 @@
 /**
- * The session layer: turns client frames into assistant events, keeps each session's history
- * with a monotonically increasing seq, carries out the assistant's effects, and publishes
- * every new frame to whoever listens to that session (its open sockets, on any instance).
- * It knows nothing of sockets or HTTP.
+ * The session layer: one explicit, ordered turn pipeline with one error boundary.
+ *
+ *   receive → access (resume rule) → dedupe → route (assistant or live agent)
+ *           → understand + step (the pure core) → effects (bounded rounds) → commit
+ *           → publish → consumers
+ *
+ * Every turn (a client input, the opening, an agent's or the system's message) runs through
+ * `runTurn` and yields one list of typed events (events.ts). Transcripts, metrics and the
+ * handover queue consume that list after the commit; nothing observes a turn while it runs,
+ * patches rows afterwards or pushes back into the session from inside a turn. It knows nothing
+ * of sockets or HTTP.
  */
 import type {
   AssistantEffect,
@@ -22,47 +29,92 @@ import type {
   UserFrame,
 } from '../protocol/frames.js';
 import type { Logger } from '../logger.js';
+import type { CommittedTurn, TurnConsumer, TurnEvent } from './events.js';
+import { accessTo } from './resume.js';
 import {
-  HISTORY_LIMIT,
   SEEN_IDS_LIMIT,
   SESSION_VERSION,
+  type HandoverStatus,
   type Identity,
   type Session,
   type SessionStore,
 } from './session.js';
 
+export type { CommittedTurn, TurnConsumer, TurnEvent } from './events.js';
+
+export interface HubSubscribeOptions {
+  /** Names this listener, so `revoke` can keep it while dropping the others. */
+  token?: string;
+  /** Called when the listener was dropped by `revoke` (the conversation's identity changed). */
+  onRevoke?: () => void;
+}
+
 /** Frames published for a session: history frames and transient ones (typing). */
 export interface SessionHub {
-  publish(sessionId: string, frame: ServerFrame): void;
-  subscribe(sessionId: string, listener: (frame: ServerFrame) => void): () => void;
+  publish(sessionId: string, ...frames: ServerFrame[]): void;
+  subscribe(
+    sessionId: string,
+    listener: (frame: ServerFrame) => void,
+    options?: HubSubscribeOptions,
+  ): () => void;
+  /** Drops every listener of the session on every instance, except the one named `keep`. */
+  revoke(sessionId: string, keep?: string): void;
   close(): Promise<void>;
+}
+
+interface Listener {
+  deliver: (frame: ServerFrame) => void;
+  token: string | undefined;
+  onRevoke: (() => void) | undefined;
 }
 
 /** Listeners per session, shared by the hubs: each delivers to the listeners in its process. */
 export function createListeners() {
-  const listeners = new Map<string, Set<(frame: ServerFrame) => void>>();
+  const listeners = new Map<string, Set<Listener>>();
   return {
-    deliver(sessionId: string, frame: ServerFrame): void {
-      for (const l of listeners.get(sessionId) ?? []) l(frame);
+    deliver(sessionId: string, frames: readonly ServerFrame[]): void {
+      const set = listeners.get(sessionId);
+      if (!set) return;
+      for (const l of set) for (const f of frames) l.deliver(f);
     },
-    add(sessionId: string, listener: (frame: ServerFrame) => void): () => void {
+    revoke(sessionId: string, keep: string | undefined): void {
+      const set = listeners.get(sessionId);
+      if (!set) return;
+      for (const l of [...set]) {
+        if (keep !== undefined && l.token === keep) continue;
+        set.delete(l);
+        l.onRevoke?.();
+      }
+      if (set.size === 0) listeners.delete(sessionId);
+    },
+    add(
+      sessionId: string,
+      deliver: (frame: ServerFrame) => void,
+      options: HubSubscribeOptions = {},
+    ): () => void {
       let set = listeners.get(sessionId);
       if (!set) listeners.set(sessionId, (set = new Set()));
-      set.add(listener);
+      const l: Listener = { deliver, token: options.token, onRevoke: options.onRevoke };
+      set.add(l);
+      const own = set;
       return () => {
-        set.delete(listener);
-        if (set.size === 0) listeners.delete(sessionId);
+        own.delete(l);
+        if (own.size === 0 && listeners.get(sessionId) === own) listeners.delete(sessionId);
       };
     },
+    /** Session ids with a listener in this process (the open tabs here). */
+    sessionIds: () => [...listeners.keys()],
     clear: () => listeners.clear(),
   };
 }
 
-export function createMemoryHub(): SessionHub {
+export function createMemoryHub(): SessionHub & { sessionIds(): string[] } {
   const listeners = createListeners();
   return {
-    publish: (sessionId, frame) => listeners.deliver(sessionId, frame),
-    subscribe: (sessionId, listener) => listeners.add(sessionId, listener),
+    publish: (sessionId, ...frames) => listeners.deliver(sessionId, frames),
+    subscribe: (sessionId, listener, options) => listeners.add(sessionId, listener, options),
+    revoke: (sessionId, keep) => listeners.revoke(sessionId, keep),
+    sessionIds: listeners.sessionIds,
     close() {
       listeners.clear();
       return Promise.resolve();
@@ -76,19 +128,23 @@ export type StatusLookupFn = (
   lifeEvent?: LifeEventId,
 ) => Promise<StatusLookup>;
 
-/** Told of every recorded frame, for transcripts and metrics. Must not throw or block. */
-export interface ChatObserver {
-  onFrame?(session: Session, frame: HistoryFrame, info?: TurnInfo): void;
-  onEffect?(session: Session, effect: AssistantEffect): void;
-  /** The person rated the conversation (the feedback frame). */
-  onFeedback?(session: Session, rating: number, comment?: string): void;
+/** A notice to add to the turn (system role), beside a route's decision. */
+export interface RouteDecision {
+  /** Who answers the message: the assistant, or a person (the message waits for them). */
+  to: 'assistant' | 'agent';
+  /** The conversation's new place in the handover: null leaves it, undefined keeps it. */
+  handover?: HandoverStatus | null;
+  notices?: AssistantReply[];
+  events?: TurnEvent[];
 }
 
-/**
- * Who answers a citizen's message. 'agent' (a live handover, or a contact-details request):
- * the message is recorded and published like any other, but the assistant does not see it.
- */
-export type ChatRouter = (session: Session) => 'assistant' | 'agent';
+/** The live handover as the pipeline sees it (src/handover/handover.ts implements it). */
+export interface HandoverRouting {
+  /** A message of a conversation that is in the handover (session.handover is set). */
+  route(session: Session, text: string, optionId?: string): Promise<RouteDecision>;
+  /** The assistant asked for a person (the `handover-request` effect); `question` is the message that led to it. */
+  request(session: Session, question?: string): Promise<RouteDecision>;
+}
 
 export interface ChatServiceOptions<S> {
   assistant: Assistant<S>;
@@ -96,10 +152,16 @@ export interface ChatServiceOptions<S> {
   hub: SessionHub;
   logger: Logger;
   lookupStatus?: StatusLookupFn;
-  observer?: ChatObserver;
-  /** Serialises turns across instances (Redis); within one process turns are queued anyway. */
-  lock?: { run<T>(sessionId: string, work: () => Promise<T>): Promise<T> };
-  router?: ChatRouter;
+  /** The proactive greeting of a person who signs in; resolves quickly (the lookup is bounded). */
+  greet?: (identity: Identity, lang: Lang) => Promise<AssistantReply | undefined>;
+  /** Who answers when the conversation is with the live handover. */
+  handover?: HandoverRouting;
+  /** Consumers of committed turns, in order. */
+  consumers?: TurnConsumer[];
+  /** Told of a turn that failed (metrics); the error still goes to the caller. */
+  onError?: (err: unknown) => void;
+  /** Kept for compatibility: instances no longer lock; commits are compare-and-set on seq. */
+  lock?: unknown;
   now?: () => number;
   newId?: () => string;
 }
@@ -110,6 +172,8 @@ export interface OpenRequest {
   sessionId?: string;
   lastSeq?: number;
   identity?: Identity;
+  /** The opener's hub token: when this open signs the conversation in, other listeners are dropped. */
+  listener?: string;
 }
 
 export interface OpenResult {
@@ -125,14 +189,44 @@ export type ClientInput =
   | { type: 'set-lang'; lang: Lang }
   | { type: 'feedback'; rating: number; comment?: string };
 
+/** A message from outside the assistant: an agent, the handover, a status change. */
+export interface PushInput {
+  reply: AssistantReply;
+  role: 'agent' | 'system';
+  /** The conversation's new place in the handover: null leaves it, undefined keeps it. */
+  handover?: HandoverStatus | null;
+  events?: TurnEvent[];
+  /** Push only when the session is (still) in this handover state; otherwise nothing happens. */
+  onlyIf?: (session: Session) => boolean;
+}
+
+/**
+ * Who is acting on a conversation. Channels (socket, REST) always pass one, and the resume rule
+ * is checked on every turn; in-process callers (scripted conversations, tools) pass none.
+ */
+export interface Caller {
+  identity?: Identity;
+}
+
 export interface ChatService {
   open(request: OpenRequest): Promise<OpenResult>;
-  /** Handles one client input; resolves when its frames are stored and published. */
-  handle(sessionId: string, input: ClientInput): Promise<void>;
-  /** Frames after `lastSeq` (used by the REST channel to return a turn's replies). */
+  /** Handles one client input; resolves with the committed turn (undefined: dropped duplicate). */
+  handle(
+    sessionId: string,
+    input: ClientInput,
+    caller?: Caller,
+  ): Promise<CommittedTurn | undefined>;
+  /** Frames after `lastSeq` (used by the REST channel and the agent taking a conversation). */
   historyAfter(sessionId: string, lastSeq: number): Promise<HistoryFrame[] | undefined>;
+  /** The session's stored state (undefined when unknown or expired). */
+  load(sessionId: string): Promise<Session | undefined>;
   /** Adds a frame from outside the assistant (an agent, a status change) to a session. */
-  push(sessionId: string, reply: AssistantReply, role: 'agent' | 'system'): Promise<void>;
+  push(
+    sessionId: string,
+    reply: AssistantReply,
+    role: 'agent' | 'system',
+    extra?: Omit<PushInput, 'reply' | 'role'>,
+  ): Promise<CommittedTurn | undefined>;
   hub: SessionHub;
 }
 
@@ -141,20 +235,93 @@ export class UnknownSessionError extends Error {
   readonly code = 'UNKNOWN_SESSION';
 }
 
+/** A turn for a signed-in conversation by someone else (REST with another or no token). */
+export class ForbiddenSessionError extends Error {
+  override name = 'ForbiddenSessionError';
+  readonly code = 'FORBIDDEN_SESSION';
+}
+
+/** How often a turn is retried when another instance committed the session first. */
+const COMMIT_ATTEMPTS = 4;
+/** Rounds of effects fed back to the assistant; bounded so a dialog bug cannot loop. */
+const EFFECT_ROUNDS = 4;
+
+/** What one turn builds before its commit. */
+class Draft {
+  readonly frames: HistoryFrame[] = [];
+  readonly events: TurnEvent[] = [];
+  /** Frames to publish after the commit, besides `frames` (typing off). */
+  readonly after: ServerFrame[] = [];
+  /** A frame already shown live before the commit (the person's message, with typing on). */
+  early: HistoryFrame | undefined;
+  /** Drop other listeners after the commit (the conversation's identity changed). */
+  revokeExcept: string | undefined | null = null;
+  readonly baseSeq: number;
+  readonly startedAt = Date.now();
+  session: Session;
+
+  /** `baseSeq` -1: the session is new and must not exist yet. */
+  constructor(
+    loaded: Session,
+    readonly now: number,
+    readonly kind: CommittedTurn['kind'],
+    baseSeq = loaded.seq,
+  ) {
+    this.session = { ...loaded };
+    this.baseSeq = baseSeq;
+  }
+
+  reply(reply: AssistantReply, role: ReplyFrame['role'], replyTo?: string): ReplyFrame {
+    const s = this.session;
+    s.seq += 1;
+    const frame: ReplyFrame = {
+      type: 'reply',
+      seq: s.seq,
+      role,
+      text: reply.text,
+      blocks: reply.blocks,
+      ts: this.now,
+    };
+    if (replyTo !== undefined) frame.replyTo = replyTo;
+    for (const block of reply.blocks) {
+      if (block.type === 'options' && block.options.length > 0)
+        s.offered = block.options.map((o) => [o.id, o.label]);
+    }
+    this.frames.push(frame);
+    return frame;
+  }
+
+  say(reply: AssistantReply, role: ReplyFrame['role'], info?: TurnInfo): ReplyFrame {
+    const frame = this.reply(reply, role);
+    this.events.push(
+      info ? { type: 'assistant-said', frame, info } : { type: 'assistant-said', frame },
+    );
+    return frame;
+  }
+
+  setHandover(handover: HandoverStatus | null | undefined): void {
+    if (handover === undefined) return;
+    if (handover === null) delete this.session.handover;
+    else this.session.handover = handover;
+  }
+}
+
 export function createChatService<S>(options: ChatServiceOptions<S>): ChatService {
-  const { assistant, store, hub, logger, observer } = options;
+  const { assistant, store, hub, logger } = options;
+  const consumers = options.consumers ?? [];
   const now = options.now ?? Date.now;
   const newId = options.newId ?? (() => crypto.randomUUID());
   const lookupStatus: StatusLookupFn =
     options.lookupStatus ?? (() => Promise.resolve({ type: 'signed-out' }));
+  /** Assistant states made in this process: no need to validate them again on the next turn. */
+  const trusted = new WeakSet<object>();
 
-  // One turn at a time per session, so seq and state never race within this process.
+  // One turn at a time per session in this process, so seq and state never race here; across
+  // instances the commit is compare-and-set on seq and a lost race runs the turn again.
   const queues = new Map<string, Promise<unknown>>();
   function serialized<T>(sessionId: string, work: () => Promise<T>): Promise<T> {
-    const prev = queues.get(sessionId) ?? Promise.resolve();
-    const lock = options.lock;
-    const locked = lock ? () => lock.run(sessionId, work) : work;
-    const next = prev.then(locked, locked);
+    const prev = queues.get(sessionId);
+    const next = prev ? prev.then(work, work) : work();
     const settled = next.catch(() => undefined);
     queues.set(sessionId, settled);
     void settled.then(() => {
@@ -163,239 +330,340 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     return next;
   }
 
-  function record(session: Session, frame: HistoryFrame, info?: TurnInfo): void {
-    session.history.push(frame);
-    if (session.history.length > HISTORY_LIMIT)
-      session.history.splice(0, session.history.length - HISTORY_LIMIT);
-    try {
-      observer?.onFrame?.(session, frame, info);
-    } catch (err) {
-      logger.error({ err }, 'observer failed');
-    }
+  function restoreState(session: Session): S {
+    const stored = session.assistantState;
+    if (typeof stored === 'object' && stored !== null && trusted.has(stored)) return stored as S;
+    return assistant.restore(stored) ?? assistant.initial(session.lang);
   }
 
-  function replyFrame(
-    session: Session,
-    reply: AssistantReply,
-    role: ReplyFrame['role'],
-    replyTo?: string,
-  ): ReplyFrame {
-    session.seq += 1;
-    const frame: ReplyFrame = {
-      type: 'reply',
-      seq: session.seq,
-      role,
-      text: reply.text,
-      blocks: reply.blocks,
-      ts: now(),
-    };
-    if (replyTo !== undefined) frame.replyTo = replyTo;
-    return frame;
-  }
-
-  /** Runs the assistant on one event and then on the answers to its effects. */
-  async function runTurn(
-    session: Session,
+  /** understand + step + effects: runs the core on one event, then on its effects' answers. */
+  async function runAssistant(
+    draft: Draft,
     event: AssistantEvent,
     replyTo?: string,
-  ): Promise<HistoryFrame[]> {
-    const produced: HistoryFrame[] = [];
-    let state = assistant.restore(session.assistantState) ?? assistant.initial(session.lang);
+    userEvent?: Extract<TurnEvent, { type: 'user-said' }>,
+  ): Promise<void> {
+    const session = draft.session;
+    let state = restoreState(session);
     let pending: AssistantEvent | undefined = event;
-    let carried: TurnInfo = {};
-    // Effects may feed events back (a status lookup); bounded so a dialog bug cannot loop.
-    for (let round = 0; pending && round < 4; round++) {
+    let carried: TurnInfo | undefined;
+    for (let round = 0; pending && round < EFFECT_ROUNDS; round++) {
       const turn = assistant.step(state, pending, {
         signedIn: session.identity !== undefined,
-        now: now(),
+        now: draft.now,
       });
       state = turn.state;
+      if (typeof state === 'object' && state !== null) trusted.add(state);
       session.lang = turn.lang;
       // What the person's message meant is told by the round that read it, even when that
       // round only asked for a lookup and the answer comes in the next one.
-      const info: TurnInfo = {
-        ...turn.info,
-        ...carried,
-        visited: [...(carried.visited ?? []), ...(turn.info.visited ?? [])],
-      };
-      const meta = turnMeta(info);
+      const info: TurnInfo = carried
+        ? {
+            ...turn.info,
+            ...carried,
+            visited: [...(carried.visited ?? []), ...(turn.info.visited ?? [])],
+          }
+        : turn.info;
+      if (userEvent && round === 0) userEvent.understanding = info;
+      if (info.lifeEvent && !session.lifeEvents?.includes(info.lifeEvent))
+        session.lifeEvents = [...(session.lifeEvents ?? []), info.lifeEvent];
+      const meta = turn.replies.length > 0 ? turnMeta(info) : undefined;
       turn.replies.forEach((reply, i) => {
-        const frame = replyFrame(session, reply, 'assistant', replyTo);
+        const frame = draft.reply(reply, 'assistant', replyTo);
         frame.lang = turn.lang;
         if (i === 0 && meta) frame.meta = meta;
-        record(session, frame, i === 0 ? info : undefined);
-        produced.push(frame);
+        draft.events.push(
+          i === 0 ? { type: 'assistant-said', frame, info } : { type: 'assistant-said', frame },
+        );
       });
-      carried = turn.replies.length === 0 ? info : {};
+      carried = turn.replies.length === 0 ? info : undefined;
       pending = undefined;
       for (const effect of turn.effects) {
-        try {
-          observer?.onEffect?.(session, effect);
-        } catch (err) {
-          logger.error({ err }, 'observer failed');
-        }
-        if (effect.type === 'status-lookup') {
-          const lookup = await lookupStatus(session.identity, effect.lifeEvent).catch(
-            (err: unknown) => {
-              logger.warn({ err }, 'status lookup failed');
-              return { type: 'unavailable' } as const;
-            },
-          );
-          pending = { type: 'status', lookup };
-        }
+        draft.events.push({ type: 'effect-requested', effect });
+        pending = (await runEffect(draft, effect)) ?? pending;
       }
     }
     session.assistantState = state;
-    return produced;
   }
 
-  async function load(sessionId: string): Promise<Session> {
-    const session = await store.get(sessionId);
-    if (!session) throw new UnknownSessionError(`No session ${sessionId}; it may have expired.`);
-    return session;
+  /** Carries out one effect; answers the event to feed back to the assistant, if any. */
+  async function runEffect(
+    draft: Draft,
+    effect: AssistantEffect,
+  ): Promise<AssistantEvent | undefined> {
+    switch (effect.type) {
+      case 'status-lookup': {
+        const lookup = await lookupStatus(draft.session.identity, effect.lifeEvent).catch(
+          (err: unknown) => {
+            logger.warn({ err }, 'status lookup failed');
+            return { type: 'unavailable' } as const;
+          },
+        );
+        draft.events.push({ type: 'effect-answered', effect, answer: lookup.type });
+        return { type: 'status', lookup };
+      }
+      case 'handover-request': {
+        if (!options.handover || draft.session.handover) return undefined;
+        const said = draft.events.find((e) => e.type === 'user-said');
+        const question = said?.type === 'user-said' ? said.frame.text : undefined;
+        applyDecision(draft, await options.handover.request(draft.session, question));
+        return undefined;
+      }
+      case 'outcome':
+        draft.events.push({ type: 'outcome', outcome: effect.outcome });
+        return undefined;
+    }
   }
 
-  async function save(session: Session, frames: ServerFrame[]): Promise<void> {
-    session.updatedAt = now();
-    await store.set(session);
-    for (const frame of frames) hub.publish(session.id, frame);
+  function applyDecision(draft: Draft, decision: RouteDecision): void {
+    draft.setHandover(decision.handover);
+    for (const notice of decision.notices ?? []) draft.say(notice, 'system');
+    draft.events.push(...(decision.events ?? []));
+  }
+
+  /** commit → publish → consumers. False when another instance committed first. */
+  async function commit(draft: Draft): Promise<CommittedTurn | undefined> {
+    const session = draft.session;
+    session.updatedAt = draft.now;
+    const ok = await store.commit(session, draft.frames, draft.baseSeq);
+    if (!ok) return undefined;
+    if (draft.revokeExcept !== null) hub.revoke(session.id, draft.revokeExcept);
+    const out: ServerFrame[] = [...draft.frames.filter((f) => f !== draft.early), ...draft.after];
+    if (out.length > 0) hub.publish(session.id, ...out);
+    const turn: CommittedTurn = {
+      kind: draft.kind,
+      session,
+      events: draft.events,
+      startedAt: draft.startedAt,
+    };
+    for (const consume of consumers) {
+      try {
+        consume(turn);
+      } catch (err) {
+        logger.error({ err }, 'turn consumer failed');
+      }
+    }
+    return turn;
+  }
+
+  /**
+   * The one error boundary: loads the session, builds the turn, commits it; a lost race with
+   * another instance runs the turn again on the fresh state. When the turn fails after the
+   * person's message was taken, the message is still kept and the error goes to the caller.
+   */
+  async function runTurn(
+    sessionId: string,
+    kind: CommittedTurn['kind'],
+    build: (draft: Draft) => Promise<void>,
+  ): Promise<CommittedTurn | undefined> {
+    for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
+      const loaded = await store.load(sessionId);
+      if (!loaded) throw new UnknownSessionError(`No session ${sessionId}; it may have expired.`);
+      const draft = new Draft(loaded, now(), kind);
+      try {
+        await build(draft);
+      } catch (err) {
+        if (err instanceof Skip) return undefined;
+        if (err instanceof ForbiddenSessionError) throw err;
+        options.onError?.(err);
+        const kept = keepUserFrame(loaded, draft);
+        if (kept) await commit(kept).catch(() => undefined);
+        throw err;
+      }
+      const committed = await commit(draft);
+      if (committed) return committed;
+      logger.debug({ sessionId, attempt }, 'session changed on another instance; turn run again');
+    }
+    throw new Error(`session ${sessionId} is busy on another instance`);
+  }
+
+  function keepUserFrame(loaded: Session, failed: Draft): Draft | undefined {
+    const said = failed.events.find((e) => e.type === 'user-said');
+    if (!said || said.type !== 'user-said') return undefined;
+    const draft = new Draft(loaded, failed.now, failed.kind);
+    draft.session.seq = said.frame.seq;
+    draft.session.seenIds = failed.session.seenIds;
+    draft.frames.push(said.frame);
+    draft.events.push(said);
+    draft.after.push({ type: 'typing', on: false });
+    return draft;
+  }
+
+  function userTurn(input: ClientInput, caller: Caller | undefined) {
+    return async (draft: Draft): Promise<void> => {
+      const session = draft.session;
+      // access: the resume rule, on every turn from a channel (in-process callers pass none).
+      if (caller && accessTo(session, caller.identity) === 'refuse')
+        throw new ForbiddenSessionError('This conversation belongs to a signed-in person.');
+      switch (input.type) {
+        case 'message':
+        case 'choose': {
+          // dedupe
+          if (session.seenIds.includes(input.id)) {
+            logger.debug(
+              { sessionId: session.id, id: input.id },
+              'duplicate client message dropped',
+            );
+            throw new Skip();
+          }
+          session.seenIds =
+            session.seenIds.length >= SEEN_IDS_LIMIT
+              ? [...session.seenIds.slice(1 - SEEN_IDS_LIMIT), input.id]
+              : [...session.seenIds, input.id];
+          const text = input.type === 'message' ? input.text : optionLabel(session, input.optionId);
+          session.seq += 1;
+          const frame: UserFrame = {
+            type: 'user',
+            seq: session.seq,
+            id: input.id,
+            text,
+            ts: draft.now,
+          };
+          draft.frames.push(frame);
+          // route
+          let decision: RouteDecision = { to: 'assistant' };
+          if (session.handover && options.handover)
+            decision = await options.handover.route(
+              session,
+              text,
+              input.type === 'choose' ? input.optionId : undefined,
+            );
+          const said: Extract<TurnEvent, { type: 'user-said' }> = {
+            type: 'user-said',
+            frame,
+            route: decision.to,
+          };
+          draft.events.push(said);
+          applyDecision(draft, decision);
+          if (decision.to === 'agent') return;
+          hub.publish(session.id, frame, { type: 'typing', on: true });
+          draft.early = frame;
+          draft.after.push({ type: 'typing', on: false });
+          await runAssistant(
+            draft,
+            input.type === 'message'
+              ? { type: 'text', text: input.text }
+              : { type: 'choose', optionId: input.optionId },
+            input.id,
+            said,
+          );
+          return;
+        }
+        case 'set-lang':
+          return runAssistant(draft, { type: 'set-lang', lang: input.lang });
+        case 'feedback': {
+          const event: AssistantEvent =
+            input.comment === undefined
+              ? { type: 'feedback', rating: input.rating }
+              : { type: 'feedback', rating: input.rating, comment: input.comment };
+          draft.events.push({ ...event, type: 'feedback' });
+          return runAssistant(draft, event);
+        }
+      }
+    };
+  }
+
+  async function greet(draft: Draft, identity: Identity): Promise<void> {
+    if (!options.greet) return;
+    const reply = await options.greet(identity, draft.session.lang).catch((err: unknown) => {
+      logger.warn({ err }, 'proactive greeting failed');
+      return undefined;
+    });
+    if (reply) draft.say(reply, 'system');
+  }
+
+  async function openNew(request: OpenRequest): Promise<OpenResult> {
+    const t = now();
+    const session: Session = {
+      v: SESSION_VERSION,
+      id: newId(),
+      createdAt: t,
+      updatedAt: t,
+      lang: request.lang,
+      channel: request.channel,
+      seq: 0,
+      seenIds: [],
+      assistantState: assistant.initial(request.lang),
+    };
+    if (request.identity) session.identity = request.identity;
+    const draft = new Draft(session, t, 'open', -1);
+    draft.events.push({ type: 'conversation-started' });
+    await runAssistant(draft, { type: 'start' });
+    if (request.identity) {
+      draft.events.push({ type: 'signed-in' });
+      await greet(draft, request.identity);
+    }
+    const turn = await commit(draft);
+    if (!turn) throw new Error('session id collision');
+    return { session: turn.session, resumed: false, replay: draft.frames };
   }
 
   return {
     hub,
     async open(request) {
       if (request.sessionId) {
-        const existing = await store.get(request.sessionId);
-        // A signed-in conversation resumes only for the same verified person: its history may
-        // hold their status. Anyone else (or no one) starts a new conversation.
-        const sameOwner =
-          !existing?.identity || existing.identity.subject === request.identity?.subject;
-        if (existing && sameOwner) {
-          return serialized(existing.id, async () => {
-            const session = (await store.get(existing.id)) ?? existing;
-            // A verified identity may be added on resume, never swapped for another one.
-            if (
-              request.identity &&
-              (!session.identity || session.identity.subject === request.identity.subject)
-            ) {
-              session.identity = request.identity;
-            }
-            await save(session, []);
-            const lastSeq = request.lastSeq ?? 0;
-            return {
-              session,
-              resumed: true,
-              replay: session.history.filter((f) => f.seq > lastSeq),
-            };
+        const existing = await store.load(request.sessionId);
+        const access = existing ? accessTo(existing, request.identity) : 'refuse';
+        if (existing && access === 'refuse')
+          logger.info(
+            { sessionId: existing.id },
+            'signed-in session not resumed by another person',
+          );
+        if (existing && access !== 'refuse') {
+          const id = existing.id;
+          const lastSeq = request.lastSeq ?? 0;
+          if (access === 'continue') {
+            const replay = (await store.history(id, lastSeq)) ?? [];
+            return { session: existing, resumed: true, replay };
+          }
+          // sign-in: the conversation becomes this person's; every other listener is dropped.
+          const identity = request.identity as Identity;
+          const turn = await serialized(id, () =>
+            runTurn(id, 'open', async (draft) => {
+              if (accessTo(draft.session, identity) === 'refuse')
+                throw new ForbiddenSessionError('This conversation belongs to another person.');
+              draft.session.identity = identity;
+              draft.revokeExcept = request.listener;
+              draft.events.push({ type: 'signed-in' });
+              await greet(draft, identity);
+            }),
+          ).catch((err: unknown) => {
+            if (err instanceof ForbiddenSessionError) return undefined;
+            throw err;
           });
+          if (turn) {
+            const replay = (await store.history(id, lastSeq)) ?? [];
+            return { session: turn.session, resumed: true, replay };
+          }
         }
       }
-      const t = now();
-      const session: Session = {
-        v: SESSION_VERSION,
-        id: newId(),
-        createdAt: t,
-        updatedAt: t,
-        lang: request.lang,
-        channel: request.channel,
-        seq: 0,
-        history: [],
-        seenIds: [],
-        assistantState: assistant.initial(request.lang),
-      };
-      if (request.identity) session.identity = request.identity;
-      return serialized(session.id, async () => {
-        const frames = await runTurn(session, { type: 'start' });
-        await save(session, []);
-        return { session, resumed: false, replay: frames };
-      });
+      return openNew(request);
     },
 
-    handle(sessionId, input) {
-      return serialized(sessionId, async () => {
-        const session = await load(sessionId);
-        const frames: ServerFrame[] = [];
-        let event: AssistantEvent;
-        let replyTo: string | undefined;
-        switch (input.type) {
-          case 'message':
-          case 'choose': {
-            if (session.seenIds.includes(input.id)) {
-              logger.debug({ sessionId, id: input.id }, 'duplicate client message dropped');
-              return;
-            }
-            session.seenIds.push(input.id);
-            if (session.seenIds.length > SEEN_IDS_LIMIT) session.seenIds.shift();
-            replyTo = input.id;
-            session.seq += 1;
-            const text =
-              input.type === 'message' ? input.text : optionLabel(session, input.optionId);
-            const userFrame: UserFrame = {
-              type: 'user',
-              seq: session.seq,
-              id: input.id,
-              text,
-              ts: now(),
-            };
-            // Decided before the frame is recorded: observers may change the route on it.
-            const route = options.router?.(session) ?? 'assistant';
-            record(session, userFrame);
-            frames.push(userFrame);
-            hub.publish(session.id, userFrame);
-            if (route === 'agent') {
-              await save(session, []);
-              return;
-            }
-            hub.publish(session.id, { type: 'typing', on: true });
-            event =
-              input.type === 'message'
-                ? { type: 'text', text: input.text }
-                : { type: 'choose', optionId: input.optionId };
-            break;
-          }
-          case 'set-lang':
-            event = { type: 'set-lang', lang: input.lang };
-            break;
-          case 'feedback':
-            try {
-              observer?.onFeedback?.(session, input.rating, input.comment);
-            } catch (err) {
-              logger.error({ err }, 'observer failed');
-            }
-            event =
-              input.comment === undefined
-                ? { type: 'feedback', rating: input.rating }
-                : { type: 'feedback', rating: input.rating, comment: input.comment };
-            break;
-        }
-        try {
-          const replies = await runTurn(session, event, replyTo);
-          await save(session, replies);
-        } catch (err) {
-          // Keep the person's message even when the turn failed; the transport reports the error.
-          await save(session, []);
-          throw err;
-        } finally {
-          if (replyTo !== undefined) hub.publish(session.id, { type: 'typing', on: false });
-        }
-      });
+    handle(sessionId, input, caller) {
+      return serialized(sessionId, () => runTurn(sessionId, 'input', userTurn(input, caller)));
     },
 
-    async historyAfter(sessionId, lastSeq) {
-      const session = await store.get(sessionId);
-      return session?.history.filter((f) => f.seq > lastSeq);
-    },
+    historyAfter: (sessionId, lastSeq) => store.history(sessionId, lastSeq),
 
-    push(sessionId, reply, role) {
-      return serialized(sessionId, async () => {
-        const session = await load(sessionId);
-        const frame = replyFrame(session, reply, role);
-        record(session, frame);
-        await save(session, [frame]);
-      });
+    load: (sessionId) => store.load(sessionId),
+
+    push(sessionId, reply, role, extra = {}) {
+      return serialized(sessionId, () =>
+        runTurn(sessionId, 'push', (draft) => {
+          if (extra.onlyIf && !extra.onlyIf(draft.session)) throw new Skip();
+          draft.setHandover(extra.handover);
+          draft.say(reply, role);
+          draft.events.push(...(extra.events ?? []));
+          return Promise.resolve();
+        }),
+      );
     },
   };
 }
+
+/** Ends a turn without a commit (a duplicate, or a push whose condition no longer holds). */
+class Skip extends Error {}
 
 function turnMeta(info: TurnInfo): TurnMeta | undefined {
   const meta: TurnMeta = {};
@@ -413,15 +681,6 @@ function turnMeta(info: TurnInfo): TurnMeta | undefined {
 
 /** The label the person saw for a quick reply, so history shows what they chose. */
 function optionLabel(session: Session, optionId: string): string {
-  for (let i = session.history.length - 1; i >= 0; i--) {
-    const frame = session.history[i];
-    if (frame?.type !== 'reply') continue;
-    for (const block of frame.blocks) {
-      if (block.type === 'options') {
-        const option = block.options.find((o) => o.id === optionId);
-        if (option) return option.label;
-      }
-    }
-  }
+  for (const [id, label] of session.offered ?? []) if (id === optionId) return label;
   return optionId;
 }

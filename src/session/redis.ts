@@ -1,13 +1,19 @@
 /**
- * Redis adapters for running several instances behind one widget population: sessions as
- * JSON with a TTL, a per-session lock so two instances never interleave a turn, and a hub
- * over pub/sub so a frame produced on one instance reaches sockets on every other.
+ * Redis adapters for running several instances behind one widget population:
+ *
+ * - sessions: the small state in a hash (`seq`, `state` JSON) and the history in a list of
+ *   frames, both with a TTL. A turn's commit is one script call (one round trip): it checks the
+ *   stored seq is still the one the turn started from, writes the state, appends the frames and
+ *   trims the list. Nothing serialises the whole history per turn.
+ * - the hub over pub/sub, so a frame produced on one instance reaches sockets on every other,
+ *   and a conversation's other listeners are dropped everywhere when its identity changes;
+ * - a small bus for other shared notices (the handover queue changed).
  */
-import { Redis } from 'ioredis';
-import type { ServerFrame } from '../protocol/frames.js';
+import { Redis, type Result } from 'ioredis';
+import type { HistoryFrame, ServerFrame } from '../protocol/frames.js';
 import type { Logger } from '../logger.js';
 import { createListeners, type SessionHub } from './chat-service.js';
-import { restoreSession, type SessionStore } from './session.js';
+import { HISTORY_LIMIT, restoreSession, type SessionStore } from './session.js';
 
 export interface RedisOptions {
   url: string;
@@ -16,24 +22,56 @@ export interface RedisOptions {
   logger: Logger;
 }
 
-export interface SessionLock {
-  /** Runs `work` while no other instance runs work for the same session. */
-  run<T>(sessionId: string, work: () => Promise<T>): Promise<T>;
+/** Topic messages between instances (JSON payloads). */
+export interface Bus {
+  publish(topic: string, payload: unknown): void;
+  subscribe(topic: string, listener: (payload: unknown) => void): () => void;
 }
 
 export interface RedisSessionBackend {
   /** The command connection, for other shared state (e.g. the status subject index). */
   client: Redis;
   store: SessionStore;
-  hub: SessionHub;
-  lock: SessionLock;
+  hub: SessionHub & { sessionIds(): string[] };
+  bus: Bus;
   /** Resolves once the pub/sub subscription is active. */
   ready: Promise<void>;
   close(): Promise<void>;
 }
 
-const LOCK_TTL_MS = 10_000;
-const LOCK_WAIT_MS = 5_000;
+// KEYS: state hash, history list. ARGV: expected seq (-1: must not exist), new seq, state JSON,
+// ttl ms, history limit, frames...
+const COMMIT = `
+local cur = redis.call('HGET', KEYS[1], 'seq')
+if ARGV[1] == '-1' then
+  if cur then return 0 end
+elseif cur ~= ARGV[1] then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'seq', ARGV[2], 'state', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+if #ARGV > 5 then
+  redis.call('RPUSH', KEYS[2], unpack(ARGV, 6))
+  redis.call('LTRIM', KEYS[2], -tonumber(ARGV[5]), -1)
+end
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+return 1
+`;
+
+type Message =
+  | { s: string; f: ServerFrame[]; r?: undefined }
+  | { s: string; r: { keep?: string }; f?: undefined }
+  | { t: string; p: unknown; s?: undefined };
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    sessionCommit(
+      stateKey: string,
+      historyKey: string,
+      ...args: (string | number)[]
+    ): Result<number, Context>;
+  }
+}
 
 export function createRedisSessionBackend(
   options: RedisOptions & { ttlMs: number },
@@ -43,70 +81,88 @@ export function createRedisSessionBackend(
   const subscriber = client.duplicate();
   client.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
   subscriber.on('error', (err) => logger.warn({ err: err.message }, 'redis subscriber error'));
+  client.defineCommand('sessionCommit', { numberOfKeys: 2, lua: COMMIT });
 
-  const key = (id: string) => `${prefix}session:${id}`;
+  const stateKey = (id: string) => `${prefix}s:${id}`;
+  const historyKey = (id: string) => `${prefix}h:${id}`;
   const channel = `${prefix}frames`;
 
   const store: SessionStore = {
-    async get(id) {
-      const raw = await client.get(key(id));
+    async load(id) {
+      const raw = await client.hget(stateKey(id), 'state');
       if (raw === null) return undefined;
       return restoreSession(JSON.parse(raw));
     },
-    async set(session) {
-      await client.set(key(session.id), JSON.stringify(session), 'PX', ttlMs);
+    async history(id, afterSeq) {
+      const [[, exists], [, raw]] = (await client
+        .multi()
+        .exists(stateKey(id))
+        .lrange(historyKey(id), -HISTORY_LIMIT, -1)
+        .exec()) as [[null, number], [null, string[]]];
+      if (!exists) return undefined;
+      const frames: HistoryFrame[] = [];
+      for (const r of raw) {
+        const f = JSON.parse(r) as HistoryFrame;
+        if (f.seq > afterSeq) frames.push(f);
+      }
+      return frames;
+    },
+    async commit(session, frames, expectedSeq) {
+      const ok = await client.sessionCommit(
+        stateKey(session.id),
+        historyKey(session.id),
+        String(expectedSeq),
+        String(session.seq),
+        JSON.stringify(session),
+        ttlMs,
+        HISTORY_LIMIT,
+        ...frames.map((f) => JSON.stringify(f)),
+      );
+      return ok === 1;
     },
     async delete(id) {
-      await client.del(key(id));
+      await client.del(stateKey(id), historyKey(id));
     },
     close: () => Promise.resolve(),
   };
 
   const listeners = createListeners();
+  const topics = new Map<string, Set<(payload: unknown) => void>>();
   const ready = subscriber.subscribe(channel).then(() => undefined);
   subscriber.on('message', (_channel: string, message: string) => {
-    let parsed: { sessionId: string; frame: ServerFrame };
+    let m: Message;
     try {
-      parsed = JSON.parse(message) as { sessionId: string; frame: ServerFrame };
+      m = JSON.parse(message) as Message;
     } catch {
       return;
     }
-    listeners.deliver(parsed.sessionId, parsed.frame);
+    if (m.s === undefined) {
+      for (const l of topics.get(m.t) ?? []) l(m.p);
+    } else if (m.r) listeners.revoke(m.s, m.r.keep);
+    else if (m.f) listeners.deliver(m.s, m.f);
   });
+  const send = (m: Message) => {
+    client.publish(channel, JSON.stringify(m)).catch((err: unknown) => {
+      logger.warn({ err }, 'redis publish failed');
+    });
+  };
 
-  const hub: SessionHub = {
-    publish(sessionId, frame) {
-      client.publish(channel, JSON.stringify({ sessionId, frame })).catch((err: unknown) => {
-        logger.warn({ err }, 'redis publish failed');
-      });
-    },
-    subscribe: (sessionId, listener) => listeners.add(sessionId, listener),
+  const hub: RedisSessionBackend['hub'] = {
+    publish: (sessionId, ...frames) => send({ s: sessionId, f: frames }),
+    subscribe: (sessionId, listener, opts) => listeners.add(sessionId, listener, opts),
+    revoke: (sessionId, keep) => send({ s: sessionId, r: keep === undefined ? {} : { keep } }),
+    sessionIds: listeners.sessionIds,
     close: () => Promise.resolve(),
   };
 
-  const lock: SessionLock = {
-    async run(sessionId, work) {
-      const lockKey = `${prefix}lock:${sessionId}`;
-      const token = crypto.randomUUID();
-      const deadline = Date.now() + LOCK_WAIT_MS;
-      for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
-        const ok = await client.set(lockKey, token, 'PX', LOCK_TTL_MS, 'NX');
-        if (ok === 'OK') break;
-        if (Date.now() > deadline)
-          throw new Error(`session ${sessionId} is busy on another instance`);
-        await new Promise((r) => setTimeout(r, wait));
-      }
-      try {
-        return await work();
-      } finally {
-        // Release only our own lock (it may have expired and been taken by another).
-        await client.eval(
-          "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
-          1,
-          lockKey,
-          token,
-        );
-      }
+  const bus: Bus = {
+    publish: (topic, payload) => send({ t: topic, p: payload }),
+    subscribe(topic, listener) {
+      let set = topics.get(topic);
+      if (!set) topics.set(topic, (set = new Set()));
+      set.add(listener);
+      const own = set;
+      return () => own.delete(listener);
     },
   };
 
@@ -114,12 +170,30 @@ export function createRedisSessionBackend(
     client,
     store,
     hub,
-    lock,
+    bus,
     ready,
     async close() {
       listeners.clear();
+      topics.clear();
       await ready.catch(() => undefined);
       await Promise.allSettled([subscriber.quit(), client.quit()]);
+    },
+  };
+}
+
+/** The same bus in one process (no Redis). */
+export function createMemoryBus(): Bus {
+  const topics = new Map<string, Set<(payload: unknown) => void>>();
+  return {
+    publish(topic, payload) {
+      for (const l of topics.get(topic) ?? []) l(payload);
+    },
+    subscribe(topic, listener) {
+      let set = topics.get(topic);
+      if (!set) topics.set(topic, (set = new Set()));
+      set.add(listener);
+      const own = set;
+      return () => own.delete(listener);
     },
   };
 }

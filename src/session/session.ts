@@ -1,11 +1,13 @@
 /**
- * A chat session as it is stored: plain versioned JSON, so it can live in memory, Redis or
- * SQL and survive restarts. A stored session of another version is dropped, not misread.
+ * A chat session as it is stored, in two parts: its small state (read and written once per
+ * turn) and its append-only history (frames with seq, read only on resume and by the REST
+ * channel). Plain versioned JSON, so it can live in memory, Redis or SQL and survive
+ * restarts; a stored session of another version is dropped, not misread.
  */
 import { z } from 'zod';
 import { Lang, type HistoryFrame } from '../protocol/frames.js';
 
-export const SESSION_VERSION = 1;
+export const SESSION_VERSION = 2;
 
 /** How many frames a session keeps for replay after a reconnect. */
 export const HISTORY_LIMIT = 200;
@@ -19,6 +21,14 @@ export interface Identity {
   name: string;
 }
 
+/** Where a conversation stands with the live handover; absent when the assistant answers. */
+export interface HandoverStatus {
+  /** queued: waiting for a person; connected: a person answers; contact: the next message is kept as a contact request. */
+  state: 'queued' | 'connected' | 'contact';
+  since: number;
+  agent?: string;
+}
+
 export interface Session {
   v: typeof SESSION_VERSION;
   id: string;
@@ -28,11 +38,15 @@ export interface Session {
   channel: string;
   /** Highest seq given to a frame of this session. */
   seq: number;
-  history: HistoryFrame[];
   /** Client message ids already handled, newest last. */
   seenIds: string[];
   assistantState: unknown;
   identity?: Identity;
+  /** The quick replies of the latest reply that offered some, as [id, label]. */
+  offered?: [string, string][];
+  /** Life events the conversation has been about, in order. */
+  lifeEvents?: string[];
+  handover?: HandoverStatus;
 }
 
 const StoredSessionShape = z.object({
@@ -43,10 +57,18 @@ const StoredSessionShape = z.object({
   lang: Lang,
   channel: z.string(),
   seq: z.number(),
-  history: z.array(z.any()),
   seenIds: z.array(z.string()),
   assistantState: z.unknown(),
   identity: z.object({ subject: z.string(), name: z.string() }).optional(),
+  offered: z.array(z.tuple([z.string(), z.string()])).optional(),
+  lifeEvents: z.array(z.string()).optional(),
+  handover: z
+    .object({
+      state: z.enum(['queued', 'connected', 'contact']),
+      since: z.number(),
+      agent: z.string().optional(),
+    })
+    .optional(),
 });
 
 /** Parses a stored session; undefined when it is of another version or shape. */
@@ -55,48 +77,71 @@ export function restoreSession(stored: unknown): Session | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+/**
+ * Where sessions live. One `commit` per turn writes the new small state and appends the
+ * turn's frames; it succeeds only when the stored seq is still `expectedSeq` (-1: the session
+ * must not exist yet), so two instances never both write the same turn.
+ */
 export interface SessionStore {
-  get(id: string): Promise<Session | undefined>;
-  set(session: Session): Promise<void>;
+  load(id: string): Promise<Session | undefined>;
+  /** Frames with seq above `afterSeq`, oldest first; undefined when the session is unknown. */
+  history(id: string, afterSeq: number): Promise<HistoryFrame[] | undefined>;
+  commit(session: Session, frames: HistoryFrame[], expectedSeq: number): Promise<boolean>;
   delete(id: string): Promise<void>;
   close(): Promise<void>;
 }
 
-/** The embedded default: one process, sessions forgotten after `ttlMs` unused. */
+interface MemoryEntry {
+  session: Session;
+  history: HistoryFrame[];
+  expires: number;
+}
+
+/**
+ * The embedded default: one process, sessions forgotten after `ttlMs` unused. Objects are kept
+ * as they are: the pipeline never mutates a loaded session or a committed frame (it builds the
+ * next state), so nothing is serialised per turn.
+ */
 export function createMemorySessionStore(options: {
   ttlMs: number;
   now?: () => number;
 }): SessionStore {
   const now = options.now ?? Date.now;
-  const sessions = new Map<string, string>();
-  const expiry = new Map<string, number>();
+  const entries = new Map<string, MemoryEntry>();
   const sweep = () => {
     const t = now();
-    for (const [id, at] of expiry) {
-      if (at <= t) {
-        expiry.delete(id);
-        sessions.delete(id);
-      }
-    }
+    for (const [id, e] of entries) if (e.expires <= t) entries.delete(id);
   };
   const timer = setInterval(sweep, Math.min(options.ttlMs, 60_000));
   timer.unref();
+  const live = (id: string) => {
+    const e = entries.get(id);
+    return e && e.expires > now() ? e : undefined;
+  };
   return {
-    get(id) {
-      const at = expiry.get(id);
-      if (at === undefined || at <= now()) return Promise.resolve(undefined);
-      const raw = sessions.get(id);
-      // Stored as JSON text so the memory store behaves like the shared ones (no aliasing).
-      return Promise.resolve(raw === undefined ? undefined : restoreSession(JSON.parse(raw)));
+    load: (id) => Promise.resolve(live(id)?.session),
+    history(id, afterSeq) {
+      const e = live(id);
+      if (!e) return Promise.resolve(undefined);
+      const h = e.history;
+      // Frames are in seq order: find the first after `afterSeq` from the end.
+      let i = h.length;
+      while (i > 0 && (h[i - 1]?.seq ?? 0) > afterSeq) i--;
+      return Promise.resolve(h.slice(Math.max(i, h.length - HISTORY_LIMIT)));
     },
-    set(session) {
-      sessions.set(session.id, JSON.stringify(session));
-      expiry.set(session.id, now() + options.ttlMs);
-      return Promise.resolve();
+    commit(session, frames, expectedSeq) {
+      const e = live(session.id);
+      if (expectedSeq < 0 ? e !== undefined : e?.session.seq !== expectedSeq)
+        return Promise.resolve(false);
+      const history = e?.history ?? [];
+      history.push(...frames);
+      // Trimmed in steps, so a long conversation does not copy its history on every turn.
+      if (history.length > HISTORY_LIMIT + 50) history.splice(0, history.length - HISTORY_LIMIT);
+      entries.set(session.id, { session, history, expires: now() + options.ttlMs });
+      return Promise.resolve(true);
     },
     delete(id) {
-      sessions.delete(id);
-      expiry.delete(id);
+      entries.delete(id);
       return Promise.resolve();
     },
     close() {

@@ -357,8 +357,8 @@ export function createStaffRoutes(options: StaffRoutesOptions): express.Router {
 
   // --- live handover -----------------------------------------------------------------------
 
-  api.get('/queue', requires('live'), (_req, res) => {
-    res.json(handover.snapshot());
+  api.get('/queue', requires('live'), async (_req, res) => {
+    res.json(await handover.snapshot());
   });
 
   api.get('/contact-requests', requires('live'), async (req, res) => {

@@ -6,24 +6,24 @@
 import type { Express } from 'express';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { ChatService, StatusLookupFn } from '../session/chat-service.js';
-import type { SessionStore } from '../session/session.js';
+import type { StatusLookupFn } from '../session/chat-service.js';
 import { createFixtureStatusPanel, loadDemoPersons } from './fixture-status-panel.js';
 import { createHttpStatusPanel } from './http-status-panel.js';
-import { createProactiveStatus } from './proactive-status.js';
+import { createProactiveStatus, type ProactiveStatus } from './proactive-status.js';
 import type { StatusPanel } from './status-panel.js';
 import type { DemoPerson } from './status-schema.js';
 import { createStatusLookup } from './status-lookup.js';
 import { loadStatusTexts } from './status-texts.js';
 import type { SubjectIndex } from './subject-index.js';
+import type { ReplayGuardPort } from './replay-guard.js';
 import { mountStatusWebhook } from './status-webhook.js';
 
 export interface StatusSetup {
   panel: StatusPanel;
   demoPersons: readonly DemoPerson[];
   lookupStatus: StatusLookupFn;
-  /** Adds the proactive greeting and the resume rule to the chat service. */
-  wrapChat(chat: ChatService, store: SessionStore): ChatService;
+  /** The proactive greeting (for the pipeline), the subject index (a consumer) and change messages. */
+  proactive: ProactiveStatus;
   /** Mounts POST /api/v1/status-events. */
   mount(app: Express): void;
   /** Resolves when proactive messages under way have been delivered. */
@@ -39,6 +39,8 @@ export function createStatus(options: {
   onCircuitChange?: (state: 'closed' | 'open' | 'half-open') => void;
   /** Whose sessions are where; default in memory (one instance). */
   subjectIndex?: SubjectIndex;
+  /** Webhook event ids seen; default in memory (one instance). */
+  replayGuard?: (ttlMs: number) => ReplayGuardPort;
 }): StatusSetup {
   const { config, logger } = options;
   const demo = loadDemoPersons();
@@ -59,36 +61,32 @@ export function createStatus(options: {
     ...(options.onLookup && { onOutcome: options.onLookup }),
   });
   const texts = loadStatusTexts(options.localesDir);
-  let proactive: ReturnType<typeof createProactiveStatus> | undefined;
+  const proactive = createProactiveStatus({
+    lookupStatus,
+    texts,
+    logger,
+    invalidate: (code) => panel.invalidate?.(code),
+    ...(options.subjectIndex && { index: options.subjectIndex }),
+  });
 
   return {
     panel,
     demoPersons: demo.persons,
     lookupStatus,
-    wrapChat(chat, store) {
-      proactive = createProactiveStatus({
-        chat,
-        store,
-        lookupStatus,
-        texts,
-        logger,
-        invalidate: (code) => panel.invalidate?.(code),
-        ...(options.subjectIndex && { index: options.subjectIndex }),
-      });
-      return proactive.chat;
-    },
+    proactive,
     mount(app) {
       mountStatusWebhook(app, {
         ...(config.STATUS_WEBHOOK_SECRET && { secret: config.STATUS_WEBHOOK_SECRET }),
-        notify: (event) => proactive?.notify(event) ?? Promise.resolve(0),
+        notify: (event) => proactive.notify(event),
+        ...(options.replayGuard && { replayGuard: options.replayGuard }),
         logger,
       });
     },
     async idle() {
-      await proactive?.close();
+      await proactive.close();
     },
     async close() {
-      await proactive?.close();
+      await proactive.close();
       await panel.close?.();
     },
   };

@@ -3,7 +3,8 @@
  * validated at load (every personal code checksum-valid, every id unique).
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { ROOT_DIR } from '../paths.js';
 import type { PersonStatus } from '../core/status.js';
 import type { StatusPanel } from './status-panel.js';
 import {
@@ -13,9 +14,8 @@ import {
   type WirePersonStatus,
 } from './status-schema.js';
 
-export const DEFAULT_DEMO_PERSONS_FILE = fileURLToPath(
-  new URL('./demo-persons.json', import.meta.url),
-);
+// From the repository root, so the compiled server (dist/main.js) finds it too.
+export const DEFAULT_DEMO_PERSONS_FILE = join(ROOT_DIR, 'src', 'status', 'demo-persons.json');
 
 export class FixtureDataError extends Error {
   override name = 'FixtureDataError';

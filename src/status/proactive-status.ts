@@ -1,25 +1,22 @@
 /**
- * The proactive side of the status: when a signed-in person opens the chat, a system message
- * lists the state's pending offers and the steps waiting for them; when a status change
- * arrives (the webhook), it is pushed to that person's sessions. Wraps the chat service's
- * `open` so the dialog engine needs to know nothing of it.
- *
- * Also the one place that decides who may resume a signed-in conversation: only the same
- * verified person. Anyone else who presents its session id gets a new conversation.
+ * The proactive side of the status: when a person signs in (a new conversation, or one resumed
+ * and signed in), a system message in the same turn lists the state's pending offers and the
+ * steps waiting for them (`greet`, called by the pipeline); when a status change arrives (the
+ * webhook), it is pushed to that person's conversations (`notify`). The dialog engine knows
+ * nothing of it. Who may resume a signed-in conversation is decided in one place for every
+ * channel: src/session/resume.ts.
  */
 import type { AssistantReply } from '../core/assistant.js';
 import type { PersonStatus } from '../core/status.js';
 import type { Lang } from '../protocol/frames.js';
 import type { Logger } from '../logger.js';
-import type { ChatService, OpenRequest, StatusLookupFn } from '../session/chat-service.js';
-import type { Identity, SessionStore } from '../session/session.js';
+import type { ChatService, CommittedTurn, StatusLookupFn } from '../session/chat-service.js';
+import type { Identity } from '../session/session.js';
 import { createMemorySubjectIndex, type SubjectIndex } from './subject-index.js';
 import type { StatusTexts } from './status-texts.js';
 import type { StatusEvent } from './status-events.js';
 
 export interface ProactiveStatusOptions {
-  chat: ChatService;
-  store: SessionStore;
   lookupStatus: StatusLookupFn;
   texts: StatusTexts;
   logger: Logger;
@@ -30,85 +27,53 @@ export interface ProactiveStatusOptions {
 }
 
 export interface ProactiveStatus {
-  /** The chat service with the proactive greeting and the resume rule. */
-  chat: ChatService;
+  /** The greeting for a person who signs in; undefined when nothing is pending. */
+  greet(identity: Identity, lang: Lang): Promise<AssistantReply | undefined>;
+  /** Consumes committed turns: a conversation that was signed in joins the person's index. */
+  consume: (turn: CommittedTurn) => void;
+  /** Binds the chat service the change messages are pushed through. */
+  bind(chat: ChatService): void;
   /** Pushes a status change to the person's sessions; resolves with how many got it. */
   notify(event: StatusEvent): Promise<number>;
-  /** Waits for greetings still under way (for a clean shutdown). */
+  /** Waits for index updates still under way (for a clean shutdown). */
   close(): Promise<void>;
 }
 
 export function createProactiveStatus(options: ProactiveStatusOptions): ProactiveStatus {
-  const { chat: inner, store, lookupStatus, texts, logger } = options;
+  const { lookupStatus, texts, logger } = options;
   const index = options.index ?? createMemorySubjectIndex();
   const pending = new Set<Promise<void>>();
+  let chat: ChatService | undefined;
 
   const track = (work: Promise<void>) => {
-    const p = work.catch((err: unknown) => logger.warn({ err }, 'proactive status message failed'));
+    const p = work.catch((err: unknown) => logger.warn({ err }, 'subject index not updated'));
     pending.add(p);
     void p.finally(() => pending.delete(p));
   };
 
-  async function greet(sessionId: string, identity: Identity, lang: Lang): Promise<void> {
-    const lookup = await lookupStatus(identity);
-    let reply: AssistantReply | undefined;
-    if (lookup.type === 'unavailable') {
-      reply = { text: texts.greeting(lang, 'unavailable', identity.name), blocks: [] };
-    } else if (lookup.type === 'found') {
-      reply = greetingReply(texts, lang, identity.name, lookup.status);
-    }
-    if (reply) await inner.push(sessionId, reply, 'system');
-  }
-
-  const chat: ChatService = {
-    ...inner,
-    async open(request) {
-      let req: OpenRequest = request;
-      let hadIdentity = false;
-      if (request.sessionId) {
-        const existing = await store.get(request.sessionId);
-        hadIdentity = existing?.identity !== undefined;
-        if (existing?.identity && existing.identity.subject !== request.identity?.subject) {
-          logger.info(
-            { sessionId: existing.id },
-            'signed-in session not resumed by another person',
-          );
-          req = {
-            lang: request.lang,
-            channel: request.channel,
-            ...(request.identity && { identity: request.identity }),
-          };
-          hadIdentity = false;
-        }
-      }
-      const result = await inner.open(req);
-      const identity = result.session.identity;
-      if (identity) {
-        await index.add(identity.subject, result.session.id);
-        if (!result.resumed || !hadIdentity) {
-          // After the transport has subscribed to the new session (it does so right after
-          // `open` resolves, within the same turn of the event loop), so the message is both
-          // kept in history and delivered live.
-          const { id, lang } = result.session;
-          track(
-            new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
-              greet(id, identity, lang),
-            ),
-          );
-        }
-      }
-      return result;
-    },
-  };
-
   return {
-    chat,
+    async greet(identity, lang) {
+      const lookup = await lookupStatus(identity);
+      if (lookup.type === 'unavailable')
+        return { text: texts.greeting(lang, 'unavailable', identity.name), blocks: [] };
+      if (lookup.type === 'found') return greetingReply(texts, lang, identity.name, lookup.status);
+      return undefined;
+    },
+    consume(turn) {
+      const identity = turn.session.identity;
+      if (!identity || !turn.events.some((e) => e.type === 'signed-in')) return;
+      track(index.add(identity.subject, turn.session.id));
+    },
+    bind(service) {
+      chat = service;
+    },
     async notify(event) {
       const code = event.personalCode;
       options.invalidate?.(code);
+      if (!chat) return 0;
       let delivered = 0;
       for (const sessionId of await index.sessions(code)) {
-        const session = await store.get(sessionId);
+        const session = await chat.load(sessionId);
         if (session?.identity?.subject !== code) {
           await index.remove(code, sessionId);
           continue;
@@ -137,8 +102,11 @@ export function createProactiveStatus(options: ProactiveStatusOptions): Proactiv
                 ],
               };
         try {
-          await inner.push(sessionId, reply, 'system');
-          delivered += 1;
+          // Only while the conversation is still this person's.
+          const turn = await chat.push(sessionId, reply, 'system', {
+            onlyIf: (s) => s.identity?.subject === code,
+          });
+          if (turn) delivered += 1;
         } catch (err) {
           logger.warn({ err, sessionId }, 'status change not delivered');
           await index.remove(code, sessionId);

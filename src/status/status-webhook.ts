@@ -6,10 +6,10 @@
 import type { Express } from 'express';
 import type { Logger } from '../logger.js';
 import { HttpError, parseBody, rawBodyOf } from '../transport/http.js';
+import { createMemoryReplayGuard, type ReplayGuardPort } from './replay-guard.js';
 import {
   WebhookSignatureError,
   WireStatusEvent,
-  createReplayGuard,
   toStatusEvent,
   verifyWebhookSignature,
   type StatusEvent,
@@ -23,6 +23,8 @@ export interface StatusWebhookOptions {
   /** How far the signed timestamp may be from now. */
   toleranceS?: number;
   now?: () => number;
+  /** Event ids seen; default in memory. Give the Redis one when several instances run. */
+  replayGuard?: (ttlMs: number) => ReplayGuardPort;
 }
 
 export const STATUS_EVENTS_PATH = '/api/v1/status-events';
@@ -30,11 +32,8 @@ export const STATUS_EVENTS_PATH = '/api/v1/status-events';
 export function mountStatusWebhook(app: Express, options: StatusWebhookOptions): void {
   const now = options.now ?? Date.now;
   const toleranceS = options.toleranceS ?? 300;
-  const replay = createReplayGuard({
-    ttlMs: 2 * toleranceS * 1000 + 60_000,
-    maxEntries: 100_000,
-    now,
-  });
+  const ttlMs = 2 * toleranceS * 1000 + 60_000;
+  const replay = options.replayGuard?.(ttlMs) ?? createMemoryReplayGuard({ ttlMs, now });
 
   app.post(STATUS_EVENTS_PATH, async (req, res) => {
     if (!options.secret)
@@ -57,7 +56,7 @@ export function mountStatusWebhook(app: Express, options: StatusWebhookOptions):
       throw err;
     }
     const event = toStatusEvent(parseBody(WireStatusEvent, req.body));
-    if (!replay.firstTime(event.id)) {
+    if (!(await replay.firstTime(event.id))) {
       options.logger.warn({ eventId: event.id }, 'status event replayed');
       throw new HttpError(409, 'REPLAYED_EVENT', `Event ${event.id} was already received.`);
     }

@@ -1,20 +1,31 @@
 /**
  * Opens the store: embedded SQLite (better-sqlite3, WAL) in DATA_DIR by default, PostgreSQL
  * (pg Pool) when DATABASE_URL is set. Both behind one Kysely<Database>, migrated at open.
+ *
+ * A PostgreSQL connection that breaks (server restart, failover, idle timeout, an operator's
+ * pg_terminate_backend) is logged and replaced by the pool on next use; it never crashes the
+ * process (docs/operations.md, "Database faults").
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
+/** The driver under Kysely, for the hot write path's prepared statements (transcript-writer). */
+export type NativeDb =
+  { dialect: 'postgres'; pool: pg.Pool } | { dialect: 'sqlite'; sqlite: SQLite.Database };
+
 export interface StoreDb {
   db: Kysely<Database>;
   dialect: DialectName;
+  native: NativeDb;
+  /** Answers a trivial query (readiness); rejects when the database cannot be reached. */
+  ping(): Promise<void>;
   /** Brings the schema to the latest version (idempotent). */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -28,6 +39,10 @@ export interface OpenDatabaseOptions {
   /** SQLite file path, overriding dataDir (':memory:' for a throwaway database). */
   sqliteFile?: string;
   poolSize?: number;
+  /** Told about a broken pooled connection (it is dropped and replaced on next use). */
+  onConnectionError?: (err: Error) => void;
+  /** Longest wait for a new PostgreSQL connection before a query fails (ms). */
+  connectTimeoutMs?: number;
 }
 
 // int8 (count(*), bigint columns) and numeric (avg) come back as strings from pg by default.
@@ -49,12 +64,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<StoreD
 /** Opens without touching the schema; call migrate() before the first query. */
 export function createDatabase(options: OpenDatabaseOptions): StoreDb {
   let db: Kysely<Database>;
-  let dialect: DialectName;
+  let native: NativeDb;
   if (options.databaseUrl) {
-    dialect = 'postgres';
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      keepAlive: true,
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
           oid === PG_INT8 || oid === PG_NUMERIC
@@ -64,9 +80,15 @@ export function createDatabase(options: OpenDatabaseOptions): StoreDb {
               ) => unknown)) as typeof pg.types.getTypeParser,
       },
     });
+    // Without these listeners a connection the server drops raises an unhandled 'error' event
+    // and the process exits. The pool listens while a client is idle; the client listener
+    // covers one that is checked out between queries. The query in flight fails on its own.
+    const onError = (err: Error) => options.onConnectionError?.(err);
+    pool.on('error', onError);
+    pool.on('connect', (client) => client.on('error', onError));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    native = { dialect: 'postgres', pool };
   } else {
-    dialect = 'sqlite';
     let file = options.sqliteFile;
     if (!file) {
       const dir = options.dataDir ?? './data';
@@ -78,6 +100,17 @@ export function createDatabase(options: OpenDatabaseOptions): StoreDb {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    native = { dialect: 'sqlite', sqlite };
   }
-  return { db, dialect, migrate: () => migrateToLatest(db, dialect), close: () => db.destroy() };
+  const dialect = native.dialect;
+  return {
+    db,
+    dialect,
+    native,
+    migrate: () => migrateToLatest(db, dialect),
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
 }

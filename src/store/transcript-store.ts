@@ -6,6 +6,7 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { StoreDb } from './database.js';
 import type { ConversationRow, Database, MessageRow, NewMessage } from './schema.js';
+import { createTranscriptWriter, type WriteResult } from './transcript-writer.js';
 
 export const OUTCOMES = ['resolved', 'handed-over', 'abandoned'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -135,6 +136,9 @@ export class BadCursorError extends Error {
 
 export function createTranscriptStore(store: StoreDb) {
   const { db, dialect } = store;
+  const writer = createTranscriptWriter(store.native, (work) =>
+    db.connection().execute(() => Promise.resolve(work())),
+  );
 
   /** Words of a search, each matched as a word prefix; anything else is dropped (no syntax). */
   function searchCondition(q: string): Expression<SqlBool> | undefined {
@@ -235,73 +239,12 @@ export function createTranscriptStore(store: StoreDb) {
   return {
     dialect,
 
-    async writeBatch(batch: TranscriptBatch): Promise<void> {
-      if (
-        batch.conversations.length === 0 &&
-        batch.messages.length === 0 &&
-        batch.intents.length === 0
-      )
-        return;
-      await db.transaction().execute(async (trx) => {
-        for (const c of batch.conversations) {
-          await trx
-            .insertInto('conversations')
-            .values({
-              id: c.id,
-              started_at: c.startedAt,
-              last_activity_at: c.lastActivityAt,
-              ended_at: c.endedAt ?? null,
-              lang: c.lang,
-              channel: c.channel,
-              subject: c.subject ?? null,
-              outcome: c.outcome ?? null,
-              rating: c.rating ?? null,
-              comment: c.comment ?? null,
-              handed_over: c.handedOver ? 1 : 0,
-              message_count: c.messages,
-              classified_messages: c.classified,
-              fallback_messages: c.fallbacks,
-            })
-            .onConflict((oc) =>
-              oc.column('id').doUpdateSet({
-                last_activity_at: sql`excluded.last_activity_at`,
-                lang: sql`excluded.lang`,
-                subject: sql`coalesce(conversations.subject, excluded.subject)`,
-                outcome: sql`coalesce(excluded.outcome, conversations.outcome)`,
-                ended_at: sql`coalesce(excluded.ended_at, conversations.ended_at)`,
-                rating: sql`coalesce(excluded.rating, conversations.rating)`,
-                comment: sql`coalesce(excluded.comment, conversations.comment)`,
-                handed_over: sql`case when excluded.handed_over = 1 then 1 else conversations.handed_over end`,
-                message_count: sql`conversations.message_count + excluded.message_count`,
-                classified_messages: sql`conversations.classified_messages + excluded.classified_messages`,
-                fallback_messages: sql`conversations.fallback_messages + excluded.fallback_messages`,
-              }),
-            )
-            .execute();
-          if (c.lifeEvents.length > 0) {
-            await trx
-              .insertInto('conversation_life_events')
-              .values(c.lifeEvents.map((le) => ({ conversation_id: c.id, life_event: le })))
-              .onConflict((oc) => oc.columns(['life_event', 'conversation_id']).doNothing())
-              .execute();
-          }
-        }
-        for (let i = 0; i < batch.messages.length; i += 200) {
-          await trx
-            .insertInto('messages')
-            .values(batch.messages.slice(i, i + 200))
-            .onConflict((oc) => oc.columns(['conversation_id', 'seq']).doNothing())
-            .execute();
-        }
-        for (const u of batch.intents) {
-          await trx
-            .updateTable('messages')
-            .set({ intent: u.intent, confidence: u.confidence })
-            .where('conversation_id', '=', u.conversationId)
-            .where('seq', '=', u.seq)
-            .execute();
-        }
-      });
+    /**
+     * Writes one batch (transcript-writer.ts): NUL and lone surrogates made storable, a row the
+     * database refuses set aside in `rejected`, an outage thrown for the caller to retry.
+     */
+    writeBatch(batch: TranscriptBatch): Promise<WriteResult> {
+      return writer.write(batch);
     },
 
     async list(

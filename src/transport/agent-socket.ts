@@ -89,14 +89,17 @@ export function attachAgentSocket(options: AgentSocketOptions) {
   const send = (ws: WebSocket, frame: object) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   };
-  const broadcastQueue = () => {
-    const snapshot = handover.snapshot();
+  const broadcastQueue = async () => {
+    const snapshot = await handover.snapshot();
     options.onQueueLength?.(snapshot.queued.length);
     for (const ws of wss.clients) send(ws, { type: 'queue', ...snapshot });
   };
 
   const unsubscribe = handover.subscribe((event) => {
-    if (event.type === 'changed') return broadcastQueue();
+    if (event.type === 'changed') {
+      broadcastQueue().catch((err: unknown) => logger.warn({ err }, 'queue not broadcast'));
+      return;
+    }
     // A conversation's frames go to the agent who has it.
     for (const ws of wss.clients) {
       if (event.agent && principals.get(ws)?.username === event.agent)
@@ -147,10 +150,10 @@ export function attachAgentSocket(options: AgentSocketOptions) {
           await handover.say(frame.sessionId, agent, frame.text);
           break;
         case 'hand-back':
-          handover.handBack(frame.sessionId, agent);
+          await handover.handBack(frame.sessionId, agent);
           break;
         case 'end':
-          handover.end(frame.sessionId, agent);
+          await handover.end(frame.sessionId, agent);
           break;
       }
     } catch (err) {
@@ -175,7 +178,10 @@ export function attachAgentSocket(options: AgentSocketOptions) {
     ws.on('close', () => options.onConnectionCount?.(wss.clients.size));
     ws.on('error', (err) => logger.warn({ err }, 'agent socket error'));
     send(ws, { type: 'hello', username: principal.username, role: principal.role });
-    send(ws, { type: 'queue', ...handover.snapshot() });
+    handover.snapshot().then(
+      (snapshot) => send(ws, { type: 'queue', ...snapshot }),
+      (err: unknown) => logger.warn({ err }, 'queue snapshot failed'),
+    );
   });
 
   return {

@@ -6,7 +6,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { z } from 'zod';
 import { LANGS, LIMITS, type ReplyFrame } from '../protocol/frames.js';
-import type { ChatService } from '../session/chat-service.js';
+import { ForbiddenSessionError, type ChatService } from '../session/chat-service.js';
+import type { Identity } from '../session/session.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from './metrics.js';
 
@@ -18,6 +19,8 @@ export interface HttpOptions {
   widgetDir: string;
   /** Folder with the demo pages (index.html, ...). */
   pagesDir: string;
+  /** Verifies a bearer identity token (the same as the socket's hello token). */
+  verifyIdentity?: (token: string) => Promise<Identity>;
   /** Mounts more routes (the back office) before the 404 handler. */
   extend?: (app: express.Express) => void;
 }
@@ -105,31 +108,62 @@ export function createHttpApp(options: HttpOptions): express.Express {
   const replies = (frames: { type: string }[]) =>
     frames.filter((f): f is ReplyFrame => f.type === 'reply');
 
+  /** The verified person of a REST call (Authorization: Bearer <identity token>), if any. */
+  async function callerOf(req: Request): Promise<Identity | undefined> {
+    const header = req.get('authorization');
+    if (header === undefined) return undefined;
+    const match = /^Bearer (\S{1,8192})$/i.exec(header);
+    if (!match?.[1] || !options.verifyIdentity)
+      throw new HttpError(
+        401,
+        'AUTH_INVALID_TOKEN',
+        'Send Authorization: Bearer <identity token>.',
+      );
+    try {
+      return await options.verifyIdentity(match[1]);
+    } catch {
+      throw new HttpError(401, 'AUTH_INVALID_TOKEN', 'The identity token could not be verified.');
+    }
+  }
+
   app.post('/api/v1/conversations', async (req, res) => {
     const body = parseBody(CreateConversation, req.body);
-    const { session, replay } = await chat.open({ lang: body.lang, channel: 'rest' });
+    const identity = await callerOf(req);
+    const { session, replay } = await chat.open({
+      lang: body.lang,
+      channel: 'rest',
+      ...(identity && { identity }),
+    });
     metrics.turns.inc({ channel: 'rest' });
     res.status(201).json({ id: session.id, lang: session.lang, replies: replies(replay) });
   });
 
+  // The REST turn: the same pipeline and the same resume rule as the socket (a signed-in
+  // conversation goes on only for the same verified person).
   app.post('/api/v1/conversations/:id/messages', async (req: Request<{ id: string }>, res) => {
     const body = parseBody(PostMessage, req.body);
-    const history = await chat.historyAfter(req.params.id, 0);
-    if (!history)
-      throw new HttpError(404, 'UNKNOWN_SESSION', 'No such conversation; it may have expired.');
-    const lastSeq = history.at(-1)?.seq ?? 0;
-    const stop = metrics.turnSeconds.startTimer({ channel: 'rest' });
+    const identity = await callerOf(req);
     const id = crypto.randomUUID();
-    await chat.handle(
-      req.params.id,
-      'text' in body
-        ? { type: 'message', id, text: body.text }
-        : { type: 'choose', id, optionId: body.optionId },
+    let turn;
+    try {
+      turn = await chat.handle(
+        req.params.id,
+        'text' in body
+          ? { type: 'message', id, text: body.text }
+          : { type: 'choose', id, optionId: body.optionId },
+        identity ? { identity } : {},
+      );
+    } catch (err) {
+      if (err instanceof ForbiddenSessionError)
+        throw new HttpError(403, 'FORBIDDEN', 'This conversation belongs to a signed-in person.');
+      if (err instanceof Error && 'code' in err && err.code === 'UNKNOWN_SESSION')
+        throw new HttpError(404, 'UNKNOWN_SESSION', 'No such conversation; it may have expired.');
+      throw err;
+    }
+    const said = (turn?.events ?? []).flatMap((e) =>
+      e.type === 'assistant-said' ? [e.frame] : [],
     );
-    stop();
-    metrics.turns.inc({ channel: 'rest' });
-    const after = (await chat.historyAfter(req.params.id, lastSeq)) ?? [];
-    res.json({ replies: replies(after) });
+    res.json({ replies: said });
   });
 
   options.extend?.(app);

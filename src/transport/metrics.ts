@@ -51,6 +51,17 @@ export function createMetrics() {
       help: 'Failed transcript batch writes (retried)',
       registers: [registry],
     }),
+    transcriptDropped: new Counter({
+      name: 'transcript_rows_dropped_total',
+      help: 'Transcript rows not written, by reason (rejected by the database, queue-full, shutdown)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    databaseConnectionErrors: new Counter({
+      name: 'database_connection_errors_total',
+      help: 'Pooled database connections that broke (dropped and replaced)',
+      registers: [registry],
+    }),
     handoverQueue: new Gauge({
       name: 'handover_queue_length',
       help: 'Citizens waiting for a person',

@@ -48,7 +48,13 @@ export interface ChatSocketServer {
 }
 
 /** Close codes sent by the server (4000-4999 are the application's). */
-export const CLOSE_CODES = { idle: 4000, shutdown: 1001, tooLarge: 1009 } as const;
+export const CLOSE_CODES = {
+  idle: 4000,
+  /** The conversation was signed in from another tab: this one may no longer listen. */
+  identityChanged: 4001,
+  shutdown: 1001,
+  tooLarge: 1009,
+} as const;
 
 export function attachChatSocket(options: ChatSocketOptions): ChatSocketServer {
   const { server, logger, limits } = options;
@@ -112,6 +118,10 @@ export function attachChatSocket(options: ChatSocketOptions): ChatSocketServer {
 /** One client socket: its hello state, limits and subscription. */
 class Connection {
   private sessionId: string | undefined;
+  /** The verified person of this connection's hello; every turn is checked against it. */
+  private identity: Identity | undefined;
+  /** Names this connection's hub subscription (kept when it signs its conversation in). */
+  private readonly listenerToken = crypto.randomUUID();
   private helloInProgress = false;
   private lastSentSeq = 0;
   private unsubscribe: (() => void) | undefined;
@@ -196,7 +206,10 @@ class Connection {
     }
     const sessionId = this.sessionId;
     if (!sessionId) throw new ProtocolError('HELLO_REQUIRED', 'Send a hello frame first.');
-    this.guard(this.options.chat.handle(sessionId, frame), 'id' in frame ? frame.id : undefined);
+    this.guard(
+      this.options.chat.handle(sessionId, frame, this.identity ? { identity: this.identity } : {}),
+      'id' in frame ? frame.id : undefined,
+    );
   }
 
   private async hello(frame: Extract<ClientFrame, { type: 'hello' }>): Promise<void> {
@@ -230,7 +243,14 @@ class Connection {
     // Listen first, so nothing published during the open is missed; seq filtering drops repeats.
     let buffered: ServerFrame[] | undefined = [];
     const listen = (id: string) =>
-      chat.hub.subscribe(id, (f) => (buffered ? buffered.push(f) : this.sendSeq(f)));
+      chat.hub.subscribe(id, (f) => (buffered ? buffered.push(f) : this.sendSeq(f)), {
+        token: this.listenerToken,
+        // Someone signed this conversation in on another socket: this one is dropped.
+        onRevoke: () => {
+          this.unsubscribe = undefined;
+          this.ws.close(CLOSE_CODES.identityChanged, 'conversation signed in elsewhere');
+        },
+      });
     if (frame.sessionId) this.unsubscribe = listen(frame.sessionId);
     const result = await chat.open({
       lang: frame.lang,
@@ -238,6 +258,7 @@ class Connection {
       ...(frame.sessionId !== undefined && { sessionId: frame.sessionId }),
       ...(frame.lastSeq !== undefined && { lastSeq: frame.lastSeq }),
       ...(identity && { identity }),
+      listener: this.listenerToken,
     });
     const { session } = result;
     if (this.ws.readyState !== this.ws.OPEN) return;
@@ -246,6 +267,7 @@ class Connection {
       this.unsubscribe = listen(session.id);
     }
     this.sessionId = session.id;
+    this.identity = session.identity;
     this.lastSentSeq = frame.sessionId === session.id ? (frame.lastSeq ?? 0) : 0;
     this.send({
       type: 'welcome',
@@ -263,7 +285,7 @@ class Connection {
   }
 
   /** Runs async work for a frame; its failure becomes an error frame, never a crash. */
-  private guard(work: Promise<void>, id?: string): void {
+  private guard(work: Promise<unknown>, id?: string): void {
     work.catch((err: unknown) => {
       const code = isObject(err) && err.code === 'UNKNOWN_SESSION' ? 'UNKNOWN_SESSION' : 'INTERNAL';
       if (code === 'INTERNAL')

@@ -81,3 +81,52 @@ describe('loadConfig identity settings', () => {
     expect(message).not.toContain('"abc"');
   });
 });
+
+describe('configuration errors never echo a secret (issue 15)', () => {
+  const secrets = ['s3cr3t-pass', 'hunter2', 'qpass'];
+
+  function messageOf(env: Record<string, string>): string {
+    try {
+      loadConfig(env);
+    } catch (err) {
+      return (err as ConfigError).message;
+    }
+    throw new Error('expected a ConfigError');
+  }
+
+  it('leaves user, password and query out of database and Redis URLs', () => {
+    const message = messageOf({
+      DATABASE_URL: 'mysql://admin:s3cr3t-pass@db.example:5432/app',
+      REDIS_URL: 'http://default:hunter2@cache.example:6379/0?password=qpass',
+      PORT: 'x',
+    });
+    expect(message).toContain('DATABASE_URL');
+    expect(message).toContain('mysql://***@db.example:5432/app');
+    expect(message).toContain('REDIS_URL');
+    for (const s of secrets) expect(message).not.toContain(s);
+  });
+
+  it('hides the password of a URL it cannot even parse', () => {
+    const message = messageOf({ DATABASE_URL: 'postgres//admin:s3cr3t-pass@db' });
+    expect(message).toContain('DATABASE_URL');
+    expect(message).not.toContain('s3cr3t-pass');
+  });
+
+  it('gives keys and secrets by length only', () => {
+    const message = messageOf({ PSEUDONYM_KEY: 'hunter2', STATUS_WEBHOOK_SECRET: 's3cr3t-pass' });
+    expect(message).toContain('PSEUDONYM_KEY');
+    expect(message).toContain('7 characters');
+    for (const s of secrets) expect(message).not.toContain(s);
+  });
+});
+
+describe('PSEUDONYM_KEY with REDIS_URL (issue 15)', () => {
+  it('is required when REDIS_URL is set, with a message that says why', () => {
+    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(
+      /PSEUDONYM_KEY: required when REDIS_URL is set/,
+    );
+    expect(
+      loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', PSEUDONYM_KEY: 'k'.repeat(32) }).REDIS_URL,
+    ).toBe('redis://127.0.0.1:6379');
+  });
+});

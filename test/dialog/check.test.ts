@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { checkDialogBundle } from '../../src/dialog/check.js';
 import { loadDialogBundle, readDialogBundle } from '../../src/dialog/load.js';
-import { DialogDataError, formatProblem } from '../../src/dialog/problem.js';
+import { DialogDataError, formatProblem, isError } from '../../src/dialog/problem.js';
 
 const BROKEN = 'test/dialog/fixtures/broken';
 
@@ -15,7 +15,7 @@ describe('dialogs check', () => {
   it('finds no problem in the real dialogs, catalog and locales', () => {
     const { bundle, problems } = readDialogBundle('.');
     expect(problems).toEqual([]);
-    expect(bundle && checkDialogBundle(bundle)).toEqual([]);
+    expect(bundle && checkDialogBundle(bundle).filter(isError)).toEqual([]);
   });
 
   it('lists every problem of a broken tree with file, path and what was expected', () => {

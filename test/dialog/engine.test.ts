@@ -90,12 +90,14 @@ describe('DialogEngine', () => {
       'marriage-property-regime',
       'marriage-name',
       'marriage-new-id-document',
+      'marriage-property-change',
       'marriage-certificate',
     ]);
-    expect(text(withName)).toMatch(/5 services need your application/);
+    expect(text(withName)).toMatch(/6 services need your application/);
     // The text carries each service's summary and deadline, for channels without cards.
-    expect(text(withName)).toMatch(/The default is joint property/);
-    expect(text(withName)).toMatch(/Deadline: The marriage takes place 1–6 months/);
+    expect(text(withName)).toMatch(/joint ownership applies/);
+    expect(text(withName)).toMatch(/The state fee is €70 \(since 1 January 2025\)/);
+    expect(text(withName)).toMatch(/Deadline: The marriage takes place no sooner than 1 month/);
 
     const other = make();
     other.send({ type: 'choose', optionId: 'event:marriage' });
@@ -125,9 +127,13 @@ describe('DialogEngine', () => {
     send({ type: 'choose', optionId: 'event:child-birth' });
     send({ type: 'choose', optionId: 'not-yet' });
     send({ type: 'choose', optionId: 'no' });
-    const turn = send({ type: 'choose', optionId: 'yes' });
+    send({ type: 'choose', optionId: 'yes' });
+    const turn = send({ type: 'text', text: 'ei tea' }); // the municipality, not given
     const ids = blocks(turn).flatMap((b) => (b.type === 'checklist' ? b.items : []));
-    expect(ids[0]?.serviceId).toBe('birth-pregnancy-insurance');
+    expect(ids.map((i) => i.serviceId).slice(0, 2)).toEqual([
+      'birth-pregnancy-care',
+      'birth-pregnancy-insurance',
+    ]);
   });
 
   it('asks for a status lookup at a status node and renders each answer', () => {
@@ -372,7 +378,7 @@ describe('DialogEngine', () => {
     send({ type: 'choose', optionId: 'event:marriage' });
     send({ type: 'choose', optionId: 'yes' });
     send({ type: 'choose', optionId: 'yes' });
-    expect(text(send({ type: 'choose', optionId: 'no' }))).toMatch(/Для 4 услуг нужно/);
+    expect(text(send({ type: 'choose', optionId: 'no' }))).toMatch(/Для 5 услуг нужно/);
     const et = make();
     et.send({ type: 'set-lang', lang: 'et' });
     et.send({ type: 'choose', optionId: 'event:retirement' });

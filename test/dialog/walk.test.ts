@@ -116,6 +116,14 @@ function explore(
   const options = turn.replies
     .flatMap((r) => r.blocks)
     .flatMap((b) => (b.type === 'options' ? b.options : []));
+  const waiting = next.node ? bundle.dialogs[lifeEvent]?.dialog.nodes[next.node] : undefined;
+  if (options.length === 0 && waiting?.kind === 'input') {
+    // A question in the person's own words: a known municipality, and one not given.
+    for (const text of ['Tartu', 'ei tea']) {
+      explore(next, { type: 'text', text }, [...path, `"${text}"`], lifeEvent, walk);
+    }
+    return;
+  }
   expect(options.length, `dead end at ${where}`).toBeGreaterThan(0);
   for (const option of options) {
     explore(next, { type: 'choose', optionId: option.id }, [...path, option.id], lifeEvent, walk);

@@ -92,7 +92,7 @@ describe('ChatService', () => {
     const { session } = await chat.open({ lang: 'et', channel: 'test' });
     await expect(
       chat.handle(session.id, { type: 'message', id: 'm', text: 'q' }),
-    ).resolves.toBeUndefined();
+    ).resolves.toMatchObject({ kind: 'input' });
   });
 
   it('refuses input for a session it does not know', async () => {

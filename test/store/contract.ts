@@ -340,6 +340,75 @@ export function storeContract(open: () => Promise<StoreDb>) {
     });
   });
 
+  describe('transcript write faults (issue 15)', () => {
+    it('stores NUL and lone surrogates as U+FFFD instead of refusing the batch', async () => {
+      const result = await transcripts.writeBatch({
+        conversations: [delta('nul', T0, { messages: 2, comment: 'bad\u0000comment' })],
+        messages: [
+          msg('nul', 1, 'citizen', 'hello\u0000world'),
+          msg('nul', 2, 'citizen', 'lone \uD800 high and \uDC00 low, pair \uD83D\uDE00 kept'),
+        ],
+        intents: [],
+      });
+      expect(result.rejected).toEqual([]);
+      const t = await transcripts.get('nul');
+      expect(t?.messages.map((m) => m.text)).toEqual([
+        'hello\uFFFDworld',
+        'lone \uFFFD high and \uFFFD low, pair \uD83D\uDE00 kept',
+      ]);
+      expect(t?.conversation.comment).toBe('bad\uFFFDcomment');
+    });
+
+    it('sets one refused row aside and writes every other row of the batch', async () => {
+      const bad = msg('c2', 1, 'citizen', 'x', { text: null as unknown as string });
+      const result = await transcripts.writeBatch({
+        conversations: [delta('c1', T0, { messages: 2 }), delta('c2', T0, { messages: 2 })],
+        messages: [
+          msg('c1', 1, 'citizen', 'one'),
+          msg('c1', 2, 'assistant', 'two'),
+          bad,
+          msg('c2', 2, 'assistant', 'four'),
+        ],
+        intents: [{ conversationId: 'c2', seq: 2, intent: 'help', confidence: 0.9 }],
+      });
+      expect(result.rejected).toHaveLength(1);
+      expect(result.rejected[0]).toMatchObject({ kind: 'message', conversationId: 'c2', seq: 1 });
+      expect(result.rejected[0]?.code).toMatch(/23502|SQLITE_CONSTRAINT/);
+      expect((await transcripts.get('c1'))?.messages.map((m) => m.text)).toEqual(['one', 'two']);
+      const c2 = await transcripts.get('c2');
+      expect(c2?.messages.map((m) => [m.text, m.intent])).toEqual([['four', 'help']]);
+      expect(c2?.conversation.messageCount).toBe(2);
+    });
+
+    it('writes a large batch in one go (prepared per table, not per row)', async () => {
+      const n = 1500;
+      const result = await transcripts.writeBatch({
+        conversations: Array.from({ length: 300 }, (_, i) =>
+          delta(`big${i}`, T0 + i, { messages: 5, lifeEvents: ['marriage', 'birth'] }),
+        ),
+        messages: Array.from({ length: n }, (_, i) =>
+          msg(
+            `big${i % 300}`,
+            Math.floor(i / 300) + 1,
+            'citizen',
+            `m${i} "quoted" {brace} \\ NULL`,
+          ),
+        ),
+        intents: [],
+      });
+      expect(result.rejected).toEqual([]);
+      expect(await transcripts.count({})).toBe(300);
+      expect((await transcripts.get('big7'))?.messages.map((m) => m.text)).toEqual([
+        'm7 "quoted" {brace} \\ NULL',
+        'm307 "quoted" {brace} \\ NULL',
+        'm607 "quoted" {brace} \\ NULL',
+        'm907 "quoted" {brace} \\ NULL',
+        'm1207 "quoted" {brace} \\ NULL',
+      ]);
+      expect(await transcripts.count({ lifeEvent: 'birth' })).toBe(300);
+    });
+  });
+
   describe('staff', () => {
     it('keeps accounts, and a password change ends their sessions', async () => {
       await staff.addAccount({ username: 'anu', role: 'agent', passwordHash: 'h1', at: T0 });

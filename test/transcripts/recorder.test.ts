@@ -10,14 +10,13 @@ const pseudonymize = createPseudonymizer('k'.repeat(32));
 
 function session(extra: Partial<Session> = {}): Session {
   return {
-    v: 1,
+    v: 2,
     id: 's1',
     createdAt: 1000,
     updatedAt: 1000,
     lang: 'et',
     channel: 'web',
     seq: 0,
-    history: [],
     seenIds: [],
     assistantState: null,
     identity: { subject: '37605030299', name: 'Mari Maasikas' },

@@ -8,7 +8,7 @@
 import { LANGS } from '../../protocol/frames.js';
 import type { Dialog, ExtractDecl, NodeOf } from '../schema.js';
 import type { Resources } from '../load.js';
-import type { Municipality } from '../municipalities.js';
+import type { Municipality } from '../schema.js';
 import {
   Lexicon,
   compilePhrases,

@@ -1,0 +1,145 @@
+/**
+ * Which page a person is sent to for a service: the page in their language where one exists,
+ * and for a local-government service their own municipality's page (or its site), or the common
+ * page when the municipality is not known. Never another municipality's page. Pure.
+ */
+import type { Lang } from '../protocol/frames.js';
+import {
+  ALL_MUNICIPALITIES,
+  type CatalogService,
+  type LangLinks,
+  type Municipality,
+  type OfficialDomains,
+} from './schema.js';
+
+export function isHttpsUrl(value: string): boolean {
+  try {
+    return new URL(value).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+export function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/** `www.tallinn.ee` → `tallinn.ee`; the domain a municipality's pages must be on. */
+export function siteDomain(site: string): string | undefined {
+  return hostOf(site)?.replace(/^www\./, '');
+}
+
+export function onDomain(host: string, domain: string): boolean {
+  return host === domain || host.endsWith(`.${domain}`);
+}
+
+export function pick(links: LangLinks | undefined, lang: Lang): string | undefined {
+  return links ? (links[lang] ?? links.et) : undefined;
+}
+
+const fold = (s: string): string =>
+  s
+    .toLowerCase()
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+
+/** Words that name the kind of municipality, not which one ("Saku vald", "город Нарва"). */
+const KIND_WORDS = new Set([
+  'vald',
+  'vallas',
+  'linn',
+  'linnas',
+  'parish',
+  'город',
+  'волость',
+  'city',
+]);
+
+function nameKey(name: string): string {
+  return fold(name)
+    .split(' ')
+    .filter((w) => !KIND_WORDS.has(w))
+    .join(' ');
+}
+
+export interface LinkIndex {
+  /** The link for a service in a language, for a person in `municipality` (an id) if known. */
+  link(service: CatalogService, lang: Lang, municipality?: string): string | undefined;
+  /**
+   * The municipality a dialog variable names: its id (from the extractor) or its name as typed
+   * ("Tartu", "Saku vald"); undefined for anything else ("ei tea").
+   */
+  municipality(value: string): Municipality | undefined;
+}
+
+export function indexLinks(municipalities: readonly Municipality[]): LinkIndex {
+  const byId = new Map(municipalities.map((m) => [m.id, m]));
+  // Exact names in all languages; a city's bare name ("Tartu") means the city, not the parish.
+  const byName = new Map<string, Municipality>();
+  for (const m of municipalities) {
+    if (m.id === ALL_MUNICIPALITIES) continue;
+    for (const name of [m.name.et, m.name.en, m.name.ru]) {
+      byName.set(fold(name), m);
+      const key = nameKey(name);
+      const taken = byName.get(key);
+      const isCity = !/\b(vald|parish|волость)\b/iu.test(name);
+      if (!taken || isCity) byName.set(key, m);
+    }
+  }
+  const find = (value: string | undefined): Municipality | undefined => {
+    if (!value) return undefined;
+    const direct = byId.get(value);
+    if (direct) return direct;
+    return byName.get(fold(value)) ?? byName.get(nameKey(value));
+  };
+  const municipalPage = (m: Municipality, serviceId: string, lang: Lang): string | undefined =>
+    pick(m.pages?.[serviceId], lang);
+  return {
+    municipality: find,
+    link(service, lang, municipality) {
+      if (service.local) {
+        const own = find(municipality);
+        if (own && own.id !== ALL_MUNICIPALITIES) {
+          return municipalPage(own, service.id, lang) ?? own.site;
+        }
+        const all = byId.get(ALL_MUNICIPALITIES);
+        const common = all ? (municipalPage(all, service.id, lang) ?? all.site) : undefined;
+        if (common) return common;
+      }
+      const chosen = pick(service.links, lang) ?? service.sources.find(isHttpsUrl);
+      return chosen && isHttpsUrl(chosen) ? chosen : undefined;
+    },
+  };
+}
+
+/** Why a URL may be shown, or undefined when it may not (not https, not an official host). */
+export function officialReason(
+  url: string,
+  domains: OfficialDomains['domains'],
+  municipalities: readonly Municipality[],
+): string | undefined {
+  if (!isHttpsUrl(url)) return undefined;
+  const host = hostOf(url);
+  if (!host) return undefined;
+  const state = domains.find((d) => onDomain(host, d.domain));
+  if (state) return state.reason;
+  const local = municipalityOfHost(host, municipalities);
+  return local ? `official site of ${local.name.en}` : undefined;
+}
+
+/** The municipality whose site the host belongs to (not the `all` entry). */
+export function municipalityOfHost(
+  host: string,
+  municipalities: readonly Municipality[],
+): Municipality | undefined {
+  return municipalities.find((m) => {
+    if (m.id === ALL_MUNICIPALITIES) return false;
+    const domain = siteDomain(m.site);
+    return domain !== undefined && onDomain(host, domain);
+  });
+}
