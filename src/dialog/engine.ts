@@ -26,7 +26,6 @@ import { matchOption } from './match.js';
 import { ask, currentNode, run, dialogOf, heardList } from './nodes.js';
 import { indexCatalog, offerCards, providerName, statusBlock } from './render.js';
 import type { CatalogService } from './schema.js';
-import { isHttpsUrl } from './check.js';
 import { factFor, factSentence, questionsAhead } from './direct.js';
 import { Extractors } from './extract/extractors.js';
 import { tokens } from './extract/lexicon.js';
