@@ -35,22 +35,47 @@ export function factFor(
   local: readonly CatalogFact[] = [],
 ): CatalogFact | undefined {
   const usable = [...local, ...(service.facts ?? [])].filter((f) => f.status !== 'draft');
-  for (const k of FACT_KINDS[kind]) {
-    const candidates = usable.filter((f) => f.kind === k);
-    if (candidates.length === 0) continue;
-    let best = candidates[0]!;
+  const bestOf = (candidates: CatalogFact[]): CatalogFact | undefined => {
+    let best: CatalogFact | undefined;
     let bestScore = -1;
     for (const fact of candidates) {
-      const words = new Set(tokens(sentence(fact)));
-      const score = question.filter((w) => w.length >= 4 && words.has(w)).length;
+      const score = overlap(question, tokens(sentence(fact)));
       if (score > bestScore) {
         best = fact;
         bestScore = score;
       }
     }
     return best;
+  };
+  for (const k of FACT_KINDS[kind]) {
+    const found = bestOf(usable.filter((f) => f.kind === k));
+    if (found) return found;
   }
-  return undefined;
+  // “How many years of service do I need?” asks an amount the catalog keeps as a duration:
+  // any fact with a number, if the question shares words with its sentence.
+  if (kind === 'provider' || kind === 'where') return undefined;
+  const numeric = usable.filter((f) => f.value !== undefined);
+  const best = bestOf(numeric);
+  return best && overlap(question, tokens(sentence(best))) > 0 ? best : undefined;
+}
+
+/**
+ * How much of the question the sentence says: for each question word (4+ letters), the longest
+ * common beginning with a sentence word, when at least 4 letters (“lapsetoetus” beats “lapse”).
+ */
+function overlap(question: readonly string[], sentence: readonly string[]): number {
+  let score = 0;
+  for (const q of question) {
+    if (q.length < 4) continue;
+    let best = 0;
+    for (const w of sentence) {
+      let n = 0;
+      while (n < q.length && n < w.length && q[n] === w[n]) n++;
+      if (n > best) best = n;
+    }
+    if (best >= 4) score += best;
+  }
+  return score;
 }
 
 const LOCALE: Record<Lang, string> = { et: 'et-EE', en: 'en-GB', ru: 'ru-RU' };

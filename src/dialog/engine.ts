@@ -26,7 +26,7 @@ import { matchOption } from './match.js';
 import { ask, currentNode, run, dialogOf, heardList } from './nodes.js';
 import { indexCatalog, offerCards, providerName, statusBlock } from './render.js';
 import type { CatalogService } from './schema.js';
-import { factFor, factSentence, questionsAhead } from './direct.js';
+import { factFor, factSentence, formatValue, questionsAhead } from './direct.js';
 import { Extractors } from './extract/extractors.js';
 import { tokens } from './extract/lexicon.js';
 import { Understanding, type AskKind, type EmergencyKind } from './understand.js';
@@ -285,16 +285,15 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
     }
   }
 
-  // 3. A question about a word of the last question or plan.
-  const terms = u.clarify(said, turn.state.lastTerms ?? []);
-  if (terms) return explain(turn, terms);
-
-  // 4. A direct question for a fact (“how much is the funeral grant?”), also mid-dialog.
+  // 3. A direct question for a fact (“how much is the funeral grant?”), also mid-dialog.
   const direct = u.direct(said);
   const howTo = direct?.kind === 'where' || direct?.kind === 'provider';
-  if (direct && !(howTo && direct.topicLevel)) {
-    return directAnswer(turn, direct.service, direct.kind, said);
-  }
+  if (direct && !howTo) return directAnswer(turn, direct.service, direct.kind, said);
+
+  // 4. A question about a word of the last question or plan.
+  const terms = u.clarify(said, turn.state.lastTerms ?? []);
+  if (terms) return explain(turn, terms);
+  if (direct && !direct.topicLevel) return directAnswer(turn, direct.service, direct.kind, said);
 
   // 5. An answer to the open question, or facts for the active dialog (also corrections).
   if (turn.state.lifeEvent && inDialog(turn, said)) return;
@@ -510,7 +509,11 @@ function directAnswer(turn: Turn, serviceId: string, kind: AskKind, said: string
     kind,
     question,
     (f) =>
-      LANGS.map((l) => turn.deps.texts.catalog(l)(`service.${service.id}.facts.${f.id}`)).join(' '),
+      LANGS.map((l) =>
+        turn.deps.texts.catalog(l)(`service.${service.id}.facts.${f.id}`, {
+          value: formatValue(f, l, turn.deps.texts.conversation(l)),
+        }),
+      ).join(' '),
     own?.facts?.[service.id] ?? [],
   );
   const link = turn.deps.catalog.link(service, lang, municipality) ?? '';

@@ -50,14 +50,14 @@ function subtree(
 }
 
 /** Merges `<path>.<value>: "phrases"` of every language into one lexicon. */
-function lexiconOf(resources: Resources, path: string): Lexicon {
+function lexiconOf(resources: Resources, path: string, stem = false): Lexicon {
   const entries: [string, string][] = [];
   for (const lang of LANGS) {
     for (const [value, spec] of Object.entries(subtree(resources, lang, 'conversation', path))) {
       if (typeof spec === 'string') entries.push([value, spec]);
     }
   }
-  return new Lexicon(entries);
+  return new Lexicon(entries, { stem });
 }
 
 export class Understanding {
@@ -72,9 +72,9 @@ export class Understanding {
   constructor(resources: Resources) {
     this.emergency = lexiconOf(resources, 'emergency.words');
     this.asks = lexiconOf(resources, 'ask');
-    this.services = lexiconOf(resources, 'terms');
+    this.services = lexiconOf(resources, 'terms', true);
     this.cues = lexiconOf(resources, 'cues');
-    this.topics = lexiconOf(resources, 'topics');
+    this.topics = lexiconOf(resources, 'topics', true);
     const clarify: [string, string][] = [];
     const glossary: [string, string][] = [];
     for (const lang of LANGS) {

@@ -75,7 +75,19 @@ export function tokens(text: string): string[] {
   return folded === '' ? [] : folded.split(' ');
 }
 
-export function compilePhrases(spec: string): Phrase[] {
+/**
+ * The stem of a word for `stem: true` lexicons (service terms): Estonian and Russian endings
+ * vary, so a long word matches any word that starts like it (“пособие” → “пособ*”).
+ */
+function autoStem(word: string): WordPattern {
+  const n = word.length;
+  if (n >= 9) return { kind: 'prefix', stem: word.slice(0, n - 3) };
+  if (n >= 7) return { kind: 'prefix', stem: word.slice(0, n - 2) };
+  if (n === 6) return { kind: 'prefix', stem: word.slice(0, n - 1) };
+  return { kind: 'exact', word };
+}
+
+export function compilePhrases(spec: string, options: { stem?: boolean } = {}): Phrase[] {
   return spec
     .split('|')
     .map((p) => p.trim())
@@ -94,9 +106,8 @@ export function compilePhrases(spec: string): Phrase[] {
           .filter(Boolean);
         parts.forEach((part, i) => {
           const last = i === parts.length - 1;
-          words.push(
-            prefix && last ? { kind: 'prefix', stem: part } : { kind: 'exact', word: part },
-          );
+          if (prefix && last) words.push({ kind: 'prefix', stem: part });
+          else words.push(options.stem ? autoStem(part) : { kind: 'exact', word: part });
         });
       }
       return { source, words, weight: source.replace(/[\s*#-]/g, '').length + words.length };
@@ -125,25 +136,24 @@ const TYPO_MIN = 6;
 /** Stems are shorter than words: a typo in a short stem would match other words (родил/родит). */
 const STEM_TYPO_MIN = 6;
 
-function wordMatches(pattern: WordPattern, token: string): boolean {
+/** 2: the word or its stem; 1: with one typo; 0: no match. */
+function wordMatches(pattern: WordPattern, token: string): number {
   switch (pattern.kind) {
     case 'number': {
       const n = numberValue(token);
-      return n !== undefined && n >= 1;
+      return n !== undefined && n >= 1 ? 2 : 0;
     }
     case 'exact':
-      return (
-        token === pattern.word ||
-        (pattern.word.length >= TYPO_MIN && withinOneEdit(token, pattern.word))
-      );
+      if (token === pattern.word) return 2;
+      return pattern.word.length >= TYPO_MIN && withinOneEdit(token, pattern.word) ? 1 : 0;
     case 'prefix': {
       const { stem } = pattern;
-      if (token.startsWith(stem)) return true;
-      if (stem.length < STEM_TYPO_MIN) return false;
+      if (token.startsWith(stem)) return 2;
+      if (stem.length < STEM_TYPO_MIN) return 0;
       for (const len of [stem.length - 1, stem.length, stem.length + 1]) {
-        if (len <= token.length && withinOneEdit(token.slice(0, len), stem)) return true;
+        if (len <= token.length && withinOneEdit(token.slice(0, len), stem)) return 1;
       }
-      return false;
+      return 0;
     }
   }
 }
@@ -151,36 +161,56 @@ function wordMatches(pattern: WordPattern, token: string): boolean {
 /** A word skipped inside a phrase must not turn it round: “we have no children”, “мы не женаты”. */
 const NEGATIONS = new Set(['not', 'no', 'never', 't', 'ei', 'pole', 'ara', 'не', 'нет', 'ни']);
 
-/** Where the phrase matches in the tokens: the index of its first and last word, or undefined. */
-export function findPhrase(phrase: Phrase, toks: readonly string[]): [number, number] | undefined {
+export interface PhraseMatch {
+  start: number;
+  end: number;
+  /** Words matched only with a typo. */
+  typos: number;
+}
+
+/** Where the phrase matches in the tokens (its first and last word), or undefined. */
+export function findPhrase(phrase: Phrase, toks: readonly string[]): PhraseMatch | undefined {
   const [first, ...rest] = phrase.words;
   if (!first) return undefined;
+  let best: PhraseMatch | undefined;
   for (let start = 0; start < toks.length; start++) {
-    if (!wordMatches(first, toks[start]!)) continue;
+    const q = wordMatches(first, toks[start]!);
+    if (q === 0) continue;
+    let typos = q === 1 ? 1 : 0;
     let at = start;
     let ok = true;
     for (const w of rest) {
-      if (at + 1 < toks.length && wordMatches(w, toks[at + 1]!)) at += 1;
-      else if (
-        at + 2 < toks.length &&
-        !NEGATIONS.has(toks[at + 1]!) &&
-        wordMatches(w, toks[at + 2]!)
-      ) {
+      const next = at + 1 < toks.length ? wordMatches(w, toks[at + 1]!) : 0;
+      const skip =
+        at + 2 < toks.length && !NEGATIONS.has(toks[at + 1]!) ? wordMatches(w, toks[at + 2]!) : 0;
+      if (next > 0) {
+        at += 1;
+        if (next === 1) typos += 1;
+      } else if (skip > 0) {
         at += 2;
+        if (skip === 1) typos += 1;
       } else {
         ok = false;
         break;
       }
     }
-    if (ok) return [start, at];
+    if (ok && (!best || typos < best.typos)) best = { start, end: at, typos };
+    if (best?.typos === 0) return best;
   }
-  return undefined;
+  return best;
 }
+
+/** A typo costs this much weight: “estate” must not beat “state fee”, “lisapuhkus” not “isapuhkus”. */
+const TYPO_COST = 3;
 
 /** The weight of the best phrase of the list found in the tokens (0: none). */
 export function bestMatch(phrases: readonly Phrase[], toks: readonly string[]): number {
   let best = 0;
-  for (const p of phrases) if (p.weight > best && findPhrase(p, toks)) best = p.weight;
+  for (const p of phrases) {
+    if (p.weight <= best) continue;
+    const m = findPhrase(p, toks);
+    if (m) best = Math.max(best, p.weight - TYPO_COST * m.typos, 0.5);
+  }
   return best;
 }
 
@@ -188,10 +218,10 @@ export function bestMatch(phrases: readonly Phrase[], toks: readonly string[]): 
 export class Lexicon {
   private readonly values: [string, Phrase[]][];
 
-  constructor(entries: Iterable<[string, string]>) {
+  constructor(entries: Iterable<[string, string]>, options: { stem?: boolean } = {}) {
     const merged = new Map<string, Phrase[]>();
     for (const [value, spec] of entries) {
-      merged.set(value, [...(merged.get(value) ?? []), ...compilePhrases(spec)]);
+      merged.set(value, [...(merged.get(value) ?? []), ...compilePhrases(spec, options)]);
     }
     this.values = [...merged];
   }
