@@ -1,146 +1,369 @@
 /**
- * Load benchmark over loopback: starts the real app on a free port (or targets --url, which
- * must be a loopback address), opens N WebSocket clients that each say hello and send M
- * messages one after another, and reports turn latency (message sent -> its reply received)
- * and throughput. Bounded in count and time; `--quick` finishes within 30 s.
+ * Load benchmark over loopback, bounded in count and time. The server runs in its own process
+ * (scripts/bench-server.ts); this process is the load generator. For each backend (embedded
+ * defaults; Redis + PostgreSQL) it measures:
  *
- *   npm run bench [-- --quick] [--clients N] [--messages M] [--url ws://127.0.0.1:3000/ws] [--write]
+ * 1. memory per idle conversation: heap after a full GC, before and after M conversations
+ *    (hello, one message, socket closed), divided by M;
+ * 2. closed loop: C conversations each sending its next message as soon as the last turn is
+ *    complete (typing off), for D seconds, against the app and against a raw ws echo server
+ *    that answers the same frames, with this same client; prints both and the ratio;
+ * 3. open loop: N conversations each writing every T s (±50%, random phase) for D seconds;
+ *    turn latency (message sent → typing off) p50/p95/p99 and turns still unanswered 3 s
+ *    after the last message.
+ *
+ *   npm run bench [-- --quick] [--backend embedded|shared|both] [--write] [--profile DIR]
+ *                 [--closed C] [--open N] [--interval S] [--seconds D] [--idle M]
+ *
+ * `--quick` (embedded only, small counts) finishes within 30 s. `--profile DIR` runs the app
+ * server under `node --cpu-prof` and leaves the .cpuprofile in DIR.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import pg from 'pg';
 import { WebSocket } from 'ws';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
 import { writeBenchmarkSection } from './benchmarks-file.js';
 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
-    clients: { type: 'string' },
-    messages: { type: 'string' },
-    url: { type: 'string' },
+    backend: { type: 'string' },
     write: { type: 'boolean', default: false },
+    profile: { type: 'string' },
+    closed: { type: 'string' },
+    open: { type: 'string' },
+    interval: { type: 'string' },
+    seconds: { type: 'string' },
+    idle: { type: 'string' },
   },
 });
 
-const clients = Number(values.clients ?? (values.quick ? 20 : 200));
-const messages = Number(values.messages ?? (values.quick ? 10 : 25));
-const deadlineMs = values.quick ? 25_000 : 120_000;
-const texts = [
+const quick = values.quick;
+const backends: ('embedded' | 'shared')[] =
+  values.backend === 'shared'
+    ? ['shared']
+    : values.backend === 'both' || (!quick && values.backend === undefined)
+      ? ['embedded', 'shared']
+      : ['embedded'];
+const CLOSED = Number(values.closed ?? (quick ? 50 : 200));
+const INTERVAL_S = Number(values.interval ?? 5);
+const SECONDS = Number(values.seconds ?? (quick ? 3 : 20));
+/** Turns not complete this long after the last message count as unanswered. */
+const GRACE_MS = quick ? 2000 : 3000;
+const IDLE = Number(values.idle ?? (quick ? 200 : 2000));
+const openCount = (backend: 'embedded' | 'shared') =>
+  Number(values.open ?? (quick ? 200 : backend === 'embedded' ? 2000 : 1000));
+
+const TEXTS = [
   'tere',
   'we want to get married',
   'мой отец умер, что делать',
   'lapse sünd, mida teha',
   'kuidas pensionile minna',
+  'what documents do I need',
+  'aitäh',
 ];
+const SERVER = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
 
-if (values.url && !/^wss?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\//.test(values.url)) {
-  throw new Error('--url must point at a loopback address (127.0.0.0/8, localhost or [::1])');
+interface Server {
+  port: number;
+  memory(): Promise<NodeJS.MemoryUsage>;
+  stop(): Promise<void>;
 }
 
-async function main() {
-  let url = values.url;
-  let close = async () => {};
-  if (!url) {
-    // Generous limits: the benchmark measures the assistant, not the rate limiter.
-    // Transcripts of the run go to a throwaway folder unless DATA_DIR says otherwise.
-    const dataDir = process.env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'bench-'));
-    const config = loadConfig({
-      DATA_DIR: dataDir,
-      ...process.env,
-      PORT: '0',
-      LOG_LEVEL: 'error',
-      WS_RATE_LIMIT: '10000',
+async function startServer(
+  mode: 'app' | 'echo',
+  env: Record<string, string>,
+  profileDir?: string,
+): Promise<Server> {
+  const execArgv = ['--import', 'tsx', '--expose-gc'];
+  if (profileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
+  const child: ChildProcess = fork(SERVER, ['--mode', mode], {
+    execArgv,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let buf = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const line = buf.split('\n')[0];
+      if (buf.includes('\n') && line) resolve((JSON.parse(line) as { port: number }).port);
     });
-    const app = createApp(config, createLogger(config.LOG_LEVEL));
-    const { url: httpUrl } = await app.listen();
-    url = `${httpUrl.replace('http', 'ws')}/ws`;
-    close = () => app.close();
-  }
-  const latencies: number[] = [];
-  let errors = 0;
-  const started = performance.now();
-  const deadline = Date.now() + deadlineMs;
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+    setTimeout(() => reject(new Error('bench server did not start in 60 s')), 60_000).unref();
+  });
+  return {
+    port,
+    memory: () =>
+      new Promise((resolve) => {
+        child.once('message', (m) => resolve(m as NodeJS.MemoryUsage));
+        child.send({ type: 'memory' });
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.send({ type: 'stop' });
+        setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+      }),
+  };
+}
 
-  const runClient = (n: number) =>
-    new Promise<void>((resolve) => {
-      const ws = new WebSocket(url);
-      let sent = 0;
-      let sentAt = 0;
-      const sendNext = () => {
-        if (sent >= messages || Date.now() > deadline) {
-          ws.close();
+/** One conversation: a socket that has said hello; `send` resolves when the turn is complete. */
+class Conversation {
+  private pending: number[] = [];
+  private counter = 0;
+  answered: number[] = [];
+  errors = 0;
+  private onDone: ((ms: number) => void) | undefined;
+
+  private constructor(private readonly ws: WebSocket) {}
+
+  static open(port: number, lang = 'et'): Promise<Conversation> {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+    const c = new Conversation(ws);
+    return new Promise((resolve, reject) => {
+      ws.once('error', reject);
+      ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', v: 1, lang })));
+      let welcomed = false;
+      ws.on('message', (data: Buffer) => {
+        const f = JSON.parse(data.toString('utf8')) as { type: string; on?: boolean };
+        if (!welcomed) {
+          if (f.type === 'welcome') {
+            welcomed = true;
+            resolve(c);
+          }
           return;
         }
-        sentAt = performance.now();
-        ws.send(
-          JSON.stringify({
-            type: 'message',
-            id: `c${n}-m${sent}`,
-            text: texts[(n + sent) % texts.length],
-          }),
-        );
-        sent++;
-      };
-      ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', v: 1, lang: 'et' })));
-      ws.on('message', (data: Buffer) => {
-        const frame = JSON.parse(data.toString()) as { type: string; on?: boolean };
-        if (frame.type === 'welcome') sendNext();
-        else if (frame.type === 'error') errors++;
-        // A turn is done when the typing indicator goes off: every reply of it has been sent.
-        else if (frame.type === 'typing' && frame.on === false) {
-          latencies.push(performance.now() - sentAt);
-          sendNext();
+        if (f.type === 'error') c.errors++;
+        else if (f.type === 'typing' && f.on === false) {
+          const sent = c.pending.shift();
+          if (sent !== undefined) {
+            const ms = performance.now() - sent;
+            c.answered.push(ms);
+            c.onDone?.(ms);
+          }
         }
       });
-      ws.on('error', () => {
-        errors++;
-        resolve();
-      });
-      ws.on('close', () => resolve());
     });
+  }
 
-  await Promise.all(Array.from({ length: clients }, (_, i) => runClient(i)));
-  const seconds = (performance.now() - started) / 1000;
-  await close();
-
-  latencies.sort((x, y) => x - y);
-  const pct = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  const result = {
-    clients,
-    messagesPerClient: messages,
-    turns: latencies.length,
-    errors,
-    seconds: Number(seconds.toFixed(2)),
-    turnsPerSecond: Number((latencies.length / seconds).toFixed(1)),
-    p50ms: Number(pct(50).toFixed(2)),
-    p95ms: Number(pct(95).toFixed(2)),
-    p99ms: Number(pct(99).toFixed(2)),
-    maxms: Number((latencies.at(-1) ?? NaN).toFixed(2)),
-  };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-  if (values.write) {
-    const shared = process.env.REDIS_URL || process.env.DATABASE_URL;
-    const backend = shared
-      ? `sessions in ${process.env.REDIS_URL ? 'Redis' : 'memory'}, transcripts in ${process.env.DATABASE_URL ? 'PostgreSQL' : 'SQLite'}`
-      : 'embedded defaults (sessions in memory, transcripts in SQLite)';
-    writeBenchmarkSection(
-      `Load (WebSocket turns, ${shared ? 'Redis + PostgreSQL' : 'embedded defaults'})`,
-      [
-        `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench -- --write\` on 2 cores, Node ${process.version}, in-process server, loopback, ${backend}.`,
-        `Each client says hello, then sends one message at a time and waits until its turn is complete (typing off). The clients run in the same process as the server, so on 2 cores the figures include the load generator's own work.`,
-        '',
-        '| clients | messages each | turns | errors | seconds | turns/s | p50 ms | p95 ms | p99 ms | max ms |',
-        '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-        `| ${result.clients} | ${result.messagesPerClient} | ${result.turns} | ${result.errors} | ${result.seconds} | ${result.turnsPerSecond} | ${result.p50ms} | ${result.p95ms} | ${result.p99ms} | ${result.maxms} |`,
-      ].join('\n'),
+  send(): void {
+    this.pending.push(performance.now());
+    const i = this.counter++;
+    this.ws.send(
+      JSON.stringify({ type: 'message', id: `m${i}`, text: TEXTS[i % TEXTS.length] ?? 'tere' }),
     );
   }
-  if (errors > 0 || latencies.length < clients * messages) process.exitCode = 1;
+
+  /** Sends and waits for the turn to complete. */
+  turn(): Promise<number> {
+    return new Promise((resolve) => {
+      this.onDone = (ms) => {
+        this.onDone = undefined;
+        resolve(ms);
+      };
+      this.send();
+    });
+  }
+
+  get unanswered(): number {
+    return this.pending.length;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.ws.readyState === WebSocket.CLOSED) return resolve();
+      this.ws.once('close', () => resolve());
+      this.ws.close();
+    });
+  }
 }
 
-await main();
+async function openMany(port: number, n: number): Promise<Conversation[]> {
+  const out: Conversation[] = [];
+  for (let i = 0; i < n; i += 50) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(50, n - i) }, (_, j) =>
+        Conversation.open(port, ['et', 'en', 'ru'][(i + j) % 3]),
+      ),
+    );
+    out.push(...batch);
+  }
+  return out;
+}
+
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const round = (n: number, d = 1) => Number(n.toFixed(d));
+
+async function closedLoop(port: number, clients: number, seconds: number) {
+  const convs = await openMany(port, clients);
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  let turns = 0;
+  await Promise.all(
+    convs.map(async (c) => {
+      while (performance.now() < deadline) {
+        await c.turn();
+        turns++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  await Promise.all(convs.map((c) => c.close()));
+  return { clients, turns, turnsPerSecond: round(turns / elapsed) };
+}
+
+async function openLoop(port: number, n: number, intervalS: number, seconds: number) {
+  const convs = await openMany(port, n);
+  const stopAt = performance.now() + seconds * 1000;
+  let sent = 0;
+  const timers = convs.map((c) => {
+    const next = (first: boolean) => {
+      const delay = first
+        ? Math.random() * intervalS * 1000
+        : intervalS * 1000 * (0.5 + Math.random());
+      return setTimeout(() => {
+        if (performance.now() >= stopAt) return;
+        c.send();
+        sent++;
+        timers[convs.indexOf(c)] = next(false);
+      }, delay);
+    };
+    return next(true);
+  });
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  for (const t of timers) clearTimeout(t);
+  await new Promise((r) => setTimeout(r, GRACE_MS));
+  const latencies = convs.flatMap((c) => c.answered).sort((a, b) => a - b);
+  const unanswered = convs.reduce((s, c) => s + c.unanswered, 0);
+  const errors = convs.reduce((s, c) => s + c.errors, 0);
+  await Promise.all(convs.map((c) => c.close()));
+  return {
+    conversations: n,
+    intervalS,
+    seconds,
+    sent,
+    answered: latencies.length,
+    unanswered,
+    errors,
+    p50ms: round(pct(latencies, 50), 2),
+    p95ms: round(pct(latencies, 95), 2),
+    p99ms: round(pct(latencies, 99), 2),
+    maxms: round(latencies.at(-1) ?? NaN, 2),
+  };
+}
+
+async function idleMemory(server: Server, m: number) {
+  // Warm up first, so the JIT and caches are not counted as conversations.
+  const warm = await openMany(server.port, 20);
+  await Promise.all(warm.map((c) => c.turn()));
+  await Promise.all(warm.map((c) => c.close()));
+  await new Promise((r) => setTimeout(r, 500));
+  const before = await server.memory();
+  const convs = await openMany(server.port, m);
+  await Promise.all(convs.map((c) => c.turn()));
+  await Promise.all(convs.map((c) => c.close()));
+  await new Promise((r) => setTimeout(r, 1000)); // transcripts flushed, sockets gone
+  const after = await server.memory();
+  return {
+    conversations: m,
+    heapBytesPerConversation: Math.round((after.heapUsed - before.heapUsed) / m),
+    rssBytesPerConversation: Math.round((after.rss - before.rss) / m),
+  };
+}
+
+async function sharedEnv(): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
+  const maintenance =
+    process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const name = `bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: maintenance });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(maintenance);
+  url.pathname = `/${name}`;
+  const prefix = `bench-${name}:`;
+  return {
+    env: {
+      DATABASE_URL: url.toString(),
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: prefix,
+      PSEUDONYM_KEY: 'b'.repeat(32),
+    },
+    async cleanup() {
+      const c = new pg.Client({ connectionString: maintenance });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+      const redis = new Redis(redisUrl);
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await redis.del(...keys);
+      } while (cursor !== '0');
+      await redis.quit();
+    },
+  };
+}
+
+async function runBackend(backend: 'embedded' | 'shared') {
+  const shared = backend === 'shared' ? await sharedEnv() : undefined;
+  // Both servers start at once (start-up is most of a quick run); the echo server idles
+  // while the app is measured.
+  const [app, echo] = await Promise.all([
+    startServer('app', shared?.env ?? {}, values.profile),
+    startServer('echo', {}),
+  ]);
+  try {
+    const memory = await idleMemory(app, IDLE);
+    const closedApp = await closedLoop(app.port, CLOSED, SECONDS);
+    const closedEcho = await closedLoop(echo.port, CLOSED, SECONDS);
+    const open = await openLoop(app.port, openCount(backend), INTERVAL_S, SECONDS);
+    return {
+      backend,
+      memory,
+      closed: {
+        app: closedApp,
+        echo: closedEcho,
+        ratio: round(closedApp.turnsPerSecond / closedEcho.turnsPerSecond, 3),
+      },
+      open,
+    };
+  } finally {
+    await Promise.all([app.stop(), echo.stop()]);
+    await shared?.cleanup();
+  }
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}`;
+const results = [];
+for (const backend of backends) {
+  const r = await runBackend(backend);
+  results.push(r);
+  process.stdout.write(`${JSON.stringify({ machine, ...r })}\n`);
+}
+
+if (values.write) {
+  const rows = results.map(
+    (r) =>
+      `| ${r.backend === 'embedded' ? 'embedded (memory + SQLite)' : 'Redis + PostgreSQL'} | ${r.closed.app.turnsPerSecond} | ${r.closed.echo.turnsPerSecond} | **${r.closed.ratio}** | ${r.open.conversations} every ${r.open.intervalS} s | ${r.open.sent} | ${r.open.unanswered} | ${r.open.p50ms} | ${r.open.p95ms} | ${r.open.p99ms} | ${(r.memory.heapBytesPerConversation / 1024).toFixed(1)} KB |`,
+  );
+  writeBenchmarkSection(
+    'Load (WebSocket turns)',
+    [
+      `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench -- --write${quick ? ' --quick' : ''}\` on ${machine}; server and load generator in separate processes on loopback. Closed loop: ${CLOSED} conversations sending back to back for ${SECONDS} s, against the app and against a raw ws echo server answering the same frames (same client, same run). Open loop: each conversation writes every ${INTERVAL_S} s ±50% for ${SECONDS} s; unanswered = no complete turn ${GRACE_MS / 1000} s after the last message. Memory: heap after GC per idle conversation (${IDLE} conversations, one turn each, sockets closed).`,
+      '',
+      '| backend | closed loop turns/s | echo turns/s | ratio | open loop | sent | unanswered | p50 ms | p95 ms | p99 ms | heap per idle conversation |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+      ...rows,
+    ].join('\n'),
+  );
+}

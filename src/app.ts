@@ -10,18 +10,23 @@ import type { Config } from './config.js';
 import { ROOT_DIR } from './paths.js';
 import type { Logger } from './logger.js';
 import { createAssistantKit } from './assistant-kit.js';
+import { createChannels, type Channels } from './channels/index.js';
+import { chatTurns } from './channels/turns.js';
 import type { Assistant } from './core/assistant.js';
-import type { Lang } from './protocol/frames.js';
 import { createHandover } from './handover/handover.js';
 import { createMemoryHandoverQueue, createRedisHandoverQueue } from './handover/queue.js';
 import { isOpen, parseOfficeHours } from './handover/office-hours.js';
-import { isLifeEvent } from './nlu/types.js';
+import { createTopicDetector } from './handover/topic.js';
 import { createPseudonymizer, loadPseudonymKey } from './privacy/pseudonym.js';
 import { createChatService, createMemoryHub, type TurnConsumer } from './session/chat-service.js';
 import { createMemorySessionStore } from './session/session.js';
 import { createMemoryBus, createRedisSessionBackend } from './session/redis.js';
 import { createRedisReplayGuard } from './status/replay-guard.js';
 import { createStaffAuth } from './staff/auth.js';
+import { createHandoverRequestLog } from './staff/handover-requests.js';
+import { createQueueView } from './staff/queue-view.js';
+import { loadStaffLocales } from './staff/staff-locales.js';
+import { createRedisLoginLimiter } from './staff/login-limiter.js';
 import { createStaffRoutes } from './staff/routes.js';
 import { createDatabase } from './store/database.js';
 import { createStaffStore } from './store/staff-store.js';
@@ -30,7 +35,12 @@ import { createMaintenance } from './transcripts/maintenance.js';
 import { createTranscriptRecorder } from './transcripts/recorder.js';
 import { AGENT_SOCKET_PATH, attachAgentSocket } from './transport/agent-socket.js';
 import { createHttpApp } from './transport/http.js';
+import { createPublicPages } from './transport/public-pages.js';
+import { createPlanTokens } from './transport/plan-token.js';
+import { loadDialogBundle } from './dialog/load.js';
+import { restoreState } from './dialog/state.js';
 import { createMetrics } from './transport/metrics.js';
+import { createReadiness } from './transport/readiness.js';
 import { attachChatSocket } from './transport/ws-server.js';
 import { createStatus } from './status/create-status.js';
 import { createRedisSubjectIndex } from './status/subject-index.js';
@@ -47,6 +57,8 @@ export interface App {
   listen(): Promise<{ port: number; url: string }>;
   /** Open chat sockets on this instance. */
   connectionCount(): number;
+  /** Channels beyond the widget (Botkit), see src/channels. */
+  channels: Pick<Channels, 'attach'>;
   close(): Promise<void>;
 }
 
@@ -74,12 +86,16 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   if (pseudonymKey.source === 'file')
     logger.warn('PSEUDONYM_KEY not set: using the key file in DATA_DIR (fine for development)');
   const pseudonymize = createPseudonymizer(pseudonymKey.key);
+  let statusCircuitOpen = false;
   const status = createStatus({
     config,
     logger,
     localesDir: `${ROOT_DIR}locales`,
     onLookup: (outcome) => metrics.statusLookups.inc({ outcome }),
-    onCircuitChange: (state) => metrics.statusPanelCircuit.set(state === 'closed' ? 0 : 1),
+    onCircuitChange: (state) => {
+      statusCircuitOpen = state !== 'closed';
+      metrics.statusPanelCircuit.set(statusCircuitOpen ? 1 : 0);
+    },
     ...(redis && {
       subjectIndex: createRedisSubjectIndex({
         client: redis.client,
@@ -133,15 +149,17 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         text: r.text,
       }),
     // A person waiting who names a life event leaves the queue for it.
-    ...(classifier && {
-      understand: (text: string, lang: Lang) => {
-        const nlu = classifier.classify(text, lang);
-        return isLifeEvent(nlu.intent) && !nlu.ambiguous && nlu.confidence >= 0.5
-          ? nlu.intent
-          : undefined;
-      },
-    }),
+    ...(classifier && { understand: createTopicDetector(classifier) }),
     logger,
+  });
+  const handoverRequests = createHandoverRequestLog({ staff: staffStore, logger });
+  const staffLocales = loadStaffLocales(`${ROOT_DIR}locales`);
+  const staffQueue = createQueueView({
+    handover,
+    describe: async (ids) => {
+      await recorder.flush();
+      return transcripts.queueDetails(ids);
+    },
   });
   const maintenance = createMaintenance({
     transcripts,
@@ -159,6 +177,9 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     maxFailures: config.STAFF_LOGIN_MAX_FAILURES,
     lockoutMs: config.STAFF_LOCKOUT_MS,
     secureCookie: config.STAFF_COOKIE_SECURE,
+    ...(redis && {
+      limiter: createRedisLoginLimiter({ client: redis.client, prefix: config.REDIS_PREFIX }),
+    }),
   });
 
   const identity = createIdentity(config, status.demoPersons);
@@ -177,20 +198,59 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     lookupStatus: status.lookupStatus,
     greet: (who, lang) => status.proactive.greet(who, lang),
     handover: handover.routing,
-    consumers: [recorder.consume, handover.consume, status.proactive.consume, countTurns],
+    consumers: [
+      recorder.consume,
+      handover.consume,
+      status.proactive.consume,
+      countTurns,
+      handoverRequests.consume,
+    ],
     onError: () => metrics.errors.inc({ code: 'TURN_FAILED' }),
   });
   handover.bind(chat);
   status.proactive.bind(chat);
 
+  // Botkit channels (CHANNELS); Botkit itself is loaded only when one is configured or attached.
+  const channels = createChannels({
+    config,
+    logger,
+    turns: chatTurns(chat),
+  });
+
+  // GET /ready: the database and Redis must answer; the status panel only degrades.
+  const readiness = createReadiness([
+    { name: 'database', required: true, probe: () => storeDb.ping() },
+    ...(redis ? [{ name: 'redis', required: true, probe: () => redis.client.ping() }] : []),
+    { name: 'statusPanel', required: false, probe: () => Promise.resolve(!statusCircuitOpen) },
+  ]);
+
   const http = createHttpApp({
     chat,
     logger,
     metrics,
+    restLimits: {
+      perAddress: config.REST_RATE_LIMIT,
+      windowMs: config.REST_RATE_WINDOW_MS,
+      perConversation: config.WS_RATE_LIMIT,
+      conversationWindowMs: config.WS_RATE_WINDOW_MS,
+    },
     ...(identity.verifyIdentity && { verifyIdentity: identity.verifyIdentity }),
     widgetDir: `${ROOT_DIR}dist/widget`,
     pagesDir: `${ROOT_DIR}widget/pages`,
     extend: (app) => {
+      app.get('/ready', (req, res) => readiness.handler(req, res));
+      // Public catalog pages and a conversation's plan; reads only the dialog's answers.
+      app.use(
+        createPublicPages({
+          bundle: loadDialogBundle(ROOT_DIR),
+          tokens: createPlanTokens(config.PSEUDONYM_KEY),
+          loadPlanAnswers: async (id) => {
+            const state = restoreState((await store.load(id))?.assistantState);
+            return state && { lang: state.lang, lifeEvent: state.lifeEvent, vars: state.vars };
+          },
+        }),
+      );
+      channels.mount(app);
       identity.mount(app);
       status.mount(app);
       app.use(
@@ -199,12 +259,13 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
           auth: staffAuth,
           staff: staffStore,
           transcripts,
-          handover,
+          queue: staffQueue,
           pseudonymize,
           logger,
           metrics,
           assetsDir: `${ROOT_DIR}dist/staff`,
           pagesDir: `${ROOT_DIR}staff/pages`,
+          locales: staffLocales,
           retentionDays: config.RETENTION_DAYS,
           flush: () => recorder.flush(),
           purgeNow: () => maintenance.runOnce(),
@@ -224,6 +285,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       rateWindowMs: config.WS_RATE_WINDOW_MS,
       heartbeatMs: config.WS_HEARTBEAT_MS,
       idleTimeoutMs: config.WS_IDLE_TIMEOUT_MS,
+      maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
     },
     onConnectionCount: (n) => metrics.connections.set(n),
     otherPaths: [AGENT_SOCKET_PATH],
@@ -233,6 +295,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     server,
     auth: staffAuth,
     handover,
+    queue: staffQueue,
     staff: staffStore,
     logger,
     heartbeatMs: config.WS_HEARTBEAT_MS,
@@ -257,6 +320,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       await recorder.recover();
       await redis?.ready;
       maintenance.start();
+      await channels.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.PORT, config.HOST, () => {
@@ -267,9 +331,11 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       });
     },
     connectionCount: () => sockets.clientCount,
+    channels,
     async close() {
+      readiness.drain();
       clearInterval(presence);
-      await Promise.all([sockets.close(), agentSockets.close()]);
+      await Promise.all([sockets.close(), agentSockets.close(), channels.close()]);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       handover.close();

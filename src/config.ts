@@ -3,6 +3,7 @@
  * start-up with a message naming the variable (see docs/operations.md for every variable).
  */
 import { createPublicKey } from 'node:crypto';
+import { CHANNEL_CONFIG, checkChannelConfig } from './channels/config.js';
 import { parseOfficeHours } from './handover/office-hours.js';
 import { z } from 'zod';
 
@@ -44,6 +45,11 @@ export const ConfigSchema = z.object({
   /** Messages a connection may send per RATE_WINDOW_MS before frames are refused. */
   WS_RATE_LIMIT: int(20, 1, 10_000),
   WS_RATE_WINDOW_MS: int(10_000, 100, 3_600_000),
+  /** Unsent bytes queued for one chat socket before it is closed with 1013 (a client not reading). */
+  WS_MAX_BUFFERED_BYTES: int(1_048_576, 16_384, 64 * 1_048_576),
+  /** REST requests per client address per REST_RATE_WINDOW_MS (messages per conversation: WS_RATE_LIMIT). */
+  REST_RATE_LIMIT: int(60, 1, 100_000),
+  REST_RATE_WINDOW_MS: int(60_000, 100, 3_600_000),
   WS_HEARTBEAT_MS: int(30_000, 1000, 600_000),
   WS_IDLE_TIMEOUT_MS: int(30 * 60_000, 1000, 24 * 3_600_000),
   /** How long a session may sit unused before it is forgotten. */
@@ -115,10 +121,14 @@ export const ConfigSchema = z.object({
   /** Failed logins per user and address before a lockout of STAFF_LOCKOUT_MS. */
   STAFF_LOGIN_MAX_FAILURES: int(5, 1, 100),
   STAFF_LOCKOUT_MS: int(15 * 60_000, 1000, 24 * 3_600_000),
+
+  // Channels beyond the widget, through Botkit (src/channels, README "Other channels").
+  ...CHANNEL_CONFIG,
 });
 
 /** Rules across variables. */
 const CheckedConfig = ConfigSchema.superRefine((c, ctx) => {
+  checkChannelConfig(c, ctx);
   // Instances find each other's conversations by the subject's pseudonym: a key per instance
   // (the random key file) would silently lose status events between them.
   if (c.REDIS_URL && !c.PSEUDONYM_KEY)

@@ -78,6 +78,7 @@ async function main(): Promise<void> {
       ? createWsDriver({ url: values.url ?? '' })
       : createInProcessDriver({
           assistant: kit.assistant,
+          classifier: kit.classifier,
           logger,
           status: createScriptStatus(ROOT_DIR, logger),
         });

@@ -66,7 +66,12 @@ async function main(): Promise<number> {
     }
     const driver = values.url
       ? createWsDriver({ url: values.url })
-      : createInProcessDriver({ assistant: kit.assistant, logger, status });
+      : createInProcessDriver({
+          assistant: kit.assistant,
+          classifier: kit.classifier,
+          logger,
+          status,
+        });
     const result = await runScript(script, driver);
     results.push(result);
     out(`${result.passed ? '✓' : '✗'} ${result.name} (${file})`);

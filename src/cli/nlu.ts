@@ -13,7 +13,16 @@ import * as z from 'zod';
 import { LANGS } from '../protocol/frames.js';
 import { createBaseline } from '../nlu/baseline.js';
 import { calibrate, crossValidationReport, outOfFoldScores } from '../nlu/cross-validate.js';
-import { evaluate, formatComparison, type Prediction } from '../nlu/eval.js';
+import {
+  evaluate,
+  formatComparison,
+  formatSummary,
+  rotateWords,
+  type Prediction,
+} from '../nlu/eval.js';
+import { decide } from '../nlu/decision.js';
+import { OUT_OF_SCOPE, type IntentId } from '../nlu/types.js';
+import type { Lang } from '../protocol/frames.js';
 import { loadClassifier } from '../nlu/load.js';
 import { loadNluConfig } from '../nlu/config.js';
 import { loadLabelledFile, loadTrainingData, TrainingDataError } from '../nlu/training-data.js';
@@ -73,50 +82,98 @@ async function classifyCommand(intentsDir: string): Promise<number> {
   return bad > 0 ? 1 : 0;
 }
 
+/** Which split a test file belongs to: `intents/test/extra-et.jsonl` → `extra`. */
+function splitName(file: string): string {
+  const base = file.split('/').pop() ?? file;
+  const m = /^(?:(.+)-)?(et|en|ru)\.jsonl$/.exec(base);
+  return m ? (m[1] ?? 'original') : base;
+}
+
 function evalCommand(intentsDir: string, files: string[], json: boolean): number {
   if (files.length === 0) {
     log('usage: nlu eval FILE.jsonl... [--json]');
     return 2;
   }
-  const lines = files.flatMap((f) => loadLabelledFile(f));
   const examples = loadTrainingData(intentsDir);
   const classifier = loadClassifier(intentsDir);
   const baseline = createBaseline(examples);
-  const ours: Prediction[] = [];
-  const base: Prediction[] = [];
-  for (const line of lines) {
-    const r = classifier.classify(line.text, line.lang);
-    const lang = line.lang ?? r.lang;
-    ours.push({ text: line.text, gold: line.intent, predicted: r.intent, lang });
-    base.push({
-      text: line.text,
-      gold: line.intent,
-      predicted: baseline.classify(line.text),
-      lang,
-    });
-  }
-  const report = evaluate(ours);
-  const baselineReport = evaluate(base);
-  if (json) {
-    const errors = ours.filter((p) => p.gold !== p.predicted);
-    process.stdout.write(
-      JSON.stringify({ files, report, baseline: baselineReport, errors }, null, 2) + '\n',
-    );
-  } else {
-    process.stdout.write(
-      formatComparison([
-        { name: 'nlu (this)', report },
-        { name: 'natural Bayes', report: baselineReport },
-      ]) + '\n',
-    );
-    const errors = ours.filter((p) => p.gold !== p.predicted);
-    if (errors.length > 0) {
-      process.stdout.write(`\nmisclassified (${errors.length}):\n`);
-      for (const e of errors) {
-        process.stdout.write(`  [${e.lang}] ${e.gold} -> ${e.predicted}: ${e.text}\n`);
+  const predict = (text: string, gold: IntentId, lang?: Lang): [Prediction, Prediction] => {
+    const { ranked, signals, lang: detected } = classifier.rank(text, lang);
+    const d = decide(ranked, signals, classifier.config.decision);
+    const l = lang ?? detected;
+    return [
+      {
+        text,
+        gold,
+        predicted: d.intent,
+        lang: l,
+        confidence: d.confidence,
+        ambiguous: d.ambiguous,
+        oov: signals.oov,
+      },
+      { text, gold, predicted: baseline.classify(text), lang: l },
+    ];
+  };
+  const splits = new Map<string, { ours: Prediction[]; base: Prediction[] }>();
+  const probe = { ours: [] as Prediction[], base: [] as Prediction[] };
+  const all = { ours: [] as Prediction[], base: [] as Prediction[] };
+  for (const file of files) {
+    const name = splitName(file);
+    const split = splits.get(name) ?? { ours: [], base: [] };
+    splits.set(name, split);
+    for (const line of loadLabelledFile(file)) {
+      const [o, b] = predict(line.text, line.intent, line.lang);
+      split.ours.push(o);
+      split.base.push(b);
+      all.ours.push(o);
+      all.base.push(b);
+      const rotated = rotateWords(line.text);
+      if (rotated !== line.text) {
+        const [po, pb] = predict(rotated, OUT_OF_SCOPE, line.lang);
+        probe.ours.push(po);
+        probe.base.push(pb);
       }
     }
   }
+  const report = evaluate(all.ours);
+  const baselineReport = evaluate(all.base);
+  const perSplit = [...splits].map(([name, p]) => ({
+    name,
+    report: evaluate(p.ours),
+    baseline: evaluate(p.base),
+  }));
+  const probeReport = { report: evaluate(probe.ours), baseline: evaluate(probe.base) };
+  const errors = all.ours.filter((p) => p.gold !== p.predicted);
+  if (json) {
+    process.stdout.write(
+      JSON.stringify(
+        {
+          files,
+          report,
+          baseline: baselineReport,
+          splits: perSplit,
+          oovProbe: probeReport,
+          errors,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    return 0;
+  }
+  const out: string[] = [
+    formatComparison([
+      { name: 'nlu (this)', report },
+      { name: 'natural Bayes', report: baselineReport },
+    ]),
+    '',
+    formatSummary(perSplit, probeReport),
+  ];
+  if (errors.length > 0) {
+    out.push('', `misclassified (${errors.length}):`);
+    for (const e of errors) out.push(`  [${e.lang}] ${e.gold} -> ${e.predicted}: ${e.text}`);
+  }
+  process.stdout.write(out.join('\n') + '\n');
   return 0;
 }
 
@@ -140,11 +197,14 @@ function cvCommand(intentsDir: string, folds: number, json: boolean): number {
     '',
     `temperature: fitted ${calibration.temperature} (out-of-fold NLL ${calibration.nllBefore.toFixed(3)} at T=1 -> ${calibration.nllAfter.toFixed(3)})`,
     '',
+    `life-event thresholds (minEvidence ${calibration.recommended.minEvidence}; minConfidenceOther ${calibration.recommended.minConfidenceOther})`,
     'minConfidence  accuracy  oos-false-accept  life-event-false-reject',
-    ...calibration.sweep.map(
-      (r) =>
-        `${r.minConfidence.toFixed(2).padEnd(15)}${(r.accuracy * 100).toFixed(1).padEnd(10)}${(r.oosFalseAcceptance * 100).toFixed(1).padEnd(18)}${(r.lifeEventFalseRejection * 100).toFixed(1)}`,
-    ),
+    ...calibration.sweep
+      .filter((r) => Math.abs(r.minEvidence - calibration.recommended.minEvidence) < 1e-9)
+      .map(
+        (r) =>
+          `${r.minConfidence.toFixed(2).padEnd(15)}${(r.accuracy * 100).toFixed(1).padEnd(10)}${(r.oosFalseAcceptance * 100).toFixed(1).padEnd(18)}${(r.lifeEventFalseRejection * 100).toFixed(1)}`,
+      ),
     '',
     'ambiguityMargin  correct-flagged  wrong-flagged',
     ...calibration.ambiguity.map(
@@ -152,7 +212,9 @@ function cvCommand(intentsDir: string, folds: number, json: boolean): number {
         `${a.margin.toFixed(2).padEnd(17)}${(a.correctFlagged * 100).toFixed(1).padEnd(17)}${(a.wrongFlagged * 100).toFixed(1)}`,
     ),
     '',
-    `recommended: temperature ${calibration.temperature}, minConfidence ${calibration.recommended.minConfidence}, ambiguityMargin ${calibration.recommended.ambiguityMargin}, minCoverage ${calibration.recommended.minCoverage}`,
+    `recommended: temperature ${calibration.temperature}, ${Object.entries(calibration.recommended)
+      .map(([k, v]) => `${k} ${String(v)}`)
+      .join(', ')}`,
   ];
   process.stdout.write(out.join('\n') + '\n');
   return 0;

@@ -8,6 +8,10 @@ import { demoIdentity } from '../identity/demo-sign-in.js';
 import type { StatusSetup } from '../status/create-status.js';
 import { createMemorySessionStore, type Identity } from '../session/session.js';
 import type { Logger } from '../logger.js';
+import type { Classifier } from '../nlu/types.js';
+import { createHandover } from '../handover/handover.js';
+import { createMemoryHandoverQueue } from '../handover/queue.js';
+import { createTopicDetector } from '../handover/topic.js';
 
 export interface Turn {
   replies: ReplyFrame[];
@@ -37,6 +41,8 @@ export interface InProcessOptions {
    * `panelDown` asks for one whose panel cannot be reached. Absent: everyone is signed out.
    */
   status?: (panelDown: boolean) => StatusSetup;
+  /** With it, a person waiting for staff who names a life event leaves the queue for it. */
+  classifier?: Classifier;
 }
 
 /** Runs the real session layer, status side and assistant in this process. */
@@ -62,6 +68,15 @@ export function createInProcessDriver(options: InProcessOptions): ConversationDr
     async start(start) {
       status = options.status?.(start.statusPanel === 'down');
       const proactive = status?.proactive;
+      // The live queue as in the server, staff always in (no agent ever takes a conversation).
+      const handover = createHandover({
+        queue: createMemoryHandoverQueue(),
+        isOpen: () => true,
+        hoursLabel: '',
+        saveContactRequest: () => Promise.resolve(),
+        ...(options.classifier && { understand: createTopicDetector(options.classifier) }),
+        logger: options.logger,
+      });
       const service = createChatService({
         assistant: options.assistant,
         store,
@@ -70,9 +85,11 @@ export function createInProcessDriver(options: InProcessOptions): ConversationDr
         ...(status && { lookupStatus: status.lookupStatus }),
         ...(proactive && {
           greet: (who: Identity, lang: Lang) => proactive.greet(who, lang),
-          consumers: [proactive.consume],
         }),
+        handover: handover.routing,
+        consumers: [handover.consume, ...(proactive ? [proactive.consume] : [])],
       });
+      handover.bind(service);
       proactive?.bind(service);
       chat = service;
       let identity: Identity | undefined;

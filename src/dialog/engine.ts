@@ -306,7 +306,13 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
   const nlu = classifier.classify(said, turn.state.lang);
   turn.info.nlu = nlu;
   const confident = nlu.intent !== 'out-of-scope' && !nlu.ambiguous;
-  if (node?.kind === 'input' && !(confident && nlu.intent !== turn.state.lifeEvent)) {
+  // A place name answers the municipality question even if it sounds like another topic.
+  const namesPlace =
+    node?.kind === 'input' && node.var === 'municipality' && !!turn.deps.catalog.municipality(said);
+  if (
+    node?.kind === 'input' &&
+    (namesPlace || !(confident && nlu.intent !== turn.state.lifeEvent))
+  ) {
     // The person's own words answer the question; keep only what the dialog may need.
     turn.state.vars[node.var] = said.slice(0, INPUT_MAX_CHARS);
     turn.state.misses = 0;

@@ -21,6 +21,9 @@ export interface Texts {
 
 export const MISSING_MARK = '[missing text: ';
 
+/** Translated texts remembered per language and namespace. */
+const MEMO_LIMIT = 20_000;
+
 export function createTexts(resources: Resources): Texts {
   const instance = i18next.createInstance();
   void instance.init({
@@ -38,16 +41,32 @@ export function createTexts(resources: Resources): Texts {
     parseMissingKeyHandler: (key: string, defaultValue?: string) =>
       defaultValue ?? `${MISSING_MARK}${key}]`,
   });
-  const fixed = new Map<string, TFunction>();
+  // Translators are made once per language and namespace, and a text without values is looked
+  // up once: the resources never change after load, and i18next's lookup is a turn's hot path.
+  const fixed = new Map<string, Translate>();
   const get = (lang: Lang, ns: Namespace): Translate => {
     const id = `${lang}:${ns}`;
-    let t = fixed.get(id);
-    if (!t) {
-      t = instance.getFixedT(lang, ns);
-      fixed.set(id, t);
+    let translate = fixed.get(id);
+    if (!translate) {
+      const bound: TFunction = instance.getFixedT(lang, ns);
+      const done = new Map<string, string>();
+      translate = (key, values) => {
+        let id = key;
+        if (values !== undefined) {
+          for (const k in values) id += `\u0000${k}\u0001${String(values[k])}`;
+        }
+        let text = done.get(id);
+        if (text === undefined) {
+          text = String(bound(key, values ?? {}));
+          // Values may come from a conversation (a name): keep the memo bounded.
+          if (done.size >= MEMO_LIMIT) done.clear();
+          done.set(id, text);
+        }
+        return text;
+      };
+      fixed.set(id, translate);
     }
-    const bound = t;
-    return (key, values) => String(bound(key, values ?? {}));
+    return translate;
   };
   return {
     dialog: (lang) => get(lang, 'dialog'),

@@ -60,6 +60,28 @@ const KIND_WORDS = new Set([
   'city',
 ]);
 
+/** Case endings a place name takes in Estonian ("Tallinnas", "Tartust") and Russian ("в Таллинне"). */
+const ENDINGS = [
+  '',
+  's',
+  'st',
+  'sse',
+  'l',
+  'lt',
+  'le',
+  'ga',
+  'ni',
+  'na',
+  'ks',
+  'e',
+  'a',
+  'у',
+  'е',
+  'а',
+  'ом',
+  'и',
+];
+
 function nameKey(name: string): string {
   return fold(name)
     .split(' ')
@@ -91,11 +113,29 @@ export function indexLinks(municipalities: readonly Municipality[]): LinkIndex {
       if (!taken || isCity) byName.set(key, m);
     }
   }
+  const inflected = (value: string): Municipality | undefined => {
+    // "Tallinnas", "в Таллинне", "Saku vallas": a known name plus a case ending.
+    const words = nameKey(value)
+      .split(' ')
+      .filter((w) => w.length >= 3);
+    for (const word of words) {
+      for (const ending of ENDINGS) {
+        if (ending && !word.endsWith(ending)) continue;
+        const stem = ending ? word.slice(0, -ending.length) : word;
+        // Estonian case forms add a stem vowel: "Tallinna-s", "Tallinna-st".
+        for (const candidate of [stem, stem.replace(/[aeiuõäöü]$/, '')]) {
+          const hit = candidate.length >= 3 ? byName.get(candidate) : undefined;
+          if (hit) return hit;
+        }
+      }
+    }
+    return undefined;
+  };
   const find = (value: string | undefined): Municipality | undefined => {
     if (!value) return undefined;
     const direct = byId.get(value);
     if (direct) return direct;
-    return byName.get(fold(value)) ?? byName.get(nameKey(value));
+    return byName.get(fold(value)) ?? byName.get(nameKey(value)) ?? inflected(value);
   };
   const municipalPage = (m: Municipality, serviceId: string, lang: Lang): string | undefined =>
     pick(m.pages?.[serviceId], lang);

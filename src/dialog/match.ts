@@ -47,7 +47,19 @@ export function matchOption(
   return best?.id;
 }
 
+/** Words per option, compiled once per texts instance (options come from the dialog data). */
+const compiled = new WeakMap<Texts, Map<string, string[]>>();
+
 function wordsFor(option: OfferedOption, texts: Texts): string[] {
+  let cache = compiled.get(texts);
+  if (!cache) compiled.set(texts, (cache = new Map<string, string[]>()));
+  const key = `${option.id}\u0000${option.label}`;
+  let words = cache.get(key);
+  if (!words) cache.set(key, (words = compileWords(option, texts)));
+  return words;
+}
+
+function compileWords(option: OfferedOption, texts: Texts): string[] {
   const words = [normalise(option.id)];
   for (const lang of LANGS) {
     const t = texts.dialog(lang);

@@ -15,6 +15,8 @@ export interface CatalogIndex {
    * (`municipality` is the dialog variable: an id or a name), else the service's link.
    */
   link(service: CatalogService, lang: Lang, municipality?: string): string | undefined;
+  /** The municipality a typed answer or an id names (`all` only by its id), if any. */
+  municipality(value: string): Municipality | undefined;
 }
 
 export function indexCatalog(
@@ -24,7 +26,11 @@ export function indexCatalog(
   const byId = new Map<string, CatalogService>();
   for (const event of catalog.lifeEvents) for (const s of event.services) byId.set(s.id, s);
   const links = indexLinks(municipalities);
-  return { service: (id) => byId.get(id), link: (s, lang, m) => links.link(s, lang, m) };
+  return {
+    service: (id) => byId.get(id),
+    link: (s, lang, m) => links.link(s, lang, m),
+    municipality: (value) => links.municipality(value),
+  };
 }
 
 export function providerName(service: CatalogService, tc: Translate): string {

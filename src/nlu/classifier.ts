@@ -1,12 +1,13 @@
 /**
  * The intent classifier: features (features.ts) → softmax regression (softmax-regression.ts)
- * → temperature-calibrated probabilities → decision rules (decision.ts). Trains from the
- * examples in memory at construction (a few hundred ms); classify() is pure and sub-millisecond.
+ * → temperature-calibrated probabilities → decision rules (decision.ts) with open-set signals
+ * (how much of the message is known, and which intents its known words were seen with).
+ * Trains from the examples in memory at construction; classify() is pure and sub-millisecond.
  */
 import jaroWinkler from 'natural/lib/natural/distance/jaro-winkler_distance.js';
 import type { Lang } from '../protocol/frames.js';
 import { DEFAULT_NLU_CONFIG, type NluConfig } from './config.js';
-import { decide } from './decision.js';
+import { decide, type Signals } from './decision.js';
 import { createLanguageDetector, type LanguageDetector } from './detect-language.js';
 import {
   extractFeatures,
@@ -30,6 +31,10 @@ export interface RawScore {
   logits: Float64Array;
   /** Share of the message's feature weight the model knows, 0..1. */
   coverage: number;
+  /** Share of content words unknown to the model even after typo correction, 0..1. */
+  oov: number;
+  /** Per intent (order of `intents`): best P(intent | word) over the message's known words. */
+  evidence: Float64Array;
   lang: Lang;
 }
 
@@ -38,8 +43,11 @@ export interface NluClassifier extends Classifier {
   readonly intents: readonly IntentId[];
   readonly config: NluConfig;
   score(text: string, langHint?: Lang): RawScore;
-  /** All intents, calibrated, best first. */
-  rank(text: string, langHint?: Lang): { ranked: ScoredIntent[]; coverage: number; lang: Lang };
+  /** All intents, calibrated, best first, with the open-set signals. */
+  rank(
+    text: string,
+    langHint?: Lang,
+  ): { ranked: ScoredIntent[]; coverage: number; oov: number; signals: Signals; lang: Lang };
   readonly stats: { examples: number; features: number; vocabulary: number; trainMs: number };
 }
 
@@ -48,43 +56,93 @@ const TYPO_MIN_SIMILARITY = 0.9;
 const TYPO_CACHE_MAX = 10_000;
 
 const UNKNOWN_WORD = 'u:unknown';
-const isContentWord = (folded: string): boolean => folded.length >= 3 && /\p{L}/u.test(folded);
+const isContentWord = (form: string): boolean => form.length >= 3 && /\p{L}/u.test(form);
 function addUnknown(features: Map<string, number>, weight: number): void {
   features.set(UNKNOWN_WORD, (features.get(UNKNOWN_WORD) ?? 0) + weight);
 }
 
 interface Vocabulary {
+  /** Known word (main form) → its stem. */
   stems: Map<string, string>;
+  /** Length-folded form → the commonest known word with that folded form ("abielumine"). */
+  byFolded: Map<string, string>;
   /** Words by first letter: the candidates for typo correction. */
   byInitial: Map<string, string[]>;
 }
 
 function buildVocabulary(words: Iterable<WordForm>): Vocabulary {
   const stems = new Map<string, string>();
-  for (const w of words) if (w.folded.length >= TYPO_MIN_LENGTH) stems.set(w.folded, w.stem);
+  const counts = new Map<string, number>();
+  const folded = new Map<string, string>();
+  for (const w of words) {
+    counts.set(w.form, (counts.get(w.form) ?? 0) + 1);
+    if (w.form.length >= TYPO_MIN_LENGTH) stems.set(w.form, w.stem);
+    const current = folded.get(w.folded);
+    if (current === undefined || (counts.get(current) ?? 0) < (counts.get(w.form) ?? 0)) {
+      folded.set(w.folded, w.form);
+    }
+  }
   const byInitial = new Map<string, string[]>();
-  for (const folded of stems.keys()) {
-    const initial = folded.charAt(0);
+  for (const form of stems.keys()) {
+    const initial = form.charAt(0);
     const list = byInitial.get(initial) ?? [];
-    list.push(folded);
+    list.push(form);
     byInitial.set(initial, list);
   }
-  return { stems, byInitial };
+  return { stems, byFolded: folded, byInitial };
 }
 
 /** The nearest known word by Jaro–Winkler (natural), or undefined when nothing is close. */
-function nearestWord(vocab: Vocabulary, word: string): string | undefined {
+function nearestWord(vocab: Vocabulary, word: WordForm): string | undefined {
+  const sameFolded = vocab.byFolded.get(word.folded);
+  if (sameFolded !== undefined) return sameFolded;
+  if (word.form.length < TYPO_MIN_LENGTH) return undefined;
   let best: string | undefined;
   let bestScore = TYPO_MIN_SIMILARITY;
-  for (const candidate of vocab.byInitial.get(word.charAt(0)) ?? []) {
-    if (Math.abs(candidate.length - word.length) > 2) continue;
-    const s = jaroWinkler(word, candidate);
+  for (const candidate of vocab.byInitial.get(word.form.charAt(0)) ?? []) {
+    if (Math.abs(candidate.length - word.form.length) > 2) continue;
+    const s = jaroWinkler(word.form, candidate);
     if (s > bestScore) {
       bestScore = s;
       best = candidate;
     }
   }
   return best;
+}
+
+/**
+ * For each known word and stem, how its training examples spread over the intents:
+ * P(intent | word) = examples of the intent containing it / (all examples containing it + 1).
+ * The +1 keeps a word seen once from counting as certain evidence.
+ */
+function buildEvidence(
+  wordsOf: readonly (readonly WordForm[])[],
+  labels: readonly number[],
+  numClasses: number,
+): Map<string, Float32Array> {
+  const counts = new Map<string, Float32Array>();
+  wordsOf.forEach((words, i) => {
+    const keys = new Set<string>();
+    for (const w of words) {
+      if (!isContentWord(w.form)) continue;
+      keys.add(`w:${w.form}`);
+      keys.add(`s:${w.stem}`);
+    }
+    for (const key of keys) {
+      let row = counts.get(key);
+      if (!row) {
+        row = new Float32Array(numClasses + 1);
+        counts.set(key, row);
+      }
+      row[labels[i] ?? 0] = (row[labels[i] ?? 0] ?? 0) + 1;
+      row[numClasses] = (row[numClasses] ?? 0) + 1;
+    }
+  });
+  for (const row of counts.values()) {
+    const total = (row[numClasses] ?? 0) + 1;
+    for (let k = 0; k < numClasses; k++) row[k] = (row[k] ?? 0) / total;
+  }
+  return counts;
 }
 
 export function createClassifier(options: ClassifierOptions): NluClassifier {
@@ -98,14 +156,14 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
   // learns how much an unfamiliar word should pull towards out-of-scope ("hunting permit").
   const documentFrequency = new Map<string, number>();
   for (const words of wordsOf) {
-    for (const f of new Set(words.map((w) => w.folded))) {
+    for (const f of new Set(words.map((w) => w.form))) {
       documentFrequency.set(f, (documentFrequency.get(f) ?? 0) + 1);
     }
   }
   const featuresOf = wordsOf.map((words) => {
     const f = extractFeatures(words, config.features);
     for (const w of words) {
-      if (isContentWord(w.folded) && documentFrequency.get(w.folded) === 1) {
+      if (isContentWord(w.form) && documentFrequency.get(w.form) === 1) {
         addUnknown(f, config.features.wordWeight);
       }
     }
@@ -118,40 +176,68 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
   const ys = options.examples.map((e) => classOf.get(e.intent) ?? 0);
   const model: SoftmaxWeights = trainSoftmax(xs, ys, index.size, intents.length, config.training);
   const vocab = buildVocabulary(wordsOf.flat());
+  const evidenceOf = buildEvidence(wordsOf, ys, intents.length);
   const detector: LanguageDetector = createLanguageDetector({ samples: options.examples });
   const trainMs = performance.now() - started;
 
   const corrections = new Map<string, string | null>();
-  const correct = (word: string): string | undefined => {
-    const cached = corrections.get(word);
+  const correct = (word: WordForm): string | undefined => {
+    const cached = corrections.get(word.form);
     if (cached !== undefined) return cached ?? undefined;
     const found = nearestWord(vocab, word);
     if (corrections.size >= TYPO_CACHE_MAX) corrections.clear();
-    corrections.set(word, found ?? null);
+    corrections.set(word.form, found ?? null);
     return found;
   };
 
   const score = (text: string, langHint?: Lang): RawScore => {
     const words = textWords(text);
     const features = extractFeatures(words, config.features);
-    // Typo tolerance: an unknown word also votes as its nearest known word.
+    const evidence = new Float64Array(intents.length);
+    const addEvidence = (key: string): void => {
+      const row = evidenceOf.get(key);
+      if (!row) return;
+      for (let k = 0; k < intents.length; k++) {
+        const p = row[k] ?? 0;
+        if (p > (evidence[k] ?? 0)) evidence[k] = p;
+      }
+    };
+    let content = 0;
+    let unknown = 0;
     for (const w of words) {
-      if (index.has(`w:${w.folded}`)) continue;
-      const near = w.folded.length >= TYPO_MIN_LENGTH ? correct(w.folded) : undefined;
+      const isContent = isContentWord(w.form);
+      if (isContent) content++;
+      if (index.has(`w:${w.form}`)) {
+        addEvidence(`w:${w.form}`);
+        addEvidence(`s:${w.stem}`);
+        continue;
+      }
+      // Typo tolerance: an unknown word also votes as its nearest known word (same folded
+      // form first, then Jaro–Winkler).
+      const near = correct(w);
       if (near === undefined) {
-        if (isContentWord(w.folded)) addUnknown(features, config.features.wordWeight);
+        // A known stem of an unknown inflection ("matusetoetusele") is still evidence.
+        if (evidenceOf.has(`s:${w.stem}`)) addEvidence(`s:${w.stem}`);
+        else if (isContent) {
+          unknown++;
+          addUnknown(features, config.features.wordWeight);
+        }
         continue;
       }
       const stem = vocab.stems.get(near) ?? near;
       const weight = config.features.wordWeight;
       features.set(`w:${near}`, (features.get(`w:${near}`) ?? 0) + weight);
       if (stem !== near) features.set(`s:${stem}`, (features.get(`s:${stem}`) ?? 0) + weight);
+      addEvidence(`w:${near}`);
+      addEvidence(`s:${stem}`);
     }
     const { vector, known, total } = vectorize(features, index);
     const z = logits(model, vector, new Float64Array(intents.length));
     return {
       logits: z,
       coverage: total > 0 ? known / total : 0,
+      oov: content > 0 ? unknown / content : 0,
+      evidence,
       lang: detector.detect(text, langHint).lang,
     };
   };
@@ -162,7 +248,12 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
     const ranked: ScoredIntent[] = intents
       .map((intent, i) => ({ intent, confidence: p[i] ?? 0 }))
       .sort((a, b) => b.confidence - a.confidence);
-    return { ranked, coverage: s.coverage, lang: s.lang };
+    const signals: Signals = {
+      coverage: s.coverage,
+      oov: s.oov,
+      evidence: (intent) => s.evidence[classOf.get(intent) ?? -1] ?? 0,
+    };
+    return { ranked, coverage: s.coverage, oov: s.oov, signals, lang: s.lang };
   };
 
   return {
@@ -177,8 +268,8 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
       trainMs,
     },
     classify(text: string, langHint?: Lang): NluResult {
-      const { ranked, coverage, lang } = rank(text, langHint);
-      const decision = decide(ranked, coverage, config.decision);
+      const { ranked, signals, lang } = rank(text, langHint);
+      const decision = decide(ranked, signals, config.decision);
       return {
         text,
         intent: decision.intent,

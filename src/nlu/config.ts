@@ -12,11 +12,27 @@ import { TrainingDataError } from './training-data.js';
 
 const Probability = z.number().min(0).max(1);
 
+const DEFAULT_RULES: DecisionRules = {
+  minConfidence: 0.5,
+  minConfidenceOther: 0.5,
+  ambiguityMargin: 0.15,
+  minCoverage: 0.3,
+  minEvidence: 0,
+  maxOov: 0.5,
+  minConfidenceOov: 0.9,
+  minContested: 1,
+};
+
 export const NluConfigSchema = z.strictObject({
   decision: z.strictObject({
     minConfidence: Probability,
+    minConfidenceOther: Probability.default(DEFAULT_RULES.minConfidenceOther),
     ambiguityMargin: Probability,
     minCoverage: Probability,
+    minEvidence: Probability.default(DEFAULT_RULES.minEvidence),
+    maxOov: Probability.default(DEFAULT_RULES.maxOov),
+    minConfidenceOov: Probability.default(DEFAULT_RULES.minConfidenceOov),
+    minContested: Probability.default(DEFAULT_RULES.minContested),
   }),
   /** Logits are divided by this before the softmax; fitted on cross-validation. */
   temperature: z.number().positive(),
@@ -27,6 +43,7 @@ export const NluConfigSchema = z.strictObject({
       minGram: z.number().int().min(1).max(6),
       maxGram: z.number().int().min(1).max(8),
       wordWeight: z.number().positive(),
+      foldWeight: z.number().min(0).default(DEFAULT_FEATURE_OPTIONS.foldWeight),
     })
     .default(DEFAULT_FEATURE_OPTIONS),
   training: z
@@ -48,7 +65,7 @@ export interface NluConfig {
 }
 
 export const DEFAULT_NLU_CONFIG: NluConfig = {
-  decision: { minConfidence: 0.5, ambiguityMargin: 0.15, minCoverage: 0.3 },
+  decision: DEFAULT_RULES,
   temperature: 1,
   alternatives: 3,
   features: DEFAULT_FEATURE_OPTIONS,

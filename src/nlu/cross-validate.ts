@@ -5,7 +5,7 @@
 import type { Lang } from '../protocol/frames.js';
 import { createClassifier } from './classifier.js';
 import type { NluConfig } from './config.js';
-import { decide, type DecisionRules } from './decision.js';
+import { decide, type DecisionRules, type Signals } from './decision.js';
 import { evaluate, type EvalReport, type Prediction } from './eval.js';
 import { seededRandom, shuffleInPlace, softmax } from './softmax-regression.js';
 import type { TrainingExample } from './training-data.js';
@@ -16,6 +16,8 @@ export interface OutOfFoldScore {
   intents: readonly IntentId[];
   logits: Float64Array;
   coverage: number;
+  oov: number;
+  evidence: Float64Array;
   lang: Lang;
 }
 
@@ -91,21 +93,48 @@ export function fitTemperature(scores: readonly OutOfFoldScore[]): number {
   return best;
 }
 
+export function signalsOf(s: OutOfFoldScore): Signals {
+  return {
+    coverage: s.coverage,
+    oov: s.oov,
+    evidence: (intent) => s.evidence[s.intents.indexOf(intent)] ?? 0,
+  };
+}
+
+function predictionsFromRanked(
+  scores: readonly OutOfFoldScore[],
+  rankings: readonly ScoredIntent[][],
+  rules: DecisionRules,
+): Prediction[] {
+  return scores.map((s, i) => {
+    const d = decide(rankings[i] ?? [], signalsOf(s), rules);
+    return {
+      text: s.example.text,
+      gold: s.example.intent,
+      predicted: d.intent,
+      lang: s.example.lang,
+      confidence: d.confidence,
+      ambiguous: d.ambiguous,
+      oov: s.oov,
+    };
+  });
+}
+
 export function predictionsAt(
   scores: readonly OutOfFoldScore[],
   temperature: number,
   rules: DecisionRules,
 ): Prediction[] {
-  return scores.map((s) => ({
-    text: s.example.text,
-    gold: s.example.intent,
-    predicted: decide(ranked(s, temperature), s.coverage, rules).intent,
-    lang: s.example.lang,
-  }));
+  return predictionsFromRanked(
+    scores,
+    scores.map((s) => ranked(s, temperature)),
+    rules,
+  );
 }
 
 export interface ThresholdRow {
   minConfidence: number;
+  minEvidence: number;
   accuracy: number;
   oosFalseAcceptance: number;
   lifeEventFalseRejection: number;
@@ -115,25 +144,62 @@ export interface Calibration {
   temperature: number;
   nllBefore: number;
   nllAfter: number;
+  /** Life-event confidence threshold × evidence floor, at the chosen other thresholds. */
   sweep: ThresholdRow[];
   recommended: DecisionRules;
   /** Correct answers flagged ambiguous, and wrong answers flagged ambiguous, at the margin. */
   ambiguity: { margin: number; correctFlagged: number; wrongFlagged: number }[];
 }
 
+const grid = (from: number, to: number, step: number): number[] => {
+  const out: number[] = [];
+  for (let v = from; v <= to + 1e-9; v += step) out.push(Math.round(v * 100) / 100);
+  return out;
+};
+
+/** Accuracy and the two error rates without the full report (the sweep runs it many times). */
+function quickRates(
+  predictions: readonly Prediction[],
+): Omit<ThresholdRow, 'minConfidence' | 'minEvidence'> {
+  let correct = 0;
+  let oos = 0;
+  let oosAccepted = 0;
+  let life = 0;
+  let lifeRejected = 0;
+  for (const p of predictions) {
+    if (p.gold === p.predicted) correct++;
+    if (p.gold === OUT_OF_SCOPE) {
+      oos++;
+      if (isLifeEvent(p.predicted)) oosAccepted++;
+    } else if (isLifeEvent(p.gold)) {
+      life++;
+      if (p.predicted === OUT_OF_SCOPE) lifeRejected++;
+    }
+  }
+  return {
+    accuracy: correct / Math.max(1, predictions.length),
+    oosFalseAcceptance: oosAccepted / Math.max(1, oos),
+    lifeEventFalseRejection: lifeRejected / Math.max(1, life),
+  };
+}
+
 /**
- * Chooses the thresholds: the confidence threshold with the best accuracy among those that keep
- * out-of-scope false acceptance at or under `maxFalseAcceptance`; the widest ambiguity margin that
- * flags at most `maxCorrectFlagged` of correct answers; the coverage floor under which fewer than
- * 0.5% of in-scope examples fall.
+ * Chooses the thresholds from out-of-fold scores: the coverage floor under which fewer than
+ * 0.5% of in-scope examples fall; then the life-event confidence threshold and evidence floor
+ * with the best accuracy among those keeping out-of-scope false acceptance at or under
+ * `maxFalseAcceptance`; the threshold for conversational intents with the best accuracy; the
+ * widest ambiguity margin flagging at most `maxCorrectFlagged` of correct answers. The
+ * out-of-vocabulary rule (`maxOov`, `minConfidenceOov`) is kept from `base`: it is judged on
+ * the OOV probe, not on CV (training sentences are rarely mostly unknown words).
  */
 export function calibrate(
   scores: readonly OutOfFoldScore[],
   base: DecisionRules,
-  maxFalseAcceptance = 0.03,
+  maxFalseAcceptance = 0.01,
   maxCorrectFlagged = 0.03,
 ): Calibration {
   const temperature = fitTemperature(scores);
+  const rankings = scores.map((s) => ranked(s, temperature));
   const inScopeCoverage = scores
     .filter((s) => s.example.intent !== OUT_OF_SCOPE)
     .map((s) => s.coverage)
@@ -141,26 +207,47 @@ export function calibrate(
   const minCoverage =
     Math.floor((inScopeCoverage[Math.floor(inScopeCoverage.length * 0.005)] ?? 0) * 100) / 100;
 
+  const rates = (rules: DecisionRules) =>
+    quickRates(predictionsFromRanked(scores, rankings, rules));
+  let rules: DecisionRules = { ...base, minCoverage };
   const sweep: ThresholdRow[] = [];
-  for (let c = 0.1; c <= 0.901; c += 0.05) {
-    const minConfidence = Math.round(c * 100) / 100;
-    const r = evaluate(predictionsAt(scores, temperature, { ...base, minCoverage, minConfidence }));
-    sweep.push({
-      minConfidence,
-      accuracy: r.accuracy,
-      oosFalseAcceptance: r.oosFalseAcceptance.rate,
-      lifeEventFalseRejection: r.lifeEventFalseRejection.rate,
-    });
+  // Two rounds: the conversational threshold and the life-event pair depend on each other a little.
+  for (let round = 0; round < 2; round++) {
+    sweep.length = 0;
+    for (const minConfidence of grid(0.3, 0.9, 0.05)) {
+      for (const minEvidence of grid(0, 0.5, 0.05)) {
+        sweep.push({
+          minConfidence,
+          minEvidence,
+          ...rates({ ...rules, minConfidence, minEvidence }),
+        });
+      }
+    }
+    // When no setting reaches the bound, relax it in steps of half a percent rather than
+    // falling back to the most accurate (and most accepting) setting.
+    let bound = maxFalseAcceptance;
+    let admissible = sweep.filter((r) => r.oosFalseAcceptance <= bound + 1e-9);
+    while (admissible.length === 0) {
+      bound += 0.005;
+      admissible = sweep.filter((r) => r.oosFalseAcceptance <= bound + 1e-9);
+    }
+    const pick = admissible.reduce((a, b) => (b.accuracy > a.accuracy + 1e-9 ? b : a));
+    rules = { ...rules, minConfidence: pick.minConfidence, minEvidence: pick.minEvidence };
+    let bestOther = rules.minConfidenceOther;
+    let bestAccuracy = -1;
+    for (const minConfidenceOther of grid(0.2, 0.9, 0.05)) {
+      const a = rates({ ...rules, minConfidenceOther }).accuracy;
+      if (a > bestAccuracy + 1e-9) {
+        bestAccuracy = a;
+        bestOther = minConfidenceOther;
+      }
+    }
+    rules = { ...rules, minConfidenceOther: bestOther };
   }
-  const admissible = sweep.filter((r) => r.oosFalseAcceptance <= maxFalseAcceptance);
-  const pick = (admissible.length > 0 ? admissible : sweep).reduce((a, b) =>
-    b.accuracy > a.accuracy + 1e-9 ? b : a,
-  );
 
   const ambiguity: Calibration['ambiguity'] = [];
-  const tops = scores.map((s) => ({ gold: s.example.intent, r: ranked(s, temperature) }));
-  for (let m = 0.05; m <= 0.501; m += 0.05) {
-    const margin = Math.round(m * 100) / 100;
+  const tops = scores.map((s, i) => ({ gold: s.example.intent, r: rankings[i] ?? [] }));
+  for (const margin of grid(0.05, 0.5, 0.05)) {
     let correct = 0;
     let correctFlagged = 0;
     let wrong = 0;
@@ -190,11 +277,7 @@ export function calibrate(
     nllBefore: negativeLogLikelihood(scores, 1),
     nllAfter: negativeLogLikelihood(scores, temperature),
     sweep,
-    recommended: {
-      minConfidence: pick.minConfidence,
-      ambiguityMargin: marginPick?.margin ?? base.ambiguityMargin,
-      minCoverage,
-    },
+    recommended: { ...rules, ambiguityMargin: marginPick?.margin ?? base.ambiguityMargin },
     ambiguity,
   };
 }

@@ -2,16 +2,47 @@
  * Decision rules over a calibrated ranking: when to answer, when to say "I don't know"
  * (out-of-scope) and when to ask "did you mean A or B?". Thresholds come from config
  * (intents/config.yaml), chosen from cross-validation, not guessed.
+ *
+ * Open-set rules for life events (a wrong life event sends a citizen down the wrong path):
+ * - evidence: the message must contain a known word or stem that the training data uses for
+ *   that life event (P(intent | word) at least `minEvidence`); shared character n-grams with
+ *   an unknown word are not enough ("suurepärane" is not "surm").
+ * - out-of-vocabulary: when more than `maxOov` of the message's content words are unknown to
+ *   the model, a life event needs `minConfidenceOov`.
+ * A rejected message keeps its ranked alternatives, so the dialog can still offer "did you mean".
  */
-import { OUT_OF_SCOPE, type IntentId, type ScoredIntent } from './types.js';
+import { isLifeEvent, OUT_OF_SCOPE, type IntentId, type ScoredIntent } from './types.js';
 
 export interface DecisionRules {
-  /** Below this calibrated probability the answer is out-of-scope. */
+  /** Below this calibrated probability a life event is not accepted. */
   minConfidence: number;
+  /** The same for conversational intents (greeting, thanks, small talk...). */
+  minConfidenceOther: number;
   /** When the top two in-scope intents are closer than this, the result is ambiguous. */
   ambiguityMargin: number;
   /** Share of the message's features the model has seen; below it, out-of-scope (gibberish). */
   minCoverage: number;
+  /** A life event needs a word seen for it with P(intent | word) at least this. */
+  minEvidence: number;
+  /** Share of unknown content words above which a message counts as mostly unknown. */
+  maxOov: number;
+  /** Confidence a life event needs on a mostly unknown message. */
+  minConfidenceOov: number;
+  /**
+   * A runner-up life event with at least this confidence whose word evidence is stronger than
+   * the top's makes the answer ambiguous ("benefits for my child": the model leans to birth,
+   * but "child" is seen more with the disability event).
+   */
+  minContested: number;
+}
+
+/** What the model knows about the message beyond the ranking. */
+export interface Signals {
+  coverage: number;
+  /** Share of content words (3+ letters) that are not known words, even after typo correction. */
+  oov: number;
+  /** Best P(intent | word) over the message's known words, per intent. */
+  evidence: (intent: IntentId) => number;
 }
 
 export interface Decision {
@@ -26,7 +57,7 @@ export interface Decision {
  */
 export function decide(
   ranked: readonly ScoredIntent[],
-  coverage: number,
+  signals: Signals,
   rules: DecisionRules,
 ): Decision {
   const top = ranked[0];
@@ -37,19 +68,33 @@ export function decide(
     confidence: top.intent === OUT_OF_SCOPE ? top.confidence : 1 - (bestInScope?.confidence ?? 0),
     ambiguous: false,
   };
-  if (coverage < rules.minCoverage || top.intent === OUT_OF_SCOPE) return rejected;
+  if (signals.coverage < rules.minCoverage || top.intent === OUT_OF_SCOPE) return rejected;
+
+  const life = isLifeEvent(top.intent);
+  if (life && signals.evidence(top.intent) < rules.minEvidence) return rejected;
+  const threshold = !life
+    ? rules.minConfidenceOther
+    : signals.oov > rules.maxOov
+      ? Math.max(rules.minConfidence, rules.minConfidenceOov)
+      : rules.minConfidence;
 
   const second = ranked[1];
+  const contested =
+    second !== undefined &&
+    life &&
+    isLifeEvent(second.intent) &&
+    second.confidence >= rules.minContested &&
+    signals.evidence(second.intent) > signals.evidence(top.intent);
   const close =
     second !== undefined &&
     second.intent !== OUT_OF_SCOPE &&
-    top.confidence - second.confidence < rules.ambiguityMargin;
-  if (top.confidence >= rules.minConfidence) {
+    (contested || top.confidence - second.confidence < rules.ambiguityMargin);
+  if (top.confidence >= threshold) {
     return { intent: top.intent, confidence: top.confidence, ambiguous: close };
   }
   // Two in-scope intents splitting the mass between them (e.g. "benefit for my disabled
   // newborn"): together they clear the bar, so ask rather than give up.
-  if (close && top.confidence + second.confidence >= rules.minConfidence) {
+  if (close && top.confidence + second.confidence >= threshold) {
     return { intent: top.intent, confidence: top.confidence, ambiguous: true };
   }
   return rejected;

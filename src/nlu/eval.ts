@@ -1,7 +1,9 @@
 /**
- * Evaluation metrics: accuracy, per-intent precision/recall/F1, per-language accuracy, the
- * commonest confusions and the out-of-scope false-acceptance rate (out-of-scope messages that
- * were taken for a life event — the failure that sends a citizen down the wrong path).
+ * Evaluation metrics: accuracy, per-intent precision/recall/F1, per-language reports, the
+ * commonest confusions, the out-of-scope false-acceptance rate (out-of-scope messages that
+ * were taken for a life event — the failure that sends a citizen down the wrong path), the
+ * recall of the conversational intents people rely on (thanks, greeting, a person), and
+ * over-confidence on mostly out-of-vocabulary messages.
  */
 import type { Lang } from '../protocol/frames.js';
 import { INTENT_IDS } from './training-data.js';
@@ -12,7 +14,16 @@ export interface Prediction {
   gold: IntentId;
   predicted: IntentId;
   lang: Lang;
+  confidence?: number;
+  ambiguous?: boolean;
+  /** Share of the message's content words unknown to the model (see RawScore.oov). */
+  oov?: number;
 }
+
+/** A message counts as mostly out-of-vocabulary at or above this share of unknown words. */
+export const MOSTLY_OOV = 0.5;
+/** The conversational intents whose recall the targets name. */
+export const KEY_CONVERSATIONAL: readonly IntentId[] = ['thanks', 'greeting', 'human-handover'];
 
 export interface IntentScore {
   precision: number;
@@ -32,11 +43,20 @@ export interface EvalReport {
   oosFalseAcceptance: { rate: number; count: number; of: number };
   /** Life-event messages answered with out-of-scope, over all life-event messages. */
   lifeEventFalseRejection: { rate: number; count: number; of: number };
+  /**
+   * Mostly out-of-vocabulary messages (oov ≥ MOSTLY_OOV) answered with a wrong life event
+   * without "did you mean" (over those messages). Only when predictions carry `oov`.
+   */
+  oovOverconfidence: { rate: number; count: number; of: number };
+  /** Recall of thanks, greeting and human-handover together. */
+  keyConversationalRecall: { rate: number; count: number; of: number };
+  /** The same report for each language's messages (one level deep). */
+  byLang: Partial<Record<Lang, EvalReport>>;
 }
 
 const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
 
-export function evaluate(predictions: readonly Prediction[]): EvalReport {
+export function evaluate(predictions: readonly Prediction[], nested = true): EvalReport {
   const perIntent: Partial<Record<IntentId, IntentScore>> = {};
   const f1s: number[] = [];
   for (const intent of INTENT_IDS) {
@@ -71,6 +91,19 @@ export function evaluate(predictions: readonly Prediction[]): EvalReport {
   const oosAccepted = oos.filter((p) => isLifeEvent(p.predicted)).length;
   const life = predictions.filter((p) => isLifeEvent(p.gold));
   const lifeRejected = life.filter((p) => p.predicted === OUT_OF_SCOPE).length;
+  const mostlyOov = predictions.filter((p) => (p.oov ?? 0) >= MOSTLY_OOV);
+  const overconfident = mostlyOov.filter(
+    (p) => isLifeEvent(p.predicted) && p.predicted !== p.gold && p.ambiguous !== true,
+  ).length;
+  const key = predictions.filter((p) => KEY_CONVERSATIONAL.includes(p.gold));
+  const keyHit = key.filter((p) => p.predicted === p.gold).length;
+  const byLang: Partial<Record<Lang, EvalReport>> = {};
+  if (nested) {
+    for (const lang of ['et', 'en', 'ru'] as const) {
+      const of = predictions.filter((p) => p.lang === lang);
+      if (of.length > 0) byLang[lang] = evaluate(of, false);
+    }
+  }
   return {
     n: predictions.length,
     accuracy: ratio(predictions.filter((p) => p.gold === p.predicted).length, predictions.length),
@@ -91,6 +124,13 @@ export function evaluate(predictions: readonly Prediction[]): EvalReport {
       count: lifeRejected,
       of: life.length,
     },
+    oovOverconfidence: {
+      rate: ratio(overconfident, mostlyOov.length),
+      count: overconfident,
+      of: mostlyOov.length,
+    },
+    keyConversationalRecall: { rate: ratio(keyHit, key.length), count: keyHit, of: key.length },
+    byLang,
   };
 }
 
@@ -146,6 +186,31 @@ export function formatComparison(
       return `${pct(o.rate)} (${o.count}/${o.of})`;
     }),
   );
+  row(
+    'thanks/greeting/person recall',
+    reports.map((r) => {
+      const o = r.report.keyConversationalRecall;
+      return `${pct(o.rate)} (${o.count}/${o.of})`;
+    }),
+  );
+  row(
+    'OOV over-confidence',
+    reports.map((r) => {
+      const o = r.report.oovOverconfidence;
+      return `${pct(o.rate)} (${o.count}/${o.of})`;
+    }),
+  );
+  lines.push('', 'per language: accuracy | oos false accept | thanks/greeting/person recall');
+  for (const lang of ['et', 'en', 'ru'] as const) {
+    row(
+      `  ${lang}`,
+      reports.map((r) => {
+        const l = r.report.byLang[lang];
+        if (!l) return '-';
+        return `${pct(l.accuracy)} | ${pct(l.oosFalseAcceptance.rate)} | ${pct(l.keyConversationalRecall.rate)}`;
+      }),
+    );
+  }
   lines.push('', 'per intent (precision / recall / F1, support)');
   for (const intent of INTENT_IDS) {
     const cells = reports.map((r) => {
@@ -163,4 +228,74 @@ export function formatComparison(
     for (const c of top) lines.push(`  ${c.gold} -> ${c.predicted}: ${c.count}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The targets' table: per split and language, this classifier beside the baseline — accuracy,
+ * out-of-scope taken as a life event, thanks/greeting/person recall, OOV over-confidence — and
+ * the OOV probe (rotated words, all out-of-scope) taken as a life event.
+ */
+export function formatSummary(
+  splits: readonly { name: string; report: EvalReport; baseline: EvalReport }[],
+  probe: { report: EvalReport; baseline: EvalReport },
+): string {
+  const lines: string[] = [
+    'summary per split and language: this classifier (natural Bayes)',
+    [
+      pad('split', 10),
+      pad('lang', 5),
+      pad('n', 5),
+      pad('accuracy', 16),
+      pad('oos->life event', 22),
+      pad('thanks/greet/person', 22),
+      'OOV over-conf.',
+    ].join(''),
+  ];
+  const frac = (o: { count: number; of: number; rate: number }): string =>
+    `${pct(o.rate)} ${o.count}/${o.of}`;
+  for (const s of splits) {
+    for (const lang of ['all', 'et', 'en', 'ru'] as const) {
+      const r = lang === 'all' ? s.report : s.report.byLang[lang];
+      const b = lang === 'all' ? s.baseline : s.baseline.byLang[lang];
+      if (!r || !b) continue;
+      lines.push(
+        [
+          pad(s.name, 10),
+          pad(lang, 5),
+          pad(String(r.n), 5),
+          pad(`${pct(r.accuracy)} (${pct(b.accuracy)})`, 16),
+          pad(`${frac(r.oosFalseAcceptance)} (${pct(b.oosFalseAcceptance.rate)})`, 22),
+          pad(`${frac(r.keyConversationalRecall)} (${pct(b.keyConversationalRecall.rate)})`, 22),
+          frac(r.oovOverconfidence),
+        ].join(''),
+      );
+    }
+  }
+  lines.push(
+    '',
+    'OOV probe (each word of 3+ letters rotated; all out-of-scope): taken as a life event',
+  );
+  for (const lang of ['all', 'et', 'en', 'ru'] as const) {
+    const r = lang === 'all' ? probe.report : probe.report.byLang[lang];
+    const b = lang === 'all' ? probe.baseline : probe.baseline.byLang[lang];
+    if (!r || !b) continue;
+    lines.push(
+      `  ${pad(lang, 5)}${pad(frac(r.oosFalseAcceptance), 20)}(natural Bayes ${frac(b.oosFalseAcceptance)})`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/**
+ * The out-of-vocabulary probe: every test message with each word of 3+ letters rotated by half
+ * its length ("matusetoetus" → "toetusmatuse", "suri" → "risu"). The words become unknown but
+ * keep most of their character n-grams, so a classifier that trusts sub-word fragments alone
+ * takes them for a life event. Every probe message counts as out-of-scope.
+ */
+export function rotateWords(text: string): string {
+  return text.replace(/\p{L}{3,}/gu, (w) => {
+    const letters = [...w];
+    const k = Math.floor(letters.length / 2);
+    return [...letters.slice(k), ...letters.slice(0, k)].join('');
+  });
 }

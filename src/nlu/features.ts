@@ -1,35 +1,46 @@
 /**
  * Feature extraction. Estonian has no stemmer in natural and fourteen cases, so the bulk of
- * the signal is character 2–5-grams with word-boundary markers on the folded text: "matuste",
- * "matustel", "matusetoetust" share "_matus". Words, word bigrams and stems (natural's Porter
+ * the signal is character 3–5-grams with word-boundary markers on the diacritic-free text with
+ * letter length kept: "matuste", "matustel", "matusetoetust" share "_matus", while "suur" (big)
+ * and "surm" (death) do not share "_suu"/"_sur". Words, word bigrams and stems (natural's Porter
  * stemmers for Russian and English, a 5-letter prefix for Estonian) add whole-word evidence.
+ * The length-folded word ("matusettoetus" → "matusetoetus") is a weak extra feature for typos.
  */
 import enStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import ruStemmer from 'natural/lib/natural/stemmers/porter_stemmer_ru.js';
-import { fold, isCyrillic, normalize, tokenize } from './normalize.js';
+import { deaccent, fold, isCyrillic, normalize, tokenize } from './normalize.js';
 
 export interface FeatureOptions {
   minGram: number;
   maxGram: number;
   /** Weight of a whole-word feature relative to one character n-gram. */
   wordWeight: number;
+  /** Weight of the length-folded word (typo fallback), relative to one character n-gram. */
+  foldWeight: number;
 }
 
-export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { minGram: 2, maxGram: 5, wordWeight: 3 };
+export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
+  minGram: 3,
+  maxGram: 5,
+  wordWeight: 2,
+  foldWeight: 0.5,
+};
 
-/** A word as the classifier sees it: its folded form and its stem. */
+/** A word as the classifier sees it: main form (length kept), folded form and stem. */
 export interface WordForm {
+  form: string;
   folded: string;
   stem: string;
 }
 
 export function wordForm(token: string): WordForm {
+  const form = deaccent(token);
   const folded = fold(token);
-  if (isCyrillic(token)) return { folded, stem: fold(ruStemmer.stem(token)) };
+  if (isCyrillic(token)) return { form, folded, stem: deaccent(ruStemmer.stem(token)) };
   // English stems for English words; for Estonian words a prefix does the same job.
-  const en = fold(enStemmer.stem(token));
-  const stem = folded.length > 6 && en === folded ? folded.slice(0, 5) : en;
-  return { folded, stem };
+  const en = deaccent(enStemmer.stem(token));
+  const stem = form.length > 6 && en === form ? form.slice(0, 5) : en;
+  return { form, folded, stem };
 }
 
 export function textWords(text: string): WordForm[] {
@@ -46,9 +57,10 @@ export function addWordFeatures(
   const add = (key: string, v: number): void => {
     out.set(key, (out.get(key) ?? 0) + v * scale);
   };
-  add(`w:${word.folded}`, options.wordWeight);
-  if (word.stem !== word.folded) add(`s:${word.stem}`, options.wordWeight);
-  const padded = `_${word.folded}_`;
+  add(`w:${word.form}`, options.wordWeight);
+  if (word.stem !== word.form) add(`s:${word.stem}`, options.wordWeight);
+  if (options.foldWeight > 0) add(`f:${word.folded}`, options.foldWeight);
+  const padded = `_${word.form}_`;
   for (let n = options.minGram; n <= options.maxGram; n++) {
     for (let i = 0; i + n <= padded.length; i++) add(`c:${padded.slice(i, i + n)}`, 1);
   }
@@ -62,7 +74,7 @@ export function extractFeatures(
   const out = new Map<string, number>();
   for (const w of words) addWordFeatures(out, w, options);
   for (let i = 0; i + 1 < words.length; i++) {
-    const key = `b:${words[i]?.folded ?? ''}_${words[i + 1]?.folded ?? ''}`;
+    const key = `b:${words[i]?.form ?? ''}_${words[i + 1]?.form ?? ''}`;
     out.set(key, (out.get(key) ?? 0) + options.wordWeight);
   }
   return out;

@@ -1,11 +1,14 @@
 /**
- * Text normalisation. Two forms:
+ * Text normalisation. Three forms:
  * - `normalize`: what a person meant to type, comparable across input methods (NFC, case
  *   folded, ё→е, punctuation to spaces, runs of 3+ equal letters cut to 2).
- * - `fold`: the matching form the classifier's features use, so that text written with and
- *   without õ/ä/ö/ü/š/ž matches: diacritics dropped, "6" used for õ on phones read as o, and
- *   every run of a repeated letter collapsed to one (Estonian long vowels and doubled consonants
- *   are the commonest typos: "matusettoetus", "abiellumine"/"abielumine").
+ * - `deaccent`: the classifier's main matching form, so that text written with and without
+ *   õ/ä/ö/ü/š/ž matches (diacritics dropped, "6" typed for õ on phones read as o). Vowel and
+ *   consonant length is kept: in Estonian it carries meaning (suur "big" / surm "death",
+ *   linn "town" / lina "linen", kool "school" / kolima "to move").
+ * - `fold`: deaccent plus every run of a repeated letter collapsed to one. Only a weak,
+ *   typo-tolerant fallback ("matusettoetus", "abiellumine"/"abielumine"), never the main
+ *   evidence, because it merges unrelated words.
  */
 
 const DIACRITICS: Readonly<Record<string, string>> = {
@@ -41,19 +44,20 @@ export function normalize(text: string): string {
     .trim();
 }
 
-/** Folds normalised text (output of `normalize`) to the diacritic-free matching form. */
-export function fold(normalized: string): string {
+/** Normalised text (output of `normalize`) without diacritics; letter length kept. */
+export function deaccent(normalized: string): string {
   let out = '';
   for (const ch of normalized) out += DIACRITICS[ch] ?? ch;
-  return (
-    out
-      // Estonian phone typing: "t6end" for "tõend"; only between letters so numbers survive.
-      .replace(/(?<=\p{L})6(?=\p{L})/gu, 'o')
-      .replace(/(\p{L})\1+/gu, '$1')
-  );
+  // Estonian phone typing: "t6end" for "tõend"; only between letters so numbers survive.
+  return out.replace(/(?<=\p{L})6(?=\p{L})/gu, 'o');
 }
 
-/** normalize + fold, for callers that only need the matching form. */
+/** deaccent, then every repeated letter collapsed: the weak, typo-tolerant form. */
+export function fold(normalized: string): string {
+  return deaccent(normalized).replace(/(\p{L})\1+/gu, '$1');
+}
+
+/** normalize + fold, for callers that only need the typo-tolerant form. */
 export function toMatchForm(text: string): string {
   return fold(normalize(text));
 }

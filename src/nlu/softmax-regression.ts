@@ -90,6 +90,13 @@ export function trainSoftmax(
   const order = xs.map((_, i) => i);
   const z = new Float64Array(numClasses);
   let step = 0;
+  // Snapshot averaging over the second half of the epochs: with a high learning rate the last
+  // iterate depends on the shuffle order; the average is stable across seeds (borderline
+  // messages keep their ranking when unrelated data is added).
+  const averageFrom = Math.floor(options.epochs / 2);
+  const sumW = new Float32Array(model.weights.length);
+  const sumB = new Float32Array(numClasses);
+  let snapshots = 0;
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     shuffleInPlace(order, random);
     for (const i of order) {
@@ -113,6 +120,16 @@ export function trainSoftmax(
         }
       }
     }
+    if (epoch >= averageFrom) {
+      snapshots++;
+      const w = model.weights;
+      for (let i = 0; i < w.length; i++) sumW[i] = (sumW[i] ?? 0) + (w[i] ?? 0);
+      for (let k = 0; k < numClasses; k++) sumB[k] = (sumB[k] ?? 0) + (model.bias[k] ?? 0);
+    }
+  }
+  if (snapshots > 1) {
+    for (let i = 0; i < sumW.length; i++) model.weights[i] = (sumW[i] ?? 0) / snapshots;
+    for (let k = 0; k < numClasses; k++) model.bias[k] = (sumB[k] ?? 0) / snapshots;
   }
   return model;
 }

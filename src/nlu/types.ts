@@ -20,6 +20,13 @@ export const CONVERSATION_INTENTS = [
   'human-handover',
   'my-status',
   'help',
+  'smalltalk-robot',
+  'smalltalk-creator',
+  'smalltalk-languages',
+  'smalltalk-compliment',
+  'smalltalk-profanity',
+  'affirm',
+  'deny',
 ] as const;
 export type ConversationIntentId = (typeof CONVERSATION_INTENTS)[number];
 

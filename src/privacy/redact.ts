@@ -1,13 +1,18 @@
 /**
  * Redaction of personal data from free text before anything is stored. Pure: no I/O.
  *
+ * The text is first normalised (NFKC: full-width digits and ＠ become ASCII, no-break and
+ * other spaces a plain space; zero-width and direction marks removed), so look-alike
+ * characters cannot slip a number past the rules; the stored text is the normalised one.
+ *
  * What is replaced, in this order (an earlier rule's match is not looked at again):
  * e-mail addresses, IBANs (mod-97 valid), payment card numbers (13-19 digits, Luhn valid),
- * Estonian personal codes (11 digits, valid birth date and check digit), phone numbers
- * (international with + or 00, Estonian mobile and landline forms) and identity document
- * numbers (1-2 letters and 7 digits: ID card, passport, residence permit).
- * Look-alikes are kept: amounts, dates, years, short service numbers (112, 1247), numbers
- * that fail their check digit. docs/privacy.md lists the rules with examples.
+ * anything shaped like an Estonian personal code (11 digits, possibly split by a space or
+ * dash, first 1-6, a real birth date; the check digit is not required, a mistyped code is
+ * still someone's), phone numbers (international with + or 00, Estonian mobile and landline
+ * forms) and identity document numbers (1-2 letters and 7 digits: ID card, passport,
+ * residence permit). Look-alikes are kept: amounts, dates, years, short service numbers
+ * (112, 1247), IBANs and cards that fail their check. docs/privacy.md lists the rules.
  */
 
 export const REDACTION_KINDS = [
@@ -36,7 +41,14 @@ const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}
 // Two letters, two digits, then 11-30 letters/digits, optionally grouped by spaces.
 const IBAN = /\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b/gi;
 const CARD = /(?<![\d.,])\d(?:[ -]?\d){12,18}(?!\d)/g;
-const PERSONAL_CODE = /(?<![\d.,])[1-6]\d{10}(?![\d]|[.,]\d)/g;
+// 11 digits, at most three single spaces or dashes between them ("385010 10008").
+const PERSONAL_CODE = /(?<![\d.,+])[1-6](?:[ -]?\d){10}(?![\d]|[.,]\d)/g;
+/** Zero-width characters, soft hyphen, direction marks and isolates. */
+const INVISIBLE =
+  /[\u00AD\u180E\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+// A zero-width joiner is kept only inside an emoji sequence (👩‍👧).
+const STRAY_JOINER =
+  /(?<!\p{Extended_Pictographic}|\uFE0F|\p{Emoji_Modifier})\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
 const CURRENCY_AFTER = /^\s*(?:€|eur\b|euro|eurot|евро|рубл)/i;
 const PHONE = new RegExp(
   [
@@ -54,7 +66,7 @@ export function redact(input: string, options: RedactOptions = {}): Redacted {
   const note = (kind: RedactionKind) => {
     if (!found.includes(kind)) found.push(kind);
   };
-  let text = input;
+  let text = normalizeForRedaction(input);
   text = text.replace(EMAIL, () => (note('email'), '[email]'));
   text = text.replace(IBAN, (m) => replacePrefix(m, validIban, () => (note('iban'), '[iban]')));
   text = text.replace(CARD, (m) =>
@@ -67,9 +79,12 @@ export function redact(input: string, options: RedactOptions = {}): Redacted {
       () => (note('card'), '[card]'),
     ),
   );
-  text = text.replace(PERSONAL_CODE, (m) =>
-    validPersonalCode(m) ? (note('personal-code'), '[personal-code]') : m,
-  );
+  text = text.replace(PERSONAL_CODE, (m) => {
+    const digits = m.replace(/\D/g, '');
+    if (m.length - digits.length > 3 || !plausiblePersonalCode(digits)) return m;
+    note('personal-code');
+    return '[personal-code]';
+  });
   text = text.replace(PHONE, (m, offset: number, whole: string) => {
     const digits = m.replace(/\D/g, '');
     if (digits.length < 7 || digits.length > 15) return m;
@@ -108,22 +123,28 @@ function replacePrefix(
   return match;
 }
 
-/** Estonian personal code (isikukood): century/sex digit, valid date, check digit. */
-export function validPersonalCode(code: string): boolean {
+/** NFKC, then zero-width characters and direction marks removed. */
+export function normalizeForRedaction(input: string): string {
+  return input.normalize('NFKC').replace(INVISIBLE, '').replace(STRAY_JOINER, '');
+}
+
+/** Shaped like an isikukood: 11 digits, century/sex digit 1-6 and a real birth date. */
+export function plausiblePersonalCode(code: string): boolean {
   if (!/^[1-6]\d{10}$/.test(code)) return false;
-  const d = [...code].map(Number);
-  const first = d[0] ?? 0;
-  const century = 1800 + Math.floor((first - 1) / 2) * 100;
+  const century = 1800 + Math.floor((Number(code[0]) - 1) / 2) * 100;
   const year = century + Number(code.slice(1, 3));
   const month = Number(code.slice(3, 5));
   const day = Number(code.slice(5, 7));
   const date = new Date(Date.UTC(year, month - 1, day));
-  if (
-    date.getUTCFullYear() !== year ||
-    date.getUTCMonth() !== month - 1 ||
-    date.getUTCDate() !== day
-  )
-    return false;
+  return (
+    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+  );
+}
+
+/** Estonian personal code (isikukood): century/sex digit, valid date, check digit. */
+export function validPersonalCode(code: string): boolean {
+  if (!plausiblePersonalCode(code)) return false;
+  const d = [...code].map(Number);
   const weights1 = [1, 2, 3, 4, 5, 6, 7, 8, 9, 1];
   const weights2 = [3, 4, 5, 6, 7, 8, 9, 1, 2, 3];
   const sum = (w: number[]) => w.reduce((s, wi, i) => s + wi * (d[i] ?? 0), 0) % 11;

@@ -2,11 +2,14 @@
  * Staff sign-in: server-side sessions behind an HttpOnly, SameSite=Strict cookie scoped to
  * /staff, a synchronizer CSRF token (header X-CSRF-Token) plus an Origin check on every
  * state-changing request, and a login limiter that locks a user+address pair out after
- * repeated failures (and an address after many, against password spraying).
+ * repeated failures (and an address after many, against password spraying). Attempts are
+ * counted before the password is hashed (src/staff/login-limiter.ts), and only a few hashes
+ * run at once.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { StaffRole, StaffStore } from '../store/staff-store.js';
+import { createHashGate, createMemoryLoginLimiter, type LoginLimiter } from './login-limiter.js';
 import { hashPassword, verifyPassword } from './password.js';
 
 export const SESSION_COOKIE = 'staff_sid';
@@ -24,13 +27,19 @@ export interface StaffAuthOptions {
   maxFailures: number;
   lockoutMs: number;
   secureCookie: boolean;
+  /** Shared attempt counters (Redis with several instances); in memory by default. */
+  limiter?: LoginLimiter;
+  /** Password hashes running at once, and how many more may wait (default 2 and 16). */
+  maxConcurrentHashes?: number;
+  maxQueuedHashes?: number;
   now?: () => number;
 }
 
 export type LoginResult =
   | { type: 'ok'; principal: StaffPrincipal; cookie: string }
   | { type: 'invalid' }
-  | { type: 'locked'; retryAfterMs: number };
+  | { type: 'locked'; retryAfterMs: number }
+  | { type: 'busy' };
 
 export type StaffAuth = ReturnType<typeof createStaffAuth>;
 
@@ -40,35 +49,13 @@ const ADDRESS_FAILURE_FACTOR = 4;
 export function createStaffAuth(options: StaffAuthOptions) {
   const { store } = options;
   const now = options.now ?? Date.now;
-  const failures = new Map<string, { count: number; until: number }>();
+  const limiter = options.limiter ?? createMemoryLoginLimiter(now);
+  const gate = createHashGate(options.maxConcurrentHashes ?? 2, options.maxQueuedHashes ?? 16);
+  const endedListeners = new Set<(ended: { idHash?: string; username?: string }) => void>();
   // Verifying against a real hash for unknown users keeps their timing the same as known ones.
   const dummyHash = hashPassword(randomUUID());
 
   const sha = (v: string) => createHash('sha256').update(v).digest('hex');
-
-  function lockedFor(key: string, limit: number): number {
-    const f = failures.get(key);
-    if (!f) return 0;
-    const t = now();
-    if (f.until <= t) {
-      if (f.count >= limit) failures.delete(key);
-      return 0;
-    }
-    return f.count >= limit ? f.until - t : 0;
-  }
-
-  function fail(key: string): void {
-    const t = now();
-    const f = failures.get(key);
-    if (!f || f.until <= t) failures.set(key, { count: 1, until: t + options.lockoutMs });
-    else {
-      f.count += 1;
-      f.until = t + options.lockoutMs;
-    }
-    if (failures.size > 50_000) {
-      for (const [k, v] of failures) if (v.until <= t) failures.delete(k);
-    }
-  }
 
   function cookie(value: string, maxAgeS: number): string {
     return [
@@ -85,19 +72,28 @@ export function createStaffAuth(options: StaffAuthOptions) {
     async login(username: string, password: string, address: string): Promise<LoginResult> {
       const userKey = `u:${username.toLowerCase()}|${address}`;
       const addressKey = `a:${address}`;
-      const wait = Math.max(
-        lockedFor(userKey, options.maxFailures),
-        lockedFor(addressKey, options.maxFailures * ADDRESS_FAILURE_FACTOR),
+      // Counted before hashing: parallel attempts cannot all pass a check made before any failed.
+      const counted = await limiter.attempt(
+        [
+          { key: userKey, limit: options.maxFailures },
+          { key: addressKey, limit: options.maxFailures * ADDRESS_FAILURE_FACTOR },
+        ],
+        options.lockoutMs,
       );
-      if (wait > 0) return { type: 'locked', retryAfterMs: wait };
-      const account = await store.getAccount(username);
-      const ok = await verifyPassword(password, account?.passwordHash ?? (await dummyHash));
-      if (!account || !ok) {
-        fail(userKey);
-        fail(addressKey);
-        return { type: 'invalid' };
+      if (counted.type === 'locked') return counted;
+      const checked = await gate.run(async () => {
+        const account = await store.getAccount(username);
+        const ok = await verifyPassword(password, account?.passwordHash ?? (await dummyHash));
+        return { account: ok ? account : undefined };
+      });
+      // Too many hashes waiting: refused without counting it as this user's failure.
+      if (!checked) {
+        await limiter.succeeded([], [userKey, addressKey]);
+        return { type: 'busy' };
       }
-      failures.delete(userKey);
+      const { account } = checked;
+      if (!account) return { type: 'invalid' };
+      await limiter.succeeded([userKey], [addressKey]);
       const id = randomBytes(32).toString('base64url');
       const csrfToken = randomBytes(32).toString('base64url');
       const t = now();
@@ -129,10 +125,30 @@ export function createStaffAuth(options: StaffAuthOptions) {
       return { username: s.username, role: s.role, csrfToken: s.csrfToken, idHash };
     },
 
+    /** The session behind an open agent socket, re-read (undefined once it has ended). */
+    async check(idHash: string): Promise<StaffPrincipal | undefined> {
+      const s = await store.getSession(idHash, now());
+      return s && { username: s.username, role: s.role, csrfToken: s.csrfToken, idHash };
+    },
+
     async logout(principal: StaffPrincipal): Promise<string> {
       await store.deleteSession(principal.idHash);
+      this.ended({ idHash: principal.idHash });
       return cookie('', 0);
     },
+
+    /** Tells listeners (the agent socket) that a session, or all of a user's, ended. */
+    ended(which: { idHash?: string; username?: string }): void {
+      for (const l of endedListeners) l(which);
+    },
+
+    onEnded(listener: (which: { idHash?: string; username?: string }) => void): () => void {
+      endedListeners.add(listener);
+      return () => endedListeners.delete(listener);
+    },
+
+    /** Hashes running now and the most that ran at once. */
+    hashing: () => ({ running: gate.running, peak: gate.peak }),
   };
 }
 

@@ -10,7 +10,6 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { stringify as toYaml } from 'yaml';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
-import type { Handover } from '../handover/handover.js';
 import { HandoverError } from '../handover/handover.js';
 import type { Pseudonymize } from '../privacy/pseudonym.js';
 import { LANGS } from '../protocol/frames.js';
@@ -20,18 +19,23 @@ import {
   OUTCOMES,
   type ConversationFilter,
   type ConversationSummary,
+  type TranscriptMessage,
   type TranscriptStore,
 } from '../store/transcript-store.js';
 import { HttpError, parseBody } from '../transport/http.js';
 import type { Metrics } from '../transport/metrics.js';
 import { sameOrigin, type StaffAuth, type StaffPrincipal } from './auth.js';
+import { CSV_BOM, csvLine, type CsvValue } from './csv.js';
+import type { QueueView } from './queue-view.js';
+import type { StaffLocales } from './staff-locales.js';
 import { can, type Permission } from './roles.js';
 
 export interface StaffRoutesOptions {
   auth: StaffAuth;
   staff: StaffStore;
   transcripts: TranscriptStore;
-  handover: Handover;
+  /** The live queue with life events and first questions (src/staff/queue-view.ts). */
+  queue: QueueView;
   pseudonymize: Pseudonymize;
   logger: Logger;
   metrics: Metrics;
@@ -39,6 +43,8 @@ export interface StaffRoutesOptions {
   assetsDir: string;
   /** Folder with index.html of the back office. */
   pagesDir: string;
+  /** Interface texts and canned replies (locales/<lang>/staff.json). */
+  locales: StaffLocales;
   retentionDays: number;
   /** Writes queued transcripts before reading (a list right after a chat shows it). */
   flush: () => Promise<void>;
@@ -132,7 +138,7 @@ function toFilter(q: FilterQuery): ConversationFilter {
 }
 
 export function createStaffRoutes(options: StaffRoutesOptions): express.Router {
-  const { auth, staff, transcripts, handover, logger } = options;
+  const { auth, staff, transcripts, logger } = options;
   const now = options.now ?? Date.now;
   const router = express.Router();
 
@@ -175,6 +181,19 @@ export function createStaffRoutes(options: StaffRoutesOptions): express.Router {
     res.setHeader('Cache-Control', 'no-store');
     res.sendFile('index.html', { root: options.pagesDir });
   });
+  // The interface texts: public, like the page (they hold no data).
+  const uiLangs = LANGS.filter((l) => options.locales.ui[l]);
+  router.get('/i18n/index.json', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    res.json({ langs: uiLangs });
+  });
+  router.get('/i18n/:lang.json', (req: Request<{ lang: string }>, res) => {
+    const texts = options.locales.ui[req.params.lang as (typeof LANGS)[number]];
+    if (!texts)
+      throw new HttpError(404, 'NOT_FOUND', `No back-office texts in ${req.params.lang}.`);
+    res.setHeader('Cache-Control', 'no-cache');
+    res.json(texts);
+  });
   router.use(express.static(options.assetsDir, { index: false, maxAge: '5m' }));
   router.use(express.static(options.pagesDir, { index: false, maxAge: '5m' }));
 
@@ -189,6 +208,10 @@ export function createStaffRoutes(options: StaffRoutesOptions): express.Router {
     const address = req.socket.remoteAddress ?? 'unknown';
     const result = await auth.login(body.username, body.password, address);
     options.metrics.staffLogins.inc({ result: result.type });
+    if (result.type === 'busy') {
+      res.setHeader('Retry-After', '1');
+      throw new HttpError(503, 'BUSY', 'Too many sign-ins at once; try again in a moment.');
+    }
     if (result.type === 'locked') {
       res.setHeader('Retry-After', String(Math.ceil(result.retryAfterMs / 1000)));
       throw new HttpError(429, 'LOCKED', 'Too many failed sign-ins; try again later.');
@@ -260,6 +283,8 @@ export function createStaffRoutes(options: StaffRoutesOptions): express.Router {
     },
   );
 
+  // Full transcripts (redacted, as stored): JSON one object per conversation with its
+  // messages; CSV one row per message with its conversation's columns.
   api.get('/export', requires('transcripts'), async (req, res) => {
     const q = parseQuery(ExportQuery, req.query);
     await options.flush();
@@ -282,12 +307,24 @@ export function createStaffRoutes(options: StaffRoutesOptions): express.Router {
       'Content-Disposition',
       `attachment; filename="conversations-${stamp}.${q.format}"`,
     );
-    if (cursor) res.setHeader('X-Truncated', String(EXPORT_MAX_ROWS));
-    if (q.format === 'json') {
-      res.json(rows);
-      return;
+    if (cursor || items.length > EXPORT_MAX_ROWS)
+      res.setHeader('X-Truncated', String(EXPORT_MAX_ROWS));
+    res.type(q.format === 'json' ? 'application/json' : 'text/csv; charset=utf-8');
+    res.write(q.format === 'json' ? '[' : CSV_BOM + csvLine(CSV_COLUMNS));
+    // A chunk of conversations at a time: the messages of 10,000 are never all in memory.
+    for (let i = 0; i < rows.length; i += 200) {
+      const chunk = rows.slice(i, i + 200);
+      const messages = await transcripts.messagesOf(chunk.map((r) => r.id));
+      const out: string[] = [];
+      for (const [n, r] of chunk.entries()) {
+        const list = messages.get(r.id) ?? [];
+        if (q.format === 'json')
+          out.push(`${i + n > 0 ? ',' : ''}\n${JSON.stringify({ ...r, messages: list })}`);
+        else out.push(...list.map((m) => csvLine(csvRow(r, m))));
+      }
+      if (!res.write(out.join(''))) await new Promise((r) => res.once('drain', r));
     }
-    res.type('text/csv; charset=utf-8').send(toCsv(rows));
+    res.end(q.format === 'json' ? '\n]\n' : '');
   });
 
   api.put(
@@ -358,7 +395,11 @@ export function createStaffRoutes(options: StaffRoutesOptions): express.Router {
   // --- live handover -----------------------------------------------------------------------
 
   api.get('/queue', requires('live'), async (_req, res) => {
-    res.json(await handover.snapshot());
+    res.json(await options.queue());
+  });
+
+  api.get('/canned-replies', requires('live'), (_req, res) => {
+    res.json(options.locales.canned);
   });
 
   api.get('/contact-requests', requires('live'), async (req, res) => {
@@ -426,7 +467,7 @@ export function handoverStatus(err: unknown): number | undefined {
 }
 
 const CSV_COLUMNS = [
-  'id',
+  'conversationId',
   'startedAt',
   'endedAt',
   'lang',
@@ -435,37 +476,36 @@ const CSV_COLUMNS = [
   'outcome',
   'rating',
   'handedOver',
-  'messageCount',
-  'preview',
+  'seq',
+  'at',
+  'role',
+  'text',
+  'intent',
+  'confidence',
+  'node',
+  'correctedIntent',
 ] as const;
 
-function toCsv(rows: ConversationSummary[]): string {
-  const cell = (v: string | number | boolean | null | string[]): string => {
-    let s = v === null ? '' : Array.isArray(v) ? v.join(' ') : String(v);
-    // A cell starting with = + - @ would run as a formula in a spreadsheet.
-    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const iso = (t: number | null) => (t === null ? '' : new Date(t).toISOString());
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const r of rows) {
-    lines.push(
-      [
-        r.id,
-        iso(r.startedAt),
-        iso(r.endedAt),
-        r.lang,
-        r.channel,
-        r.lifeEvents,
-        r.outcome,
-        r.rating,
-        r.handedOver,
-        r.messageCount,
-        r.preview,
-      ]
-        .map(cell)
-        .join(','),
-    );
-  }
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+const iso = (t: number | null) => (t === null ? '' : new Date(t).toISOString());
+
+function csvRow(c: ConversationSummary, m: TranscriptMessage): CsvValue[] {
+  return [
+    c.id,
+    iso(c.startedAt),
+    iso(c.endedAt),
+    c.lang,
+    c.channel,
+    c.lifeEvents,
+    c.outcome,
+    c.rating,
+    c.handedOver,
+    m.seq,
+    iso(m.at),
+    m.role,
+    m.text,
+    m.intent,
+    m.confidence,
+    m.node,
+    m.correctedIntent,
+  ];
 }

@@ -147,6 +147,23 @@ export function createMigrationProvider(dialect: DialectName): MigrationProvider
           .execute();
       },
     },
+    // When a conversation asked for a person: for "unanswered handover requests" and "time to
+    // first human reply" in analytics (src/staff/handover-requests.ts writes it).
+    '0003_handover_requests': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('handover_requests')
+          .addColumn('conversation_id', 'text', (c) => c.primaryKey())
+          .addColumn('requested_at', 'bigint', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('handover_requests_at')
+          .on('handover_requests')
+          .column('requested_at')
+          .execute();
+      },
+    },
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

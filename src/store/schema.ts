@@ -80,6 +80,14 @@ export interface ContactRequestsTable {
   handled_by: string | null;
 }
 
+export interface HandoverRequestsTable {
+  conversation_id: string;
+  /** The first time the conversation asked for a person. */
+  requested_at: number;
+  /** queued: inside office hours; contact: outside them (asked to leave contact details). */
+  kind: string;
+}
+
 export interface Database {
   conversations: ConversationsTable;
   conversation_life_events: ConversationLifeEventsTable;
@@ -88,6 +96,7 @@ export interface Database {
   staff_sessions: StaffSessionsTable;
   audit_log: AuditLogTable;
   contact_requests: ContactRequestsTable;
+  handover_requests: HandoverRequestsTable;
 }
 
 export type ConversationRow = Selectable<ConversationsTable>;

@@ -226,6 +226,19 @@ export function createStaffStore(store: StoreDb) {
       return Number(r.numUpdatedRows) > 0;
     },
 
+    /** A conversation asked for a person (the first time counts). */
+    async recordHandoverRequest(r: {
+      conversationId: string;
+      at: number;
+      kind: 'queued' | 'contact';
+    }) {
+      await db
+        .insertInto('handover_requests')
+        .values({ conversation_id: r.conversationId, requested_at: r.at, kind: r.kind })
+        .onConflict((oc) => oc.column('conversation_id').doNothing())
+        .execute();
+    },
+
     /** Expired sessions and audit entries older than `auditBefore`. */
     async purge(now: number, auditBefore: number) {
       const s = await db

@@ -115,6 +115,20 @@ export interface AnalyticsRow {
   rated: number;
   averageRating: number | null;
   unrecognised: { text: string; count: number }[];
+  /** Conversations that asked for a person (inside office hours: queued; outside: contact). */
+  handoverRequests: number;
+  /** Queued requests where no person ever wrote (the citizen left or nobody took it). */
+  unansweredHandoverRequests: number;
+  /** From the request to the first agent message, over the answered ones (ms). */
+  firstHumanReplyMedianMs: number | null;
+  firstHumanReplyMaxMs: number | null;
+}
+
+/** What the live queue shows of a waiting conversation (from the stored transcript). */
+export interface QueueDetails {
+  lifeEvents: string[];
+  /** The citizen's first message (redacted, as stored). */
+  question: string | null;
 }
 
 export interface TrainingExample {
@@ -336,6 +350,7 @@ export function createTranscriptStore(store: StoreDb) {
             .where('conversation_id', 'in', chunk)
             .execute();
           await trx.deleteFrom('contact_requests').where('conversation_id', 'in', chunk).execute();
+          await trx.deleteFrom('handover_requests').where('conversation_id', 'in', chunk).execute();
           const r = await trx
             .deleteFrom('conversations')
             .where('id', 'in', chunk)
@@ -419,6 +434,58 @@ export function createTranscriptStore(store: StoreDb) {
       return rows.map((r) => ({ text: r.text, intent: r.corrected_intent ?? '', lang: r.lang }));
     },
 
+    /** Every message of these conversations, in order (exports). */
+    async messagesOf(ids: string[]): Promise<Map<string, TranscriptMessage[]>> {
+      const map = new Map<string, TranscriptMessage[]>();
+      for (let i = 0; i < ids.length; i += 500) {
+        const rows = await db
+          .selectFrom('messages')
+          .selectAll()
+          .where('conversation_id', 'in', ids.slice(i, i + 500))
+          .orderBy('conversation_id')
+          .orderBy('seq')
+          .execute();
+        for (const r of rows) {
+          const list = map.get(r.conversation_id) ?? [];
+          list.push(message(r));
+          map.set(r.conversation_id, list);
+        }
+      }
+      return map;
+    },
+
+    /** Life events and first question of conversations waiting in the live queue. */
+    async queueDetails(ids: string[]): Promise<Map<string, QueueDetails>> {
+      const map = new Map<string, QueueDetails>();
+      if (ids.length === 0) return map;
+      const [lifeEvents, firsts] = await Promise.all([
+        lifeEventsOf(ids),
+        db
+          .selectFrom('messages as m')
+          .select(['m.conversation_id', 'm.text'])
+          .where('m.conversation_id', 'in', ids)
+          .where('m.role', '=', 'citizen')
+          .where((eb) =>
+            eb(
+              'm.seq',
+              '=',
+              eb
+                .selectFrom('messages as f')
+                .select((f) => f.fn.min('f.seq').as('s'))
+                .whereRef('f.conversation_id', '=', 'm.conversation_id')
+                .where('f.role', '=', 'citizen'),
+            ),
+          )
+          .execute(),
+      ]);
+      for (const id of ids)
+        map.set(id, {
+          lifeEvents: lifeEvents.get(id) ?? [],
+          question: firsts.find((f) => f.conversation_id === id)?.text ?? null,
+        });
+      return map;
+    },
+
     async analytics(range: { from: number; to: number }): Promise<AnalyticsRow[]> {
       const lifeEvent = sql<string>`coalesce(le.life_event, ${sql.lit(NO_LIFE_EVENT)})`;
       const rows = await db
@@ -468,8 +535,40 @@ export function createTranscriptStore(store: StoreDb) {
         if (list.length < UNRECOGNISED_PER_GROUP) list.push({ text: u.text, count: Number(u.n) });
         top.set(key, list);
       }
+      const handovers = await db
+        .selectFrom('handover_requests as hr')
+        .innerJoin('conversations as c', 'c.id', 'hr.conversation_id')
+        .leftJoin('conversation_life_events as le', 'le.conversation_id', 'c.id')
+        .select((eb) => [
+          lifeEvent.as('life_event'),
+          'c.lang',
+          'hr.kind',
+          'hr.requested_at',
+          eb
+            .selectFrom('messages as m')
+            .select((m) => m.fn.min('m.created_at').as('first'))
+            .whereRef('m.conversation_id', '=', 'c.id')
+            .where('m.role', '=', 'agent')
+            .as('first_agent_at'),
+        ])
+        .where('c.started_at', '>=', range.from)
+        .where('c.started_at', '<', range.to)
+        .execute();
+      const waits = new Map<string, { requests: number; unanswered: number; ms: number[] }>();
+      for (const h of handovers) {
+        const key = `${h.life_event}\u0000${h.lang}`;
+        const w = waits.get(key) ?? { requests: 0, unanswered: 0, ms: [] };
+        w.requests += 1;
+        const first = h.first_agent_at === null ? null : Number(h.first_agent_at);
+        if (first === null) {
+          if (h.kind === 'queued') w.unanswered += 1;
+        } else w.ms.push(Math.max(0, first - Number(h.requested_at)));
+        waits.set(key, w);
+      }
       const rate = (n: number, d: number) => (d > 0 ? n / d : null);
       return rows.map((r) => {
+        const w = waits.get(`${r.life_event}\u0000${r.lang}`);
+        const ms = [...(w?.ms ?? [])].sort((a, b) => a - b);
         const conversations = Number(r.conversations);
         const classified = Number(r.classified ?? 0);
         const fallbacks = Number(r.fallbacks ?? 0);
@@ -490,10 +589,22 @@ export function createTranscriptStore(store: StoreDb) {
           rated: Number(r.rated),
           averageRating: r.avg_rating === null ? null : Number(r.avg_rating),
           unrecognised: top.get(`${r.life_event}\u0000${r.lang}`) ?? [],
+          handoverRequests: w?.requests ?? 0,
+          unansweredHandoverRequests: w?.unanswered ?? 0,
+          firstHumanReplyMedianMs: median(ms),
+          firstHumanReplyMaxMs: ms.at(-1) ?? null,
         };
       });
     },
   };
+}
+
+function median(sorted: number[]): number | null {
+  if (sorted.length === 0) return null;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] ?? null)
+    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 function encodeCursor(startedAt: number, id: string): string {

@@ -103,7 +103,7 @@ export function createTranscriptRecorder(options: TranscriptRecorderOptions): Tr
   const flushMs = options.flushMs ?? 200;
   const maxRows = options.maxRows ?? 100;
   const maxPending = options.maxPending ?? 20_000;
-  const maxBackoffMs = options.maxBackoffMs ?? 30_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 5_000;
   const closeTimeoutMs = options.closeTimeoutMs ?? 7_000;
   const now = options.now ?? Date.now;
   /** Consecutive failed writes, and until when new frames wait for the retry timer. */

@@ -8,6 +8,10 @@
  *                    {type:'history', sessionId, frames} | {type:'frame', sessionId, frame}
  *                    {type:'error', code, message}
  *
+ * The session behind a socket is checked again before every action, every `revalidateMs`
+ * and at once on logout: a removed, demoted or signed-out staff member's socket is closed
+ * (4401 session ended, 4403 role may not) and gets nothing more.
+ *
  * docs/staff.md documents it.
  */
 import type { IncomingMessage, Server } from 'node:http';
@@ -21,6 +25,7 @@ import { HandoverError } from '../handover/handover.js';
 import type { Logger } from '../logger.js';
 import { LIMITS } from '../protocol/frames.js';
 import { sameOrigin, type StaffAuth, type StaffPrincipal } from '../staff/auth.js';
+import type { QueueView } from '../staff/queue-view.js';
 import { can } from '../staff/roles.js';
 import type { StaffStore } from '../store/staff-store.js';
 
@@ -47,6 +52,10 @@ export interface AgentSocketOptions {
   staff: StaffStore;
   logger: Logger;
   heartbeatMs: number;
+  /** The queue as staff see it (src/staff/queue-view.ts). */
+  queue: QueueView;
+  /** How often open sockets' sessions are checked again (default 5 s). */
+  revalidateMs?: number;
   onConnectionCount?: (n: number) => void;
   onQueueLength?: (n: number) => void;
 }
@@ -55,6 +64,8 @@ export function attachAgentSocket(options: AgentSocketOptions) {
   const { server, auth, handover, logger } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
   const principals = new WeakMap<WebSocket, StaffPrincipal>();
+  /** Sockets being closed because their session ended: they get nothing more. */
+  const revoked = new WeakSet<WebSocket>();
 
   const refuse = (socket: Duplex, status: string) => {
     socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -87,10 +98,42 @@ export function attachAgentSocket(options: AgentSocketOptions) {
   server.on('upgrade', onUpgrade);
 
   const send = (ws: WebSocket, frame: object) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    if (ws.readyState === ws.OPEN && !revoked.has(ws)) ws.send(JSON.stringify(frame));
   };
+
+  const revoke = (ws: WebSocket, code: 4401 | 4403) => {
+    if (revoked.has(ws)) return;
+    revoked.add(ws);
+    logger.info({ username: principals.get(ws)?.username, code }, 'agent socket revoked');
+    ws.close(code, code === 4401 ? 'session ended' : 'role may not use the live queue');
+    // A socket that does not answer the close handshake is cut.
+    setTimeout(() => ws.terminate(), 2000).unref();
+  };
+
+  /** The socket's current principal, or undefined after revoking it. */
+  const recheck = async (ws: WebSocket): Promise<StaffPrincipal | undefined> => {
+    const before = principals.get(ws);
+    if (!before || revoked.has(ws)) return undefined;
+    const now = await auth.check(before.idHash);
+    if (!now) return void revoke(ws, 4401);
+    if (!can(now.role, 'live')) return void revoke(ws, 4403);
+    principals.set(ws, now);
+    return now;
+  };
+
+  const stopEnded = auth.onEnded((which) => {
+    for (const ws of wss.clients) {
+      const p = principals.get(ws);
+      if (p && (p.idHash === which.idHash || p.username === which.username)) revoke(ws, 4401);
+    }
+  });
+  const revalidate = setInterval(() => {
+    for (const ws of wss.clients)
+      recheck(ws).catch((err: unknown) => logger.warn({ err }, 'agent session check failed'));
+  }, options.revalidateMs ?? 5000);
+  revalidate.unref();
   const broadcastQueue = async () => {
-    const snapshot = await handover.snapshot();
+    const snapshot = await options.queue();
     options.onQueueLength?.(snapshot.queued.length);
     for (const ws of wss.clients) send(ws, { type: 'queue', ...snapshot });
   };
@@ -109,7 +152,7 @@ export function attachAgentSocket(options: AgentSocketOptions) {
 
   const heartbeat = startHeartbeat(wss, options.heartbeatMs);
 
-  async function handle(ws: WebSocket, principal: StaffPrincipal, data: RawData) {
+  async function handle(ws: WebSocket, data: RawData) {
     let raw: unknown;
     try {
       const text = Array.isArray(data)
@@ -130,7 +173,20 @@ export function attachAgentSocket(options: AgentSocketOptions) {
       });
     }
     const frame = parsed.data;
-    const agent = principal.username;
+    // Every action re-reads the session: a removed or demoted agent can do nothing more.
+    let agent: string;
+    try {
+      const current = await recheck(ws);
+      if (!current) return;
+      agent = current.username;
+    } catch (err) {
+      logger.error({ err }, 'agent session check failed');
+      return send(ws, {
+        type: 'error',
+        code: 'INTERNAL',
+        message: 'Something went wrong on our side.',
+      });
+    }
     try {
       switch (frame.type) {
         case 'take': {
@@ -174,11 +230,11 @@ export function attachAgentSocket(options: AgentSocketOptions) {
     if (!principal) return ws.close(1008, 'no session');
     heartbeat.watch(ws);
     options.onConnectionCount?.(wss.clients.size);
-    ws.on('message', (data) => void handle(ws, principal, data));
+    ws.on('message', (data) => void handle(ws, data));
     ws.on('close', () => options.onConnectionCount?.(wss.clients.size));
     ws.on('error', (err) => logger.warn({ err }, 'agent socket error'));
     send(ws, { type: 'hello', username: principal.username, role: principal.role });
-    handover.snapshot().then(
+    options.queue().then(
       (snapshot) => send(ws, { type: 'queue', ...snapshot }),
       (err: unknown) => logger.warn({ err }, 'queue snapshot failed'),
     );
@@ -190,6 +246,8 @@ export function attachAgentSocket(options: AgentSocketOptions) {
     },
     close(): Promise<void> {
       heartbeat.stop();
+      clearInterval(revalidate);
+      stopEnded();
       unsubscribe();
       server.off('upgrade', onUpgrade);
       for (const ws of wss.clients) ws.close(1001, 'server shutting down');

@@ -10,6 +10,7 @@ import { ForbiddenSessionError, type ChatService } from '../session/chat-service
 import type { Identity } from '../session/session.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from './metrics.js';
+import { createRestLimit, type RestLimits } from './rest-limit.js';
 
 export interface HttpOptions {
   chat: ChatService;
@@ -19,6 +20,8 @@ export interface HttpOptions {
   widgetDir: string;
   /** Folder with the demo pages (index.html, ...). */
   pagesDir: string;
+  /** Rate limits of the REST channel (rest-limit.ts); absent: none (tests of other parts). */
+  restLimits?: RestLimits;
   /** Verifies a bearer identity token (the same as the socket's hello token). */
   verifyIdentity?: (token: string) => Promise<Identity>;
   /** Mounts more routes (the back office) before the 404 handler. */
@@ -107,6 +110,8 @@ export function createHttpApp(options: HttpOptions): express.Express {
 
   const replies = (frames: { type: string }[]) =>
     frames.filter((f): f is ReplyFrame => f.type === 'reply');
+
+  if (options.restLimits) app.use('/api/v1/conversations', createRestLimit(options.restLimits));
 
   /** The verified person of a REST call (Authorization: Bearer <identity token>), if any. */
   async function callerOf(req: Request): Promise<Identity | undefined> {

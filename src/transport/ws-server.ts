@@ -13,6 +13,7 @@ import { ProtocolError, describeIssues } from '../protocol/errors.js';
 import type { ChatService } from '../session/chat-service.js';
 import type { Identity } from '../session/session.js';
 import type { Logger } from '../logger.js';
+import { createSocketGuard, type SocketGuard } from './socket-guard.js';
 
 export interface WsLimits {
   /** Frames up to this size are parsed; larger ones get FRAME_TOO_LARGE. */
@@ -24,6 +25,8 @@ export interface WsLimits {
   heartbeatMs: number;
   /** A socket with no client frame for this long is closed. */
   idleTimeoutMs: number;
+  /** Unsent outgoing bytes before a socket that does not read is closed (socket-guard.ts). */
+  maxBufferedBytes?: number;
 }
 
 export interface ChatSocketOptions {
@@ -126,12 +129,17 @@ class Connection {
   private lastSentSeq = 0;
   private unsubscribe: (() => void) | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
-  private recent: number[] = [];
+  private readonly flood: SocketGuard;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly options: ChatSocketOptions,
   ) {
+    const { limits, logger } = options;
+    this.flood = createSocketGuard(ws, {
+      limits: { ...limits, maxBufferedBytes: limits.maxBufferedBytes ?? 1_048_576 },
+      logger,
+    });
     this.touch();
   }
 
@@ -139,12 +147,19 @@ class Connection {
     this.touch();
     const { limits, logger } = this.options;
     const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
-    try {
-      if (!this.allowRate())
-        throw new ProtocolError(
-          'RATE_LIMITED',
-          `More than ${limits.rateLimit} frames in ${limits.rateWindowMs} ms; slow down.`,
+    // Over the rate: answered once per window, then dropped unanswered, then closed.
+    const admission = this.flood.admit();
+    if (admission !== 'ok') {
+      if (admission === 'refuse')
+        this.send(
+          new ProtocolError(
+            'RATE_LIMITED',
+            `More than ${limits.rateLimit} frames in ${limits.rateWindowMs} ms; slow down.`,
+          ).toFrame(),
         );
+      return;
+    }
+    try {
       if (isBinary)
         throw new ProtocolError('BAD_FRAME', 'Binary frames are not accepted; send JSON text.');
       if (size > limits.maxFrameBytes) {
@@ -308,16 +323,8 @@ class Connection {
   }
 
   private send(frame: ServerFrame): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(frame));
-  }
-
-  private allowRate(): boolean {
-    const { rateLimit, rateWindowMs } = this.options.limits;
-    const t = Date.now();
-    while (this.recent.length > 0 && (this.recent[0] ?? 0) <= t - rateWindowMs) this.recent.shift();
-    if (this.recent.length >= rateLimit) return false;
-    this.recent.push(t);
-    return true;
+    if (this.ws.readyState === this.ws.OPEN && this.flood.canSend())
+      this.ws.send(JSON.stringify(frame));
   }
 
   private touch(): void {

@@ -3,17 +3,23 @@ import { CONVERSATION_INTENTS, LIFE_EVENTS, OUT_OF_SCOPE } from '../../src/nlu/t
 // The API answers the store's shapes; a type-only import, so no server code is bundled.
 import type { ListPage, Transcript, TranscriptMessage } from '../../src/store/transcript-store.js';
 import { can, type Ctx } from './context.js';
-import { field, h, select, table, time } from './dom.js';
+import { field, h, select, table } from './dom.js';
+import { langName, lifeEventName, t, time } from './i18n.js';
 
 const INTENTS = [...LIFE_EVENTS, ...CONVERSATION_INTENTS, OUT_OF_SCOPE];
-const any: [string, string] = ['', 'any'];
+const LANGS = ['et', 'en', 'ru'];
 
 /** The filter form keeps its values between visits. */
 let lastQuery = new URLSearchParams();
 
+const lifeEvents = (list: string[]) => list.map(lifeEventName).join(', ') || '—';
+const outcome = (o: string | null) => t(`outcome.${o ?? 'open'}`);
+const yesNo = (b: boolean) => t(b ? 'common.yes' : 'common.no');
+
 export function renderConversations(ctx: Ctx): void {
   const { view } = ctx;
   const q = lastQuery;
+  const any: [string, string] = ['', t('filter.any')];
   const input = (name: string, type = 'text') => {
     const el = h('input', { name, type });
     el.value = q.get(name) ?? '';
@@ -21,55 +27,75 @@ export function renderConversations(ctx: Ctx): void {
   };
   const form = h(
     'form',
-    { class: 'filters', 'aria-label': 'Filter conversations' },
-    field('From', input('from', 'date')),
-    field('To', input('to', 'date')),
+    { class: 'filters', 'aria-label': t('filter.label') },
+    field(t('filter.from'), input('from', 'date')),
+    field(t('filter.to'), input('to', 'date')),
     field(
-      'Life event',
+      t('filter.lifeEvent'),
       select(
         'lifeEvent',
-        [any, ...LIFE_EVENTS.map((l): [string, string] => [l, l]), ['(none)', '(none)']],
+        [
+          any,
+          ...LIFE_EVENTS.map((l): [string, string] => [l, lifeEventName(l)]),
+          ['(none)', lifeEventName('(none)')],
+        ],
         q.get('lifeEvent') ?? '',
       ),
     ),
     field(
-      'Language',
-      select('lang', [any, ['et', 'et'], ['en', 'en'], ['ru', 'ru']], q.get('lang') ?? ''),
+      t('filter.lang'),
+      select(
+        'lang',
+        [any, ...LANGS.map((l): [string, string] => [l, langName(l)])],
+        q.get('lang') ?? '',
+      ),
     ),
     field(
-      'Outcome',
+      t('filter.outcome'),
       select(
         'outcome',
         [
           any,
-          ['resolved', 'resolved'],
-          ['handed-over', 'handed over'],
-          ['abandoned', 'abandoned'],
-          ['none', 'open'],
+          ['resolved', outcome('resolved')],
+          ['handed-over', outcome('handed-over')],
+          ['abandoned', outcome('abandoned')],
+          ['none', outcome(null)],
         ],
         q.get('outcome') ?? '',
       ),
     ),
     field(
-      'Rating',
+      t('filter.rating'),
       select(
         'rating',
-        [any, ['5', '5'], ['4', '4'], ['3', '3'], ['2', '2'], ['1', '1'], ['0', 'not rated']],
+        [
+          any,
+          ['5', '5'],
+          ['4', '4'],
+          ['3', '3'],
+          ['2', '2'],
+          ['1', '1'],
+          ['0', t('filter.notRated')],
+        ],
         q.get('rating') ?? '',
       ),
     ),
     can.transcriptsAll(ctx.me)
       ? field(
-          'Handed over',
-          select('handedOver', [any, ['true', 'yes'], ['false', 'no']], q.get('handedOver') ?? ''),
+          t('filter.handedOver'),
+          select(
+            'handedOver',
+            [any, ['true', t('common.yes')], ['false', t('common.no')]],
+            q.get('handedOver') ?? '',
+          ),
         )
       : null,
-    field('Search text', input('q', 'search')),
-    h('div', {}, h('button', { type: 'submit' }, 'Apply filters')),
+    field(t('filter.search'), input('q', 'search')),
+    h('div', {}, h('button', { type: 'submit' }, t('filter.apply'))),
   );
   const results = h('div', { id: 'results' });
   const exports = h('p', { class: 'row' });
-  view.replaceChildren(h('h2', {}, 'Conversations'), form, exports, results);
+  view.replaceChildren(h('h2', {}, t('conversations.title')), form, exports, results);
 
   const params = () => {
     const p = new URLSearchParams();
@@ -88,18 +114,22 @@ export function renderConversations(ctx: Ctx): void {
         h(
           'a',
           { class: 'button secondary', href: `/staff/api/export?${e.toString()}`, download: '' },
-          `Export ${format.toUpperCase()}`,
+          t(`conversations.export.${format}`),
         ),
       );
     }
   };
 
+  let alive = true;
+  ctx.onLeave(() => (alive = false));
   const load = async (p: URLSearchParams, cursor?: string) => {
     const page = new URLSearchParams(p);
     if (cursor) page.set('cursor', cursor);
     page.set('limit', '50');
     const started = performance.now();
     const data = await ctx.api.get<ListPage>(`/conversations?${page.toString()}`);
+    // An answer that arrives after the person went to another view changes nothing there.
+    if (!alive) return;
     const rows = data.items.map((c) => {
       const open = h(
         'button',
@@ -107,18 +137,18 @@ export function renderConversations(ctx: Ctx): void {
           type: 'button',
           class: 'secondary',
           'data-id': c.id,
-          'aria-label': `Open the conversation of ${time(c.startedAt)}`,
+          'aria-label': t('conversations.openLabel', { time: time(c.startedAt) }),
         },
-        'Open',
+        t('conversations.open'),
       );
       open.addEventListener('click', () => ctx.openTranscript(c.id));
       return [
         time(c.startedAt),
-        c.lang,
-        c.lifeEvents.join(', ') || '—',
-        c.outcome ?? 'open',
+        langName(c.lang),
+        lifeEvents(c.lifeEvents),
+        outcome(c.outcome),
         c.rating === null ? '—' : String(c.rating),
-        c.handedOver ? 'yes' : 'no',
+        yesNo(c.handedOver),
         String(c.messageCount),
         c.preview ?? '',
         open,
@@ -126,34 +156,39 @@ export function renderConversations(ctx: Ctx): void {
     });
     const tbl = table(
       [
-        'Started',
-        'Lang',
-        'Life events',
-        'Outcome',
-        'Rating',
-        'Handed over',
-        'Messages',
-        'First message',
-        '',
+        t('conversations.col.started'),
+        t('conversations.col.lang'),
+        t('conversations.col.lifeEvents'),
+        t('conversations.col.outcome'),
+        t('conversations.col.rating'),
+        t('conversations.col.handedOver'),
+        t('conversations.col.messages'),
+        t('conversations.col.first'),
+        t('common.action'),
       ],
       rows,
-      `${data.items.length} conversations${data.nextCursor ? ' (more on the next page)' : ''}`,
+      t(data.nextCursor ? 'conversations.countMore' : 'conversations.count', {
+        n: data.items.length,
+      }),
     );
     const nav = h('p', { class: 'row' });
     if (cursor) {
-      const first = h('button', { type: 'button', class: 'secondary' }, 'First page');
+      const first = h('button', { type: 'button', class: 'secondary' }, t('conversations.first'));
       first.addEventListener('click', () => void load(p).catch(ctx.error));
       nav.append(first);
     }
     if (data.nextCursor) {
-      const next = h('button', { type: 'button', class: 'secondary' }, 'Next page');
+      const next = h('button', { type: 'button', class: 'secondary' }, t('conversations.next'));
       const nextCursor = data.nextCursor;
       next.addEventListener('click', () => void load(p, nextCursor).catch(ctx.error));
       nav.append(next);
     }
     results.replaceChildren(tbl, nav);
     ctx.status(
-      `${data.items.length} conversations shown (${Math.round(performance.now() - started)} ms).`,
+      t('conversations.shown', {
+        n: data.items.length,
+        ms: Math.round(performance.now() - started),
+      }),
     );
   };
 
@@ -167,30 +202,38 @@ export function renderConversations(ctx: Ctx): void {
   void load(q).catch(ctx.error);
 }
 
+/** Per-answer feedback, when the transcript carries it (the widget's "not helpful" marks). */
+interface WithFeedback {
+  feedback?: { reason: string; intent: string | null } | undefined;
+}
+
 export async function renderTranscript(ctx: Ctx, id: string): Promise<void> {
-  const t = await ctx.api.get<Transcript>(`/conversations/${encodeURIComponent(id)}`);
-  const c = t.conversation;
-  const back = h('button', { type: 'button', class: 'secondary' }, 'Back to the list');
+  const tr = await ctx.api.get<Transcript>(`/conversations/${encodeURIComponent(id)}`);
+  const c = tr.conversation;
+  const back = h('button', { type: 'button', class: 'secondary' }, t('transcript.back'));
   back.addEventListener('click', () => ctx.go('conversations'));
   const meta = h(
     'dl',
     { class: 'meta' },
     ...(
       [
-        ['Conversation', c.id],
-        ['Started', time(c.startedAt)],
-        ['Ended', time(c.endedAt)],
-        ['Language', c.lang],
-        ['Channel', c.channel],
-        ['Life events', c.lifeEvents.join(', ') || '—'],
-        ['Outcome', c.outcome ?? 'open'],
-        ['Rating', c.rating === null ? '—' : `${c.rating}${c.comment ? ` — ${c.comment}` : ''}`],
-        ['Handed over', c.handedOver ? 'yes' : 'no'],
+        [t('transcript.id'), c.id],
+        [t('transcript.started'), time(c.startedAt)],
+        [t('transcript.ended'), time(c.endedAt)],
+        [t('transcript.lang'), langName(c.lang)],
+        [t('transcript.channel'), c.channel],
+        [t('transcript.lifeEvents'), lifeEvents(c.lifeEvents)],
+        [t('transcript.outcome'), outcome(c.outcome)],
+        [
+          t('transcript.rating'),
+          c.rating === null ? '—' : `${c.rating}${c.comment ? ` — ${c.comment}` : ''}`,
+        ],
+        [t('transcript.handedOver'), yesNo(c.handedOver)],
       ] as const
     ).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
   );
-  const list = h('ol', { class: 'messages', 'aria-label': 'Messages' });
-  for (const m of t.messages) {
+  const list = h('ol', { class: 'messages', 'aria-label': t('transcript.messages') });
+  for (const m of [...tr.messages].sort((a, b) => a.seq - b.seq)) {
     const nlu = m.intent
       ? ` · ${m.intent} ${m.confidence === null ? '' : m.confidence.toFixed(2)}`
       : '';
@@ -198,28 +241,37 @@ export async function renderTranscript(ctx: Ctx, id: string): Promise<void> {
     const li = h(
       'li',
       { class: m.role },
-      h('div', { class: 'meta' }, `${m.role} · ${time(m.at)}${nlu}${node}`),
+      h('div', { class: 'meta' }, `${t(`role.msg.${m.role}`)} · ${time(m.at)}${nlu}${node}`),
       h('div', { class: 'text' }, m.text),
     );
+    const feedback = (m as TranscriptMessage & WithFeedback).feedback;
+    if (feedback)
+      li.append(
+        h(
+          'p',
+          { class: 'feedback' },
+          t('transcript.feedback', { what: t(`feedback.${feedback}`) }),
+        ),
+      );
     if (m.role === 'citizen' && can.training(ctx.me)) li.append(correction(ctx, c.id, m));
     list.append(li);
   }
   const actions = h('p', { class: 'row' }, back);
   if (can.admin(ctx.me)) {
-    const del = h('button', { type: 'button', class: 'danger' }, 'Delete this conversation');
+    const del = h('button', { type: 'button', class: 'danger' }, t('transcript.delete'));
     del.addEventListener('click', () => {
-      if (!confirm('Delete this conversation and all its messages for good?')) return;
+      if (!confirm(t('transcript.deleteConfirm'))) return;
       ctx.api
         .del(`/conversations/${encodeURIComponent(c.id)}`)
         .then(() => {
-          ctx.status('Conversation deleted.');
           ctx.go('conversations');
+          ctx.status(t('transcript.deleted'));
         })
         .catch(ctx.error);
     });
     actions.append(del);
   }
-  ctx.view.replaceChildren(h('h2', {}, 'Transcript'), actions, meta, list);
+  ctx.view.replaceChildren(h('h2', {}, t('transcript.title')), actions, meta, list);
   ctx.view.querySelector('h2')?.setAttribute('tabindex', '-1');
   ctx.view.querySelector<HTMLElement>('h2')?.focus();
 }
@@ -228,22 +280,24 @@ function correction(ctx: Ctx, conversationId: string, m: TranscriptMessage): HTM
   const sel = select(
     `intent-${m.seq}`,
     [
-      ['', m.correctedIntent ? 'clear the mark' : 'choose the right intent'],
+      ['', m.correctedIntent ? t('transcript.clearMark') : t('transcript.chooseIntent')],
       ...INTENTS.map((i): [string, string] => [i, i]),
     ],
     m.correctedIntent ?? '',
   );
   sel.id = `correct-${m.seq}`;
-  const save = h('button', { type: 'submit', class: 'secondary' }, 'Mark misclassified');
+  const save = h('button', { type: 'submit', class: 'secondary' }, t('transcript.mark'));
   const note = h(
     'span',
     { class: 'meta' },
-    m.correctedIntent ? `marked as ${m.correctedIntent} by ${m.correctedBy ?? '?'}` : '',
+    m.correctedIntent
+      ? t('transcript.markedAs', { intent: m.correctedIntent, user: m.correctedBy ?? '?' })
+      : '',
   );
   const form = h(
     'form',
     { class: 'row' },
-    h('label', { for: sel.id }, 'Right intent'),
+    h('label', { for: sel.id }, t('transcript.rightIntent')),
     sel,
     save,
     note,
@@ -256,8 +310,10 @@ function correction(ctx: Ctx, conversationId: string, m: TranscriptMessage): HTM
         intent,
       })
       .then(() => {
-        note.textContent = intent ? `marked as ${intent} by ${ctx.me.username}` : 'mark cleared';
-        ctx.status('Saved.');
+        note.textContent = intent
+          ? t('transcript.markedAs', { intent, user: ctx.me.username })
+          : t('transcript.markCleared');
+        ctx.status(t('common.saved'));
       })
       .catch(ctx.error);
   });

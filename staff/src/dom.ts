@@ -22,7 +22,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 
 export function field(
   label: string,
-  control: HTMLInputElement | HTMLSelectElement,
+  control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement,
 ): HTMLDivElement {
   const id = control.id || `f-${control.name}`;
   control.id = id;
@@ -37,11 +37,6 @@ export function select(name: string, options: [string, string][], value = ''): H
     el.append(o);
   }
   return el;
-}
-
-export function time(ms: number | null): string {
-  if (ms === null) return '—';
-  return new Date(ms).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'short' });
 }
 
 export function table(headers: string[], rows: Child[][], caption?: string): HTMLTableElement {

@@ -1,18 +1,8 @@
 /** Analytics, training-example export and the admin tools (deletion, purge, audit log). */
+import type { AnalyticsRow } from '../../src/store/transcript-store.js';
 import type { Ctx } from './context.js';
-import { field, h, table, time } from './dom.js';
-
-interface AnalyticsRow {
-  lifeEvent: string;
-  lang: string;
-  conversations: number;
-  resolutionRate: number | null;
-  fallbackRate: number | null;
-  handoverRate: number | null;
-  averageRating: number | null;
-  rated: number;
-  unrecognised: { text: string; count: number }[];
-}
+import { field, h, table } from './dom.js';
+import { duration, langName, lifeEventName, t, time } from './i18n.js';
 
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
 
@@ -21,14 +11,26 @@ export function renderAnalytics(ctx: Ctx): void {
   const to = h('input', { name: 'to', type: 'date' });
   const form = h(
     'form',
-    { class: 'filters', 'aria-label': 'Period' },
-    field('From', from),
-    field('To', to),
-    h('div', {}, h('button', { type: 'submit' }, 'Show')),
+    { class: 'filters', 'aria-label': t('analytics.period') },
+    field(t('filter.from'), from),
+    field(t('filter.to'), to),
+    h('div', {}, h('button', { type: 'submit' }, t('analytics.show'))),
   );
   const out = h('div');
-  const json = h('a', { href: '/staff/api/analytics', class: 'button secondary' }, 'As JSON');
-  ctx.view.replaceChildren(h('h2', {}, 'Analytics'), form, h('p', {}, json), out);
+  const json = h(
+    'a',
+    { href: '/staff/api/analytics', class: 'button secondary' },
+    t('analytics.json'),
+  );
+  ctx.view.replaceChildren(
+    h('h2', {}, t('analytics.title')),
+    form,
+    h('p', {}, json),
+    out,
+    h('p', { class: 'meta' }, t('analytics.explain')),
+  );
+  let alive = true;
+  ctx.onLeave(() => (alive = false));
   const load = async () => {
     const p = new URLSearchParams();
     if (from.value) p.set('from', from.value);
@@ -37,29 +39,43 @@ export function renderAnalytics(ctx: Ctx): void {
     const data = await ctx.api.get<{ from: string; to: string; rows: AnalyticsRow[] }>(
       `/analytics?${p.toString()}`,
     );
+    if (!alive) return;
     out.replaceChildren(
       table(
         [
-          'Life event',
-          'Lang',
-          'Conversations',
-          'Resolved',
-          'Fallback',
-          'Handed over',
-          'Avg rating',
-          'Most common unrecognised',
+          t('analytics.col.lifeEvent'),
+          t('analytics.col.lang'),
+          t('analytics.col.conversations'),
+          t('analytics.col.resolved'),
+          t('analytics.col.abandoned'),
+          t('analytics.col.fallback'),
+          t('analytics.col.handedOver'),
+          t('analytics.col.handoverRequests'),
+          t('analytics.col.unanswered'),
+          t('analytics.col.firstReply'),
+          t('analytics.col.rating'),
+          t('analytics.col.unrecognised'),
         ],
         data.rows.map((r) => [
-          r.lifeEvent,
-          r.lang,
+          lifeEventName(r.lifeEvent),
+          langName(r.lang),
           String(r.conversations),
           pct(r.resolutionRate),
+          `${r.abandoned} (${pct(r.conversations ? r.abandoned / r.conversations : null)})`,
           pct(r.fallbackRate),
           pct(r.handoverRate),
+          String(r.handoverRequests),
+          String(r.unansweredHandoverRequests),
+          r.firstHumanReplyMedianMs === null
+            ? '—'
+            : t('analytics.firstReplyValue', {
+                median: duration(r.firstHumanReplyMedianMs),
+                max: duration(r.firstHumanReplyMaxMs),
+              }),
           r.averageRating === null ? '—' : `${r.averageRating.toFixed(1)} (${r.rated})`,
           h('ul', {}, ...r.unrecognised.map((u) => h('li', {}, `${u.text} (${u.count})`))),
         ]),
-        `From ${data.from.slice(0, 10)} to ${data.to.slice(0, 10)}`,
+        t('analytics.caption', { from: data.from.slice(0, 10), to: data.to.slice(0, 10) }),
       ),
     );
   };
@@ -72,12 +88,8 @@ export function renderAnalytics(ctx: Ctx): void {
 
 export function renderTraining(ctx: Ctx): void {
   ctx.view.replaceChildren(
-    h('h2', {}, 'Training examples'),
-    h(
-      'p',
-      {},
-      'Citizen messages marked as misclassified (open a transcript to mark one), as training examples in the intents/ format: one YAML document per intent and language, or JSON Lines for `npm run nlu -- eval`.',
-    ),
+    h('h2', {}, t('training.title')),
+    h('p', {}, t('training.explain')),
     h(
       'p',
       { class: 'row' },
@@ -88,7 +100,7 @@ export function renderTraining(ctx: Ctx): void {
           href: '/staff/api/training-examples?format=yaml',
           download: 'training-examples.yaml',
         },
-        'Download YAML',
+        t('training.yaml'),
       ),
       h(
         'a',
@@ -97,7 +109,7 @@ export function renderTraining(ctx: Ctx): void {
           href: '/staff/api/training-examples?format=jsonl',
           download: 'training-examples.jsonl',
         },
-        'Download JSON Lines',
+        t('training.jsonl'),
       ),
     ),
   );
@@ -121,62 +133,63 @@ export function renderAdmin(ctx: Ctx): void {
   });
   const delForm = h(
     'form',
-    { class: 'filters', 'aria-label': 'Delete a person’s conversations' },
-    field('Personal code', code),
-    h(
-      'div',
-      {},
-      h('button', { type: 'submit', class: 'danger' }, 'Delete all their conversations'),
-    ),
+    { class: 'filters', 'aria-label': t('admin.deleteLabel') },
+    field(t('admin.personalCode'), code),
+    h('div', {}, h('button', { type: 'submit', class: 'danger' }, t('admin.deleteAll'))),
   );
   delForm.addEventListener('submit', (e) => {
     e.preventDefault();
-    if (!confirm('Delete every conversation of this person for good?')) return;
+    if (!confirm(t('admin.deleteConfirm'))) return;
     ctx.api
       .del<{ deleted: number }>('/subjects', { personalCode: code.value.trim() })
       .then((r) => {
         code.value = '';
-        ctx.status(`${r.deleted} conversations deleted.`);
+        ctx.status(t('admin.deleted', { n: r.deleted }));
       })
       .catch(ctx.error);
   });
   const retention = h('p');
-  const purge = h('button', { type: 'button', class: 'secondary' }, 'Run the purge now');
+  const purge = h('button', { type: 'button', class: 'secondary' }, t('admin.purge'));
   purge.addEventListener('click', () => {
     ctx.api
       .post<Record<string, number>>('/retention/purge')
       .then((r) =>
         ctx.status(
-          `Purged: ${Object.entries(r)
-            .map(([k, v]) => `${k} ${v}`)
-            .join(', ')}.`,
+          t('admin.purged', {
+            list: Object.entries(r)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', '),
+          }),
         ),
       )
       .catch(ctx.error);
   });
   const audit = h('div');
   ctx.view.replaceChildren(
-    h('h2', {}, 'Deletion on request'),
+    h('h2', {}, t('admin.deleteTitle')),
     delForm,
-    h('h2', {}, 'Retention'),
+    h('h2', {}, t('admin.retentionTitle')),
     retention,
     h('p', {}, purge),
-    h('h2', {}, 'Audit log'),
+    h('h2', {}, t('admin.auditTitle')),
     audit,
   );
   void ctx.api
     .get<{ retentionDays: number }>('/retention')
-    .then(
-      (r) =>
-        (retention.textContent = `Conversations are kept ${r.retentionDays} days after their last message.`),
-    )
+    .then((r) => (retention.textContent = t('admin.retention', { days: r.retentionDays })))
     .catch(ctx.error);
   void ctx.api
     .get<AuditEntry[]>('/audit?limit=200')
     .then((rows) =>
       audit.replaceChildren(
         table(
-          ['When', 'Who', 'What', 'Target', 'Detail'],
+          [
+            t('admin.col.when'),
+            t('admin.col.who'),
+            t('admin.col.what'),
+            t('admin.col.target'),
+            t('admin.col.detail'),
+          ],
           rows.map((r) => [time(r.at), r.actor, r.action, r.target ?? '', r.detail ?? '']),
         ),
       ),

@@ -24,7 +24,12 @@ describe('scripted conversations', () => {
     const script = loadScript(join(dir, file));
     const result = await runScript(
       script,
-      createInProcessDriver({ assistant: kit.assistant, logger, status }),
+      createInProcessDriver({
+        assistant: kit.assistant,
+        classifier: kit.classifier,
+        logger,
+        status,
+      }),
     );
     expect(result.passed, formatFailure(result)).toBe(true);
   });

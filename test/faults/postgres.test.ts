@@ -80,12 +80,19 @@ describe('PostgreSQL faults', () => {
     clients.push(b.client);
     await expect.poll(() => metric(s.url, 'transcript_write_errors_total')).toBeGreaterThan(0);
     expect(await storedMessages(database.url, [b.sessionId])).toBe(0);
+    // Liveness stays up; readiness says the database is down.
+    expect((await fetch(`${s.url}/health`)).status).toBe(200);
+    const notReady = await fetch(`${s.url}/ready`);
+    expect(notReady.status).toBe(503);
+    const body = (await notReady.json()) as { checks: Record<string, string> };
+    expect(body.checks.database).toMatch(/^down/);
 
     proxy.up();
     await expect
       .poll(() => storedMessages(database.url, [a.sessionId, b.sessionId]), { timeout: 15_000 })
       .toBe(lastSeq(a.client) + lastSeq(b.client));
     expect(await metric(s.url, 'transcript_rows_dropped_total')).toBe(0);
+    expect((await fetch(`${s.url}/ready`)).status).toBe(200);
   });
 
   it('keeps what it could not write at shutdown and writes it at the next start', async () => {
@@ -105,7 +112,7 @@ describe('PostgreSQL faults', () => {
     await server(env);
     expect(await storedMessages(database.url, [a.sessionId])).toBe(expected);
     expect(existsSync(join(dataDir, 'transcripts-spill.json'))).toBe(false);
-  }, 30_000);
+  }, 45_000);
 
   it('stores a message with a NUL character and keeps writing the others', async () => {
     const s = await server({ DATABASE_URL: database.url });

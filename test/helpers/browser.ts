@@ -1,11 +1,20 @@
 /**
- * Real headless Chromium for browser tests: Debian's /usr/bin/chromium driven by
- * playwright-core (playwright's own browser download cannot work on these machines).
- * Generic on purpose: the widget tests and the back-office tests share it.
+ * Real headless Chromium for browser tests, driven by playwright-core (playwright's own browser
+ * download cannot work on these machines). The one place that launches a browser: the widget,
+ * demo sign-in and back-office tests all come through here. Which binary: see ./chromium.ts.
  */
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type LaunchOptions,
+  type Page,
+} from 'playwright-core';
+import { findChromium, type ChromiumBinary } from './chromium.js';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -18,9 +27,37 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+function launchOptions(binary: ChromiumBinary = findChromium()): LaunchOptions {
+  return {
+    executablePath: binary.executablePath,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    env: { ...process.env, ...binary.env },
+  };
+}
+
 /** Launches Chromium; playwright gives every launch a fresh temporary user-data dir. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+export function launchBrowser(binary?: ChromiumBinary): Promise<Browser> {
+  return chromium.launch(launchOptions(binary));
+}
+
+/**
+ * A browser with a persistent profile in a fresh folder (the back office keeps its cookie
+ * across pages), removed on close.
+ */
+export async function launchPersistentBrowser(): Promise<{
+  context: BrowserContext;
+  close(): Promise<void>;
+}> {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'test-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, launchOptions());
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A page in a fresh context (its own storage), closed with the page. */
@@ -30,6 +67,7 @@ export async function newPage(
 ): Promise<Page> {
   const context = await browser.newContext(options);
   const page = await context.newPage();
-  page.on('close', () => void context.close());
+  // Closing the browser closes the page too; the context is gone with it then.
+  page.on('close', () => void context.close().catch(() => undefined));
   return page;
 }

@@ -1,31 +1,13 @@
-/** Debian's chromium driven by playwright-core (no browser download; see shared DESIGN.md). */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+/** Back-office browser tests: the shared launcher (./browser.ts) and an axe-core check. */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './browser.js';
+import type { Page } from 'playwright-core';
+import { launchPersistentBrowser } from './browser.js';
 
-export async function launchStaffBrowser(): Promise<{
-  context: BrowserContext;
-  close(): Promise<void>;
-}> {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'staff-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
-  return {
-    context,
-    async close() {
-      await context.close();
-      rmSync(userDataDir, { recursive: true, force: true });
-    },
-  };
-}
+/** The back office keeps its session cookie across pages: a persistent profile. */
+export const launchStaffBrowser = launchPersistentBrowser;
 
-/** axe-core's serious and critical violations on the page, as "id: target" lines. */
+/** axe-core's violations of any impact (minor included) on the page, as "id: target" lines. */
 export async function axeViolations(page: Page): Promise<string[]> {
   const require = createRequire(import.meta.url);
   // Evaluated over the DevTools protocol: the page's CSP (script-src 'self') stays in force.
@@ -41,8 +23,8 @@ export async function axeViolations(page: Page): Promise<string[]> {
       }
     ).axe;
     const result = await axe.run();
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    return result.violations.map(
+      (v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
   });
 }

@@ -20,6 +20,19 @@ describe('Classifier', () => {
     ['kuidas saada juhiluba', 'out-of-scope', 'et'],
     ['asdkjh qwpeoi zxmnb', 'out-of-scope', 'et'],
     ['живой человек', 'human-handover', 'ru'],
+    ['kas sa oled päris inimene', 'smalltalk-robot', 'et'],
+    ['who built this assistant', 'smalltalk-creator', 'en'],
+    ['ты понимаешь по-русски', 'smalltalk-languages', 'ru'],
+    ['sa oled väga tark', 'smalltalk-compliment', 'et'],
+    ['you are a stupid useless bot', 'smalltalk-profanity', 'en'],
+    ['jah, täpselt', 'affirm', 'et'],
+    ['нет, не надо', 'deny', 'ru'],
+    ['very nice to meet you', 'greeting', 'en'],
+    ['thank you, bye', 'goodbye', 'en'],
+    ['redirect me to a human please', 'human-handover', 'en'],
+    ['we want to end our marriage', 'divorce', 'en'],
+    ['my mother passed away last night', 'death-of-relative', 'en'],
+    ['has a decision been made on my application', 'my-status', 'en'],
   ])('classifies "%s" as %s', (text, intent, lang) => {
     const r = classifier.classify(text);
     expect(r.intent).toBe(intent);
@@ -32,6 +45,20 @@ describe('Classifier', () => {
     const confidences = r.alternatives.map((a) => a.confidence);
     expect([...confidences].sort((a, b) => b - a)).toEqual(confidences);
     expect(confidences.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1 + 1e-9);
+  });
+
+  it('keeps Estonian vowel length: a compliment is not a death', () => {
+    // "suurepärane" (excellent) and "surm" (death) share n-grams only when length is folded.
+    for (const text of ['suurepärane', 'suurepärane töö']) {
+      expect(classifier.classify(text).intent, text).not.toBe('death-of-relative');
+    }
+  });
+
+  it('does not take a message of unknown words for a life event (rotated words)', () => {
+    for (const text of ['rusi ame', 'tusematoe', 'ивенеразвод', 'ionpens ageand']) {
+      const r = classifier.classify(text);
+      expect(r.intent === 'out-of-scope' || r.ambiguous, text).toBe(true);
+    }
   });
 
   it('tolerates typos in service names', () => {

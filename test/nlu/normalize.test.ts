@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fold, normalize, toMatchForm } from '../../src/nlu/normalize.js';
+import { deaccent, fold, normalize, toMatchForm } from '../../src/nlu/normalize.js';
+import { wordForm } from '../../src/nlu/features.js';
 
 describe('normalize', () => {
   it('composes Unicode to NFC and folds case', () => {
@@ -35,5 +36,19 @@ describe('fold', () => {
   it('reads the phone-typed 6 for õ only between letters', () => {
     expect(fold('t6end')).toBe(fold('tõend'));
     expect(fold('6 kuud')).toBe('6 kud');
+  });
+});
+
+describe('deaccent (the main matching form)', () => {
+  it('drops diacritics but keeps vowel and consonant length', () => {
+    expect(deaccent('suurepärane')).toBe('suureparane');
+    expect(deaccent('linn')).not.toBe(deaccent('lin'));
+    expect(deaccent('t6end')).toBe('toend');
+  });
+
+  it('gives words a main form with length and a folded fallback without', () => {
+    const w = wordForm('kool');
+    expect(w.form).toBe('kool');
+    expect(w.folded).toBe('kol');
   });
 });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseNluConfig } from '../../src/nlu/config.js';
+import { normalize } from '../../src/nlu/normalize.js';
 import {
+  loadLabelledFile,
+  loadTrainingData,
   parseIntentFile,
   parseLabelledJsonl,
   TrainingDataError,
@@ -62,5 +65,28 @@ describe('training data', () => {
         'decision.minConfidence',
       );
     }
+  });
+});
+
+describe('the third held-out split (intents/test/third-*.jsonl)', () => {
+  const norm = (t: string): string => normalize(t);
+  const training = new Set(loadTrainingData('intents').map((e) => norm(e.text)));
+  const third = (['et', 'en', 'ru'] as const).flatMap((l) =>
+    loadLabelledFile(`intents/test/third-${l}.jsonl`),
+  );
+
+  it('has at least 150 messages per language, about 40% out-of-scope', () => {
+    for (const lang of ['et', 'en', 'ru'] as const) {
+      const of = third.filter((l) => l.lang === lang);
+      expect(of.length, lang).toBeGreaterThanOrEqual(150);
+      const oos = of.filter((l) => l.intent === 'out-of-scope').length / of.length;
+      expect(oos, lang).toBeGreaterThanOrEqual(0.38);
+    }
+  });
+
+  it('is never trained on: only one-word yes/no answers also appear in training', () => {
+    const shared = third.map((l) => norm(l.text)).filter((t) => training.has(t));
+    expect(shared.filter((t) => t.includes(' '))).toEqual([]);
+    expect(shared.length).toBeLessThanOrEqual(6);
   });
 });

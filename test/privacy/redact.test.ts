@@ -27,6 +27,25 @@ const POSITIVES: [string, string, string][] = [
   ['amex 378282246310005', 'card', '378282246310005'],
   ['card 4111111111111111 12', 'card', '4111111111111111'],
   ['passi number K1234567', 'document', 'K1234567'],
+  // Variants (issue 15): a wrong check digit, spaces, zero-width and full-width characters.
+  ['isikukood 37605030298 vale kontrollnumber', 'personal-code', '37605030298'],
+  ['kood 376050 30299', 'personal-code', '30299'],
+  ['kood 3760503 0299', 'personal-code', '0299'],
+  ['kood 376-0503-0299', 'personal-code', '0503'],
+  ['kood 3760\u200B5030299', 'personal-code', '5030299'],
+  ['kood 376\u200C050\u200D30\u206029\uFEFF9', 'personal-code', '299'],
+  ['kood ３７６０５０３０２９９', 'personal-code', '２９９'],
+  ['mail mari\u200B.maasikas@example.ee', 'email', 'maasikas'],
+  ['mail mari＠example.ee', 'email', 'example.ee'],
+  ['mail ｍａｒｉ＠ｅｘａｍｐｌｅ．ｅｅ', 'email', 'ｍａｒｉ'],
+  ['tel 5123\u200B4567', 'phone', '4567'],
+  ['tel ５１２３ ４５６７', 'phone', '４５６７'],
+  ['tel +372\u00A05123\u00A04567', 'phone', '5123'],
+  ['konto EE38\u200B2200221020145685', 'iban', '221020145685'],
+  ['konto EE38\u00A02200\u00A02210\u00A02014\u00A05685', 'iban', '5685'],
+  ['kaart 4111\u00A01111\u00A01111\u00A01111', 'card', '4111'],
+  ['kaart 4111\u202F1111\u202F1111\u202F1111', 'card', '4111'],
+  ['kaart ４１１１ １１１１ １１１１ １１１１', 'card', '１１１１'],
   ['ID-kaart AB0012345 kehtib', 'document', 'AB0012345'],
   ['документ ab1234567', 'document', 'ab1234567'],
 ];
@@ -39,7 +58,6 @@ const NEGATIVES = [
   'toetus 600 000 eurot',
   'helista 112 või 1247',
   'aastatel 2019-2024',
-  'isikukood 37605030298 vale kontrollnumber',
   'number 12345678901',
   'date 20240512',
   'order 4111 1111 1111 1112',
@@ -53,6 +71,10 @@ const NEGATIVES = [
   'summa 3 500 000',
   'versioon 1.2.3.4',
   'tere, kuidas läheb?',
+  // Shaped like a personal code but no real birth date (month 45, day 32).
+  'number 37645030299',
+  'number 37601320299',
+  'kood 376 05 03 02 99',
 ];
 
 describe('redact', () => {
@@ -78,6 +100,12 @@ describe('redact', () => {
       names: ['Mari Maasikas', 'x'],
     });
     expect(result.text).toBe('Tere, [name]! Marina ei ole sina.');
+  });
+
+  it('stores the normalised text: NFKC, without zero-width characters', () => {
+    expect(redact('ｔｅｒｅ\u200B, kuidas\u00A0läheb?').text).toBe('tere, kuidas läheb?');
+    // An emoji sequence keeps its joiner.
+    expect(redact('pere 👩\u200D👧').text).toBe('pere 👩\u200D👧');
   });
 
   it('checks the personal code date and check digit', () => {

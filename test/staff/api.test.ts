@@ -115,11 +115,31 @@ function backOfficeSuite(env: () => Record<string, string>) {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.subarray(3).toString('utf8').trim().split('\r\n');
     expect(lines[0]).toBe(
-      'id,startedAt,endedAt,lang,channel,lifeEvents,outcome,rating,handedOver,messageCount,preview',
+      '"conversationId","startedAt","endedAt","lang","channel","lifeEvents","outcome","rating","handedOver","seq","at","role","text","intent","confidence","node","correctedIntent"',
     );
-    expect(lines).toHaveLength(4);
-    const json = await trainer.json<unknown[]>('GET', '/staff/api/export?format=json&lang=ru');
+    // The full transcripts, one row per message, redacted as stored.
+    const page = await trainer.json<{ items: { messageCount: number }[] }>(
+      'GET',
+      '/staff/api/conversations',
+    );
+    const messages = page.items.reduce((n, i) => n + i.messageCount, 0);
+    expect(lines).toHaveLength(1 + messages);
+    const body = lines.join('\n');
+    expect(body).toContain('"tahan abielluda, mu kood on [personal-code]"');
+    expect(body).not.toContain('37605030299');
+    expect(body).toContain('"citizen"');
+    expect(body).toContain('"assistant"');
+    const json = await trainer.json<{ id: string; messages: { role: string; text: string }[] }[]>(
+      'GET',
+      '/staff/api/export?format=json&lang=ru',
+    );
     expect(json).toHaveLength(1);
+    expect(json[0]?.id).toBe(ids.lost);
+    expect(json[0]?.messages.filter((m) => m.role === 'citizen').map((m) => m.text)).toEqual([
+      'погода',
+      'погода',
+    ]);
+    expect(json[0]?.messages.some((m) => m.role === 'assistant')).toBe(true);
     const log = await admin.json<{ actor: string; action: string; target: string | null }[]>(
       'GET',
       '/staff/api/audit',

@@ -1,0 +1,377 @@
+/**
+ * Public, server-rendered pages that need no JavaScript: the life-event catalog as the
+ * strategy models it (/life-events, /life-events/{id}, in et/en/ru by path or ?lang=), the
+ * same as JSON (/api/v1/life-events), and a conversation's plan on a page of its own
+ * (/plan/{token}) holding only the dialog's answers and the services they lead to.
+ * Every value in the HTML is escaped; every link comes from the checked catalog data.
+ */
+import express, { type Request, type Response } from 'express';
+import { z } from 'zod';
+import { LANGS, type Lang } from '../protocol/frames.js';
+import { LIFE_EVENTS, type LifeEventId } from '../nlu/types.js';
+import type { DialogBundle } from '../dialog/load.js';
+import { createTexts, type Translate } from '../dialog/i18n.js';
+import { indexLinks } from '../dialog/links.js';
+import { planOf, type PlanAnswers } from '../dialog/plan.js';
+import type { CatalogFact, CatalogService, Maturity } from '../dialog/schema.js';
+import type { PlanTokens } from './plan-token.js';
+
+type MaturityLevel = z.infer<typeof Maturity>;
+
+export interface PublicPagesOptions {
+  bundle: DialogBundle;
+  /** Seals and opens the conversation id in a plan's address. */
+  tokens: PlanTokens;
+  /**
+   * The dialog answers of a live conversation, or undefined when it has expired. The only
+   * view of session storage this module has (the composition root provides it).
+   */
+  loadPlanAnswers(conversationId: string): Promise<PlanAnswers | undefined>;
+}
+
+const LEVELS: readonly MaturityLevel[] = ['information', 'data-exchange', 'proactive'];
+const LOCALE: Record<Lang, string> = { et: 'et-EE', en: 'en-GB', ru: 'ru-RU' };
+
+/** Escapes text for HTML element content and double-quoted attributes. */
+export function escapeHtml(value: string): string {
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/**
+ * A life event is only as mature as its least mature core service: the person still has to
+ * do that step themselves.
+ */
+export function eventMaturity(services: readonly CatalogService[]): MaturityLevel {
+  const core = services.filter((s) => s.kind === 'core');
+  const levels = (core.length > 0 ? core : services).map((s) => LEVELS.indexOf(s.maturity));
+  return LEVELS[Math.min(...levels)] ?? 'information';
+}
+
+function formatDate(iso: string, lang: Lang): string {
+  return new Intl.DateTimeFormat(LOCALE[lang], {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(`${iso}T00:00:00Z`));
+}
+
+function formatValue(fact: CatalogFact, lang: Lang, tc: Translate): string {
+  if (fact.value === undefined) return '';
+  const n = new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: 2 }).format(fact.value);
+  return fact.unit ? tc(`unit.${fact.unit}`, { n, count: fact.value }) : n;
+}
+
+const LangQuery = z.object({ lang: z.enum(LANGS).optional() });
+
+export function createPublicPages(options: PublicPagesOptions): express.Router {
+  const { bundle, tokens } = options;
+  const texts = createTexts(bundle.resources);
+  const links = indexLinks(bundle.municipalities);
+  const router = express.Router();
+
+  const langOf = (req: Request, fromPath?: string): Lang => {
+    if (fromPath && (LANGS as readonly string[]).includes(fromPath)) return fromPath as Lang;
+    const q = LangQuery.safeParse(req.query);
+    if (q.success && q.data.lang) return q.data.lang;
+    const accepted = req.acceptsLanguages(...LANGS);
+    return accepted ? (accepted as Lang) : 'et';
+  };
+
+  const eventsOf = () =>
+    LIFE_EVENTS.map((id) => ({
+      id,
+      services: bundle.catalog.lifeEvents.find((e) => e.id === id)?.services ?? [],
+    }));
+
+  // ---- JSON ----------------------------------------------------------------------------
+
+  const allLangs = (key: string, ns: 'catalog' | 'dialog' = 'catalog') =>
+    Object.fromEntries(LANGS.map((l) => [l, texts[ns](l)(key)])) as Record<Lang, string>;
+
+  const serviceJson = (s: CatalogService) => ({
+    id: s.id,
+    name: allLangs(`service.${s.id}.name`),
+    summary: allLangs(`service.${s.id}.summary`),
+    kind: s.kind,
+    mode: s.mode,
+    maturity: s.maturity,
+    providers: s.providers.map((p) => ({ id: p, name: allLangs(`agency.${p}`) })),
+    link: Object.fromEntries(LANGS.map((l) => [l, links.link(s, l)])) as Record<Lang, string>,
+    localGovernment: s.local === true,
+    sources: s.sources,
+    facts: (s.facts ?? []).map((f) => ({
+      ...f,
+      text: Object.fromEntries(
+        LANGS.map((l) => [
+          l,
+          texts.catalog(l)(`service.${s.id}.facts.${f.id}`, {
+            value: formatValue(f, l, texts.catalog(l)),
+          }),
+        ]),
+      ),
+    })),
+  });
+
+  const eventJson = (e: { id: LifeEventId; services: CatalogService[] }) => ({
+    id: e.id,
+    name: allLangs(`lifeEvent.${e.id}.name`),
+    maturity: eventMaturity(e.services),
+    services: e.services.map(serviceJson),
+  });
+
+  router.get('/api/v1/life-events', (_req, res) => {
+    res.json({ lifeEvents: eventsOf().map(eventJson) });
+  });
+
+  router.get('/api/v1/life-events/:id', (req: Request<{ id: string }>, res) => {
+    const event = eventsOf().find((e) => e.id === req.params.id);
+    if (!event) {
+      res.status(404).json({ error: { code: 'NOT_FOUND', message: 'No such life event.' } });
+      return;
+    }
+    res.json(eventJson(event));
+  });
+
+  // The widget asks for its conversation's plan address; the conversation id is the credential.
+  router.get('/api/v1/conversations/:id/plan', async (req: Request<{ id: string }>, res) => {
+    const answers = await options.loadPlanAnswers(req.params.id);
+    if (!answers) {
+      res.status(404).json({
+        error: { code: 'UNKNOWN_SESSION', message: 'No such conversation; it may have expired.' },
+      });
+      return;
+    }
+    res.json({ url: `/plan/${tokens.seal(req.params.id)}` });
+  });
+
+  // ---- HTML ----------------------------------------------------------------------------
+
+  const page = (lang: Lang, title: string, body: string, alternates: string): string => {
+    const tc = texts.catalog(lang);
+    return `<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>
+body{font-family:system-ui,sans-serif;line-height:1.5;margin:0;color:#1a1a1a;background:#fff}
+main,header,footer{max-width:60rem;margin:0 auto;padding:0 1rem}
+a{color:#0b4ea2}a:focus{outline:3px solid #f2a900;outline-offset:2px}
+.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem}
+nav ul{list-style:none;padding:0;display:flex;gap:1rem;flex-wrap:wrap}
+table{border-collapse:collapse;width:100%;margin:1rem 0}
+th,td{border:1px solid #767676;padding:.4rem;text-align:left;vertical-align:top}
+.level{font-weight:600}.muted{color:#4a4a4a}
+@media print{nav,.skip{display:none}a{color:#000}}
+</style>
+</head>
+<body>
+<a class="skip" href="#main">${escapeHtml(tc('page.skip'))}</a>
+${alternates ? `<header><nav aria-label="${escapeHtml(tc('page.languages'))}"><ul>${alternates}</ul></nav></header>` : ''}
+<main id="main">
+${body}
+</main>
+<footer><p class="muted">${escapeHtml(tc('page.footer'))}</p></footer>
+</body>
+</html>`;
+  };
+
+  const langLinks = (current: Lang, path: (l: Lang) => string): string =>
+    LANGS.map((l) => {
+      const label = escapeHtml(texts.catalog(l)('page.languageName'));
+      return l === current
+        ? `<li><span aria-current="page" lang="${l}">${label}</span></li>`
+        : `<li><a href="${escapeHtml(path(l))}" lang="${l}" hreflang="${l}">${label}</a></li>`;
+    }).join('');
+
+  const level = (m: MaturityLevel, tc: Translate) =>
+    `<span class="level">${escapeHtml(tc(`maturity.${m}`))}</span>`;
+
+  const factLine = (s: CatalogService, f: CatalogFact, lang: Lang, tc: Translate): string => {
+    const sentence = tc(`service.${s.id}.facts.${f.id}`, { value: formatValue(f, lang, tc) });
+    const when =
+      f.status === 'draft'
+        ? tc('page.draft')
+        : f.status === 'adopted'
+          ? tc('page.adopted', { date: formatDate(f.effective, lang) })
+          : tc('page.effective', { date: formatDate(f.effective, lang) });
+    return `<li>${escapeHtml(sentence)} <span class="muted">(${escapeHtml(when)}; ${escapeHtml(
+      tc('page.checked', { date: formatDate(f.checked, lang) }),
+    )}; <a href="${escapeHtml(f.source)}">${escapeHtml(tc('page.source'))}</a>)</span></li>`;
+  };
+
+  const serviceRow = (s: CatalogService, lang: Lang, municipality?: string): string => {
+    const tc = texts.catalog(lang);
+    const td = texts.dialog(lang);
+    const url = links.link(s, lang, municipality);
+    const name = escapeHtml(tc(`service.${s.id}.name`));
+    const facts = (s.facts ?? []).map((f) => factLine(s, f, lang, tc)).join('');
+    const sources = s.sources
+      .map(
+        (u, i) => `<a href="${escapeHtml(u)}">${escapeHtml(tc('page.sourceN', { n: i + 1 }))}</a>`,
+      )
+      .join(', ');
+    return `<tr>
+<th scope="row">${url ? `<a href="${escapeHtml(url)}">${name}</a>` : name}<br><span class="muted">${escapeHtml(tc(`kind.${s.kind}`))}</span></th>
+<td>${escapeHtml(s.providers.map((p) => tc(`agency.${p}`)).join(' / '))}</td>
+<td>${escapeHtml(td(`mode.${s.mode}`))}</td>
+<td>${level(s.maturity, tc)}</td>
+<td>${escapeHtml(tc(`service.${s.id}.summary`))}${facts ? `<ul>${facts}</ul>` : ''}<p class="muted">${escapeHtml(tc('page.sources'))}: ${sources}</p></td>
+</tr>`;
+  };
+
+  const servicesTable = (services: CatalogService[], lang: Lang, caption: string, m?: string) => {
+    const tc = texts.catalog(lang);
+    return `<table>
+<caption>${escapeHtml(caption)}</caption>
+<thead><tr><th scope="col">${escapeHtml(tc('page.service'))}</th><th scope="col">${escapeHtml(tc('page.provider'))}</th><th scope="col">${escapeHtml(tc('page.mode'))}</th><th scope="col">${escapeHtml(tc('page.maturity'))}</th><th scope="col">${escapeHtml(tc('page.details'))}</th></tr></thead>
+<tbody>${services.map((s) => serviceRow(s, lang, m)).join('')}</tbody>
+</table>`;
+  };
+
+  const legend = (tc: Translate) =>
+    `<dl>${LEVELS.map(
+      (m) => `<dt>${level(m, tc)}</dt><dd>${escapeHtml(tc(`maturity.${m}-about`))}</dd>`,
+    ).join('')}</dl>`;
+
+  const listPage = (req: Request, res: Response, pathLang?: string) => {
+    const lang = langOf(req, pathLang);
+    const tc = texts.catalog(lang);
+    const items = eventsOf()
+      .map(
+        (e) =>
+          `<li><a href="/${lang}/life-events/${e.id}">${escapeHtml(tc(`lifeEvent.${e.id}.name`))}</a> — ${escapeHtml(
+            tc('page.eventLevel'),
+          )}: ${level(eventMaturity(e.services), tc)} (${escapeHtml(
+            tc('page.serviceCount', { count: e.services.length }),
+          )})</li>`,
+      )
+      .join('');
+    const body = `<h1>${escapeHtml(tc('page.title'))}</h1>
+<p>${escapeHtml(tc('page.intro'))}</p>
+<h2>${escapeHtml(tc('page.levels'))}</h2>
+${legend(tc)}
+<h2>${escapeHtml(tc('page.events'))}</h2>
+<ul>${items}</ul>
+<p><a href="/api/v1/life-events">${escapeHtml(tc('page.json'))}</a></p>`;
+    res.type('html').send(
+      page(
+        lang,
+        tc('page.title'),
+        body,
+        langLinks(lang, (l) => `/${l}/life-events`),
+      ),
+    );
+  };
+
+  const eventPage = (req: Request, res: Response, id: string, pathLang?: string) => {
+    const lang = langOf(req, pathLang);
+    const tc = texts.catalog(lang);
+    const event = eventsOf().find((e) => e.id === id);
+    if (!event) return notFound(res, lang);
+    const name = tc(`lifeEvent.${event.id}.name`);
+    const body = `<p><a href="/${lang}/life-events">${escapeHtml(tc('page.back'))}</a></p>
+<h1>${escapeHtml(name)}</h1>
+<p>${escapeHtml(tc('page.eventLevel'))}: ${level(eventMaturity(event.services), tc)}</p>
+<p class="muted">${escapeHtml(tc('page.eventLevelAbout'))}</p>
+${servicesTable(event.services, lang, tc('page.servicesOf', { event: name }))}
+<p><a href="/api/v1/life-events/${event.id}">${escapeHtml(tc('page.json'))}</a></p>`;
+    res.type('html').send(
+      page(
+        lang,
+        name,
+        body,
+        langLinks(lang, (l) => `/${l}/life-events/${event.id}`),
+      ),
+    );
+  };
+
+  const notFound = (res: Response, lang: Lang) => {
+    const tc = texts.catalog(lang);
+    res
+      .status(404)
+      .type('html')
+      .send(
+        page(
+          lang,
+          tc('page.notFound'),
+          `<h1>${escapeHtml(tc('page.notFound'))}</h1><p><a href="/${lang}/life-events">${escapeHtml(tc('page.back'))}</a></p>`,
+          langLinks(lang, (l) => `/${l}/life-events`),
+        ),
+      );
+  };
+
+  router.get('/life-events', (req, res) => listPage(req, res));
+  router.get('/life-events/:id', (req: Request<{ id: string }>, res) =>
+    eventPage(req, res, req.params.id),
+  );
+  for (const l of LANGS) {
+    router.get(`/${l}/life-events`, (req, res) => listPage(req, res, l));
+    router.get(`/${l}/life-events/:id`, (req: Request<{ id: string }>, res) =>
+      eventPage(req, res, req.params.id, l),
+    );
+  }
+
+  router.get('/plan/:token', async (req: Request<{ token: string }>, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Robots-Tag', 'noindex');
+    const conversationId = tokens.open(req.params.token);
+    const answers = conversationId ? await options.loadPlanAnswers(conversationId) : undefined;
+    const plan = answers ? planOf(bundle, answers) : undefined;
+    if (!answers || !plan) {
+      const lang = langOf(req);
+      const tc = texts.catalog(lang);
+      res
+        .status(404)
+        .type('html')
+        .send(
+          page(
+            lang,
+            tc('plan.goneTitle'),
+            `<h1>${escapeHtml(tc('plan.goneTitle'))}</h1><p>${escapeHtml(tc('plan.goneText'))}</p>`,
+            '',
+          ),
+        );
+      return;
+    }
+    const lang = answers.lang;
+    const tc = texts.catalog(lang);
+    const td = texts.dialog(lang);
+    const event = tc(`lifeEvent.${plan.lifeEvent}.name`);
+    const answered = plan.answers
+      .map(
+        (a) =>
+          `<dt>${escapeHtml(td(a.question))}</dt><dd>${escapeHtml('key' in a.answer ? td(a.answer.key) : a.answer.text)}</dd>`,
+      )
+      .join('');
+    const steps = plan.services
+      .map((s, i) => {
+        const url = links.link(s, lang, plan.municipality);
+        const deadline = s.deadline
+          ? `<br>${escapeHtml(td('checklist.deadline', { deadline: tc(`service.${s.id}.deadline`) }))}`
+          : '';
+        const name = escapeHtml(tc(`service.${s.id}.name`));
+        return `<li id="step-${i + 1}"><strong>${url ? `<a href="${escapeHtml(url)}">${name}</a>` : name}</strong> — ${escapeHtml(
+          td(`mode.${s.mode}`),
+        )} (${escapeHtml(s.providers.map((p) => tc(`agency.${p}`)).join(' / '))})<br>${escapeHtml(
+          tc(`service.${s.id}.summary`),
+        )}${deadline}</li>`;
+      })
+      .join('');
+    const body = `<h1>${escapeHtml(td('checklist.title', { event }))}</h1>
+<p class="muted">${escapeHtml(tc('plan.expires'))}</p>
+${plan.complete ? `<h2>${escapeHtml(tc('plan.steps'))}</h2><ol>${steps}</ol>` : `<p>${escapeHtml(tc('plan.incomplete'))}</p>`}
+${answered ? `<h2>${escapeHtml(tc('plan.answers'))}</h2><dl>${answered}</dl>` : ''}
+<p><a href="/${lang}/life-events/${plan.lifeEvent}">${escapeHtml(tc('plan.more', { event }))}</a></p>`;
+    res.type('html').send(page(lang, td('checklist.title', { event }), body, ''));
+  });
+
+  return router;
+}

@@ -1,0 +1,212 @@
+/**
+ * The content rules `dialogs check` enforces on top of the schemas: official links only, never
+ * another municipality's page, every fact with a source and a recent check, fact sentences with
+ * their value, no editorial notes, "sina"/"te"/«вы». Each rule is shown failing on a small
+ * change to the real bundle, and the real bundle passes.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkDialogBundle } from '../../src/dialog/check.js';
+import { formatProblem, isError } from '../../src/dialog/problem.js';
+import { checkTexts } from '../../src/dialog/text-rules.js';
+import { indexLinks, officialReason } from '../../src/dialog/links.js';
+import type { DialogBundle } from '../../src/dialog/load.js';
+import type { CatalogService } from '../../src/dialog/schema.js';
+import { realBundle } from './helpers.js';
+
+const NOW = new Date('2026-12-01T12:00:00Z');
+
+/** A deep copy of the real bundle with one change. */
+function changed(edit: (b: DialogBundle) => void): DialogBundle {
+  const copy = structuredClone({ ...realBundle(), localeFile: undefined }) as DialogBundle;
+  copy.localeFile = realBundle().localeFile;
+  edit(copy);
+  return copy;
+}
+
+function service(b: DialogBundle, id: string): CatalogService {
+  const s = b.catalog.lifeEvents.flatMap((e) => e.services).find((x) => x.id === id);
+  if (!s) throw new Error(id);
+  return s;
+}
+
+const problems = (b: DialogBundle) => checkDialogBundle(b, NOW).map(formatProblem);
+const errors = (b: DialogBundle) => checkDialogBundle(b, NOW).filter(isError).map(formatProblem);
+
+describe('content rules', () => {
+  it('passes the real data without errors', () => {
+    expect(errors(realBundle())).toEqual([]);
+  });
+
+  it('fails a link that is not on the official-domain allow-list', () => {
+    const b = changed((x) => {
+      service(x, 'divorce-property').sources[0] = 'https://citynotar.ee/teenused/';
+    });
+    expect(errors(b)).toContainEqual(
+      expect.stringMatching(
+        /catalog\.yaml: .*sources\.0: an official page .*"https:\/\/citynotar\.ee/,
+      ),
+    );
+  });
+
+  it('fails a catalog link to a municipality (local pages come from municipalities.yaml)', () => {
+    const b = changed((x) => {
+      service(x, 'birth-registration').links = {
+        et: 'https://www.viljandi.ee/sunni-registreerimine',
+      };
+    });
+    expect(errors(b)).toContainEqual(
+      expect.stringMatching(/links\.et: a state page, not Viljandi's/),
+    );
+  });
+
+  it("fails a municipality page on another municipality's site", () => {
+    const b = changed((x) => {
+      const tartu = x.municipalities.find((m) => m.id === 'tartu');
+      if (tartu)
+        tartu.pages = {
+          'death-funeral-grant': { et: 'https://www.tallinn.ee/Teenus-Matusetoetus' },
+        };
+    });
+    expect(errors(b)).toContainEqual(
+      expect.stringMatching(
+        /municipalities\.yaml: .*pages\.death-funeral-grant\.et: a page on Tartu's own site/,
+      ),
+    );
+  });
+
+  it('fails a fact without a source, and warns when it was checked more than a year ago', () => {
+    const b = changed((x) => {
+      const facts = service(x, 'marriage-registration').facts ?? [];
+      if (facts[0]) facts[0].source = '';
+      if (facts[1]) facts[1].checked = '2025-06-30';
+    });
+    const all = checkDialogBundle(b, NOW);
+    expect(all.filter(isError).map(formatProblem)).toContainEqual(
+      expect.stringMatching(/facts\.0\.source: a source/),
+    );
+    const warning = all.find((p) => p.path.endsWith('facts.1.checked'));
+    expect(warning?.severity).toBe('warning');
+    expect(warning?.message).toMatch(/last checked 2025-06-30/);
+    // A warning is not an error: the data still loads.
+    expect(problems(b).some((p) => p.startsWith('warning: '))).toBe(true);
+  });
+
+  it('fails a fact sentence that does not say the value', () => {
+    const b = changed((x) => {
+      const et = x.resources.et.catalog as {
+        service: Record<string, { facts: Record<string, string> }>;
+      };
+      const facts = et.service['marriage-registration']?.facts;
+      if (facts) facts['state-fee'] = 'Riigilõiv on seitsekümmend eurot.';
+    });
+    expect(errors(b)).toContainEqual(
+      expect.stringMatching(
+        /locales\/et\/catalog\.json: service\.marriage-registration\.facts\.state-fee: the fact's value as \{\{value\}\}/,
+      ),
+    );
+  });
+
+  it('fails a count of municipalities other than 79, and a second common entry', () => {
+    const b = changed((x) => {
+      x.municipalities = x.municipalities.filter((m) => m.id !== 'ruhnu');
+      const all = x.municipalities.find((m) => m.id === 'all');
+      if (all) x.municipalities.push({ ...all });
+    });
+    const found = errors(b);
+    expect(found).toContainEqual(expect.stringMatching(/exactly one entry "all"/));
+    expect(found).toContainEqual(expect.stringMatching(/79 local governments, got 78/));
+  });
+});
+
+describe('text rules', () => {
+  const rule = (lang: 'et' | 'en' | 'ru', text: string, address: 'one' | 'couple' = 'one') =>
+    checkTexts(lang, 'k', text, 'f', address).map((p) => p.message);
+
+  it('flags editorial notes meant for authors', () => {
+    expect(rule('et', 'Korduvtõend maksab 10 € (allikas aastat ei nimeta).')).toHaveLength(1);
+    expect(
+      rule('et', 'Tähtaeg on 30 päeva (mõnel vanemal omavalitsuse lehel on 14).'),
+    ).toHaveLength(1);
+    expect(rule('en', 'Some older pages say 14 days.')).toHaveLength(1);
+    expect(rule('en', 'The deadline is 30 days.')).toEqual([]);
+  });
+
+  it('wants "sina" for one person in Estonian: no "Te"/"Teie", no -ge imperatives', () => {
+    expect(rule('et', 'Teie avaldus on kätte saadud.')[0]).toMatch(/found "Teie"/);
+    expect(rule('et', 'Esitage avaldus Sotsiaalkindlustusametile.')[0]).toMatch(/found "Esitage"/);
+    expect(rule('et', 'Mis vallas te elate?')[0]).toMatch(/found "te"/);
+    expect(rule('et', 'Esita avaldus ja kõige parem on teha seda kohe.')).toEqual([]);
+    expect(rule('et', 'Ta saab tuge ja erituge, raske puude korral ka transporti.')).toEqual([]);
+  });
+
+  it('lets a couple be "te", but not mixed with "sina" in one message', () => {
+    expect(rule('et', 'Esitage avaldus koos ja valige kuupäev.', 'couple')).toEqual([]);
+    expect(rule('et', 'Esitage avaldus koos, siis on sinu nimi uus.', 'couple')[0]).toMatch(
+      /one address form per message/,
+    );
+  });
+
+  it('wants «вы» in Russian', () => {
+    expect(rule('ru', 'Подай заявление, если у тебя есть ребёнок.')[0]).toMatch(/«вы»/);
+    expect(rule('ru', 'Подайте заявление, если у вас есть ребёнок.')).toEqual([]);
+  });
+});
+
+describe('links for a person', () => {
+  const bundle = realBundle();
+  const links = indexLinks(bundle.municipalities);
+  const grant = service(bundle, 'death-funeral-grant');
+
+  it("sends a local-government service to the person's own municipality, else the common page", () => {
+    expect(links.link(grant, 'et', 'tallinn')).toBe('https://www.tallinn.ee/Teenus-Matusetoetus');
+    expect(links.link(grant, 'en', 'tallinn')).toBe(
+      'https://www.tallinn.ee/en/services/funeral-benefit',
+    );
+    // A municipality without its own page for the service: its site, never another's page.
+    expect(links.link(grant, 'et', 'ruhnu')).toBe('https://ruhnu.ee');
+    expect(links.link(grant, 'ru', undefined)).toMatch(
+      /^https:\/\/www\.sotsiaalkindlustusamet\.ee\//,
+    );
+    expect(links.link(grant, 'et', 'ei tea')).toMatch(/sotsiaalkindlustusamet/);
+  });
+
+  it('understands a municipality typed as a name, inflected, in any language', () => {
+    for (const [typed, id] of [
+      ['Tallinn', 'tallinn'],
+      ['Tallinnas', 'tallinn'],
+      ['в Таллинне', 'tallinn'],
+      ['Tartu', 'tartu'],
+      ['Tartu vald', 'tartu-vald'],
+      ['Saku vallas', 'saku'],
+      ['Narva-Jõesuu', 'narva-joesuu'],
+      ['Võrust', 'voru'],
+    ] as const) {
+      expect(links.municipality(typed)?.id, typed).toBe(id);
+    }
+    expect(links.municipality('ei tea')).toBeUndefined();
+    expect(links.municipality('Helsingi')).toBeUndefined();
+  });
+
+  it('gives the page in the person language where one exists, else Estonian', () => {
+    const birth = service(bundle, 'birth-registration');
+    expect(links.link(birth, 'ru')).toContain('/ru/');
+    expect(links.link(birth, 'en')).toContain('/en/');
+    const mediation = service(bundle, 'divorce-family-mediation');
+    expect(links.link(mediation, 'en')).toBe(mediation.sources[0]);
+  });
+
+  it('explains why a host is official', () => {
+    expect(
+      officialReason('https://www.eesti.ee/et/x', bundle.officialDomains, bundle.municipalities),
+    ).toMatch(/state portal/);
+    expect(
+      officialReason('https://www.tartu.ee/x', bundle.officialDomains, bundle.municipalities),
+    ).toMatch(/Tartu/);
+    expect(
+      officialReason('http://www.eesti.ee', bundle.officialDomains, bundle.municipalities),
+    ).toBeUndefined();
+    expect(
+      officialReason('https://www.err.ee/1', bundle.officialDomains, bundle.municipalities),
+    ).toBeUndefined();
+  });
+});

@@ -1,0 +1,60 @@
+/**
+ * Redis stopped and restarted under a running server (issue 15): the process stays up, /health
+ * stays 200 while /ready says Redis is down, a chat that needs Redis gets a clear error frame
+ * instead of hanging, and everything works again once Redis is back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chat } from '../helpers/faults.js';
+import { startPrivateRedis, type PrivateRedis } from '../helpers/redis-server.js';
+import { startServer, TestClient, type TestServer } from '../helpers/server.js';
+
+let redis: PrivateRedis;
+let server: TestServer;
+
+beforeAll(async () => {
+  redis = await startPrivateRedis();
+  server = await startServer({ REDIS_URL: redis.url, PSEUDONYM_KEY: 'r'.repeat(32) });
+});
+afterAll(async () => {
+  await server?.close();
+  await redis?.stop();
+});
+
+async function ready(): Promise<{
+  code: number;
+  body: { status: string; checks: Record<string, string> };
+}> {
+  const res = await fetch(`${server.url}/ready`);
+  return {
+    code: res.status,
+    body: (await res.json()) as { status: string; checks: Record<string, string> },
+  };
+}
+
+describe('Redis stopped and restarted', () => {
+  it('degrades clearly while Redis is down and recovers when it returns', async () => {
+    expect(await ready()).toMatchObject({
+      code: 200,
+      body: { checks: { redis: 'ok', database: 'ok' } },
+    });
+    const before = await chat(server.wsUrl, 1);
+    await before.client.close();
+
+    await redis.stop();
+    await expect.poll(async () => (await ready()).code, { timeout: 10_000 }).toBe(503);
+    expect((await ready()).body.checks.redis).toMatch(/^down/);
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+
+    // A new conversation needs Redis: the client is told, the server does not hang or crash.
+    const client = await TestClient.connect(server.wsUrl);
+    client.send({ type: 'hello', v: 1, lang: 'et' });
+    const error = await client.next('error', 15_000);
+    expect(error.code).toBe('INTERNAL');
+    await client.close();
+
+    await redis.start();
+    await expect.poll(async () => (await ready()).code, { timeout: 15_000 }).toBe(200);
+    const after = await chat(server.wsUrl, 2);
+    await after.client.close();
+  }, 60_000);
+});

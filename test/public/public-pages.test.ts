@@ -1,0 +1,178 @@
+/** The public catalog pages, their JSON and the plan page, on a real server (port 0). */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../helpers/server.js';
+import { escapeHtml, eventMaturity } from '../../src/transport/public-pages.js';
+import { createPlanTokens } from '../../src/transport/plan-token.js';
+import { LIFE_EVENTS } from '../../src/nlu/types.js';
+import type { CatalogService } from '../../src/dialog/schema.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer({ PSEUDONYM_KEY: 'k'.repeat(40) });
+});
+afterAll(() => server?.close());
+
+const get = (path: string, headers: Record<string, string> = {}) =>
+  fetch(`${server.url}${path}`, { headers });
+
+async function converse(lang: string, steps: ({ text: string } | { optionId: string })[]) {
+  const created = await fetch(`${server.url}/api/v1/conversations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ lang }),
+  });
+  const { id } = (await created.json()) as { id: string };
+  for (const body of steps) {
+    const r = await fetch(`${server.url}/api/v1/conversations/${id}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(r.status).toBe(200);
+  }
+  return id;
+}
+
+describe('public life-event pages', () => {
+  it('lists the eight life events with their maturity level in et, en and ru', async () => {
+    const et = await (await get('/life-events')).text();
+    expect(et).toContain('<html lang="et">');
+    for (const name of ['Abiellumine', 'Lähedase surm', 'Ajateenistus']) expect(et).toContain(name);
+    expect(et).toMatch(/infoteenus|andmevahetusega teenus|proaktiivne teenus/);
+    const ru = await (await get('/ru/life-events')).text();
+    expect(ru).toContain('<html lang="ru">');
+    expect(ru).toContain('Вступление в брак');
+    expect(ru).toContain('проактивная услуга');
+    const en = await (await get('/life-events?lang=en')).text();
+    expect(en).toContain('<html lang="en">');
+    expect(en).toContain('Settling in Estonia');
+    // The person's browser language is the default.
+    const accepted = await (await get('/life-events', { 'accept-language': 'ru' })).text();
+    expect(accepted).toContain('<html lang="ru">');
+  });
+
+  it('shows each service with provider, mode, maturity, dated facts and sources, no script', async () => {
+    const res = await get('/en/life-events/marriage');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).not.toContain('<script');
+    expect(html).toContain('Marriage application and ceremony');
+    expect(html).toContain('Registry office');
+    expect(html).toContain('you apply');
+    expect(html).toContain('data-exchange service');
+    expect(html).toContain('The state fee for registering a marriage is €70.');
+    expect(html).toContain('in force since 1 January 2025');
+    expect(html).toContain(
+      'href="https://www.riigiteataja.ee/oigusuudised/eelvaadeSeadusUudis/2378"',
+    );
+    const et = await (await get('/et/life-events/military-service')).text();
+    expect(et).toContain('see on eelnõu ja veel ei kehti');
+    expect((await get('/et/life-events/holiday')).status).toBe(404);
+  });
+
+  it('serves the same catalog as JSON', async () => {
+    const res = await get('/api/v1/life-events');
+    expect(res.headers.get('content-type')).toMatch(/json/);
+    const body = (await res.json()) as {
+      lifeEvents: {
+        id: string;
+        maturity: string;
+        services: {
+          id: string;
+          mode: string;
+          maturity: string;
+          providers: { name: { et: string } }[];
+          link: { en: string };
+          facts: { source: string; effective: string; text: { ru: string } }[];
+        }[];
+      }[];
+    };
+    expect(body.lifeEvents.map((e) => e.id)).toEqual([...LIFE_EVENTS]);
+    const birth = body.lifeEvents.find((e) => e.id === 'child-birth');
+    const grant = birth?.services.find((s) => s.id === 'birth-family-benefits');
+    expect(grant?.facts[0]?.text.ru).toBe('Пособие при рождении — 320 € на ребёнка.');
+    for (const e of body.lifeEvents) {
+      expect(['information', 'data-exchange', 'proactive']).toContain(e.maturity);
+      for (const s of e.services) {
+        expect(s.link.en).toMatch(/^https:\/\//);
+        for (const f of s.facts) expect(f.source).toMatch(/^https:\/\//);
+      }
+    }
+    expect((await get('/api/v1/life-events/divorce')).status).toBe(200);
+    expect((await get('/api/v1/life-events/nope')).status).toBe(404);
+  });
+
+  it("puts a conversation's plan on a page of its own: answers and services, no messages", async () => {
+    const id = await converse('en', [
+      { text: 'my father died, what do I need to do' },
+      { optionId: 'no' }, // not abroad
+      { optionId: 'yes' }, // heir
+      { optionId: 'no' }, // no children
+      { optionId: 'yes' }, // spouse
+      { text: 'Tallinn' },
+    ]);
+    const link = await get(`/api/v1/conversations/${id}/plan`);
+    expect(link.status).toBe(200);
+    const { url } = (await link.json()) as { url: string };
+    expect(url).toMatch(/^\/plan\/[A-Za-z0-9_-]+$/);
+    expect(url).not.toContain(id);
+    const page = await get(url);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    const html = await page.text();
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('Funeral grant');
+    expect(html).toContain('Survivor&#39;s pension');
+    expect(html).not.toContain('Survivor&#39;s benefit for a child');
+    // The answers by their official wording; Tallinn's own page for the funeral grant.
+    expect(html).toContain('Are you the deceased&#39;s spouse?');
+    expect(html).toContain('<dd>Tallinn</dd>');
+    expect(html).toContain('href="https://www.tallinn.ee/en/services/funeral-benefit"');
+    // Nothing the person typed in their own words.
+    expect(html).not.toContain('my father died');
+  });
+
+  it('says a plan has expired for an unknown conversation or a forged address', async () => {
+    const other = createPlanTokens('another key that is long enough to be used');
+    expect((await get(`/plan/${other.seal('whatever')}`)).status).toBe(404);
+    expect((await get('/plan/not-a-token')).status).toBe(404);
+    const gone = await get(`/api/v1/conversations/${crypto.randomUUID()}/plan`);
+    expect(gone.status).toBe(404);
+  });
+});
+
+describe('public pages helpers', () => {
+  it('escapes every HTML-special character', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe(
+      '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;',
+    );
+  });
+
+  it('rates a life event by its least mature core service', () => {
+    const s = (kind: CatalogService['kind'], maturity: CatalogService['maturity']) =>
+      ({
+        id: 'x',
+        kind,
+        maturity,
+        mode: 'application',
+        providers: ['SKA'],
+        sources: ['https://x.ee'],
+      }) as CatalogService;
+    expect(
+      eventMaturity([
+        s('core', 'proactive'),
+        s('core', 'data-exchange'),
+        s('optional', 'information'),
+      ]),
+    ).toBe('data-exchange');
+    expect(eventMaturity([s('optional', 'proactive')])).toBe('proactive');
+  });
+
+  it('seals a conversation id so only the same key opens it', () => {
+    const tokens = createPlanTokens('a secret that is long enough for the test');
+    const token = tokens.seal('abc-123');
+    expect(tokens.open(token)).toBe('abc-123');
+    expect(tokens.open(token.slice(0, -2) + (token.endsWith('A') ? 'BB' : 'AA'))).toBeUndefined();
+    expect(createPlanTokens('some other secret of enough length here').open(token)).toBeUndefined();
+  });
+});
