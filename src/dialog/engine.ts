@@ -309,10 +309,14 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
   // A place name answers the municipality question even if it sounds like another topic.
   const namesPlace =
     node?.kind === 'input' && node.var === 'municipality' && !!turn.deps.catalog.municipality(said);
-  if (
-    node?.kind === 'input' &&
-    (namesPlace || !(confident && nlu.intent !== turn.state.lifeEvent))
-  ) {
+  // At an input node the words are the answer (“I don't know” too), unless they clearly ask
+  // for another topic, a person or the status.
+  const leavesInput =
+    confident &&
+    ((isLifeEvent(nlu.intent) && nlu.intent !== turn.state.lifeEvent) ||
+      nlu.intent === 'human-handover' ||
+      nlu.intent === 'my-status');
+  if (node?.kind === 'input' && (namesPlace || !leavesInput)) {
     // The person's own words answer the question; keep only what the dialog may need.
     turn.state.vars[node.var] = said.slice(0, INPUT_MAX_CHARS);
     turn.state.misses = 0;

@@ -17,7 +17,10 @@ const NOW = new Date('2026-12-01T12:00:00Z');
 
 /** A deep copy of the real bundle with one change. */
 function changed(edit: (b: DialogBundle) => void): DialogBundle {
-  const copy = structuredClone({ ...realBundle(), localeFile: undefined }) as DialogBundle;
+  const copy = structuredClone({
+    ...realBundle(),
+    localeFile: undefined,
+  }) as unknown as DialogBundle;
   copy.localeFile = realBundle().localeFile;
   edit(copy);
   return copy;
