@@ -21,7 +21,7 @@ function changed(edit: (b: DialogBundle) => void): DialogBundle {
     ...realBundle(),
     localeFile: undefined,
   }) as unknown as DialogBundle;
-  copy.localeFile = realBundle().localeFile;
+  copy.localeFile = (lang, ns) => realBundle().localeFile(lang, ns);
   edit(copy);
   return copy;
 }
