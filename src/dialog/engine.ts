@@ -493,6 +493,13 @@ function emergency(turn: Turn, kind: EmergencyKind): void {
 /** One plain sentence per term from the glossary, then the open question again. Not a miss. */
 function explain(turn: Turn, terms: string[]): void {
   turn.explained = true;
+  if (terms.length === 0) {
+    const node = currentNode(turn);
+    if (node?.kind === 'question' || node?.kind === 'input') {
+      return ask(turn, node, turn.tv('clarify.unknown'));
+    }
+    return turn.say(turn.tv('clarify.unknown'), [{ type: 'options', options: turn.eventOptions() }]);
+  }
   const lines = terms.map((id) =>
     turn.tv('clarify.explain', { term: turn.tg(`${id}.term`), means: turn.tg(`${id}.means`) }),
   );

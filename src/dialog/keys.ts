@@ -64,6 +64,7 @@ export const PLURAL_FORMS = {
 export const CONVERSATION_KEYS = [
   'emergency.goOn',
   'clarify.explain',
+  'clarify.unknown',
   'direct.since',
   'direct.adopted',
   'direct.source',

@@ -60,6 +60,9 @@ function lexiconOf(resources: Resources, path: string, stem = false): Lexicon {
   return new Lexicon(entries, { stem });
 }
 
+/** Words that point back at what was just said (“what does *that* mean”). */
+const POINTERS = new Set(['that', 'this', 'it', 'see', 'seda', 'это', 'то', 'этого']);
+
 export class Understanding {
   private readonly emergency: Lexicon;
   private readonly clarifyCues: Lexicon;
@@ -111,8 +114,11 @@ export class Understanding {
     if (this.clarifyCues.pick(toks) === undefined) return undefined;
     const named = this.termsIn(text);
     if (named.length > 0) return named.slice(0, 2);
-    if (toks.length <= 6 && lastTerms.length > 0) return lastTerms.slice(0, 2);
-    return undefined;
+    // “What does that mean?” points back at what was just said; “what is X?” names its word.
+    const bare = toks.length <= 5 && toks.some((t) => POINTERS.has(t));
+    if (bare && lastTerms.length > 0) return lastTerms.slice(0, 2);
+    // A short question about a word the glossary does not know: still no miss.
+    return toks.length <= 6 ? [] : undefined;
   }
 
   /** Whether the text has the cue (`cues.<name>`: correction, yes, no). */
