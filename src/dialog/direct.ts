@@ -80,8 +80,28 @@ function overlap(question: readonly string[], sentence: readonly string[]): numb
 
 const LOCALE: Record<Lang, string> = { et: 'et-EE', en: 'en-GB', ru: 'ru-RU' };
 
+/** Estonian month names in the elative: “kehtib alates 1. jaanuarist 2025”. */
+const ET_MONTHS_FROM = [
+  'jaanuarist',
+  'veebruarist',
+  'märtsist',
+  'aprillist',
+  'maist',
+  'juunist',
+  'juulist',
+  'augustist',
+  'septembrist',
+  'oktoobrist',
+  'novembrist',
+  'detsembrist',
+];
+
+/** A date as it follows “valid from” / „kehtib alates“ / «действует с». */
 export function formatDate(iso: string, lang: Lang): string {
   const date = new Date(`${iso}T00:00:00Z`);
+  if (lang === 'et') {
+    return `${date.getUTCDate()}. ${ET_MONTHS_FROM[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+  }
   return new Intl.DateTimeFormat(LOCALE[lang], {
     day: 'numeric',
     month: 'long',

@@ -498,7 +498,9 @@ function explain(turn: Turn, terms: string[]): void {
     if (node?.kind === 'question' || node?.kind === 'input') {
       return ask(turn, node, turn.tv('clarify.unknown'));
     }
-    return turn.say(turn.tv('clarify.unknown'), [{ type: 'options', options: turn.eventOptions() }]);
+    return turn.say(turn.tv('clarify.unknown'), [
+      { type: 'options', options: turn.eventOptions() },
+    ]);
   }
   const lines = terms.map((id) =>
     turn.tv('clarify.explain', { term: turn.tg(`${id}.term`), means: turn.tg(`${id}.means`) }),

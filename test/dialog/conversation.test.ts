@@ -178,7 +178,7 @@ describe('direct questions get the fact first', () => {
     [
       'et',
       'Kui suur on matusetoetus Tallinnas?',
-      /Matusetoetus on 400 € \(kehtib alates 1\. jaanuar 2025\)/,
+      /Matusetoetus on 400 € \(kehtib alates 1\. jaanuarist 2025\)/,
       /Allikas: https:\/\/www\.tallinn\.ee\/et\/matusetoetus/,
     ],
     [
