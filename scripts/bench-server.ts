@@ -2,8 +2,9 @@
  * The server side of `npm run bench`, run in its own process (scripts/bench.ts spawns it):
  *
  *   --mode app    the real app (createApp) on 127.0.0.1, port 0, with the environment given
- *   --mode echo   a raw ws server that answers the same frames the app does for a turn
- *                 (welcome; per message: the user frame, one reply, typing off) and nothing else
+ *   --mode echo   a raw ws server that answers the same frames the app does for a turn that
+ *                 waits for no I/O (welcome; per message: the user frame, one reply, typing
+ *                 off) and nothing else
  *
  * Prints `{"port":N}` on stdout when listening. Over IPC it answers `{type:'memory'}` with the
  * heap after a full GC (the process runs with --expose-gc) and `{type:'profile-stop'}` is
@@ -78,7 +79,6 @@ async function startEcho(): Promise<{ port: number; close: () => Promise<void> }
       if (frame.type !== 'message') return;
       const ts = Date.now();
       ws.send(JSON.stringify({ type: 'user', seq: ++seq, id: frame.id, text: frame.text, ts }));
-      ws.send(JSON.stringify({ type: 'typing', on: true }));
       ws.send(
         JSON.stringify({
           type: 'reply',

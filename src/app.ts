@@ -15,8 +15,15 @@ import { chatTurns } from './channels/turns.js';
 import type { Assistant } from './core/assistant.js';
 import { createHandover } from './handover/handover.js';
 import { createMemoryHandoverQueue, createRedisHandoverQueue } from './handover/queue.js';
-import { isOpen, parseOfficeHours } from './handover/office-hours.js';
+import {
+  describeNextOpening,
+  describeOfficeHours,
+  isOpen,
+  parseOfficeHours,
+} from './handover/office-hours.js';
 import { createTopicDetector } from './handover/topic.js';
+import { redactionNotice } from './privacy/redaction-notice.js';
+import { createAnswerFeedbackRecorder } from './transcripts/answer-feedback.js';
 import { createPseudonymizer, loadPseudonymKey } from './privacy/pseudonym.js';
 import { createChatService, createMemoryHub, type TurnConsumer } from './session/chat-service.js';
 import { createMemorySessionStore } from './session/session.js';
@@ -139,7 +146,10 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       : createMemoryHandoverQueue(),
     bus,
     isOpen: (at) => isOpen(officeHours, config.HOLIDAYS, at),
-    hoursLabel: officeHours.label,
+    officeWhen: (lang, at) => ({
+      hours: describeOfficeHours(officeHours, lang),
+      back: describeNextOpening(officeHours, config.HOLIDAYS, at, lang),
+    }),
     saveContactRequest: (r) =>
       staffStore.addContactRequest({
         id: crypto.randomUUID(),
@@ -200,11 +210,14 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     handover: handover.routing,
     consumers: [
       recorder.consume,
+      createAnswerFeedbackRecorder(transcripts, logger),
       handover.consume,
       status.proactive.consume,
       countTurns,
       handoverRequests.consume,
     ],
+    // "Your message contained a personal code: removed from the record" (docs/privacy.md).
+    noticeFor: redactionNotice,
     onError: () => metrics.errors.inc({ code: 'TURN_FAILED' }),
   });
   handover.bind(chat);

@@ -72,7 +72,8 @@ export function createInProcessDriver(options: InProcessOptions): ConversationDr
       const handover = createHandover({
         queue: createMemoryHandoverQueue(),
         isOpen: () => true,
-        hoursLabel: '',
+        // Never consulted: staff are always in here.
+        officeWhen: () => ({ hours: '', back: '' }),
         saveContactRequest: () => Promise.resolve(),
         ...(options.classifier && { understand: createTopicDetector(options.classifier) }),
         logger: options.logger,

@@ -42,6 +42,8 @@ function block(b: Block): string[] {
       ];
     case 'feedback':
       return ['  (rate this conversation: /rate 1-5)'];
+    case 'sign-in':
+      return ['  (signing in would show your own status)'];
   }
 }
 

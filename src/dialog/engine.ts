@@ -12,7 +12,7 @@ import type {
   AssistantTurn,
 } from '../core/assistant.js';
 import type { StatusLookup } from '../core/status.js';
-import { LANGS, LIMITS, type Option } from '../protocol/frames.js';
+import { LANGS, LIMITS, type Block, type Option } from '../protocol/frames.js';
 import {
   CONVERSATION_INTENTS,
   isLifeEvent,
@@ -96,6 +96,11 @@ function handle(turn: Turn, event: AssistantEvent, classifier: Classifier): void
       return greet(turn, 'global.greeting');
     case 'set-lang':
       turn.state.lang = event.lang;
+      // No question waits: the topic choices come again, in the new language.
+      if (!currentNode(turn))
+        return turn.say(turn.t('global.langSwitched'), [
+          { type: 'options', options: turn.eventOptions() },
+        ]);
       turn.say(turn.t('global.langSwitched'));
       return resume(turn);
     case 'choose':
@@ -701,7 +706,13 @@ function status(turn: Turn, lookup: StatusLookup): void {
       ]);
     }
   } else {
-    turn.say(t(lookup.type === 'signed-out' ? 'status.signedOut' : 'status.unavailable'));
+    // Signed out: a sign-in action for the host page, then the general guidance promised.
+    const signIn: Block[] = lookup.type === 'signed-out' ? [{ type: 'sign-in' }] : [];
+    const waiting = pending.then !== undefined || currentNode(turn) !== undefined;
+    turn.say(
+      t(lookup.type === 'signed-out' ? 'status.signedOut' : 'status.unavailable'),
+      waiting ? signIn : [...signIn, { type: 'options', options: turn.eventOptions() }],
+    );
   }
   if (pending.then) return run(turn, pending.then);
   const node = currentNode(turn);

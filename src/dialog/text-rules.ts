@@ -58,6 +58,7 @@ const NOT_IMPERATIVE = new Set([
   'jõge',
   'väge',
   'lage',
+  'sulge',
 ]);
 /** Word endings that look like -ge/-ke but are nouns or adjectives ("tuge", "väike", "raske"). */
 const NOT_IMPERATIVE_END = /(tuge|väike|raske|lühike|like|ike|oke|ake|aske|iske|uske)$/;

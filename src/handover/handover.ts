@@ -31,7 +31,7 @@ import type { Bus } from '../session/redis.js';
 import type { Session } from '../session/session.js';
 import type { HandoverQueuePort, QueueEntry } from './queue.js';
 import { LEAVE_OPTION, QUEUE_TEXTS as Q, asksToLeave } from './queue-texts.js';
-import { HANDOVER_TEXTS as T } from './texts.js';
+import { HANDOVER_TEXTS as T, type OfficeWhen } from './texts.js';
 
 export interface QueueItem {
   sessionId: string;
@@ -66,7 +66,8 @@ export interface HandoverOptions {
   /** Tells the other instances the queue changed; default: this process only. */
   bus?: Bus;
   isOpen: (at: number) => boolean;
-  hoursLabel: string;
+  /** Office hours and when staff are back, in words in `lang` (office-hours.ts). */
+  officeWhen: (lang: Lang, at: number) => OfficeWhen;
   saveContactRequest: (request: {
     conversationId: string;
     lang: Lang;
@@ -222,7 +223,7 @@ export function createHandover(options: HandoverOptions) {
         handover,
         notices: [
           {
-            text: T.unavailable[session.lang](options.hoursLabel),
+            text: T.unavailable[session.lang](options.officeWhen(session.lang, now())),
             blocks: [{ type: 'handover', state: 'unavailable' }],
           },
         ],

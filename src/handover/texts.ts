@@ -1,25 +1,53 @@
-/** What the citizen is told about the live handover, in their language. */
+/**
+ * What the citizen is told about the live handover, in their language: one notice per event
+ * (the widget shows the text and renders the block only as a form where one is needed).
+ * Estonian addresses the person with "sina".
+ */
 import type { Lang } from '../protocol/frames.js';
+
+/** Office hours for the "unavailable" notice, already in words in the person's language. */
+export interface OfficeWhen {
+  /** "tööpäeviti 9–17"; absent when staff never answer in this chat. */
+  hours?: string | undefined;
+  /** When staff are back: "homme kell 9". */
+  back?: string | undefined;
+}
 
 export const HANDOVER_TEXTS = {
   queued: {
-    et: (n: number) => `Ühendan teid teenindajaga. Olete järjekorras ${n}.`,
-    en: (n: number) => `I am connecting you to a person. You are number ${n} in the queue.`,
+    et: (n: number) => `Ühendan sind teenindajaga. Oled järjekorras ${n}.`,
+    en: (n: number) =>
+      `I am connecting you to a member of staff. You are number ${n} in the queue.`,
     ru: (n: number) => `Соединяю вас со специалистом. Ваш номер в очереди: ${n}.`,
   },
   unavailable: {
-    et: (hours: string) =>
-      `Teenindajad on kättesaadavad ${hours}. Praegu ei ole kedagi vabal. Kui soovite, et teiega ühendust võetaks, kirjutage järgmisse sõnumisse oma e-post või telefon ja küsimus.`,
-    en: (hours: string) =>
-      `Our staff answer ${hours}. Nobody is available right now. If you would like us to contact you, write your e-mail or phone number and your question in your next message.`,
-    ru: (hours: string) =>
-      `Специалисты работают ${hours}. Сейчас никого нет. Если хотите, чтобы с вами связались, напишите в следующем сообщении свой e-mail или телефон и вопрос.`,
+    et: ({ hours, back }: OfficeWhen) =>
+      [
+        hours
+          ? `Teenindajad vastavad ${hours}. Praegu pole kedagi vaba${back ? `, tagasi oleme ${back}` : ''}.`
+          : 'Selles vestluses teenindajad praegu ei vasta.',
+        'Kui soovid, et võtaksime sinuga ühendust, jäta oma e-post või telefon ja küsimus: kirjuta need järgmisse sõnumisse.',
+      ].join(' '),
+    en: ({ hours, back }: OfficeWhen) =>
+      [
+        hours
+          ? `Our staff answer ${hours}. Nobody is available right now${back ? `; we are back ${back}` : ''}.`
+          : 'Our staff do not answer in this chat at the moment.',
+        'If you would like us to contact you, leave your e-mail or phone number and your question: write them in your next message.',
+      ].join(' '),
+    ru: ({ hours, back }: OfficeWhen) =>
+      [
+        hours
+          ? `Специалисты отвечают ${hours}. Сейчас никого нет${back ? `, мы вернёмся ${back}` : ''}.`
+          : 'Сейчас специалисты в этом чате не отвечают.',
+        'Если хотите, чтобы мы с вами связались, оставьте e-mail или телефон и свой вопрос: напишите их в следующем сообщении.',
+      ].join(' '),
   },
   contactSaved: {
-    et: () => 'Aitäh! Edastasin teie kontaktid ja küsimuse, teenindaja võtab teiega ühendust.',
+    et: () => 'Aitäh! Edastasin sinu kontaktandmed ja küsimuse, teenindaja võtab sinuga ühendust.',
     en: () =>
-      'Thank you! I passed on your contact details and question; a person will contact you.',
-    ru: () => 'Спасибо! Я передал ваши контакты и вопрос, с вами свяжутся.',
+      'Thank you! I passed on your contact details and question; a member of staff will contact you.',
+    ru: () => 'Спасибо! Я передал ваши контакты и вопрос, специалист с вами свяжется.',
   },
   connected: {
     et: () => 'Teenindaja liitus vestlusega.',
@@ -27,9 +55,9 @@ export const HANDOVER_TEXTS = {
     ru: () => 'Специалист подключился к разговору.',
   },
   handedBack: {
-    et: () => 'Teenindaja lahkus vestlusest. Jätkab abiline — küsige julgelt edasi.',
+    et: () => 'Teenindaja lahkus vestlusest. Edasi aitab jälle abiline — küsi julgelt.',
     en: () => 'The member of staff has left. The assistant is back — feel free to ask more.',
-    ru: () => 'Специалист вышел из разговора. Дальше снова помощник — спрашивайте.',
+    ru: () => 'Специалист вышел из разговора. Дальше с вами снова помощник — спрашивайте.',
   },
   ended: {
     et: () => 'Teenindaja lõpetas vestluse. Aitäh!',

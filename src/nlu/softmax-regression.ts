@@ -73,6 +73,8 @@ export function softmax(z: Float64Array, temperature = 1): Float64Array {
   return z;
 }
 
+const MIN_GRADIENT = 1e-4;
+
 export function trainSoftmax(
   xs: readonly SparseVector[],
   ys: readonly number[],
@@ -89,6 +91,7 @@ export function trainSoftmax(
   const random = seededRandom(options.seed);
   const order = xs.map((_, i) => i);
   const z = new Float64Array(numClasses);
+  const active = new Int32Array(numClasses);
   let step = 0;
   // Snapshot averaging over the second half of the epochs: with a high learning rate the last
   // iterate depends on the shuffle order; the average is stable across seeds (borderline
@@ -106,15 +109,21 @@ export function trainSoftmax(
       step++;
       softmax(logits(model, x, z));
       const decay = 1 - lr * options.l2;
+      // Only classes with a gradient worth applying: once the model is sure, most of the 22
+      // classes have p ≈ 0 and skipping them saves about a fifth of the training time (their L2 decay
+      // is skipped with them).
+      let n = 0;
       for (let k = 0; k < numClasses; k++) {
         const g = (z[k] ?? 0) - (k === y ? 1 : 0);
         z[k] = g;
         model.bias[k] = (model.bias[k] ?? 0) - lr * g * 0.1;
+        if (g > MIN_GRADIENT || g < -MIN_GRADIENT) active[n++] = k;
       }
       for (let j = 0; j < x.idx.length; j++) {
         const base = (x.idx[j] ?? 0) * numClasses;
         const v = x.val[j] ?? 0;
-        for (let k = 0; k < numClasses; k++) {
+        for (let a = 0; a < n; a++) {
+          const k = active[a] ?? 0;
           const w = model.weights[base + k] ?? 0;
           model.weights[base + k] = w * decay - lr * (z[k] ?? 0) * v;
         }

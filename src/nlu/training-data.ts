@@ -138,6 +138,20 @@ export function loadTrainingData(intentsDir = 'intents'): TrainingExample[] {
       problems.push(...result.problems);
     }
   }
+  // One sentence, one intent: the same sentence under two intents of a language teaches nothing.
+  const labelOf = new Map<string, TrainingExample>();
+  for (const e of examples) {
+    const key = `${e.lang}\u0000${e.text.toLowerCase().trim()}`;
+    const first = labelOf.get(key);
+    if (first === undefined) labelOf.set(key, e);
+    else if (first.intent !== e.intent) {
+      problems.push({
+        file: join(intentsDir, e.lang),
+        path: e.text,
+        message: `labelled both ${first.intent} and ${e.intent}`,
+      });
+    }
+  }
   if (problems.length > 0) throw new TrainingDataError(problems);
   return examples;
 }

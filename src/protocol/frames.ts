@@ -1,25 +1,19 @@
 /**
- * The WebSocket protocol, version 1: zod schemas shared by the server and the widget.
+ * The WebSocket protocol, version 1: the server's strict zod schemas for every frame.
  *
- * Written with `zod/mini` so the widget bundle stays small (about 6 KB gzipped instead of 26 KB);
- * the server loads zod's English messages once at start (see src/protocol/errors.ts).
- * docs/protocol.md documents every frame; change both together.
+ * The widget does not bundle them: it imports only the types of this file and the constants
+ * of constants.ts, and checks incoming frames with the small structural check in
+ * widget/src/check.ts (what it renders is there with the right type; blocks it does not know
+ * are skipped). Written with `zod/mini`; the server loads zod's English messages once at
+ * start (see src/protocol/errors.ts). docs/protocol.md documents every frame; change both
+ * together.
  */
 import * as z from 'zod/mini';
+import { LANGS, LIMITS, PROTOCOL_VERSION } from './constants.js';
 
-export const PROTOCOL_VERSION = 1;
-
-export const LANGS = ['et', 'en', 'ru'] as const;
+export { LANGS, LIMITS, PROTOCOL_VERSION };
 export const Lang = z.enum(LANGS);
 export type Lang = z.infer<typeof Lang>;
-
-/** Hard limits on what a client may send; the transport enforces the frame size before parsing. */
-export const LIMITS = {
-  textMaxChars: 2000,
-  idMaxChars: 64,
-  tokenMaxChars: 8192,
-  commentMaxChars: 1000,
-} as const;
 
 const Id = z.string().check(z.minLength(1), z.maxLength(LIMITS.idMaxChars));
 const Text = z.string().check(z.maxLength(LIMITS.textMaxChars));
@@ -87,7 +81,13 @@ export type HandoverState = z.infer<typeof HandoverState>;
 export const Block = z.discriminatedUnion('type', [
   z.object({ type: z.literal('options'), options: z.array(Option) }),
   z.object({ type: z.literal('services'), services: z.array(ServiceCard) }),
-  z.object({ type: z.literal('checklist'), title: z.string(), items: z.array(ChecklistItem) }),
+  z.object({
+    type: z.literal('checklist'),
+    title: z.string(),
+    items: z.array(ChecklistItem),
+    /** The plan as a page of its own, /plan/{planId} (answers only, no personal data). */
+    planId: z.optional(Id),
+  }),
   z.object({
     type: z.literal('status'),
     title: z.string(),
@@ -99,6 +99,8 @@ export const Block = z.discriminatedUnion('type', [
     position: z.optional(z.number()),
   }),
   z.object({ type: z.literal('feedback') }),
+  /** Signing in would help (e.g. "my status" signed out): the widget offers the host page's sign-in. */
+  z.object({ type: z.literal('sign-in') }),
 ]);
 export type Block = z.infer<typeof Block>;
 
@@ -138,12 +140,28 @@ export const FeedbackFrame = z.object({
   comment: z.optional(z.string().check(z.maxLength(LIMITS.commentMaxChars))),
 });
 
+export const ANSWER_FEEDBACK = ['not-helpful', 'wrong-topic'] as const;
+export type AnswerFeedbackReason = (typeof ANSWER_FEEDBACK)[number];
+
+/** "Not helpful" / "wrong topic" on one assistant answer, recorded with that turn's intent. */
+export const AnswerFeedbackFrame = z.object({
+  type: z.literal('answer-feedback'),
+  /** The seq of the assistant reply the feedback is about. */
+  seq: z.number().check(z.int(), z.minimum(1)),
+  reason: z.enum(ANSWER_FEEDBACK),
+});
+
+/** The client's heartbeat: answered with `pong` at once, so a dead connection shows in seconds. */
+export const PingFrame = z.object({ type: z.literal('ping') });
+
 export const ClientFrame = z.discriminatedUnion('type', [
   HelloFrame,
+  PingFrame,
   MessageFrame,
   ChooseFrame,
   SetLangFrame,
   FeedbackFrame,
+  AnswerFeedbackFrame,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 export type HelloFrame = z.infer<typeof HelloFrame>;
@@ -209,6 +227,9 @@ export type UserFrame = z.infer<typeof UserFrame>;
 
 export const TypingFrame = z.object({ type: z.literal('typing'), on: z.boolean() });
 
+/** The answer to a client's `ping`. */
+export const PongFrame = z.object({ type: z.literal('pong') });
+
 export const ErrorCode = z.enum([
   'BAD_JSON',
   'BAD_FRAME',
@@ -239,6 +260,7 @@ export const ServerFrame = z.discriminatedUnion('type', [
   ReplyFrame,
   UserFrame,
   TypingFrame,
+  PongFrame,
   ErrorFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

@@ -21,6 +21,7 @@ import type {
 import type { StatusLookup } from '../core/status.js';
 import type { LifeEventId } from '../nlu/types.js';
 import type {
+  AnswerFeedbackReason,
   HistoryFrame,
   Lang,
   ReplyFrame,
@@ -158,6 +159,11 @@ export interface ChatServiceOptions<S> {
   handover?: HandoverRouting;
   /** Consumers of committed turns, in order. */
   consumers?: TurnConsumer[];
+  /**
+   * A system notice about the person's own message, said right after it (the redaction notice:
+   * "your message contained a personal code; removed from the record").
+   */
+  noticeFor?: (text: string, lang: Lang) => string | undefined;
   /** Told of a turn that failed (metrics); the error still goes to the caller. */
   onError?: (err: unknown) => void;
   /** Kept for compatibility: instances no longer lock; commits are compare-and-set on seq. */
@@ -187,7 +193,8 @@ export type ClientInput =
   | { type: 'message'; id: string; text: string }
   | { type: 'choose'; id: string; optionId: string }
   | { type: 'set-lang'; lang: Lang }
-  | { type: 'feedback'; rating: number; comment?: string };
+  | { type: 'feedback'; rating: number; comment?: string }
+  | { type: 'answer-feedback'; seq: number; reason: AnswerFeedbackReason };
 
 /** A message from outside the assistant: an agent, the handover, a status change. */
 export interface PushInput {
@@ -252,7 +259,9 @@ class Draft {
   readonly events: TurnEvent[] = [];
   /** Frames to publish after the commit, besides `frames` (typing off). */
   readonly after: ServerFrame[] = [];
-  /** A frame already shown live before the commit (the person's message, with typing on). */
+  /** The person's message, shown live with typing on if the turn waits for I/O (`pending`). */
+  pendingFrame: HistoryFrame | undefined;
+  /** A frame already shown live before the commit. */
   early: HistoryFrame | undefined;
   /** Drop other listeners after the commit (the conversation's identity changed). */
   revokeExcept: string | undefined | null = null;
@@ -393,6 +402,7 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
   ): Promise<AssistantEvent | undefined> {
     switch (effect.type) {
       case 'status-lookup': {
+        showPending(draft);
         const lookup = await lookupStatus(draft.session.identity, effect.lifeEvent).catch(
           (err: unknown) => {
             logger.warn({ err }, 'status lookup failed');
@@ -404,6 +414,7 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
       }
       case 'handover-request': {
         if (!options.handover || draft.session.handover) return undefined;
+        showPending(draft);
         const said = draft.events.find((e) => e.type === 'user-said');
         const question = said?.type === 'user-said' ? said.frame.text : undefined;
         applyDecision(draft, await options.handover.request(draft.session, question));
@@ -413,6 +424,17 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
         draft.events.push({ type: 'outcome', outcome: effect.outcome });
         return undefined;
     }
+  }
+
+  /**
+   * Before the turn waits for I/O (a status lookup, the shared queue), the person's message is
+   * shown with the typing indicator; a turn that needs none publishes everything at its commit.
+   */
+  function showPending(draft: Draft): void {
+    const frame = draft.pendingFrame;
+    if (!frame || draft.early) return;
+    hub.publish(draft.session.id, frame, { type: 'typing', on: true });
+    draft.early = frame;
   }
 
   function applyDecision(draft: Draft, decision: RouteDecision): void {
@@ -534,10 +556,13 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
             route: decision.to,
           };
           draft.events.push(said);
+          if (input.type === 'message') {
+            const notice = options.noticeFor?.(input.text, session.lang);
+            if (notice) draft.say({ text: notice, blocks: [] }, 'system');
+          }
           applyDecision(draft, decision);
           if (decision.to === 'agent') return;
-          hub.publish(session.id, frame, { type: 'typing', on: true });
-          draft.early = frame;
+          draft.pendingFrame = frame;
           draft.after.push({ type: 'typing', on: false });
           await runAssistant(
             draft,
@@ -551,6 +576,26 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
         }
         case 'set-lang':
           return runAssistant(draft, { type: 'set-lang', lang: input.lang });
+        case 'answer-feedback': {
+          // No reply: recorded (a turn event) with the intent of the answer's turn, whose meta
+          // is on its first reply: walk back from the answer, not past the person's message.
+          const frames = (await store.history(session.id, Math.max(0, input.seq - 20))) ?? [];
+          const at = frames.findIndex((f) => f.seq === input.seq);
+          if (at < 0 || frames[at]?.type !== 'reply') throw new Skip();
+          let intent: string | undefined;
+          for (let i = at; i >= 0 && !intent; i--) {
+            const f = frames[i];
+            if (!f || f.type === 'user') break;
+            intent = f.meta?.intent;
+          }
+          draft.events.push({
+            type: 'answer-feedback',
+            seq: input.seq,
+            reason: input.reason,
+            ...(intent && { intent }),
+          });
+          return;
+        }
         case 'feedback': {
           const event: AssistantEvent =
             input.comment === undefined
@@ -602,7 +647,7 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     hub,
     async open(request) {
       if (request.sessionId) {
-        const existing = await store.load(request.sessionId);
+        const existing = await store.load(request.sessionId, { fresh: true });
         const access = existing ? accessTo(existing, request.identity) : 'refuse';
         if (existing && access === 'refuse')
           logger.info(

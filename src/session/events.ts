@@ -5,7 +5,7 @@
  */
 import type { AssistantEffect, ConversationOutcome, TurnInfo } from '../core/assistant.js';
 import type { StatusLookup } from '../core/status.js';
-import type { ReplyFrame, UserFrame } from '../protocol/frames.js';
+import type { AnswerFeedbackReason, ReplyFrame, UserFrame } from '../protocol/frames.js';
 import type { HandoverStatus, Session } from './session.js';
 
 export type TurnEvent =
@@ -39,7 +39,9 @@ export type TurnEvent =
       reason?: 'word' | 'topic' | 'away';
     }
   | { type: 'outcome'; outcome: ConversationOutcome }
-  | { type: 'feedback'; rating: number; comment?: string };
+  | { type: 'feedback'; rating: number; comment?: string }
+  /** "Not helpful" / "wrong topic" on the assistant reply `seq`, with the intent of its turn. */
+  | { type: 'answer-feedback'; seq: number; reason: AnswerFeedbackReason; intent?: string };
 
 /** A committed turn: the session as stored after it, and what happened, in order. */
 export interface CommittedTurn {

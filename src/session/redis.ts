@@ -1,10 +1,12 @@
 /**
  * Redis adapters for running several instances behind one widget population:
  *
- * - sessions: the small state in a hash (`seq`, `state` JSON) and the history in a list of
- *   frames, both with a TTL. A turn's commit is one script call (one round trip): it checks the
- *   stored seq is still the one the turn started from, writes the state, appends the frames and
- *   trims the list. Nothing serialises the whole history per turn.
+ * - sessions: the small state in a hash (`rev`, `seq`, `state` JSON) and the history in a list
+ *   of frames, both with a TTL. A turn's commit is one script call (one round trip): it checks
+ *   the stored revision is still the one the turn started from, writes the state, appends the
+ *   frames and trims the list. The instance keeps the state it committed last, so the next turn
+ *   of the conversation on this instance starts without a read: one round trip per turn.
+ *   Nothing serialises the whole history per turn.
  * - the hub over pub/sub, so a frame produced on one instance reaches sockets on every other,
  *   and a conversation's other listeners are dropped everywhere when its identity changes;
  * - a small bus for other shared notices (the handover queue changed).
@@ -13,7 +15,7 @@ import { Redis, type Result } from 'ioredis';
 import type { HistoryFrame, ServerFrame } from '../protocol/frames.js';
 import type { Logger } from '../logger.js';
 import { createListeners, type SessionHub } from './chat-service.js';
-import { HISTORY_LIMIT, restoreSession, type SessionStore } from './session.js';
+import { HISTORY_LIMIT, restoreSession, type Session, type SessionStore } from './session.js';
 
 export interface RedisOptions {
   url: string;
@@ -39,15 +41,17 @@ export interface RedisSessionBackend {
   close(): Promise<void>;
 }
 
-// KEYS: state hash, history list. ARGV: expected seq (-1: must not exist), new seq, state JSON,
-// ttl ms, history limit, frames...
+// KEYS: state hash, history list. ARGV: expected revision (-1: must not exist), new seq, state
+// JSON, ttl ms, history limit, frames... Answers the new revision, or 0 when the stored one
+// moved on (another instance committed a turn since this one read the state).
 const COMMIT = `
-local cur = redis.call('HGET', KEYS[1], 'seq')
+local cur = redis.call('HGET', KEYS[1], 'rev')
 if ARGV[1] == '-1' then
   if cur then return 0 end
 elseif cur ~= ARGV[1] then
   return 0
 end
+local rev = redis.call('HINCRBY', KEYS[1], 'rev', 1)
 redis.call('HSET', KEYS[1], 'seq', ARGV[2], 'state', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 if #ARGV > 5 then
@@ -55,8 +59,11 @@ if #ARGV > 5 then
   redis.call('LTRIM', KEYS[2], -tonumber(ARGV[5]), -1)
 end
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
-return 1
+return rev
 `;
+
+/** Sessions whose state this instance read or wrote last, kept to skip the read next turn. */
+const CACHE_LIMIT = 10_000;
 
 type Message =
   | { s: string; f: ServerFrame[]; r?: undefined }
@@ -87,11 +94,32 @@ export function createRedisSessionBackend(
   const historyKey = (id: string) => `${prefix}h:${id}`;
   const channel = `${prefix}frames`;
 
+  // The state this instance committed or read last, with its revision: a turn starts from it
+  // without a read, and the commit (compare-and-set on the revision) fails if another
+  // instance committed since; the pipeline then runs the turn again on a fresh read.
+  const cache = new Map<string, { session: Session; rev: number; at: number }>();
+  const remember = (session: Session, rev: number) => {
+    cache.delete(session.id);
+    if (cache.size >= CACHE_LIMIT) {
+      const oldest = cache.keys().next().value;
+      if (oldest !== undefined) cache.delete(oldest);
+    }
+    cache.set(session.id, { session, rev, at: Date.now() });
+  };
+
   const store: SessionStore = {
-    async load(id) {
-      const raw = await client.hget(stateKey(id), 'state');
-      if (raw === null) return undefined;
-      return restoreSession(JSON.parse(raw));
+    async load(id, opts) {
+      const cached = cache.get(id);
+      if (cached && !opts?.fresh && Date.now() - cached.at < ttlMs) return cached.session;
+      const [raw, rev] = await client.hmget(stateKey(id), 'state', 'rev');
+      if (raw === null || raw === undefined) {
+        cache.delete(id);
+        return undefined;
+      }
+      const session = restoreSession(JSON.parse(raw));
+      if (session) remember(session, Number(rev ?? 0));
+      else cache.delete(id);
+      return session;
     },
     async history(id, afterSeq) {
       const [[, exists], [, raw]] = (await client
@@ -108,19 +136,26 @@ export function createRedisSessionBackend(
       return frames;
     },
     async commit(session, frames, expectedSeq) {
-      const ok = await client.sessionCommit(
+      const expected = expectedSeq < 0 ? -1 : (cache.get(session.id)?.rev ?? 0);
+      const rev = await client.sessionCommit(
         stateKey(session.id),
         historyKey(session.id),
-        String(expectedSeq),
+        String(expected),
         String(session.seq),
         JSON.stringify(session),
         ttlMs,
         HISTORY_LIMIT,
         ...frames.map((f) => JSON.stringify(f)),
       );
-      return ok === 1;
+      if (rev === 0) {
+        cache.delete(session.id);
+        return false;
+      }
+      remember(session, rev);
+      return true;
     },
     async delete(id) {
+      cache.delete(id);
       await client.del(stateKey(id), historyKey(id));
     },
     close: () => Promise.resolve(),

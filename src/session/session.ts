@@ -83,7 +83,12 @@ export function restoreSession(stored: unknown): Session | undefined {
  * must not exist yet), so two instances never both write the same turn.
  */
 export interface SessionStore {
-  load(id: string): Promise<Session | undefined>;
+  /**
+   * The session's state. A store may answer from its own recent copy (the commit still checks
+   * nothing changed since); `fresh` reads the shared store, for decisions made outside a turn
+   * (who may resume a conversation).
+   */
+  load(id: string, options?: { fresh?: boolean }): Promise<Session | undefined>;
   /** Frames with seq above `afterSeq`, oldest first; undefined when the session is unknown. */
   history(id: string, afterSeq: number): Promise<HistoryFrame[] | undefined>;
   commit(session: Session, frames: HistoryFrame[], expectedSeq: number): Promise<boolean>;

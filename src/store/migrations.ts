@@ -164,6 +164,19 @@ export function createMigrationProvider(dialect: DialectName): MigrationProvider
           .execute();
       },
     },
+    '0004_answer_feedback': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('answer_feedback')
+          .addColumn('conversation_id', 'text', (c) => c.notNull())
+          .addColumn('seq', 'integer', (c) => c.notNull())
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('intent', 'text')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('answer_feedback_pk', ['conversation_id', 'seq'])
+          .execute();
+      },
+    },
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

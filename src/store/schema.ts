@@ -97,6 +97,17 @@ export interface Database {
   audit_log: AuditLogTable;
   contact_requests: ContactRequestsTable;
   handover_requests: HandoverRequestsTable;
+  answer_feedback: AnswerFeedbackTable;
+}
+
+/** The citizen's "not-helpful" / "wrong-topic" on one assistant answer, with its turn's intent. */
+export interface AnswerFeedbackTable {
+  conversation_id: string;
+  /** The seq of the assistant reply. */
+  seq: number;
+  reason: string;
+  intent: string | null;
+  created_at: number;
 }
 
 export type ConversationRow = Selectable<ConversationsTable>;

@@ -98,6 +98,17 @@ export interface TranscriptMessage {
   at: number;
   correctedIntent: string | null;
   correctedBy: string | null;
+  /** "not-helpful" / "wrong-topic" from the citizen on an assistant answer, with the turn's intent. */
+  feedback?: { reason: string; intent: string | null } | undefined;
+}
+
+/** Per-answer feedback from the citizen (the widget's "not helpful" / "wrong topic"). */
+export interface AnswerFeedbackRecord {
+  conversationId: string;
+  seq: number;
+  reason: string;
+  intent: string | null;
+  at: number;
 }
 
 export interface AnalyticsRow {
@@ -319,7 +330,7 @@ export function createTranscriptStore(store: StoreDb) {
         .where('id', '=', id)
         .executeTakeFirst();
       if (!row) return undefined;
-      const [lifeEvents, messages] = await Promise.all([
+      const [lifeEvents, messages, feedback] = await Promise.all([
         lifeEventsOf([id]),
         db
           .selectFrom('messages')
@@ -327,15 +338,43 @@ export function createTranscriptStore(store: StoreDb) {
           .where('conversation_id', '=', id)
           .orderBy('seq')
           .execute(),
+        db.selectFrom('answer_feedback').selectAll().where('conversation_id', '=', id).execute(),
       ]);
+      const rated = new Map(feedback.map((f) => [Number(f.seq), f]));
       return {
         conversation: {
           ...summary(row, lifeEvents.get(id) ?? []),
           comment: row.comment,
           subjectKnown: row.subject !== null,
         },
-        messages: messages.map(message),
+        messages: messages.map((m) => {
+          const f = rated.get(Number(m.seq));
+          return f
+            ? { ...message(m), feedback: { reason: f.reason, intent: f.intent } }
+            : message(m);
+        }),
       };
+    },
+
+    /** Per-answer feedback; a second one on the same answer replaces the first. */
+    async addAnswerFeedback(f: AnswerFeedbackRecord): Promise<void> {
+      await db
+        .insertInto('answer_feedback')
+        .values({
+          conversation_id: f.conversationId,
+          seq: f.seq,
+          reason: f.reason,
+          intent: f.intent,
+          created_at: f.at,
+        })
+        .onConflict((oc) =>
+          oc.columns(['conversation_id', 'seq']).doUpdateSet({
+            reason: (eb) => eb.ref('excluded.reason'),
+            intent: (eb) => eb.ref('excluded.intent'),
+            created_at: (eb) => eb.ref('excluded.created_at'),
+          }),
+        )
+        .execute();
     },
 
     async deleteConversations(ids: string[]): Promise<number> {
@@ -345,6 +384,7 @@ export function createTranscriptStore(store: StoreDb) {
         for (let i = 0; i < ids.length; i += 500) {
           const chunk = ids.slice(i, i + 500);
           await trx.deleteFrom('messages').where('conversation_id', 'in', chunk).execute();
+          await trx.deleteFrom('answer_feedback').where('conversation_id', 'in', chunk).execute();
           await trx
             .deleteFrom('conversation_life_events')
             .where('conversation_id', 'in', chunk)

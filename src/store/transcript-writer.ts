@@ -1,8 +1,9 @@
 /**
  * The transcript write path: one transaction per batch, with statements prepared once and
- * reused (no query-builder compile per row). PostgreSQL gets one named statement per table
- * that takes whole columns as arrays (`unnest`), so any batch size is one round trip per table;
- * SQLite runs better-sqlite3 prepared statements inside one synchronous transaction.
+ * reused (no query-builder compile per row). PostgreSQL gets one named statement that takes
+ * whole columns as arrays (`unnest`) and writes conversations, life events and messages in
+ * one round trip, whatever the batch size; SQLite runs better-sqlite3 prepared statements
+ * inside one synchronous transaction.
  *
  * Text is made storable first (storable.ts). A batch the database refuses for a reason that
  * is not an outage is split per conversation and then per row, so one bad row is set aside
@@ -90,17 +91,25 @@ const MESSAGE_COLUMNS =
   'conversation_id, seq, role, text, intent, confidence, node, life_event, created_at';
 
 const PG = {
-  conversations: `insert into conversations (${CONVERSATION_COLUMNS})
-    select * from unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[],
-      $6::text[], $7::text[], $8::text[], $9::integer[], $10::text[], $11::integer[],
-      $12::integer[], $13::integer[], $14::integer[])
-    ${CONVERSATION_UPSERT}`,
-  lifeEvents: `insert into conversation_life_events (conversation_id, life_event)
-    select * from unnest($1::text[], $2::text[]) on conflict do nothing`,
-  messages: `insert into messages (${MESSAGE_COLUMNS})
-    select * from unnest($1::text[], $2::integer[], $3::text[], $4::text[], $5::text[],
-      $6::double precision[], $7::text[], $8::text[], $9::bigint[])
-    on conflict (conversation_id, seq) do nothing`,
+  /**
+   * Conversations, life events and messages in one statement (data-modifying CTEs: atomic,
+   * one round trip). Under load the event loop is busy with turns, so every round trip of a
+   * write waits behind them; one instead of five keeps the unwritten window short.
+   */
+  batch: `with
+    c as (insert into conversations (${CONVERSATION_COLUMNS})
+      select * from unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[],
+        $6::text[], $7::text[], $8::text[], $9::integer[], $10::text[], $11::integer[],
+        $12::integer[], $13::integer[], $14::integer[])
+      ${CONVERSATION_UPSERT}
+      returning 1),
+    l as (insert into conversation_life_events (conversation_id, life_event)
+      select * from unnest($15::text[], $16::text[]) on conflict do nothing returning 1),
+    m as (insert into messages (${MESSAGE_COLUMNS})
+      select * from unnest($17::text[], $18::integer[], $19::text[], $20::text[], $21::text[],
+        $22::double precision[], $23::text[], $24::text[], $25::bigint[])
+      on conflict (conversation_id, seq) do nothing returning 1)
+    select (select count(*) from c) as c, (select count(*) from l) as l, (select count(*) from m) as m`,
   intents: `update messages m set intent = u.intent, confidence = u.confidence
     from unnest($1::text[], $2::integer[], $3::text[], $4::double precision[])
       as u(conversation_id, seq, intent, confidence)
@@ -302,45 +311,37 @@ export function createTranscriptWriter(
 }
 
 function pgWriter(pool: Extract<NativeDb, { dialect: 'postgres' }>['pool']) {
+  const batchValues = (batch: TranscriptBatch) => [
+    ...columns(batch.conversations.map(conversationRow), 14),
+    ...columns(
+      batch.conversations.flatMap((c) => c.lifeEvents.map((le) => [c.id, le])),
+      2,
+    ),
+    ...columns(batch.messages.map(messageRow), 9),
+  ];
+  const intentValues = (batch: TranscriptBatch) =>
+    columns(
+      batch.intents.map((u: IntentUpdate) => [u.conversationId, u.seq, u.intent, u.confidence]),
+      4,
+    );
+
   return async (batch: TranscriptBatch): Promise<void> => {
+    // The usual case: one atomic statement, no transaction round trips.
+    if (batch.intents.length === 0) {
+      await pool.query({ name: 'transcripts.batch', text: PG.batch, values: batchValues(batch) });
+      return;
+    }
+    // Intent updates must see the messages inserted before them: a transaction of two.
     const client = await pool.connect();
     let failure: unknown;
     try {
       await client.query('begin');
-      if (batch.conversations.length > 0) {
-        await client.query({
-          name: 'transcripts.conversations',
-          text: PG.conversations,
-          values: columns(batch.conversations.map(conversationRow), 14),
-        });
-        const pairs = batch.conversations.flatMap((c) => c.lifeEvents.map((le) => [c.id, le]));
-        if (pairs.length > 0)
-          await client.query({
-            name: 'transcripts.life-events',
-            text: PG.lifeEvents,
-            values: columns(pairs, 2),
-          });
-      }
-      if (batch.messages.length > 0)
-        await client.query({
-          name: 'transcripts.messages',
-          text: PG.messages,
-          values: columns(batch.messages.map(messageRow), 9),
-        });
-      if (batch.intents.length > 0)
-        await client.query({
-          name: 'transcripts.intents',
-          text: PG.intents,
-          values: columns(
-            batch.intents.map((u: IntentUpdate) => [
-              u.conversationId,
-              u.seq,
-              u.intent,
-              u.confidence,
-            ]),
-            4,
-          ),
-        });
+      await client.query({ name: 'transcripts.batch', text: PG.batch, values: batchValues(batch) });
+      await client.query({
+        name: 'transcripts.intents',
+        text: PG.intents,
+        values: intentValues(batch),
+      });
       await client.query('commit');
     } catch (err) {
       failure = err;

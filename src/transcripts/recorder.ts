@@ -456,7 +456,14 @@ export function createTranscriptRecorder(options: TranscriptRecorderOptions): Tr
     async recover() {
       const file = options.spillFile;
       if (!file || !existsSync(file)) return 0;
-      const parsed = SpilledBatch.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+      let raw: unknown;
+      try {
+        raw = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (err) {
+        logger.error({ err, file }, 'spill file not readable; left in place');
+        return 0;
+      }
+      const parsed = SpilledBatch.safeParse(raw);
       if (!parsed.success) {
         logger.error(
           { file, issues: parsed.error.issues.slice(0, 5) },

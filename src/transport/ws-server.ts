@@ -144,7 +144,6 @@ class Connection {
   }
 
   receive(data: RawData, isBinary: boolean): void {
-    this.touch();
     const { limits, logger } = this.options;
     const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
     // Over the rate: answered once per window, then dropped unanswered, then closed.
@@ -190,6 +189,7 @@ class Connection {
       }
       this.dispatch(parsed.data);
     } catch (err) {
+      this.touch();
       if (err instanceof ProtocolError) {
         logger.warn(
           { code: err.code, detail: err.message, sessionId: this.sessionId },
@@ -208,6 +208,12 @@ class Connection {
   }
 
   private dispatch(frame: ClientFrame): void {
+    // A heartbeat is no activity: an idle tab's socket still closes after the idle timeout.
+    if (frame.type === 'ping') {
+      this.send({ type: 'pong' });
+      return;
+    }
+    this.touch();
     if (frame.type === 'hello') {
       if (this.sessionId || this.helloInProgress)
         throw new ProtocolError('ALREADY_HELLO', 'This connection has already said hello.');

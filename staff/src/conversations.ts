@@ -202,11 +202,6 @@ export function renderConversations(ctx: Ctx): void {
   void load(q).catch(ctx.error);
 }
 
-/** Per-answer feedback, when the transcript carries it (the widget's "not helpful" marks). */
-interface WithFeedback {
-  feedback?: { reason: string; intent: string | null } | undefined;
-}
-
 export async function renderTranscript(ctx: Ctx, id: string): Promise<void> {
   const tr = await ctx.api.get<Transcript>(`/conversations/${encodeURIComponent(id)}`);
   const c = tr.conversation;
@@ -244,15 +239,19 @@ export async function renderTranscript(ctx: Ctx, id: string): Promise<void> {
       h('div', { class: 'meta' }, `${t(`role.msg.${m.role}`)} · ${time(m.at)}${nlu}${node}`),
       h('div', { class: 'text' }, m.text),
     );
-    const feedback = (m as TranscriptMessage & WithFeedback).feedback;
-    if (feedback)
+    if (m.feedback) {
+      // The citizen's per-answer feedback, beside the misclassification marks (issue 16).
+      const what = t(`feedback.${m.feedback.reason}`);
       li.append(
         h(
           'p',
           { class: 'feedback' },
-          t('transcript.feedback', { what: t(`feedback.${feedback}`) }),
+          m.feedback.intent
+            ? t('transcript.feedbackIntent', { what, intent: m.feedback.intent })
+            : t('transcript.feedback', { what }),
         ),
       );
+    }
     if (m.role === 'citizen' && can.training(ctx.me)) li.append(correction(ctx, c.id, m));
     list.append(li);
   }

@@ -74,5 +74,5 @@ describe('dialogs check', () => {
     const ok = cli('.');
     expect(ok.status).toBe(0);
     expect(ok.stdout).toBe('');
-  });
+  }, 60_000); // two `npx tsx` processes: slow on a loaded machine
 });

@@ -17,11 +17,9 @@ const NOW = new Date('2026-12-01T12:00:00Z');
 
 /** A deep copy of the real bundle with one change. */
 function changed(edit: (b: DialogBundle) => void): DialogBundle {
-  const copy = structuredClone({
-    ...realBundle(),
-    localeFile: undefined,
-  }) as unknown as DialogBundle;
-  copy.localeFile = (lang, ns) => realBundle().localeFile(lang, ns);
+  const real = realBundle();
+  const copy = structuredClone({ ...real, localeFile: undefined }) as unknown as DialogBundle;
+  copy.localeFile = (lang, ns) => real.localeFile(lang, ns);
   edit(copy);
   return copy;
 }
@@ -211,5 +209,30 @@ describe('links for a person', () => {
     expect(
       officialReason('https://www.err.ee/1', bundle.officialDomains, bundle.municipalities),
     ).toBeUndefined();
+  });
+});
+
+describe('"sina" and «вы» beyond the dialogs', () => {
+  it('status, widget and handover texts address one person as "sina" and in Russian as «вы»', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { HANDOVER_TEXTS } = await import('../../src/handover/texts.js');
+    const flat = (tree: unknown, prefix = ''): [string, string][] =>
+      Object.entries(tree as Record<string, unknown>).flatMap(([k, v]) =>
+        typeof v === 'string' ? [[`${prefix}${k}`, v]] : flat(v, `${prefix}${k}.`),
+      );
+    const found: string[] = [];
+    for (const lang of ['et', 'ru'] as const) {
+      for (const file of ['status.json', 'widget.json']) {
+        const tree: unknown = JSON.parse(readFileSync(`locales/${lang}/${file}`, 'utf8'));
+        for (const [key, text] of flat(tree)) {
+          found.push(...checkTexts(lang, key, text, file, 'one').map(formatProblem));
+        }
+      }
+      for (const [key, texts] of Object.entries(HANDOVER_TEXTS)) {
+        const say = texts[lang] as (...args: unknown[]) => string;
+        found.push(...checkTexts(lang, key, say(2), 'handover', 'one').map(formatProblem));
+      }
+    }
+    expect(found).toEqual([]);
   });
 });

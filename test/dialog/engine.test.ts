@@ -352,6 +352,19 @@ describe('DialogEngine', () => {
     expect(optionIds(turn)).toEqual(['yes', 'no', 'not-sure']);
   });
 
+  it('signed out, offers a sign-in and then the question that waits or the topics', () => {
+    const { send } = make(mapClassifier({ 'my status': nlu('my-status', { lang: 'en' }) }));
+    send({ type: 'text', text: 'my status' });
+    const topics = send({ type: 'status', lookup: { type: 'signed-out' } });
+    expect(topics.replies[0]?.blocks[0]).toEqual({ type: 'sign-in' });
+    expect(optionIds(topics)).toContain('event:marriage');
+    send({ type: 'choose', optionId: 'event:marriage' });
+    send({ type: 'text', text: 'my status' });
+    const mid = send({ type: 'status', lookup: { type: 'signed-out' } });
+    expect(mid.replies.flatMap((r) => r.blocks.map((b) => b.type))).toContain('sign-in');
+    expect(optionIds(mid)).toEqual(['yes', 'no', 'not-sure']);
+  });
+
   it('switches language on set-lang and on a clear message in another language', () => {
     const { send } = make(
       mapClassifier({ 'tahan teada abiellumisest palun': nlu('marriage', { lang: 'et' }) }),
@@ -359,6 +372,12 @@ describe('DialogEngine', () => {
     const set = send({ type: 'set-lang', lang: 'ru' });
     expect(set.lang).toBe('ru');
     expect(text(set)).toMatch(/по-русски/);
+    // No question waits: the topic choices are offered again, in the new language.
+    expect(optionIds(set)).toContain('event:marriage');
+    expect(set.replies.at(-1)?.blocks).toContainEqual({
+      type: 'options',
+      options: expect.arrayContaining([{ id: 'event:marriage', label: 'Вступление в брак' }]),
+    });
     const turn = send({ type: 'text', text: 'tahan teada abiellumisest palun' });
     expect(turn.lang).toBe('et');
     expect(text(turn)).toMatch(/Jätkan eesti keeles/);

@@ -20,6 +20,9 @@ import {
 import { createTestDatabase, MAINTENANCE_URL, type TestDatabase } from '../helpers/postgres.js';
 import { startServer, type TestClient, type TestServer } from '../helpers/server.js';
 
+/** Polls wait long: real servers on a shared, loaded machine. */
+const POLL = { timeout: 30_000, interval: 100 };
+
 let database: TestDatabase;
 let proxy: FlakyProxy;
 const dataDir = mkdtempSync(join(tmpdir(), 'pg-faults-'));
@@ -48,22 +51,27 @@ async function server(env: Record<string, string>): Promise<TestServer> {
   return s;
 }
 
-describe('PostgreSQL faults', () => {
+// Real servers and real faults: generous time on a loaded machine (the polls decide).
+describe('PostgreSQL faults', { timeout: 90_000 }, () => {
   it('survives its pooled connections being terminated; chats go on and nothing is lost', async () => {
     const s = await server({ DATABASE_URL: database.url });
     const a = await chat(s.wsUrl, 3);
     clients.push(a.client);
-    await expect.poll(() => storedMessages(database.url, [a.sessionId])).toBe(lastSeq(a.client));
+    await expect
+      .poll(() => storedMessages(database.url, [a.sessionId]), POLL)
+      .toBe(lastSeq(a.client));
 
     // Idle pooled connections die: without the pool's error listener the process exits here.
     expect(await terminateBackends(database.url)).toBeGreaterThan(0);
-    await expect.poll(() => metric(s.url, 'database_connection_errors_total')).toBeGreaterThan(0);
+    await expect
+      .poll(() => metric(s.url, 'database_connection_errors_total'), POLL)
+      .toBeGreaterThan(0);
 
     await say(a.client, 3);
     const b = await chat(s.wsUrl, 2);
     clients.push(b.client);
     await expect
-      .poll(() => storedMessages(database.url, [a.sessionId, b.sessionId]), { timeout: 15_000 })
+      .poll(() => storedMessages(database.url, [a.sessionId, b.sessionId]), POLL)
       .toBe(lastSeq(a.client) + lastSeq(b.client));
     expect(await (await fetch(`${s.url}/health`)).json()).toMatchObject({ status: 'ok' });
   });
@@ -72,13 +80,17 @@ describe('PostgreSQL faults', () => {
     const s = await server({ DATABASE_URL: via(proxy.url, database.url) });
     const a = await chat(s.wsUrl, 1);
     clients.push(a.client);
-    await expect.poll(() => storedMessages(database.url, [a.sessionId])).toBe(lastSeq(a.client));
+    await expect
+      .poll(() => storedMessages(database.url, [a.sessionId]), POLL)
+      .toBe(lastSeq(a.client));
 
     proxy.down();
     await say(a.client, 3);
     const b = await chat(s.wsUrl, 2);
     clients.push(b.client);
-    await expect.poll(() => metric(s.url, 'transcript_write_errors_total')).toBeGreaterThan(0);
+    await expect
+      .poll(() => metric(s.url, 'transcript_write_errors_total'), POLL)
+      .toBeGreaterThan(0);
     expect(await storedMessages(database.url, [b.sessionId])).toBe(0);
     // Liveness stays up; readiness says the database is down.
     expect((await fetch(`${s.url}/health`)).status).toBe(200);
@@ -89,7 +101,7 @@ describe('PostgreSQL faults', () => {
 
     proxy.up();
     await expect
-      .poll(() => storedMessages(database.url, [a.sessionId, b.sessionId]), { timeout: 15_000 })
+      .poll(() => storedMessages(database.url, [a.sessionId, b.sessionId]), POLL)
       .toBe(lastSeq(a.client) + lastSeq(b.client));
     expect(await metric(s.url, 'transcript_rows_dropped_total')).toBe(0);
     expect((await fetch(`${s.url}/ready`)).status).toBe(200);
@@ -112,7 +124,7 @@ describe('PostgreSQL faults', () => {
     await server(env);
     expect(await storedMessages(database.url, [a.sessionId])).toBe(expected);
     expect(existsSync(join(dataDir, 'transcripts-spill.json'))).toBe(false);
-  }, 45_000);
+  }, 120_000);
 
   it('stores a message with a NUL character and keeps writing the others', async () => {
     const s = await server({ DATABASE_URL: database.url });
@@ -120,7 +132,7 @@ describe('PostgreSQL faults', () => {
     const b = await chat(s.wsUrl, 2);
     clients.push(a.client, b.client);
     await expect
-      .poll(() => storedMessages(database.url, [a.sessionId, b.sessionId]))
+      .poll(() => storedMessages(database.url, [a.sessionId, b.sessionId]), POLL)
       .toBe(lastSeq(a.client) + lastSeq(b.client));
     expect(await metric(s.url, 'transcript_rows_dropped_total')).toBe(0);
   });

@@ -8,6 +8,9 @@ import { chat } from '../helpers/faults.js';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/redis-server.js';
 import { startServer, TestClient, type TestServer } from '../helpers/server.js';
 
+/** Polls wait long: real servers on a shared, loaded machine. */
+const POLL = { timeout: 30_000, interval: 100 };
+
 let redis: PrivateRedis;
 let server: TestServer;
 
@@ -41,7 +44,7 @@ describe('Redis stopped and restarted', () => {
     await before.client.close();
 
     await redis.stop();
-    await expect.poll(async () => (await ready()).code, { timeout: 10_000 }).toBe(503);
+    await expect.poll(async () => (await ready()).code, POLL).toBe(503);
     expect((await ready()).body.checks.redis).toMatch(/^down/);
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
 
@@ -53,8 +56,8 @@ describe('Redis stopped and restarted', () => {
     await client.close();
 
     await redis.start();
-    await expect.poll(async () => (await ready()).code, { timeout: 15_000 }).toBe(200);
+    await expect.poll(async () => (await ready()).code, POLL).toBe(200);
     const after = await chat(server.wsUrl, 2);
     await after.client.close();
-  }, 60_000);
+  }, 120_000);
 });

@@ -13,6 +13,6 @@ describe('SIGTERM under load (node dist/main.js)', () => {
       expect(r.acknowledged).toBeGreaterThan(20);
       expect(r).toMatchObject({ lost: 0, exitCode: 0, shutdownLogged: true });
       expect(r.stored).toBe(r.acknowledged);
-    }, 60_000);
+    }, 180_000);
   }
 });

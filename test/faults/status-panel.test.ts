@@ -71,5 +71,5 @@ describe('status panel down', () => {
     client.send({ type: 'message', id: 'm1', text: 'hello' });
     expect((await client.next('reply')).replyTo).toBe('m1');
     await client.close();
-  }, 40_000);
+  }, 90_000);
 });

@@ -16,7 +16,7 @@ function setup(open: boolean) {
   const handover = createHandover({
     queue: createMemoryHandoverQueue(),
     isOpen: () => open,
-    hoursLabel: 'Mon-Fri 09:00-17:00',
+    officeWhen: () => ({ hours: 'on weekdays 9:00–17:00', back: 'tomorrow at 9:00' }),
     saveContactRequest: (r) => {
       contacts.push(r.text);
       return Promise.resolve();

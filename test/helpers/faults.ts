@@ -29,7 +29,7 @@ export async function say(client: TestClient, turns: number, text = 'tere'): Pro
 
 async function waitForReply(client: TestClient, id: string): Promise<void> {
   for (;;) {
-    const reply = await client.next('reply', 10_000);
+    const reply = await client.next('reply', 30_000);
     if (reply.replyTo === id) return;
   }
 }

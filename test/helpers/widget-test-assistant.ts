@@ -92,6 +92,58 @@ const REPLIES: Record<string, AssistantReply> = {
     blocks: [{ type: 'handover', state: 'queued', position: 2 }],
   },
   bye: { text: 'Goodbye! Was this helpful?', blocks: [{ type: 'feedback' }] },
+  // A plan with all three kinds of step, then the feedback form below it.
+  plan: {
+    text: 'Here is your plan.\n\n1. Register the marriage\n2. Population register\n3. Family benefit',
+    blocks: [
+      {
+        type: 'checklist',
+        title: 'Your plan: getting married',
+        planId: 'plan-123',
+        items: [
+          {
+            text: 'New names in the population register',
+            mode: 'automatic',
+            provider: 'Population register',
+            summary: 'Your new surname is entered automatically after the marriage is registered.',
+          },
+          {
+            text: 'Register the marriage',
+            mode: 'application',
+            provider: 'Vital statistics office',
+            deadline: '1–6 months before the wedding',
+            summary: 'Submit a joint application; the state fee is 70 € (since 1 January 2025).',
+            url: 'https://www.eesti.ee/en/family/marriage',
+            state: 'action-needed',
+          },
+          {
+            text: 'Confirm the family benefit offer',
+            mode: 'proactive',
+            provider: 'Social Insurance Board',
+            deadline: 'within 12 months',
+            url: 'https://www.sotsiaalkindlustusamet.ee/en',
+          },
+        ],
+      },
+    ],
+  },
+  signin: {
+    text: 'If you sign in, I can show your own status. For now, general guidance:',
+    blocks: [
+      { type: 'sign-in' },
+      {
+        type: 'options',
+        options: [
+          { id: 'marriage', label: 'Getting married' },
+          { id: 'birth', label: 'A child is born' },
+        ],
+      },
+    ],
+  },
+  closed: {
+    text: 'Our staff answer on weekdays 9:00–17:00. Nobody is available right now; we are back tomorrow at 9:00.',
+    blocks: [{ type: 'handover', state: 'unavailable' }],
+  },
   xss: {
     text: XSS_PAYLOADS.join('\n'),
     blocks: [
@@ -113,6 +165,11 @@ const REPLIES: Record<string, AssistantReply> = {
   },
 };
 
+const PLAN_FOLLOW_UP: AssistantReply = {
+  text: 'Good luck! Was this conversation helpful?',
+  blocks: [{ type: 'feedback' }],
+};
+
 export function createWidgetTestAssistant(): Assistant<ScriptedState> {
   return {
     initial: (lang) => ({ v: 1, lang }),
@@ -129,6 +186,8 @@ export function createWidgetTestAssistant(): Assistant<ScriptedState> {
       if (event.type === 'text') {
         const key = Object.keys(REPLIES).find((k) => event.text.toLowerCase().includes(k));
         replies = [key ? REPLIES[key]! : { text: `You said: ${event.text}`, blocks: [] }];
+        // The plan's turn goes on after it, as real ones do: the feedback form comes last.
+        if (key === 'plan') replies.push(PLAN_FOLLOW_UP);
       }
       if (event.type === 'feedback') replies = [{ text: `Rated ${event.rating}`, blocks: [] }];
       return { state: { v: 1, lang }, lang, replies, effects: [], info: {} };

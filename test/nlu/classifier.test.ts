@@ -67,15 +67,15 @@ describe('Classifier', () => {
   });
 
   it('reports how long it trained (the bound is measured by npm run bench:nlu, not here)', () => {
-    // Timing under a shared test run is not deterministic; docs/benchmarks.md has ~0.4 s alone.
+    // Timing under a shared test run is not deterministic; docs/benchmarks.md has the figure.
     expect(classifier.stats.trainMs).toBeGreaterThan(0);
   });
 });
 
-// Measured on the committed split (docs/nlu.md): 97.6% overall, et 98.2%, en 97.6%, ru 97.0%,
-// out-of-scope false acceptance 0%; on the second split (intents/test/extra-*.jsonl) 97.2%,
-// et 97.7%, en 96.9%, ru 96.9%, false acceptance 1.1%. The floors sit a little under, to catch
-// regressions.
+// Measured (docs/nlu.md, 2026-12-01): original split 98.0%, et 99.4%, en 98.2%, ru 96.4%,
+// false acceptance 0/102; extra split 97.2%, et 97.7%, en 97.7%, ru 96.1%, 1/95; third split
+// (never tuned on) 94.5%, et 93.8%, en 94.8%, ru 95.0%, 10/235. The floors sit a little under,
+// to catch regressions; they are not targets.
 const SPLITS = [
   {
     name: 'the held-out test split',
@@ -86,6 +86,11 @@ const SPLITS = [
     name: 'the second held-out split (extra)',
     files: ['et', 'en', 'ru'].map((l) => `intents/test/extra-${l}.jsonl`),
     floor: { accuracy: 0.95, perLang: 0.94, oosFalseAcceptance: 0.03 },
+  },
+  {
+    name: 'the third held-out split',
+    files: ['et', 'en', 'ru'].map((l) => `intents/test/third-${l}.jsonl`),
+    floor: { accuracy: 0.93, perLang: 0.92, oosFalseAcceptance: 0.05 },
   },
 ];
 

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseNluConfig } from '../../src/nlu/config.js';
 import { normalize } from '../../src/nlu/normalize.js';
@@ -88,5 +91,25 @@ describe('the third held-out split (intents/test/third-*.jsonl)', () => {
     const shared = third.map((l) => norm(l.text)).filter((t) => training.has(t));
     expect(shared.filter((t) => t.includes(' '))).toEqual([]);
     expect(shared.length).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('loadTrainingData', () => {
+  it('reports a sentence labelled with two intents in one language', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nlu-data-'));
+    try {
+      for (const lang of ['et', 'en', 'ru']) mkdirSync(join(dir, lang));
+      writeFileSync(
+        join(dir, 'en', 'help.yaml'),
+        'intent: help\nlang: en\nexamples: [who are you]\n',
+      );
+      writeFileSync(
+        join(dir, 'en', 'robot.yaml'),
+        'intent: smalltalk-robot\nlang: en\nexamples: [Who are you]\n',
+      );
+      expect(() => loadTrainingData(dir)).toThrow(/labelled both help and smalltalk-robot/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

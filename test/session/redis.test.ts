@@ -65,6 +65,14 @@ describe('two instances sharing Redis', () => {
     expect(echoed.id).toBe('from-tab-2');
     const reply = await tab1.next('reply');
     expect(reply.replyTo).toBe('from-tab-2');
+
+    // Back on the first instance, whose copy of the state is now behind: the turn runs again
+    // on the fresh state and nothing is lost or numbered twice.
+    tab1.send({ type: 'message', id: 'from-tab-1', text: 'aitäh' });
+    const mine = await tab1.next('user');
+    const answer = await tab1.next('reply');
+    expect(mine.seq).toBe(reply.seq + 1);
+    expect(answer).toMatchObject({ replyTo: 'from-tab-1', seq: mine.seq + 1 });
     await Promise.all([tab1.close(), tab2.close()]);
   });
 });

@@ -241,7 +241,7 @@ describe('status-change webhook', () => {
     });
     expect(res.status).toBe(202);
     const change = await systemReply(liisa.client);
-    expect(change.text).toContain('Riigil on teile uus pakkumine');
+    expect(change.text).toContain('Riigil on sulle uus pakkumine');
     expect(statusItems(change)[0]).toMatchObject({
       serviceId: 'dis-assistive-devices',
       state: 'offered',

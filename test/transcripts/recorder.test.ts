@@ -127,4 +127,43 @@ describe('TranscriptRecorder', () => {
       handedOver: true,
     });
   });
+
+  it('counts rows the store refused and keeps going; retries an outage with backoff', async () => {
+    const dropped: [number, string][] = [];
+    const written: number[] = [];
+    let calls = 0;
+    const store = {
+      writeBatch(batch: TranscriptBatch) {
+        calls += 1;
+        if (calls === 1)
+          return Promise.reject(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }));
+        const bad = batch.messages.filter((m) => m.text === 'bad');
+        return Promise.resolve({
+          rejected: bad.map((m) => ({
+            kind: 'message' as const,
+            conversationId: m.conversation_id,
+            seq: m.seq,
+            code: '23502',
+          })),
+        });
+      },
+    };
+    const r = createTranscriptRecorder({
+      store,
+      pseudonymize,
+      logger,
+      flushMs: 10_000,
+      onDropped: (n, reason) => dropped.push([n, reason]),
+      onWritten: (n) => written.push(n),
+    });
+    const s = session({ identity: undefined });
+    r.observer.onFrame?.(s, { type: 'user', seq: 1, id: 'a', text: 'bad', ts: 1 });
+    r.observer.onFrame?.(s, { type: 'user', seq: 2, id: 'b', text: 'good', ts: 2 });
+    await r.flush();
+    expect(r.pending()).toBe(3);
+    await r.close();
+    expect(r.pending()).toBe(0);
+    expect(dropped).toEqual([[1, 'rejected']]);
+    expect(written).toEqual([2]);
+  });
 });

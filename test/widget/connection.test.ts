@@ -362,3 +362,98 @@ describe('ChatConnection', () => {
     expect(sockets).toHaveLength(2);
   });
 });
+
+describe('signed-in resume, offline and per-answer feedback', () => {
+  it('after a reload of a signed-in conversation, waits for the host page token and resumes with it', () => {
+    const storage = memoryStorage();
+    const first = setup(storage);
+    first.conn.connect();
+    first.last().events.open();
+    first.conn.setToken('token-anna');
+    first.last().events.open();
+    first.last().server(welcome({ resumed: true, identity: { name: 'Anna' } }));
+    first.last().server(reply(1));
+    expect(first.conn.signedIn).toBe(true);
+
+    // Reload: a new connection from the same storage, no token yet.
+    const again = setup(storage);
+    again.conn.connect();
+    expect(again.sockets).toHaveLength(0); // waits instead of saying hello without the token
+    expect(again.conn.status).toBe('connecting');
+    again.conn.setToken('token-anna');
+    again.last().events.open();
+    expect(again.last().sent[0]).toEqual({
+      type: 'hello',
+      v: 1,
+      lang: 'et',
+      sessionId: 's1',
+      lastSeq: 0,
+      token: 'token-anna',
+    });
+  });
+
+  it('without the token in time, starts signed out and forgets the signed-in conversation', () => {
+    const storage = memoryStorage();
+    const first = setup(storage);
+    first.conn.setToken('t');
+    first.conn.connect();
+    first.last().events.open();
+    first.last().server(welcome({ identity: { name: 'Anna' } }));
+    const again = setup(storage);
+    again.conn.connect();
+    expect(again.clock.delays()).toContain(5000);
+    again.clock.run(5000);
+    again.last().events.open();
+    expect(again.last().sent[0]).toEqual({ type: 'hello', v: 1, lang: 'et' });
+    expect(again.conn.signedIn).toBe(false);
+  });
+
+  it('goes offline at once when the browser says so, and reconnects at once when it is back', () => {
+    const { conn, last, sockets } = setup();
+    conn.connect();
+    last().events.open();
+    last().server(welcome());
+    conn.offline();
+    expect(conn.status).toBe('offline');
+    expect(last().closed).toBe(4001);
+    conn.online();
+    expect(conn.status).toBe('connecting');
+    expect(sockets).toHaveLength(2);
+    // Online again while an attempt made offline hangs: that attempt is replaced.
+    conn.online();
+    expect(sockets).toHaveLength(3);
+    expect(sockets[1]?.closed).toBe(1000);
+  });
+
+  it('sends answer feedback once and remembers it across a reload', () => {
+    const storage = memoryStorage();
+    const { conn, last } = setup(storage);
+    conn.connect();
+    last().events.open();
+    last().server(welcome());
+    conn.rateAnswer(3, 'wrong-topic');
+    expect(last().sent.at(-1)).toEqual({ type: 'answer-feedback', seq: 3, reason: 'wrong-topic' });
+    expect(setup(storage).conn.rated.has(3)).toBe(true);
+  });
+});
+
+describe('heartbeat', () => {
+  it('pings after 10 s of silence and counts the connection lost 3 s after an unanswered ping', () => {
+    const { conn, last, clock, sockets } = setup();
+    conn.connect();
+    last().events.open();
+    last().server(welcome());
+    expect(clock.delays()).toContain(10_000);
+    clock.run(10_000);
+    expect(last().sent.at(-1)).toEqual({ type: 'ping' });
+    // Answered: still online, and the next ping is scheduled.
+    last().server({ type: 'pong' });
+    expect(conn.status).toBe('online');
+    expect(clock.delays()).not.toContain(3000);
+    clock.run(10_000);
+    expect(clock.delays()).toContain(3000);
+    clock.run(3000);
+    expect(conn.status).toBe('offline');
+    expect(sockets[0]?.closed).toBe(4001);
+  });
+});

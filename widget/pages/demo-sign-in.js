@@ -3,10 +3,33 @@
  * (GET /api/v1/demo/persons answers 404 otherwise): pick a fictional demo person, get a
  * short-lived token and hand it to the widget with setIdentityToken. A plain script file,
  * because the page's CSP allows scripts from 'self' only.
+ *
+ * What a host page does (docs/widget.md): after a reload it hands the token again at once,
+ * so the widget resumes the same signed-in conversation; and it answers the widget's
+ * life-event-chat:sign-in event by showing its sign-in.
  */
-/* global document, fetch, window */
+/* global document, fetch, window, sessionStorage */
 (function () {
   'use strict';
+
+  var TOKEN_KEY = 'demo-sign-in:token';
+
+  function remember(token) {
+    try {
+      if (token) sessionStorage.setItem(TOKEN_KEY, token);
+      else sessionStorage.removeItem(TOKEN_KEY);
+    } catch {
+      /* storage blocked: no resume after a reload */
+    }
+  }
+
+  function remembered() {
+    try {
+      return sessionStorage.getItem(TOKEN_KEY);
+    } catch {
+      return null;
+    }
+  }
 
   function widget() {
     return window.lifeEventChat || document.querySelector('life-event-chat');
@@ -67,8 +90,12 @@
         })
         .then(function (body) {
           if (give(body.token)) {
+            remember(body.token);
             status.textContent = 'Signed in as ' + body.name + '.';
             signOut.hidden = false;
+            var chat = widget();
+            if (chat && returnToChat) chat.open();
+            returnToChat = false;
           } else {
             status.textContent = 'This widget build cannot take a sign-in yet.';
           }
@@ -77,7 +104,9 @@
           status.textContent = 'Sign-in failed: ' + err.message;
         });
     });
+    signOut.hidden = !remembered();
     signOut.addEventListener('click', function () {
+      remember(null);
       give(null);
       signOut.hidden = true;
       status.textContent = 'Signed out.';
@@ -86,6 +115,33 @@
     label.append(select);
     form.append(label, signIn, signOut, status);
     host.append(form);
+
+    // The widget asks for a sign-in ("my status" while signed out): close it (on a phone it
+    // covers the page), show the sign-in, and reopen the chat once signed in.
+    document.addEventListener('life-event-chat:sign-in', function () {
+      var chat = widget();
+      returnToChat = true;
+      status.textContent = 'Choose a demo person and sign in.';
+      Promise.resolve(chat && chat.close()).then(function () {
+        select.focus();
+      });
+    });
+  }
+
+  var returnToChat = false;
+
+  // After a reload: hand the token again at once, so the widget resumes the same conversation.
+  var token = remembered();
+  if (token) {
+    if (!give(token)) {
+      document.addEventListener(
+        'life-event-chat:ready',
+        function () {
+          give(token);
+        },
+        { once: true },
+      );
+    }
   }
 
   fetch('/api/v1/demo/persons', { headers: { accept: 'application/json' } })

@@ -9,6 +9,7 @@ import type {
   ChecklistItem,
   Lang,
   ServiceCard,
+  ServiceMode,
   ServiceState,
   StatusItem,
 } from '../../src/protocol/frames.js';
@@ -20,17 +21,30 @@ export interface BlockContext {
   t: (key: TextKey, vars?: Record<string, string | number>) => string;
   /** Seq of the reply that holds the blocks. */
   seq: number;
-  /** Quick replies are offered on the latest reply only. */
+  /** Quick replies are offered while nothing has been said after them. */
+  offerOptions: boolean;
+  /** Forms (feedback, contact) on the latest reply only. */
   latest: boolean;
   feedbackDone: boolean;
   choose(optionId: string, label: string): void;
   feedback(seq: number, rating: number, comment: string): void;
+  /** Sends a message (the contact form outside office hours). */
+  send(text: string): void;
+  /** The host page's sign-in: the element emits life-event-chat:sign-in. */
+  signIn(): void;
+  /** Absolute URL of /plan/{id} on the chat server. */
+  planUrl(id: string): string;
+  /** Prints one plan; copies one plan as text. */
+  print(seq: number): void;
+  copy(seq: number, text: string): void;
+  /** The result of the last copy of this plan, said in the status line beside the buttons. */
+  copied: string;
 }
 
 export function renderBlock(block: Block, ctx: BlockContext): TemplateResult | typeof nothing {
   switch (block.type) {
     case 'options':
-      if (!ctx.latest || block.options.length === 0) return nothing;
+      if (!ctx.offerOptions || block.options.length === 0) return nothing;
       return html`<div
         class="options"
         part="options"
@@ -49,12 +63,7 @@ export function renderBlock(block: Block, ctx: BlockContext): TemplateResult | t
         ${block.services.map((s) => serviceCard(s, ctx))}
       </ul>`;
     case 'checklist':
-      return html`<section class="checklist" part="checklist">
-        <p class="block-title">${block.title}</p>
-        <ol>
-          ${block.items.map((item) => checklistItem(item, ctx))}
-        </ol>
-      </section>`;
+      return plan(block, ctx);
     case 'status':
       return html`<section class="status" part="status">
         <p class="block-title">${block.title}</p>
@@ -63,17 +72,14 @@ export function renderBlock(block: Block, ctx: BlockContext): TemplateResult | t
         </ol>
       </section>`;
     case 'handover':
-      return html`<p class="handover" part="handover" data-state=${block.state}>
-        ${
-          block.state === 'queued'
-            ? block.position === undefined
-              ? ctx.t('handover.queuedNoPosition')
-              : ctx.t('handover.queued', { position: block.position })
-            : ctx.t(`handover.${block.state}`)
-        }
-      </p>`;
+      // The reply's text is the notice (one per event); outside office hours the contact form.
+      return block.state === 'unavailable' && ctx.latest ? contactForm(ctx) : nothing;
     case 'feedback':
       return feedbackForm(ctx);
+    case 'sign-in':
+      return html`<button type="button" class="sign-in" part="sign-in" @click=${() => ctx.signIn()}>
+        ${ctx.t('signIn')}
+      </button>`;
   }
 }
 
@@ -106,19 +112,117 @@ function stateBadge(state: ServiceState | undefined, ctx: BlockContext) {
     : nothing;
 }
 
-function checklistItem(item: ChecklistItem, ctx: BlockContext): TemplateResult {
+type Checklist = Extract<Block, { type: 'checklist' }>;
+
+/** The first thing to do: the first step the person does themselves, not yet done. */
+function firstStep(items: ChecklistItem[]): ChecklistItem | undefined {
+  const open = items.filter((i) => i.state !== 'done');
+  return open.find((i) => i.mode !== 'automatic') ?? open[0];
+}
+
+/** A deadline short enough for the one line ("within 30 days"); longer ones go in the details. */
+const SHORT_DEADLINE = 40;
+
+function oneLine(item: ChecklistItem, ctx: BlockContext): string {
+  const deadline =
+    item.deadline && item.deadline.length <= SHORT_DEADLINE
+      ? ctx.t('plan.by', { deadline: item.deadline })
+      : undefined;
+  return [item.provider, deadline].filter(Boolean).join(' · ');
+}
+
+/** The plan in plain text, for "copy as text". */
+export function planText(block: Checklist, ctx: BlockContext): string {
+  const first = firstStep(block.items);
+  const lines = [block.title];
+  if (first) lines.push(ctx.t('plan.first', { item: first.text }));
+  block.items.forEach((item, i) => {
+    const mode = item.mode ? ` [${ctx.t(`service.mode.${item.mode}`)}]` : '';
+    const line = [item.provider, item.deadline].filter(Boolean).join(' · ');
+    lines.push(`${i + 1}. ${item.text}${mode}${line ? ` — ${line}` : ''}`);
+    if (item.summary) lines.push(`   ${item.summary}`);
+    const href = safeHref(item.url);
+    if (href) lines.push(`   ${href}`);
+  });
+  return lines.join('\n');
+}
+
+function plan(block: Checklist, ctx: BlockContext): TemplateResult {
+  const first = firstStep(block.items);
+  return html`<section class="checklist" part="checklist" data-plan=${ctx.seq}>
+    <p class="block-title">${block.title}</p>
+    ${first ? html`<p class="first">${ctx.t('plan.first', { item: first.text })}</p>` : nothing}
+    <ol>
+      ${block.items.map((item) => planItem(item, ctx))}
+    </ol>
+    <div class="plan-actions" role="group" aria-label=${ctx.t('plan.actions')}>
+      <button type="button" @click=${() => ctx.print(ctx.seq)}>${ctx.t('plan.print')}</button>
+      <button type="button" @click=${() => ctx.copy(ctx.seq, planText(block, ctx))}>
+        ${ctx.t('plan.copy')}
+      </button>
+      ${block.planId ? link(ctx.planUrl(block.planId), ctx.t('plan.page'), ctx.t('newTab')) : nothing}
+      <span role="status">${ctx.copied}</span>
+    </div>
+  </section>`;
+}
+
+/** The markers differ in symbol and shape (styles.ts), not only in colour. */
+const SYMBOL: Record<ServiceMode, string> = { automatic: '✓', proactive: '☑', application: '✎' };
+
+function planItem(item: ChecklistItem, ctx: BlockContext): TemplateResult {
   const href = safeHref(item.url);
-  const details = [
-    item.provider,
-    item.mode && ctx.t(`service.mode.${item.mode}`),
-    item.deadline && `${ctx.t('service.deadline')}: ${item.deadline}`,
-  ].filter(Boolean);
+  const line = oneLine(item, ctx);
+  const mode = item.mode ?? 'application';
+  const longDeadline =
+    item.deadline && item.deadline.length > SHORT_DEADLINE ? item.deadline : undefined;
+  const head = html`<span class="mark" data-mode=${mode}
+      ><span aria-hidden="true">${SYMBOL[mode]} </span>${ctx.t(`service.mode.${mode}`)}</span
+    >
+    <span class="item-text">${item.text}</span>${stateBadge(item.state, ctx)}
+    ${line ? html`<span class="meta">${line}</span>` : nothing}`;
   return html`<li data-state=${item.state ?? 'not-started'}>
-    <span class="item-text">${item.text}</span> ${stateBadge(item.state, ctx)}
-    ${item.summary ? html`<span class="meta">${item.summary}</span>` : nothing}
-    ${details.length ? html`<span class="meta">${details.join(' · ')}</span>` : nothing}
-    ${href ? link(href, ctx.t('service.open'), ctx.t('newTab')) : nothing}
+    ${
+      item.summary || href || longDeadline
+        ? html`<details>
+            <summary>${head}</summary>
+            ${longDeadline ? html`<p>${ctx.t('service.deadline')}: ${longDeadline}</p>` : nothing}
+            ${item.summary ? html`<p>${item.summary}</p>` : nothing}
+            ${
+              href
+                ? link(
+                    href,
+                    html`${ctx.t('service.open')}<span class="sr-only">: ${item.text}</span>`,
+                    ctx.t('newTab'),
+                  )
+                : nothing
+            }
+          </details>`
+        : html`<div class="summary">${head}</div>`
+    }
   </li>`;
+}
+
+function contactForm(ctx: BlockContext): TemplateResult {
+  const submit = (e: SubmitEvent) => {
+    e.preventDefault();
+    const data = new FormData(e.currentTarget as HTMLFormElement);
+    const field = (name: string) => {
+      const v = data.get(name);
+      return typeof v === 'string' ? v.trim() : '';
+    };
+    const contact = field('contact');
+    const question = field('question');
+    if (contact && question) ctx.send(`${contact}\n${question}`);
+  };
+  const id = `ct${ctx.seq}`;
+  return html`<form class="feedback contact" part="contact" @submit=${submit}>
+    <p class="block-title">${ctx.t('contact.legend')}</p>
+    <label for="${id}c">${ctx.t('contact.contact')}</label>
+    <input id="${id}c" name="contact" required maxlength="200" autocomplete="email" />
+    <label for="${id}q">${ctx.t('contact.question')}</label>
+    <textarea id="${id}q" name="question" rows="3" required maxlength="1500"></textarea>
+    <button type="submit">${ctx.t('contact.send')}</button>
+  </form>`;
 }
 
 function statusItem(item: StatusItem, ctx: BlockContext): TemplateResult {

@@ -5,11 +5,12 @@
  * text (Lit escapes it), never as HTML.
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { LANGS, type HistoryFrame, type Lang, type ReplyFrame } from '../../src/protocol/frames.js';
+import { LANGS } from '../../src/protocol/constants.js';
+import type { Block, HistoryFrame, Lang, ReplyFrame } from '../../src/protocol/frames.js';
 import { renderBlock, type BlockContext } from './blocks.js';
 import { ChatConnection, type ConnectionStatus, type OutboxItem } from './connection.js';
 import { LANG_NAMES, translate, type TextKey } from './i18n.js';
-import { richText } from './rich-text.js';
+import { link, richText } from './rich-text.js';
 import { leadText } from '../../src/protocol/lead-text.js';
 import { styles } from './styles.js';
 
@@ -31,6 +32,8 @@ export class LifeEventChat extends LitElement {
     lang: { type: String, reflect: true },
     opened: { type: Boolean, reflect: true, attribute: 'open' },
     announcement: { state: true },
+    privacyUrl: { type: String, attribute: 'privacy-url' },
+    retentionDays: { type: Number, attribute: 'retention-days' },
   };
   static override styles = styles;
 
@@ -39,12 +42,23 @@ export class LifeEventChat extends LitElement {
   override lang: Lang = 'et';
   opened = false;
   announcement = '';
+  /** The privacy page linked from the notice; default /privacy on the chat server. */
+  privacyUrl = '';
+  /** How long transcripts are kept (the server's RETENTION_DAYS), said in the notice. */
+  retentionDays = 180;
 
   private conn: ChatConnection | undefined;
   private token: string | undefined;
   private lastStatus: ConnectionStatus = 'idle';
   private shownCount = -1;
-  private readonly onOnline = () => this.conn?.retryNow();
+  /** A plan that arrived live: the log scrolls to its start once it is rendered. */
+  private planToShow: number | undefined;
+  /** Scrolled to a plan: later replies of the same turn do not scroll past it. */
+  private holdAtPlan = false;
+  /** What "copy as text" said, per plan. */
+  private copied = new Map<number, string>();
+  private readonly onOnline = () => this.conn?.online();
+  private readonly onOffline = () => this.conn?.offline();
 
   // --- public API (docs/widget.md) -------------------------------------------------------
 
@@ -94,18 +108,25 @@ export class LifeEventChat extends LitElement {
       ...(this.token !== undefined && { token: this.token }),
       ...(store && { storage: store }),
       onChange: () => this.changed(),
-      onFrame: (frame, live) => live && this.announce(frame),
+      onFrame: (frame, live) => {
+        if (!live) return;
+        this.announce(frame);
+        if (frame.type === 'reply' && frame.blocks.some((b) => b.type === 'checklist'))
+          this.planToShow = frame.seq;
+      },
     });
     if (store?.getItem(OPEN_KEY) === '1') this.opened = true;
     // Resume at once when there is a conversation; otherwise connect on first open.
     if (this.opened || this.conn.sessionId !== undefined || this.conn.outbox.length > 0)
       this.conn.connect();
     window.addEventListener('online', this.onOnline);
+    window.addEventListener('offline', this.onOffline);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('online', this.onOnline);
+    window.removeEventListener('offline', this.onOffline);
     this.conn?.disconnect();
     this.conn = undefined;
   }
@@ -120,7 +141,19 @@ export class LifeEventChat extends LitElement {
     }
     const log = this.shadowRoot?.querySelector('.log');
     const count = (this.conn?.frames.length ?? 0) + (this.conn?.outbox.length ?? 0);
-    if (log && (count !== this.shownCount || changed.has('opened'))) {
+    const plan =
+      this.planToShow === undefined
+        ? null
+        : this.shadowRoot?.querySelector(`[data-plan="${this.planToShow}"]`);
+    if (log && plan) {
+      // After the last answer the plan is read from its start, not from the form below it.
+      this.planToShow = undefined;
+      this.holdAtPlan = true;
+      log.scrollTop += plan.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
+      this.shownCount = count;
+    } else if (this.holdAtPlan && !changed.has('opened')) {
+      this.shownCount = count;
+    } else if (log && (count !== this.shownCount || changed.has('opened'))) {
       log.scrollTop = log.scrollHeight;
       this.shownCount = count;
     }
@@ -131,6 +164,8 @@ export class LifeEventChat extends LitElement {
     if (!conn) return;
     if (conn.lang !== this.lang) this.lang = conn.lang;
     if (conn.status !== this.lastStatus) {
+      // The connection bar appears or goes: keep the newest (pending) message in view.
+      this.shownCount = -1;
       if (conn.status === 'offline' && this.lastStatus === 'online')
         this.announcement = this.t('conn.offline', { seconds: Math.ceil(conn.retryInMs / 1000) });
       else if (conn.status === 'online' && this.lastStatus !== 'connecting')
@@ -146,11 +181,18 @@ export class LifeEventChat extends LitElement {
     for (const block of frame.blocks) {
       if (block.type === 'options')
         parts.push(`${this.t('suggestions')}: ${block.options.map((o) => o.label).join(', ')}`);
-      if (block.type === 'handover' && block.state === 'queued' && block.position !== undefined)
-        parts.push(this.t('handover.queued', { position: block.position }));
-      else if (block.type === 'handover') parts.push(this.t(`handover.${block.state}`));
+      // A handover notice is its text (one notice per event); a bare block says its state.
+      if (block.type === 'handover' && !frame.text) parts.push(this.handoverText(block));
     }
     this.announcement = parts.join(' ');
+  }
+
+  private handoverText(block: Extract<Block, { type: 'handover' }>): string {
+    return block.state === 'queued'
+      ? block.position === undefined
+        ? this.t('handover.queuedNoPosition')
+        : this.t('handover.queued', { position: block.position })
+      : this.t(`handover.${block.state}`);
   }
 
   private t(key: TextKey, vars?: Record<string, string | number>): string {
@@ -163,6 +205,7 @@ export class LifeEventChat extends LitElement {
     e.preventDefault();
     const field = this.shadowRoot?.querySelector<HTMLTextAreaElement>('#lec-input');
     if (!field || !this.conn) return;
+    this.holdAtPlan = false;
     if (this.conn.send(field.value)) field.value = '';
     field.focus();
   };
@@ -179,6 +222,7 @@ export class LifeEventChat extends LitElement {
   };
 
   private choose = (optionId: string, label: string): void => {
+    this.holdAtPlan = false;
     this.conn?.choose(optionId, label);
     // The options disappear once chosen: keep focus where the next answer is typed.
     void this.updateComplete.then(() =>
@@ -190,6 +234,61 @@ export class LifeEventChat extends LitElement {
     this.conn?.sendFeedback(seq, rating, comment);
     void this.updateComplete.then(() =>
       this.shadowRoot?.querySelector<HTMLElement>('.thanks')?.focus(),
+    );
+  };
+
+  private signIn = (): void => {
+    this.dispatchEvent(
+      new CustomEvent('life-event-chat:sign-in', { bubbles: true, composed: true }),
+    );
+  };
+
+  private sendText = (text: string): void => {
+    this.conn?.send(text);
+  };
+
+  private rate = (seq: number, reason: 'not-helpful' | 'wrong-topic'): void => {
+    this.conn?.rateAnswer(seq, reason);
+    void this.updateComplete.then(() =>
+      this.shadowRoot?.querySelector<HTMLElement>(`[data-seq="${seq}"] .rated`)?.focus(),
+    );
+  };
+
+  private planUrl = (id: string): string =>
+    new URL(`/plan/${encodeURIComponent(id)}`, this.server || location.origin).href;
+
+  /** Prints one plan: only it, with every detail open (the print styles do the rest). */
+  private print = (seq: number): void => {
+    const root = this.shadowRoot?.querySelector('.root');
+    const plan = this.shadowRoot?.querySelector(`[data-plan="${seq}"]`);
+    if (!root || !plan) return;
+    const closed = [...plan.querySelectorAll('details:not([open])')];
+    for (const d of closed) d.setAttribute('open', '');
+    plan.closest('li')?.classList.add('print-target');
+    root.classList.add('printing');
+    // Only the widget is printed, not the host page around it.
+    const page = new CSSStyleSheet();
+    page.replaceSync('@media print{body>:not(life-event-chat){display:none!important}}');
+    const before = document.adoptedStyleSheets;
+    document.adoptedStyleSheets = [...before, page];
+    const done = () => {
+      for (const d of closed) d.removeAttribute('open');
+      plan.closest('li')?.classList.remove('print-target');
+      root.classList.remove('printing');
+      document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== page);
+    };
+    window.addEventListener('afterprint', done, { once: true });
+    window.print();
+  };
+
+  private copy = (seq: number, text: string): void => {
+    const say = (key: TextKey) => {
+      this.copied.set(seq, this.t(key));
+      this.requestUpdate();
+    };
+    navigator.clipboard.writeText(text).then(
+      () => say('plan.copied'),
+      () => say('plan.copyFailed'),
     );
   };
 
@@ -231,7 +330,7 @@ export class LifeEventChat extends LitElement {
       aria-labelledby="lec-title"
       @keydown=${this.panelKeydown}
     >
-      <header part="header">
+      <div class="head" part="header">
         <div class="heading">
           <h2 id="lec-title" part="title">${this.t('title')}</h2>
           <p class="conn" part="connection" data-status=${status}>
@@ -271,10 +370,18 @@ export class LifeEventChat extends LitElement {
             />
           </svg>
         </button>
-      </header>
+      </div>
       ${this.renderBars(status)}
       <ol class="log" part="messages" aria-label=${this.t('conversation')} tabindex="-1">
-        ${conn?.frames.map((f, i) => this.renderFrame(f, i === conn.frames.length - 1))}
+        <li class="privacy" part="privacy">
+          ${this.t('privacy.notice', { days: this.retentionDays })}
+          ${link(
+            this.privacyUrl || new URL('/privacy', this.server || location.origin).href,
+            this.t('privacy.link'),
+            this.t('newTab'),
+          )}
+        </li>
+        ${conn?.frames.map((f, i) => this.renderFrame(f, i))}
         ${conn?.outbox.map((item) => this.renderPending(item))}
         ${
           conn?.typing
@@ -334,27 +441,48 @@ export class LifeEventChat extends LitElement {
     }`;
   }
 
-  private renderFrame(frame: HistoryFrame, last: boolean): TemplateResult {
+  private renderFrame(frame: HistoryFrame, index: number): TemplateResult {
     if (frame.type === 'user') {
       return html`<li class="msg user" part="message message-user" data-seq=${frame.seq}>
         <span class="who">${this.t('you')}</span>
         <p class="bubble">${richText(frame.text, this.t('newTab'))}</p>
       </li>`;
     }
-    return this.renderReply(frame, last);
+    return this.renderReply(frame, index);
   }
 
-  private renderReply(frame: ReplyFrame, last: boolean): TemplateResult {
+  private renderReply(frame: ReplyFrame, index: number): TemplateResult {
     const conn = this.conn;
+    const frames = conn?.frames ?? [];
+    const later = frames.slice(index + 1);
+    const quiet = (conn?.outbox.length ?? 0) === 0 && !later.some((f) => f.type === 'user');
+    const next = later[0];
     const ctx: BlockContext = {
       lang: this.lang,
       t: (k, v) => this.t(k, v),
       seq: frame.seq,
-      latest: last && (conn?.outbox.length ?? 0) === 0,
+      latest: quiet && later.length === 0,
+      // Quick replies stay while nothing was said since and no later reply offers others
+      // (a language switch keeps the topic choices).
+      offerOptions:
+        quiet &&
+        !later.some((f) => f.type === 'reply' && f.blocks.some((b) => b.type === 'options')),
       feedbackDone: conn?.feedbackDone.has(frame.seq) ?? false,
       choose: this.choose,
       feedback: this.feedback,
+      send: this.sendText,
+      signIn: this.signIn,
+      planUrl: this.planUrl,
+      print: this.print,
+      copy: this.copy,
+      copied: this.copied.get(frame.seq) ?? '',
     };
+    // "Not helpful / wrong topic" once per answer: on the last reply of the assistant's turn.
+    const rateable =
+      frame.role === 'assistant' &&
+      frame.replyTo !== undefined &&
+      !frame.blocks.some((b) => b.type === 'feedback') &&
+      !(next?.type === 'reply' && next.role === 'assistant');
     return html`<li
       class="msg ${frame.role}"
       part="message message-${frame.role}"
@@ -363,7 +491,26 @@ export class LifeEventChat extends LitElement {
       <span class="who">${this.t(frame.role)}</span>
       ${frame.text ? html`<p class="bubble">${richText(leadText(frame), this.t('newTab'))}</p>` : nothing}
       ${frame.blocks.map((b) => renderBlock(b, ctx))}
+      ${rateable ? this.renderRating(frame.seq) : nothing}
     </li>`;
+  }
+
+  private renderRating(seq: number): TemplateResult {
+    if (this.conn?.rated.has(seq))
+      return html`<p class="rated meta" tabindex="-1">${this.t('answer.thanks')}</p>`;
+    return html`<div
+      class="rate"
+      part="answer-feedback"
+      role="group"
+      aria-label=${this.t('answer.label')}
+    >
+      <button type="button" @click=${() => this.rate(seq, 'not-helpful')}>
+        ${this.t('answer.notHelpful')}
+      </button>
+      <button type="button" @click=${() => this.rate(seq, 'wrong-topic')}>
+        ${this.t('answer.wrongTopic')}
+      </button>
+    </div>`;
   }
 
   private renderPending(item: OutboxItem): TemplateResult {

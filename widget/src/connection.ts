@@ -9,16 +9,9 @@
  * resent with the same id after a reconnect, and the server drops the duplicate; history
  * frames are keyed by seq, so a replayed frame is never shown twice.
  */
-import * as z from 'zod/mini';
-import {
-  LIMITS,
-  PROTOCOL_VERSION,
-  ServerFrame,
-  type ClientFrame,
-  type ErrorCode,
-  type HistoryFrame,
-  type Lang,
-} from '../../src/protocol/frames.js';
+import { LIMITS, PROTOCOL_VERSION } from '../../src/protocol/constants.js';
+import type { ClientFrame, ErrorCode, HistoryFrame, Lang } from '../../src/protocol/frames.js';
+import { checkServerFrame } from './check.js';
 
 export type ConnectionStatus =
   /** Not started, or stopped with disconnect(). */
@@ -86,6 +79,17 @@ export interface ChatConnectionOptions {
   connectTimeoutMs?: number;
   /** A sent message not acknowledged this long means a dead socket: reconnect. Default 15 s. */
   ackTimeoutMs?: number;
+  /**
+   * Heartbeat: after this long without a frame from the server a `ping` is sent; without an
+   * answer within `pongTimeoutMs` the connection counts as lost. Defaults 10 s and 3 s.
+   */
+  heartbeatMs?: number;
+  pongTimeoutMs?: number;
+  /**
+   * After a reload of a signed-in conversation, how long to wait for the host page to hand
+   * the token again (setIdentityToken) before going on signed out. Default 5 s.
+   */
+  tokenWaitMs?: number;
   /** Called after every change of the observable state. */
   onChange?: () => void;
   /** Called for each history frame added; `live` is false for frames replayed on resume. */
@@ -93,19 +97,37 @@ export interface ChatConnectionOptions {
 }
 
 /** What survives a reload, in sessionStorage; anything else read there counts as nothing. */
-const Persisted = z.object({
-  sessionId: z.optional(z.string()),
-  outbox: z.array(
-    z.object({
-      id: z.string(),
-      kind: z.enum(['message', 'choose']),
-      text: z.string(),
-      optionId: z.optional(z.string()),
-    }),
-  ),
-  feedback: z.array(z.number()),
-});
-type Persisted = z.infer<typeof Persisted>;
+interface Persisted {
+  sessionId?: string;
+  outbox: { id: string; kind: 'message' | 'choose'; text: string; optionId?: string }[];
+  feedback: number[];
+  /** Answers given "not helpful" / "wrong topic", by seq. */
+  rated?: number[];
+  /** The session was signed in: after a reload wait for the host page's token before resuming. */
+  signedIn?: boolean;
+}
+
+function isPersisted(v: unknown): v is Persisted {
+  const p = v as Partial<Persisted> | null;
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    (p.sessionId === undefined || typeof p.sessionId === 'string') &&
+    Array.isArray(p.feedback) &&
+    p.feedback.every((n) => typeof n === 'number') &&
+    (p.rated === undefined ||
+      (Array.isArray(p.rated) && p.rated.every((n) => typeof n === 'number'))) &&
+    (p.signedIn === undefined || typeof p.signedIn === 'boolean') &&
+    Array.isArray(p.outbox) &&
+    p.outbox.every(
+      (i) =>
+        typeof i.id === 'string' &&
+        (i.kind === 'message' || i.kind === 'choose') &&
+        typeof i.text === 'string' &&
+        (i.optionId === undefined || typeof i.optionId === 'string'),
+    )
+  );
+}
 
 const browserSocket: SocketFactory = (url, events) => {
   const ws = new WebSocket(url);
@@ -138,6 +160,10 @@ export class ChatConnection {
   retryInMs = 0;
   /** Seqs of feedback requests already answered. */
   feedbackDone = new Set<number>();
+  /** Seqs of assistant answers marked "not helpful" or "wrong topic". */
+  rated = new Set<number>();
+  /** The conversation is signed in (or was, before a reload). */
+  signedIn = false;
 
   private readonly opts: ChatConnectionOptions;
   private readonly storageKey: string;
@@ -152,6 +178,9 @@ export class ChatConnection {
   private retryTimer: unknown;
   private connectTimer: unknown;
   private ackTimer: unknown;
+  private tokenTimer: unknown;
+  private pingTimer: unknown;
+  private pongTimer: unknown;
 
   constructor(options: ChatConnectionOptions) {
     this.opts = options;
@@ -164,6 +193,8 @@ export class ChatConnection {
       this.sessionId = saved.sessionId;
       this.outbox = saved.outbox.map((i) => ({ ...i, state: 'queued' }));
       this.feedbackDone = new Set(saved.feedback);
+      this.rated = new Set(saved.rated);
+      this.signedIn = saved.signedIn === true;
     }
   }
 
@@ -176,6 +207,17 @@ export class ChatConnection {
     if (this.socket) return;
     this.timers.clear(this.retryTimer);
     this.setStatus('connecting');
+    if (this.signedIn && this.token === undefined && this.sessionId !== undefined) {
+      // A signed-in conversation resumes only with the same person's token: give the host
+      // page time to hand it again; without it the server would start a new conversation.
+      this.tokenTimer ??= this.timers.set(() => {
+        this.tokenTimer = undefined;
+        this.signedIn = false;
+        this.forget();
+        this.connect();
+      }, this.opts.tokenWaitMs ?? 5000);
+      return;
+    }
     const create = this.opts.createSocket ?? browserSocket;
     let socket: SocketHandle | undefined = undefined;
     // Events of a replaced socket are ignored: only the current one may change state.
@@ -197,6 +239,17 @@ export class ChatConnection {
     socket?.close(1000, 'widget closed');
     this.typing = false;
     this.setStatus('idle');
+  }
+
+  /** The browser says it is offline: show it at once instead of waiting for a timeout. */
+  offline(): void {
+    if (this.socket) this.drop();
+  }
+
+  /** The browser is online again: reconnect now, replacing an attempt made while offline. */
+  online(): void {
+    if (this.status === 'connecting' && this.tokenTimer === undefined) this.restart();
+    else this.retryNow();
   }
 
   /** Reconnects now instead of waiting for the backoff (the retry button, the browser's online event). */
@@ -232,6 +285,13 @@ export class ChatConnection {
     this.sendControl({ type: 'feedback', rating, ...(c ? { comment: c } : {}) });
   }
 
+  /** "Not helpful" / "wrong topic" on the assistant answer with this seq. */
+  rateAnswer(seq: number, reason: 'not-helpful' | 'wrong-topic'): void {
+    this.rated.add(seq);
+    this.save();
+    this.sendControl({ type: 'answer-feedback', seq, reason });
+  }
+
   /**
    * Sets the identity token of the host page's sign-in and reconnects so hello carries it.
    * Without a token (sign-out) the conversation is forgotten, so the next person at this
@@ -240,8 +300,15 @@ export class ChatConnection {
   setToken(token: string | undefined): void {
     if (token === this.token) return;
     this.token = token;
-    if (token === undefined) this.forget();
-    if (this.status !== 'idle') this.restart();
+    if (token === undefined) {
+      this.signedIn = false;
+      this.forget();
+    }
+    if (this.tokenTimer !== undefined) {
+      this.timers.clear(this.tokenTimer);
+      this.tokenTimer = undefined;
+      this.connect();
+    } else if (this.status !== 'idle') this.restart();
   }
 
   dismissNotice(): void {
@@ -283,15 +350,19 @@ export class ChatConnection {
     } catch {
       return;
     }
-    const parsed = ServerFrame.safeParse(raw);
-    if (!parsed.success) return;
-    const frame = parsed.data;
+    const frame = checkServerFrame(raw);
+    if (!frame) return;
+    // Anything from the server shows the connection is alive.
+    this.timers.clear(this.pongTimer);
+    if (this.status === 'online') this.armPing();
+    if (frame.type === 'pong') return;
     switch (frame.type) {
       case 'welcome': {
         this.timers.clear(this.connectTimer);
         if (!frame.resumed || frame.sessionId !== this.sessionId) this.resetHistory();
         this.sessionId = frame.sessionId;
         this.identityName = frame.identity?.name;
+        this.signedIn = frame.identity !== undefined;
         this.liveFrom = frame.lastSeq;
         this.attempt = 0;
         if (this.langChosen && frame.lang !== this.lang)
@@ -299,6 +370,7 @@ export class ChatConnection {
         else this.lang = frame.lang;
         this.save();
         this.setStatus('online');
+        this.armPing();
         for (const f of this.control.splice(0)) this.write(f);
         for (const item of this.outbox) if (item.state !== 'failed') this.transmit(item);
         break;
@@ -373,6 +445,14 @@ export class ChatConnection {
     this.armAck();
   }
 
+  private armPing(): void {
+    this.timers.clear(this.pingTimer);
+    this.pingTimer = this.timers.set(() => {
+      this.write({ type: 'ping' });
+      this.pongTimer = this.timers.set(() => this.drop(), this.opts.pongTimeoutMs ?? 3000);
+    }, this.opts.heartbeatMs ?? 10_000);
+  }
+
   private armAck(): void {
     this.timers.clear(this.ackTimer);
     this.ackTimer = this.timers.set(() => this.drop(), this.opts.ackTimeoutMs ?? 15_000);
@@ -432,12 +512,17 @@ export class ChatConnection {
     this.frames = [];
     this.seqs.clear();
     this.feedbackDone.clear();
+    this.rated.clear();
   }
 
   private clearTimers(): void {
     this.timers.clear(this.retryTimer);
     this.timers.clear(this.connectTimer);
     this.timers.clear(this.ackTimer);
+    this.timers.clear(this.tokenTimer);
+    this.tokenTimer = undefined;
+    this.timers.clear(this.pingTimer);
+    this.timers.clear(this.pongTimer);
   }
 
   private setStatus(status: ConnectionStatus): void {
@@ -457,8 +542,8 @@ export class ChatConnection {
     try {
       const raw = this.opts.storage?.getItem(this.storageKey);
       if (!raw) return undefined;
-      const parsed = Persisted.safeParse(JSON.parse(raw));
-      return parsed.success ? parsed.data : undefined;
+      const parsed: unknown = JSON.parse(raw);
+      return isPersisted(parsed) ? parsed : undefined;
     } catch {
       return undefined;
     }
@@ -475,6 +560,8 @@ export class ChatConnection {
           ...(optionId !== undefined && { optionId }),
         })),
       feedback: [...this.feedbackDone],
+      rated: [...this.rated],
+      ...(this.signedIn && { signedIn: true }),
       ...(this.sessionId !== undefined && { sessionId: this.sessionId }),
     };
     try {

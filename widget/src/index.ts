@@ -4,7 +4,8 @@
  * adds one <life-event-chat> to the page (unless the page placed one itself) and exposes it
  * as window.lifeEventChat for the JS API (open, close, setLanguage, setIdentityToken).
  */
-import { LANGS, type Lang } from '../../src/protocol/frames.js';
+import { LANGS } from '../../src/protocol/constants.js';
+import type { Lang } from '../../src/protocol/frames.js';
 import './chat-widget.js';
 import type { LifeEventChat } from './chat-widget.js';
 
@@ -21,6 +22,9 @@ function embed(script: HTMLScriptElement): void {
     el.server = script.dataset.server ?? new URL(script.src).origin;
     const lang = script.dataset.lang;
     if ((LANGS as readonly string[]).includes(lang ?? '')) el.lang = lang as Lang;
+    if (script.dataset.privacyUrl) el.privacyUrl = script.dataset.privacyUrl;
+    const days = Number(script.dataset.retentionDays);
+    if (Number.isInteger(days) && days > 0) el.retentionDays = days;
     document.body.append(el);
   }
   window.lifeEventChat = el;

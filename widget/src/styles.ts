@@ -121,7 +121,7 @@ export const styles = css`
     }
   }
 
-  header {
+  .head {
     display: flex;
     align-items: center;
     gap: 0.5em;
@@ -141,21 +141,21 @@ export const styles = css`
   .conn {
     font-size: 0.85em;
   }
-  header select,
-  header button {
+  .head select,
+  .head button {
     background: var(--bg);
     color: var(--fg);
     border: 1px solid var(--border);
   }
-  header select {
+  .head select {
     padding: 0 0.3em;
     max-width: 7em;
   }
-  header button svg {
+  .head button svg {
     width: 1em;
     height: 1em;
   }
-  header :focus-visible {
+  .head :focus-visible {
     outline-color: var(--on-accent);
     box-shadow: 0 0 0 2px var(--focus);
   }
@@ -341,10 +341,125 @@ export const styles = css`
     bottom: -0.5em;
     border-left: 2px solid var(--border);
   }
-  .handover {
-    padding: 0.5em 0.8em;
+  .privacy {
+    font-size: 0.85em;
+    color: var(--muted);
+    padding: 0.4em 0.6em;
+    border: 1px solid var(--border);
+    border-radius: 0.5em;
+  }
+  .first {
+    font-weight: 600;
+    padding: 0.3em 0.5em;
     border-left: 4px solid var(--accent);
+  }
+  .checklist li {
+    padding-left: 0;
+  }
+  .checklist li::before {
+    display: none;
+  }
+  summary,
+  .summary {
+    cursor: pointer;
+    display: flex;
+    flex-wrap: wrap;
+    align-items: baseline;
+    gap: 0.2em 0.5em;
+    min-height: 2.75em;
+    padding: 0.2em 0;
+  }
+  .summary {
+    cursor: auto;
+  }
+  /* The disclosure chevron, drawn (flex summaries have no list marker). */
+  summary {
+    list-style: none;
+    position: relative;
+  }
+  summary::-webkit-details-marker {
+    display: none;
+  }
+  summary,
+  .summary {
+    padding-left: 1.3em;
+  }
+  summary::before {
+    content: '';
+    position: absolute;
+    left: 0.25em;
+    top: 0.75em;
+    width: 0.45em;
+    height: 0.45em;
+    border-right: 2px solid var(--fg);
+    border-bottom: 2px solid var(--fg);
+    transform: rotate(-45deg);
+  }
+  details[open] > summary::before {
+    transform: rotate(45deg);
+  }
+  details > :not(summary) {
+    margin: 0.2em 0 0.5em 1em;
+  }
+  details > a {
+    display: inline-block;
+  }
+  .item-text {
+    font-weight: 600;
+  }
+  .mark {
+    font-size: 0.8em;
+    font-weight: 700;
+    padding: 0 0.5em;
+    border: 2px solid var(--accent);
+    color: var(--accent);
+    white-space: nowrap;
+  }
+  /* Three markers that differ in shape and symbol, not only in colour. */
+  .mark[data-mode='automatic'] {
+    border-style: dashed;
+    border-color: var(--muted);
+    color: var(--fg);
+    border-radius: 1em;
+  }
+  .mark[data-mode='proactive'] {
+    border-radius: 0.3em;
+  }
+  .mark[data-mode='application'] {
+    background: var(--accent);
+    color: var(--on-accent);
+    border-radius: 0;
+  }
+  .plan-actions,
+  .rate {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.4em;
+  }
+  .plan-actions button,
+  .rate button,
+  .sign-in {
     background: var(--bg);
+    color: var(--accent);
+    border: 1px solid var(--accent);
+    padding: 0.2em 0.8em;
+  }
+  .rate button {
+    font-size: 0.8em;
+    color: var(--muted);
+    border-color: var(--border);
+  }
+  .sign-in {
+    align-self: flex-start;
+    border-width: 2px;
+    font-weight: 600;
+  }
+  .contact input {
+    border: 1px solid var(--border);
+    border-radius: 0.5em;
+    padding: 0.5em;
+    min-height: 2.75em;
   }
 
   .feedback {
@@ -443,6 +558,57 @@ export const styles = css`
     min-width: 0;
     min-height: 2.75em;
     max-height: 8em;
+  }
+
+  @media print {
+    .launcher,
+    .head button,
+    .head select,
+    .bar,
+    .composer,
+    .rate,
+    .plan-actions,
+    .options,
+    .typing,
+    .feedback,
+    .sign-in,
+    .privacy {
+      display: none;
+    }
+    .panel {
+      position: static;
+      width: auto;
+      height: auto;
+      border: 0;
+      box-shadow: none;
+      overflow: visible;
+    }
+    .head {
+      background: none;
+      color: #000000;
+      padding: 0;
+    }
+    .log {
+      overflow: visible;
+    }
+    .printing .msg:not(.print-target),
+    .printing .print-target > :not(.checklist),
+    .printing .head {
+      display: none;
+    }
+    .checklist {
+      border: 0;
+      padding: 0;
+    }
+    a::after {
+      content: ' (' attr(href) ')';
+    }
+    summary {
+      list-style: none;
+    }
+    .bubble {
+      max-width: 100%;
+    }
   }
 
   @media (prefers-reduced-motion: reduce) {
