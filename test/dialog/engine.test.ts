@@ -376,7 +376,7 @@ describe('DialogEngine', () => {
     expect(optionIds(set)).toContain('event:marriage');
     expect(set.replies.at(-1)?.blocks).toContainEqual({
       type: 'options',
-      options: expect.arrayContaining([{ id: 'event:marriage', label: 'Вступление в брак' }]),
+      options: expect.arrayContaining([{ id: 'event:marriage', label: 'Вступление в брак' }]) as unknown,
     });
     const turn = send({ type: 'text', text: 'tahan teada abiellumisest palun' });
     expect(turn.lang).toBe('et');
