@@ -45,6 +45,12 @@ export interface TurnInfo {
   visited?: string[];
   /** The quick reply a question was answered with (clicked or typed), as `lifeEvent/node:option`. */
   answered?: string;
+  /** The kind of immediate danger the message described (emergency numbers were given first). */
+  emergency?: string;
+  /** A direct question answered in this turn, as `service:fact` (`service:-` without a fact). */
+  direct?: string;
+  /** Answers taken from the person's words in this turn, as `var=value`. */
+  extracted?: string[];
 }
 
 export interface AssistantTurn<S> {

@@ -6,7 +6,16 @@ import { LANGS, type Lang } from '../protocol/frames.js';
 import { LIFE_EVENTS } from '../nlu/types.js';
 import type { DialogBundle, JsonTree, Namespace } from './load.js';
 import { NAMESPACES } from './load.js';
-import { ENGINE_KEYS, ENGINE_PLURAL_KEYS, PLURAL_FORMS } from './keys.js';
+import {
+  CONVERSATION_KEYS,
+  CONVERSATION_PLURAL_KEYS,
+  ENGINE_KEYS,
+  ENGINE_PLURAL_KEYS,
+  PLURAL_FORMS,
+} from './keys.js';
+import { FactUnit } from './schema.js';
+import { ASK_KINDS, EMERGENCY_KINDS } from './understand.js';
+import { TYPED_CUES, TYPED_EXTRACTORS, isTyped } from './extract/extractors.js';
 import type { Problem } from './problem.js';
 import {
   ALL_MUNICIPALITIES,
@@ -63,6 +72,8 @@ class LocaleIndex {
       this.keys[lang] = {
         dialog: flatten(bundle.resources[lang].dialog),
         catalog: flatten(bundle.resources[lang].catalog),
+        conversation: flatten(bundle.resources[lang].conversation),
+        glossary: flatten(bundle.resources[lang].glossary),
       };
     }
   }
@@ -185,6 +196,8 @@ export function checkDialogBundle(bundle: DialogBundle, now = new Date()): Probl
     problems.push(...checkDialog(loaded.file, loaded.dialog, services, locales));
   }
 
+  problems.push(...checkConversation(bundle, locales, services));
+
   // Locales: engine keys, plural forms, the same keys in every language, https only.
   for (const key of ENGINE_KEYS) requireKey('dialog', key, bundle.localeFile('et', 'dialog'), key);
   for (const lang of LANGS) {
@@ -216,7 +229,9 @@ export function checkDialogBundle(bundle: DialogBundle, now = new Date()): Probl
             problems.push({ file, path: key, message: `https:// links only, got "${url}"` });
           } else problems.push(...checkLink(url, file, key, bundle, { stateOnly: true }));
         }
-        problems.push(...checkTexts(lang, key, text, file, addressOf(ns, key, services)));
+        if (!isLexicon(ns, key)) {
+          problems.push(...checkTexts(lang, key, text, file, addressOf(ns, key, services)));
+        }
         if (text.trim() === '') problems.push({ file, path: key, message: 'a non-empty text' });
       }
     }
@@ -399,10 +414,163 @@ function gotoPaths(node: DialogNode): [string, string][] {
   }
 }
 
+const COUNTED_UNITS: readonly string[] = ['days', 'working-days', 'months', 'years'];
+
+/**
+ * The engine's own data: texts, emergency and question lexicons, service search terms, every
+ * question's extractors (each lexicon and value in all three languages, each mapped value an
+ * option of the question), the “You said” text of every answer, and the glossary.
+ */
+function checkConversation(
+  bundle: DialogBundle,
+  locales: LocaleIndex,
+  services: Map<string, string>,
+): Problem[] {
+  const problems: Problem[] = [];
+  const file = bundle.localeFile('et', 'conversation');
+  const need = (
+    key: string,
+    path: string,
+    where = file,
+    ns: Namespace = 'conversation',
+  ): boolean => {
+    const missing = locales.missing(ns, key);
+    if (missing.length > 0) {
+      problems.push({
+        file: where,
+        path,
+        message: `text "${key}" in locales/{${missing.join(',')}}/${ns}.json (missing there)`,
+      });
+    }
+    return missing.length === 0;
+  };
+  for (const key of CONVERSATION_KEYS) need(key, key);
+  for (const lang of LANGS) {
+    const keys = locales.keys[lang].conversation;
+    const plural = (key: string) => {
+      for (const form of PLURAL_FORMS[lang]) {
+        if (!keys.has(`${key}_${form}`)) {
+          problems.push({
+            file: bundle.localeFile(lang, 'conversation'),
+            path: `${key}_${form}`,
+            message: `the "${form}" plural form of "${key}"`,
+          });
+        }
+      }
+    };
+    CONVERSATION_PLURAL_KEYS.forEach(plural);
+    for (const unit of FactUnit.options) {
+      if (COUNTED_UNITS.includes(unit)) plural(`units.${unit}`);
+    }
+  }
+  for (const unit of FactUnit.options) {
+    if (!COUNTED_UNITS.includes(unit)) need(`units.${unit}`, `units.${unit}`);
+  }
+  for (const kind of EMERGENCY_KINDS) {
+    need(`emergency.words.${kind}`, `emergency.words.${kind}`);
+    need(`emergency.reply.${kind}`, `emergency.reply.${kind}`);
+  }
+  for (const kind of ASK_KINDS) need(`ask.${kind}`, `ask.${kind}`);
+  for (const [key] of locales.keys.et.conversation) {
+    const service = /^terms\.(.+)$/.exec(key)?.[1];
+    if (service !== undefined && !services.has(service)) {
+      problems.push({
+        file,
+        path: key,
+        message: `a service of dialogs/catalog.yaml, got "${service}"`,
+      });
+    }
+  }
+  /** The values of lexicon `extract.<name>` (in Estonian; the same-key check covers the rest). */
+  const lexiconValues = (name: string): string[] =>
+    [...locales.keys.et.conversation.keys()]
+      .filter((k) => k.startsWith(`extract.${name}.`))
+      .map((k) => k.slice(`extract.${name}.`.length));
+
+  for (const id of LIFE_EVENTS) {
+    const loaded = bundle.dialogs[id];
+    if (!loaded) continue;
+    for (const [nodeId, node] of Object.entries(loaded.dialog.nodes)) {
+      if (node.kind !== 'question') continue;
+      const at = `nodes.${nodeId}`;
+      const options = new Set(node.options.map((o) => o.id));
+      for (const o of node.options) {
+        need(`said.${id}.${node.var}.${o.id}`, `${at}.options`, loaded.file);
+      }
+      (node.extract ?? []).forEach((decl, i) => {
+        const path = `${at}.extract.${i}`;
+        const use = typeof decl === 'string' ? decl : decl.use;
+        const map = typeof decl === 'string' ? undefined : decl.map;
+        let values: string[];
+        if (isTyped(use)) {
+          values = [...TYPED_EXTRACTORS[use]];
+          for (const cue of TYPED_CUES[use]) need(`extract.${use}-cue.${cue}`, path, loaded.file);
+        } else {
+          values = lexiconValues(use);
+          if (values.length === 0) {
+            problems.push({
+              file: loaded.file,
+              path,
+              message: `a lexicon extract.${use}.<value> in locales/<lang>/conversation.json, or one of ${Object.keys(TYPED_EXTRACTORS).join(', ')}`,
+            });
+            return;
+          }
+          for (const v of values) need(`extract.${use}.${v}`, path, loaded.file);
+        }
+        if (!map) {
+          if (!values.some((v) => options.has(v))) {
+            problems.push({
+              file: loaded.file,
+              path,
+              message: `a lexicon with values that are option ids (${[...options].join(', ')}), or a map; got values ${values.join(', ')}`,
+            });
+          }
+          return;
+        }
+        for (const [from, to] of Object.entries(map)) {
+          if (!values.includes(from)) {
+            problems.push({
+              file: loaded.file,
+              path: `${path}.map.${from}`,
+              message: `a value of "${use}" (${values.join(', ')})`,
+            });
+          }
+          if (!options.has(to)) {
+            problems.push({
+              file: loaded.file,
+              path: `${path}.map.${from}`,
+              message: `an option id of the question (${[...options].join(', ')}), got "${to}"`,
+            });
+          }
+        }
+      });
+    }
+  }
+
+  // Glossary: every term with its name, the words that name it and a plain explanation.
+  const gfile = bundle.localeFile('et', 'glossary');
+  const terms = new Set(
+    LANGS.flatMap((lang) => [...locales.keys[lang].glossary.keys()].map((k) => k.split('.')[0]!)),
+  );
+  for (const term of terms) {
+    for (const field of ['term', 'words', 'means'])
+      need(`${term}.${field}`, term, gfile, 'glossary');
+  }
+  return problems;
+}
+
 /** Who a text speaks to: a couple (marriage, divorce) may be addressed with "te". */
+/** Phrase lists the engine matches messages with: the person's words, not texts said to them. */
+function isLexicon(ns: Namespace, key: string): boolean {
+  return ns === 'conversation' && /^(extract|terms|topics|cues|ask|emergency\.words)\./.test(key);
+}
+
 function addressOf(ns: Namespace, key: string, services: Map<string, string>): 'one' | 'couple' {
   const couple = new Set(['marriage', 'divorce']);
   if (ns === 'dialog') return couple.has(key.split('.')[0] ?? '') ? 'couple' : 'one';
+  if (ns === 'conversation' && key.startsWith('said.')) {
+    return couple.has(key.split('.')[1] ?? '') ? 'couple' : 'one';
+  }
   const m = /^service\.([^.]+)\./.exec(key);
   const event = m?.[1] ? services.get(m[1]) : undefined;
   return event && couple.has(event) ? 'couple' : 'one';

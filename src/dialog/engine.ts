@@ -1,7 +1,8 @@
 /**
  * The dialog engine: a pure step over the loaded dialog trees. It understands the event (quick
- * reply, free text through the options and then the NLU, status answer, feedback, language),
- * moves the dialog on and returns replies and effects. No I/O: the status lookup and the
+ * reply, or free text: emergencies first, then its own open yes/no questions, questions about a
+ * word, answers and facts for the active dialog, direct questions for a fact, and only then the
+ * NLU), moves the dialog on and returns replies and effects. No I/O: the status lookup and the
  * handover are effects the composition root carries out.
  */
 import type {
@@ -11,7 +12,7 @@ import type {
   AssistantTurn,
 } from '../core/assistant.js';
 import type { StatusLookup } from '../core/status.js';
-import { LIMITS, type Block, type Option } from '../protocol/frames.js';
+import { LANGS, LIMITS, type Block, type Option } from '../protocol/frames.js';
 import {
   CONVERSATION_INTENTS,
   isLifeEvent,
@@ -22,8 +23,13 @@ import {
 import type { DialogBundle } from './load.js';
 import { createTexts, type Texts } from './i18n.js';
 import { matchOption } from './match.js';
-import { ask, currentNode, run, dialogOf } from './nodes.js';
-import { indexCatalog, offerCards, statusBlock } from './render.js';
+import { ask, currentNode, run, dialogOf, heardList } from './nodes.js';
+import { indexCatalog, offerCards, providerName, statusBlock } from './render.js';
+import type { CatalogService } from './schema.js';
+import { factFor, factSentence, formatValue, questionsAhead } from './direct.js';
+import { Extractors } from './extract/extractors.js';
+import { tokens } from './extract/lexicon.js';
+import { Understanding, type AskKind, type EmergencyKind } from './understand.js';
 import { initialState, restoreState, type DialogState } from './state.js';
 import { Turn, type EngineDeps } from './turn.js';
 
@@ -32,11 +38,16 @@ export interface DialogAssistantOptions {
   classifier: Classifier;
   /** Built from the bundle's resources when not given. */
   texts?: Texts;
+  /** Customer support's office hours as shown to people (e.g. the OFFICE_HOURS setting). */
+  officeHours?: string;
 }
 
 const INPUT_MAX_CHARS = 200;
 /** A message must be this long before its language may switch the conversation's. */
 const LANG_SWITCH_MIN_WORDS = 3;
+/** Below this, a life event named while a question is open is no reason to ask about switching. */
+const SWITCH_MIN_CONFIDENCE = 0.5;
+const MAX_LAST_TERMS = 10;
 
 export function createDialogAssistant(options: DialogAssistantOptions): Assistant<DialogState> {
   const { bundle, classifier } = options;
@@ -44,6 +55,9 @@ export function createDialogAssistant(options: DialogAssistantOptions): Assistan
     bundle,
     texts: options.texts ?? createTexts(bundle.resources),
     catalog: indexCatalog(bundle.catalog, bundle.municipalities),
+    extractors: new Extractors(bundle.resources, bundle.municipalities),
+    understanding: new Understanding(bundle.resources),
+    ...(options.officeHours !== undefined && { officeHours: options.officeHours }),
   };
   return {
     initial: initialState,
@@ -58,6 +72,12 @@ export function createDialogAssistant(options: DialogAssistantOptions): Assistan
       const { state: next } = turn;
       if (next.node) turn.info.node = next.node;
       if (next.lifeEvent) turn.info.lifeEvent = next.lifeEvent;
+      // The words a bare “what does that mean?” may ask about: those just said.
+      if (!turn.explained && turn.replies.length > 0) {
+        const terms = deps.understanding.termsIn(turn.replies.map((r) => r.text).join('\n'));
+        if (terms.length > 0) next.lastTerms = terms.slice(0, MAX_LAST_TERMS);
+        else delete next.lastTerms;
+      }
       return {
         state: next,
         lang: next.lang,
@@ -104,11 +124,42 @@ function greet(turn: Turn, key: string): void {
   turn.say(turn.t(key), [{ type: 'options', options }]);
 }
 
-function enter(turn: Turn, lifeEvent: LifeEventId, announce: boolean): void {
+/**
+ * Starts a life event's dialog. `said` is the message that led here: what it already answers
+ * fills the dialog's questions, which are then skipped.
+ */
+function enter(turn: Turn, lifeEvent: LifeEventId, announce: boolean, said?: string): void {
   turn.resetDialog();
   turn.state.lifeEvent = lifeEvent;
   if (announce) turn.say(turn.t('global.switchTopic', { event: turn.eventName(lifeEvent) }));
-  run(turn, dialogOf(turn, lifeEvent).start);
+  const facts = said ? takeFacts(turn, said).fresh : [];
+  const list = heardList(turn, lifeEvent, facts);
+  const prefix =
+    list.length > 0 ? turn.tv('understood.noted', { list: list.join(', ') }) : undefined;
+  run(turn, dialogOf(turn, lifeEvent).start, prefix ? { prefix } : {});
+}
+
+/** Stores what the text answers in the active dialog; returns the variables it changed. */
+function takeFacts(turn: Turn, said: string): { fresh: string[]; changed: string[] } {
+  const { lifeEvent } = turn.state;
+  const fresh: string[] = [];
+  const changed: string[] = [];
+  if (!lifeEvent) return { fresh, changed };
+  const { vars } = turn.state;
+  const found = turn.deps.extractors.forDialog(dialogOf(turn, lifeEvent), said, turn.ctx);
+  const municipality = turn.deps.extractors.municipality(said);
+  if (municipality) {
+    turn.state.municipality = municipality;
+    found.set('municipality', { value: municipality, node: '' });
+  }
+  for (const [name, { value }] of found) {
+    if (vars[name] === value) continue;
+    (vars[name] === undefined ? fresh : changed).push(name);
+    vars[name] = value;
+    turn.state.heard = [...(turn.state.heard ?? []).filter((h) => h !== name), name];
+    (turn.info.extracted ??= []).push(`${name}=${value}`);
+  }
+  return { fresh, changed };
 }
 
 function restart(turn: Turn): void {
@@ -136,14 +187,31 @@ function resume(turn: Turn, prefix?: string): void {
 }
 
 function choose(turn: Turn, optionId: string): void {
+  const { pendingSwitch, offer } = turn.state;
+  delete turn.state.pendingSwitch;
+  delete turn.state.offer;
   if (optionId === 'restart') return restart(turn);
   if (optionId === 'human') return handover(turn);
   if (optionId === 'continue') {
     if (currentNode(turn)) return resume(turn);
     return greet(turn, 'global.greeting');
   }
-  const event = optionId.startsWith('event:') ? optionId.slice('event:'.length) : undefined;
-  if (event !== undefined && isLifeEvent(event)) return enter(turn, event, false);
+  if (optionId === 'no-plan') return noPlan(turn);
+  const [prefix, rest] = optionId.split(/:(.*)/s, 2);
+  if (
+    (prefix === 'event' || prefix === 'switch' || prefix === 'plan') &&
+    rest &&
+    isLifeEvent(rest)
+  ) {
+    // The words that led to the question carry their facts into the dialog.
+    const said =
+      prefix === 'switch' && pendingSwitch?.to === rest
+        ? pendingSwitch.text
+        : prefix === 'plan' && offer?.lifeEvent === rest
+          ? offer.text
+          : undefined;
+    return enter(turn, rest, false, said);
+  }
   const node = currentNode(turn);
   if (node?.kind === 'question' && node.options.some((o) => o.id === optionId)) {
     return answer(turn, optionId);
@@ -153,45 +221,107 @@ function choose(turn: Turn, optionId: string): void {
   greet(turn, 'global.greeting');
 }
 
-function answer(turn: Turn, optionId: string): void {
+function answer(turn: Turn, optionId: string, typed = false): void {
   const node = currentNode(turn);
   if (node?.kind !== 'question') return;
   const option = node.options.find((o) => o.id === optionId);
   if (!option) return;
   turn.state.vars[node.var] = optionId;
+  if (typed)
+    turn.state.heard = [...(turn.state.heard ?? []).filter((h) => h !== node.var), node.var];
   turn.state.misses = 0;
   turn.info.answered = `${turn.state.lifeEvent ?? ''}/${turn.state.node ?? ''}:${optionId}`;
   run(turn, option.goto);
 }
 
 const KNOWN_INTENTS = new Set<string>(CONVERSATION_INTENTS);
+/** Small talk intents of contract 3, answered with a short honest text (conversation.json). */
+const SMALLTALK: Record<string, string> = {
+  'smalltalk-robot': 'smalltalk.robot',
+  'smalltalk-creator': 'smalltalk.creator',
+  'smalltalk-languages': 'smalltalk.languages',
+  'smalltalk-compliment': 'smalltalk.compliment',
+  'smalltalk-profanity': 'smalltalk.profanity',
+  affirm: 'smalltalk.affirm',
+  deny: 'smalltalk.deny',
+};
 
 const GLOBAL_OPTIONS = [
   { id: 'restart', label: 'option.restart' },
   { id: 'human', label: 'option.human' },
 ];
+const YES_NO = [
+  { id: 'yes', label: 'option.yes' },
+  { id: 'no', label: 'option.no' },
+];
 
 function text(turn: Turn, said: string, classifier: Classifier): void {
-  const node = currentNode(turn);
-  if (node?.kind === 'question') {
-    const offered = node.options.map((o) => ({ id: o.id, label: o.label ?? `option.${o.id}` }));
-    const picked = matchOption(said, offered, turn.deps.texts);
-    if (picked) return answer(turn, picked);
+  const u = turn.deps.understanding;
+  // 1. Immediate danger comes before anything else, in any state.
+  const danger = u.emergencyOf(said);
+  if (danger) return emergency(turn, danger);
+
+  // 2. The assistant's own yes/no questions: switch topic, make a checklist.
+  const { pendingSwitch, offer } = turn.state;
+  delete turn.state.pendingSwitch;
+  delete turn.state.offer;
+  if (pendingSwitch || offer) {
+    const yesNo = matchOption(said, YES_NO, turn.deps.texts);
+    if (pendingSwitch && yesNo === 'yes')
+      return enter(turn, pendingSwitch.to, false, pendingSwitch.text);
+    if (pendingSwitch && yesNo === 'no') return resume(turn);
+    if (offer && yesNo === 'yes') return enter(turn, offer.lifeEvent, false, offer.text);
+    if (offer && yesNo === 'no') return noPlan(turn);
+    // “In Tallinn”: the municipality the figure depends on, after a direct answer without it.
+    if (
+      offer?.service &&
+      offer.kind &&
+      yesNo === undefined &&
+      turn.deps.extractors.municipality(said)
+    ) {
+      return directAnswer(turn, offer.service, offer.kind as AskKind, `${offer.text}\n${said}`);
+    }
+    // Answering the plan's first question straight away (“we both agree”) accepts it.
+    if (offer && yesNo === undefined && u.direct(said) === undefined) {
+      const dialog = dialogOf(turn, offer.lifeEvent);
+      if (turn.deps.extractors.forDialog(dialog, said, turn.ctx).size > 0) {
+        return enter(turn, offer.lifeEvent, false, `${offer.text}\n${said}`);
+      }
+    }
   }
+
+  // 3. A direct question for a fact (“how much is the funeral grant?”), also mid-dialog.
+  const direct = u.direct(said);
+  const howTo = direct?.kind === 'where' || direct?.kind === 'provider';
+  if (direct && !howTo) return directAnswer(turn, direct.service, direct.kind, said);
+
+  // 4. A question about a word of the last question or plan.
+  const terms = u.clarify(said, turn.state.lastTerms ?? []);
+  if (terms) return explain(turn, terms);
+  if (direct && !direct.topicLevel) return directAnswer(turn, direct.service, direct.kind, said);
+
+  // 5. An answer to the open question, or facts for the active dialog (also corrections).
+  if (turn.state.lifeEvent && inDialog(turn, said)) return;
+
   const global = matchOption(said, GLOBAL_OPTIONS, turn.deps.texts);
   if (global === 'restart') return restart(turn);
   if (global === 'human') return handover(turn);
 
+  const node = currentNode(turn);
   const nlu = classifier.classify(said, turn.state.lang);
   turn.info.nlu = nlu;
   const confident = nlu.intent !== 'out-of-scope' && !nlu.ambiguous;
   // A place name answers the municipality question even if it sounds like another topic.
   const namesPlace =
     node?.kind === 'input' && node.var === 'municipality' && !!turn.deps.catalog.municipality(said);
-  if (
-    node?.kind === 'input' &&
-    (namesPlace || !(confident && nlu.intent !== turn.state.lifeEvent))
-  ) {
+  // At an input node the words are the answer (“I don't know” too), unless they clearly ask
+  // for another topic, a person or the status.
+  const leavesInput =
+    confident &&
+    ((isLifeEvent(nlu.intent) && nlu.intent !== turn.state.lifeEvent) ||
+      nlu.intent === 'human-handover' ||
+      nlu.intent === 'my-status');
+  if (node?.kind === 'input' && (namesPlace || !leavesInput)) {
     // The person's own words answer the question; keep only what the dialog may need.
     turn.state.vars[node.var] = said.slice(0, INPUT_MAX_CHARS);
     turn.state.misses = 0;
@@ -205,15 +335,82 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
     turn.say(turn.t('global.langSwitched'));
   }
   if (nlu.ambiguous) return miss(turn, nlu);
-  intent(turn, nlu, switched);
+  intent(turn, nlu, said, switched);
+}
+
+/**
+ * Reads the message as part of the active dialog: first as the open question's quick reply (in
+ * words), then through every question's extractors. A changed earlier answer (a correction)
+ * walks the dialog again with what is known. Returns false when it found nothing.
+ */
+function inDialog(turn: Turn, said: string): boolean {
+  const u = turn.deps.understanding;
+  const node = currentNode(turn);
+  if (node?.kind === 'input') {
+    // The person's own words answer it (kept by the caller); a municipality is kept as its id.
+    const municipality = turn.deps.extractors.municipality(said);
+    if (node.var !== 'municipality' || !municipality) return false;
+    turn.state.municipality = municipality;
+    turn.state.vars.municipality = municipality;
+    turn.state.heard = [...(turn.state.heard ?? []).filter((h) => h !== node.var), node.var];
+    turn.state.misses = 0;
+    run(turn, node.next);
+    return true;
+  }
+  const correcting = u.has('correction', said);
+  let picked: string | undefined;
+  if (node?.kind === 'question' && !correcting) {
+    const offered = node.options.map((o) => ({ id: o.id, label: o.label ?? `option.${o.id}` }));
+    picked = matchOption(said, offered, turn.deps.texts);
+  }
+  const before = node?.kind === 'question' ? turn.state.vars[node.var] : undefined;
+  const { fresh, changed } = takeFacts(turn, said);
+  // The quick reply said in words wins over what an extractor read for the same question.
+  if (picked && node?.kind === 'question') {
+    if (before === undefined) delete turn.state.vars[node.var];
+    return (answer(turn, picked, true), true);
+  }
+  const lifeEvent = turn.state.lifeEvent!;
+  if (changed.length > 0) {
+    // A correction: say what changed and walk the dialog again (skipping what is known).
+    turn.state.misses = 0;
+    const list = heardList(turn, lifeEvent, changed);
+    turn.say(turn.tv('understood.updated', { list: list.join(', ') }));
+    const finished = node === undefined;
+    delete turn.state.pendingStatus;
+    run(turn, dialogOf(turn, lifeEvent).start, { replay: finished ? 'finished' : 'open' });
+    return true;
+  }
+  if (fresh.length === 0) return false;
+  turn.state.misses = 0;
+  if (node?.kind === 'question') {
+    const value = turn.state.vars[node.var];
+    const option = node.options.find((o) => o.id === value);
+    if (option) {
+      turn.info.answered = `${lifeEvent}/${turn.state.node ?? ''}:${option.id}`;
+      run(turn, option.goto);
+      return true;
+    }
+    // Facts for later questions: say what was understood and ask this one again.
+    const list = heardList(turn, lifeEvent, fresh);
+    ask(
+      turn,
+      node,
+      list.length > 0 ? turn.tv('understood.noted', { list: list.join(', ') }) : undefined,
+    );
+    return true;
+  }
+  // Facts after the dialog finished that change nothing: not an answer to anything.
+  return node !== undefined;
 }
 
 function words(text: string): number {
   return text.split(/\s+/).filter(Boolean).length;
 }
 
-function intent(turn: Turn, nlu: NluResult, langSwitched = false): void {
-  const active = currentNode(turn) !== undefined;
+function intent(turn: Turn, nlu: NluResult, said: string, langSwitched = false): void {
+  const node = currentNode(turn);
+  const active = node !== undefined;
   const { intent } = nlu;
   if (isLifeEvent(intent)) {
     // Already talking about it: the question still waits for its answer. Not a miss (the
@@ -222,8 +419,15 @@ function intent(turn: Turn, nlu: NluResult, langSwitched = false): void {
       turn.state.misses = 0;
       return resume(turn, langSwitched ? undefined : turn.t('global.reask'));
     }
-    return enter(turn, intent, active);
+    // A question is open: another topic only after asking, and only when clearly named.
+    if (active && turn.state.lifeEvent) {
+      if (nlu.confidence < SWITCH_MIN_CONFIDENCE) return miss(turn, nlu);
+      return askSwitch(turn, intent, said);
+    }
+    return enter(turn, intent, turn.state.lifeEvent !== undefined, said);
   }
+  const smalltalk = SMALLTALK[intent as string];
+  if (smalltalk) return smallTalk(turn, intent, smalltalk);
   if (intent === 'out-of-scope' || !KNOWN_INTENTS.has(intent)) return miss(turn, nlu);
   turn.state.misses = 0;
   switch (intent) {
@@ -249,26 +453,187 @@ function intent(turn: Turn, nlu: NluResult, langSwitched = false): void {
   }
 }
 
+function askSwitch(turn: Turn, to: LifeEventId, said: string): void {
+  const from = turn.state.lifeEvent!;
+  turn.state.pendingSwitch = { to, text: said.slice(0, INPUT_MAX_CHARS) };
+  turn.say(turn.tv('switch.ask', { to: turn.eventName(to), from: turn.eventName(from) }), [
+    {
+      type: 'options',
+      options: [
+        { id: `switch:${to}`, label: turn.tv('option.switch', { to: turn.eventName(to) }) },
+        { id: 'continue', label: turn.tv('option.stay', { from: turn.eventName(from) }) },
+      ],
+    },
+  ]);
+}
+
+function smallTalk(turn: Turn, intent: string, key: string): void {
+  turn.state.misses = 0;
+  const node = currentNode(turn);
+  if (node?.kind === 'question' || node?.kind === 'input') {
+    // Yes or no with a question open were matched as its answer already; here it is small talk.
+    return ask(turn, node, turn.tv(key));
+  }
+  const withTopics = intent === 'affirm' || intent === 'deny' || intent === 'smalltalk-languages';
+  turn.say(turn.tv(key), withTopics ? [{ type: 'options', options: turn.eventOptions() }] : []);
+}
+
+function noPlan(turn: Turn): void {
+  turn.say(turn.tv('direct.noPlan'), [{ type: 'options', options: turn.eventOptions() }]);
+}
+
 function continueOptions(turn: Turn): { type: 'options'; options: Option[] } {
   return { type: 'options', options: [turn.option('continue'), turn.option('restart')] };
 }
 
-/** Not understood: ask again or offer the closest life events; the second miss in a row calls a human. */
+/** Emergency numbers and helplines first, in the person's language; then the dialog may go on. */
+function emergency(turn: Turn, kind: EmergencyKind): void {
+  turn.info.emergency = kind;
+  turn.say(turn.tv(`emergency.reply.${kind}`));
+  if (currentNode(turn)) {
+    turn.say(turn.tv('emergency.goOn'), [continueOptions(turn)]);
+  }
+}
+
+/** One plain sentence per term from the glossary, then the open question again. Not a miss. */
+function explain(turn: Turn, terms: string[]): void {
+  turn.explained = true;
+  if (terms.length === 0) {
+    const node = currentNode(turn);
+    if (node?.kind === 'question' || node?.kind === 'input') {
+      return ask(turn, node, turn.tv('clarify.unknown'));
+    }
+    return turn.say(turn.tv('clarify.unknown'), [
+      { type: 'options', options: turn.eventOptions() },
+    ]);
+  }
+  const lines = terms.map((id) =>
+    turn.tv('clarify.explain', { term: turn.tg(`${id}.term`), means: turn.tg(`${id}.means`) }),
+  );
+  const node = currentNode(turn);
+  if (node?.kind === 'question' || node?.kind === 'input') return ask(turn, node, lines.join('\n'));
+  turn.say(lines.join('\n'));
+}
+
+/** The fact first (with its date and source), then the offer of the personal plan. */
+function directAnswer(turn: Turn, serviceId: string, kind: AskKind, said: string): void {
+  const service = turn.deps.catalog.service(serviceId);
+  const lifeEvent = lifeEventOf(turn, serviceId);
+  if (!service || !lifeEvent) return;
+  turn.state.misses = 0;
+  const { tc, tv } = turn;
+  const { lang } = turn.state;
+  const municipality = turn.deps.extractors.municipality(said) ?? turn.state.municipality;
+  if (municipality) turn.state.municipality = municipality;
+  const own = turn.deps.bundle.municipalities.find((m) => m.id === municipality);
+  const name = tc(`service.${service.id}.name`);
+  const question = tokens(said);
+  const fact = factFor(
+    service,
+    kind,
+    question,
+    (f) =>
+      LANGS.map((l) =>
+        turn.deps.texts.catalog(l)(`service.${service.id}.facts.${f.id}`, {
+          value: formatValue(f, l, turn.deps.texts.conversation(l)),
+        }),
+      ).join(' '),
+    own?.facts?.[service.id] ?? [],
+  );
+  const link = turn.deps.catalog.link(service, lang, municipality) ?? '';
+  const parts: string[] = [];
+  // The figure is set by each local government and we do not know which one yet.
+  const local = !own && !fact && hasLocalFacts(turn, service.id, kind);
+  if (fact) {
+    parts.push(factSentence(service, fact, lang, tc, tv));
+  } else if (local) {
+    parts.push(tv('direct.dependsOnMunicipality', { service: name, url: link }));
+  } else if (kind === 'provider' || kind === 'where') {
+    const provider = providerName(service, tc);
+    parts.push(tv('direct.provider', { service: name, provider, url: link }));
+  } else {
+    parts.push(tv('direct.noFact', { service: name, url: link }));
+  }
+  // The person's own municipality's page, when the answer did not already give it.
+  if (own && link && !parts.some((p) => p.includes(link))) {
+    parts.push(tv('direct.local', { name: own.name[lang], url: link }));
+  }
+  turn.info.direct = `${service.id}:${fact?.id ?? '-'}`;
+
+  const node = currentNode(turn);
+  if (turn.state.lifeEvent === lifeEvent && (node?.kind === 'question' || node?.kind === 'input')) {
+    // Asked in the middle of this topic's questions: the fact, then the dialog goes on with
+    // what the question said (“…in Tallinn?”) and asks what is still open.
+    turn.say(parts.join(' '));
+    const list = heardList(turn, lifeEvent, takeFacts(turn, said).fresh);
+    const noted =
+      list.length > 0 ? turn.tv('understood.noted', { list: list.join(', ') }) : undefined;
+    const value = node.kind === 'question' ? turn.state.vars[node.var] : undefined;
+    const option = node.kind === 'question' ? node.options.find((o) => o.id === value) : undefined;
+    if (option) return run(turn, option.goto, noted ? { prefix: noted } : {});
+    return ask(turn, node, noted);
+  }
+  const dialog = dialogOf(turn, lifeEvent);
+  const count = questionsAhead(dialog, dialog.start, prefilled(turn, lifeEvent, said));
+  turn.state.offer = {
+    lifeEvent,
+    text: said.slice(0, INPUT_MAX_CHARS),
+    ...(local && { service: service.id, kind }),
+  };
+  const options: Option[] = [
+    { id: `plan:${lifeEvent}`, label: tv('option.plan') },
+    node ? turn.option('continue') : { id: 'no-plan', label: tv('option.noPlan') },
+  ];
+  parts.push(tv('direct.offer', { count, event: turn.eventName(lifeEvent) }));
+  turn.say(parts.join('\n\n'), [{ type: 'options', options }]);
+}
+
+/** What the text would answer in that life event's dialog (for counting its questions). */
+function prefilled(turn: Turn, lifeEvent: LifeEventId, said: string): Record<string, string> {
+  const found = turn.deps.extractors.forDialog(dialogOf(turn, lifeEvent), said, turn.ctx);
+  const known = Object.fromEntries([...found].map(([name, e]) => [name, e.value]));
+  const municipality = turn.deps.extractors.municipality(said) ?? turn.state.municipality;
+  return municipality ? { ...known, municipality } : known;
+}
+
+/** Whether some municipality has its own fact of this kind for the service. */
+function hasLocalFacts(turn: Turn, serviceId: string, kind: AskKind): boolean {
+  return turn.deps.bundle.municipalities.some(
+    (m) =>
+      factFor(
+        { id: serviceId, facts: [] } as unknown as CatalogService,
+        kind,
+        [],
+        () => '',
+        m.facts?.[serviceId] ?? [],
+      ) !== undefined,
+  );
+}
+
+function lifeEventOf(turn: Turn, serviceId: string): LifeEventId | undefined {
+  return turn.deps.bundle.catalog.lifeEvents.find((e) => e.services.some((s) => s.id === serviceId))
+    ?.id;
+}
+
+/**
+ * Not understood. The first miss says what I can do and offers the closest choices; the
+ * second offers three ways out (say it differently, pick a topic, a person with office hours).
+ * Nobody is put in a queue without choosing it.
+ */
 function miss(turn: Turn, nlu: NluResult): void {
   turn.state.misses += 1;
   if (turn.state.misses >= 2) {
     turn.state.misses = 0;
-    turn.say(turn.t('global.missedTwice'), [
-      { type: 'options', options: [turn.option('restart')] },
-    ]);
-    turn.effects.push({ type: 'handover-request' });
+    const hours = turn.deps.officeHours ?? turn.tv('repair.hours');
+    const options: Option[] = [...turn.eventOptions(), turn.option('human')];
+    if (currentNode(turn)) options.unshift(turn.option('continue'));
+    turn.say(turn.tv('repair.second', { hours }), [{ type: 'options', options }]);
     return;
   }
   // "Did you mean A or B?" when the NLU had candidates; otherwise the waiting question again.
-  if (currentNode(turn) && !nlu.ambiguous) return resume(turn, turn.t('global.reask'));
+  if (currentNode(turn) && !nlu.ambiguous) return resume(turn, turn.tv('repair.first'));
   didYouMean(turn, nlu);
 }
-
 /**
  * A life event the NLU gave less than this is no suggestion: "how do I renew my passport" must
  * not be answered with "did you mean death of a close one?" because that came second at 2%.

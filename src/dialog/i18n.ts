@@ -14,6 +14,9 @@ export interface Texts {
   /** The `dialog` namespace in `lang`, falling back to Estonian. */
   dialog(lang: Lang): Translate;
   catalog(lang: Lang): Translate;
+  /** The engine's own texts (locales/<lang>/conversation.json). */
+  conversation(lang: Lang): Translate;
+  glossary(lang: Lang): Translate;
 }
 
 export const MISSING_MARK = '[missing text: ';
@@ -65,5 +68,10 @@ export function createTexts(resources: Resources): Texts {
     }
     return translate;
   };
-  return { dialog: (lang) => get(lang, 'dialog'), catalog: (lang) => get(lang, 'catalog') };
+  return {
+    dialog: (lang) => get(lang, 'dialog'),
+    catalog: (lang) => get(lang, 'catalog'),
+    conversation: (lang) => get(lang, 'conversation'),
+    glossary: (lang) => get(lang, 'glossary'),
+  };
 }

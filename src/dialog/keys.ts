@@ -59,3 +59,42 @@ export const PLURAL_FORMS = {
   en: ['one', 'other'],
   ru: ['one', 'few', 'many', 'other'],
 } as const;
+
+/** The engine's own texts in locales/<lang>/conversation.json. */
+export const CONVERSATION_KEYS = [
+  'emergency.goOn',
+  'clarify.explain',
+  'clarify.unknown',
+  'direct.since',
+  'direct.adopted',
+  'direct.source',
+  'direct.provider',
+  'direct.noFact',
+  'direct.dependsOnMunicipality',
+  'direct.local',
+  'direct.noPlan',
+  'switch.ask',
+  'option.switch',
+  'option.stay',
+  'option.plan',
+  'option.noPlan',
+  'understood.intro',
+  'understood.fix',
+  'understood.noted',
+  'understood.updated',
+  'understood.municipality',
+  'repair.first',
+  'repair.second',
+  'repair.hours',
+  'smalltalk.robot',
+  'smalltalk.creator',
+  'smalltalk.languages',
+  'smalltalk.compliment',
+  'smalltalk.profanity',
+  'smalltalk.affirm',
+  'smalltalk.deny',
+  'cues.clarify',
+  'cues.correction',
+] as const;
+
+export const CONVERSATION_PLURAL_KEYS = ['direct.offer'] as const;

@@ -23,7 +23,8 @@ import {
 import { checkDialogBundle } from './check.js';
 import { DialogDataError, isError, type Problem } from './problem.js';
 
-export const NAMESPACES = ['dialog', 'catalog'] as const;
+/** dialog and catalog: content's texts; conversation and glossary: the engine's own (contract 4). */
+export const NAMESPACES = ['dialog', 'catalog', 'conversation', 'glossary'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 export type JsonTree = { [key: string]: string | JsonTree };
 export type Resources = Record<Lang, Record<Namespace, JsonTree>>;
@@ -195,7 +196,7 @@ export function readDialogBundle(rootDir = '.'): ReadResult {
 
   const resources = {} as Resources;
   for (const lang of LANGS) {
-    resources[lang] = { dialog: {}, catalog: {} };
+    resources[lang] = { dialog: {}, catalog: {}, conversation: {}, glossary: {} };
     for (const ns of NAMESPACES) {
       resources[lang][ns] = readLocale(rootDir, localeFile(lang, ns), problems);
     }

@@ -48,7 +48,17 @@ export function ask(turn: Turn, node: NodeOf<'question'> | NodeOf<'input'>, pref
   turn.say(text, [{ type: 'options', options }]);
 }
 
-export function run(turn: Turn, from: string): void {
+export interface RunOptions {
+  /**
+   * Walking the dialog again after an answer was corrected: messages already said are not
+   * repeated, and when the dialog had finished it stops after the updated checklist.
+   */
+  replay?: 'open' | 'finished';
+  /** Said before the first question the walk stops at (“Noted: the baby is born.”). */
+  prefix?: string;
+}
+
+export function run(turn: Turn, from: string, options: RunOptions = {}): void {
   const lifeEvent = turn.state.lifeEvent;
   if (!lifeEvent) return;
   const dialog = dialogOf(turn, lifeEvent);
@@ -60,11 +70,26 @@ export function run(turn: Turn, from: string): void {
     delete turn.state.node;
     switch (node.kind) {
       case 'message':
-        turn.say(turn.t(node.text));
+        if (!options.replay) turn.say(turn.t(node.text));
         id = node.next;
         continue;
-      case 'question':
+      case 'question': {
+        // Already answered in the person's words (this message or an earlier one): skip it.
+        const known = turn.state.vars[node.var];
+        const option = node.options.find((o) => o.id === known);
+        if (option) {
+          id = option.goto;
+          continue;
+        }
+        turn.state.node = id;
+        ask(turn, node, options.prefix);
+        return;
+      }
       case 'input':
+        if (turn.state.vars[node.var] !== undefined) {
+          id = node.next;
+          continue;
+        }
         turn.state.node = id;
         ask(turn, node);
         return;
@@ -73,6 +98,7 @@ export function run(turn: Turn, from: string): void {
         continue;
       case 'checklist':
         sayChecklist(turn, node, lifeEvent);
+        if (options.replay === 'finished') return;
         id = node.next;
         continue;
       case 'status':
@@ -96,6 +122,28 @@ export function run(turn: Turn, from: string): void {
   throw new Error(`${lifeEvent}: more than ${MAX_NODES_PER_TURN} nodes without waiting`);
 }
 
+/** “You said: the baby is born, in Estonia.” for the answers taken from the person's words. */
+export function understoodLine(turn: Turn, lifeEvent: LifeEventId): string | undefined {
+  const list = heardList(turn, lifeEvent);
+  if (list.length === 0) return undefined;
+  return `${turn.tv('understood.intro', { list: list.join(', ') })} ${turn.tv('understood.fix')}`;
+}
+
+export function heardList(turn: Turn, lifeEvent: LifeEventId, only?: readonly string[]): string[] {
+  const { vars } = turn.state;
+  return (only ?? turn.state.heard ?? []).flatMap((name) => {
+    const value = vars[name];
+    if (value === undefined) return [];
+    if (name === 'municipality') {
+      const m = turn.deps.bundle.municipalities.find((x) => x.id === value);
+      return m ? [turn.tv('understood.municipality', { name: m.name[turn.state.lang] })] : [];
+    }
+    const key = `said.${lifeEvent}.${name}.${value}`;
+    const said = turn.tv(key, { defaultValue: '' });
+    return said ? [said] : [];
+  });
+}
+
 /** The services of a checklist node that apply to this person, in the node's order. */
 export function selectServices(turn: Turn, node: NodeOf<'checklist'>): CatalogService[] {
   const selected: CatalogService[] = [];
@@ -112,7 +160,8 @@ function sayChecklist(turn: Turn, node: NodeOf<'checklist'>, lifeEvent: LifeEven
   const services = selectServices(turn, node);
   const toApply = services.filter((s) => s.mode === 'application').length;
   const byState = services.length - toApply;
-  const lines = [t(node.text)];
+  const heard = understoodLine(turn, lifeEvent);
+  const lines = heard ? [heard, t(node.text)] : [t(node.text)];
   if (toApply > 0) lines.push(t('checklist.apply', { count: toApply }));
   if (byState > 0) lines.push(t('checklist.automatic', { count: byState }));
   const items: ChecklistItem[] = services.map((s) =>

@@ -160,12 +160,33 @@ export const QuestionOption = z.strictObject({
   goto: NodeId,
 });
 
+/**
+ * How a question takes its answer from free text (docs/dialogs.md "Extractors"). A string names
+ * a phrase lexicon whose values are the node's option ids: `extract.<name>.<option>` in
+ * locales/<lang>/conversation.json. The object form maps a lexicon's or a typed extractor's
+ * values to option ids: `{ use: place, map: { abroad: 'yes', estonia: 'no' } }`. Typed
+ * extractors: `age` (values `adult`/`minor`, with `atLeast`), `months` (values `within`/`later`,
+ * with `within` months from now).
+ */
+export const ExtractDecl = z.union([
+  z.string().regex(slug, 'a lexicon name in kebab-case'),
+  z.strictObject({
+    use: z.string().regex(slug, 'a lexicon or extractor name in kebab-case'),
+    map: z.record(z.string(), z.string()).optional(),
+    atLeast: z.number().int().positive().optional(),
+    within: z.number().int().positive().optional(),
+  }),
+]);
+export type ExtractDecl = z.infer<typeof ExtractDecl>;
+
 const MessageNode = z.strictObject({ kind: z.literal('message'), text: TextKey, next: NodeId });
 const QuestionNode = z.strictObject({
   kind: z.literal('question'),
   text: TextKey,
   var: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/, 'a variable name like nameChange'),
   options: z.array(QuestionOption).min(2, 'at least two options'),
+  /** The answers this question can take from free text, in any message of its dialog. */
+  extract: z.array(ExtractDecl).optional(),
 });
 /** A question answered in the person's own words; the answer is kept in `var` (max 200 chars). */
 const InputNode = z.strictObject({

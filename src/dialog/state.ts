@@ -21,6 +21,24 @@ export const DialogState = z.object({
   misses: z.number().int().min(0),
   /** A status lookup is out; `then` is where the dialog goes on when the answer comes. */
   pendingStatus: z.object({ then: z.string().optional() }).optional(),
+  /** Variables whose answer came from the person's words (shown back as “You said: …”). */
+  heard: z.array(z.string()).optional(),
+  /** “Do you want to talk about X instead?” is open; `text` is the message that named X. */
+  pendingSwitch: z.object({ to: z.enum(LIFE_EVENTS), text: z.string().max(200) }).optional(),
+  /** “Shall I make your checklist?” is open after a direct answer. */
+  offer: z
+    .object({
+      lifeEvent: z.enum(LIFE_EVENTS),
+      text: z.string().max(200),
+      /** The direct question it followed, when naming a municipality may sharpen the answer. */
+      service: z.string().max(60).optional(),
+      kind: z.string().max(20).optional(),
+    })
+    .optional(),
+  /** Glossary terms in what the assistant said last, for a bare “what does that mean?”. */
+  lastTerms: z.array(z.string()).max(10).optional(),
+  /** The municipality named in this conversation (an id of dialogs/municipalities.yaml). */
+  municipality: z.string().max(60).optional(),
 });
 export type DialogState = z.infer<typeof DialogState>;
 

@@ -14,11 +14,17 @@ import type { DialogBundle } from './load.js';
 import type { Texts, Translate } from './i18n.js';
 import type { CatalogIndex } from './render.js';
 import type { DialogState } from './state.js';
+import type { Extractors } from './extract/extractors.js';
+import type { Understanding } from './understand.js';
 
 export interface EngineDeps {
   bundle: DialogBundle;
   texts: Texts;
   catalog: CatalogIndex;
+  extractors: Extractors;
+  understanding: Understanding;
+  /** Office hours of customer support as people should read them; else the locale's default. */
+  officeHours?: string;
 }
 
 export class Turn {
@@ -26,6 +32,8 @@ export class Turn {
   readonly effects: AssistantEffect[] = [];
   readonly info: TurnInfo = {};
   state: DialogState;
+  /** This turn explained glossary terms (the terms of the turn before stay askable). */
+  explained = false;
 
   constructor(
     readonly deps: EngineDeps,
@@ -42,6 +50,15 @@ export class Turn {
 
   get tc(): Translate {
     return this.deps.texts.catalog(this.state.lang);
+  }
+
+  /** The engine's own texts (conversation.json). */
+  get tv(): Translate {
+    return this.deps.texts.conversation(this.state.lang);
+  }
+
+  get tg(): Translate {
+    return this.deps.texts.glossary(this.state.lang);
   }
 
   say(text: string, blocks: Block[] = []): void {
@@ -66,6 +83,9 @@ export class Turn {
     delete this.state.lifeEvent;
     delete this.state.node;
     delete this.state.pendingStatus;
+    delete this.state.pendingSwitch;
+    delete this.state.offer;
+    delete this.state.heard;
     this.state.vars = {};
     this.state.misses = 0;
   }

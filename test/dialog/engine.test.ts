@@ -211,15 +211,31 @@ describe('DialogEngine', () => {
     expect(turn.effects).toEqual([{ type: 'handover-request' }]);
   });
 
-  it('switches topic when the person clearly asks about another life event', () => {
+  it('asks before switching topic when the person clearly names another life event', () => {
+    const { send, state } = make(
+      mapClassifier({ 'we are getting divorced': nlu('divorce', { lang: 'en' }) }),
+    );
+    send({ type: 'choose', optionId: 'event:marriage' });
+    const asked = send({ type: 'text', text: 'we are getting divorced' });
+    expect(asked.info.lifeEvent).toBe('marriage');
+    expect(text(asked)).toMatch(/Do you want to talk about “Divorce” instead\?/);
+    expect(optionIds(asked)).toEqual(['switch:divorce', 'continue']);
+    const turn = send({ type: 'choose', optionId: 'switch:divorce' });
+    expect(turn.info.lifeEvent).toBe('divorce');
+    expect(turn.info.node).toBe('ask-agree');
+    expect(state().pendingSwitch).toBeUndefined();
+  });
+
+  it('stays in the dialog when the person declines the switch, by button or in words', () => {
     const { send } = make(
       mapClassifier({ 'we are getting divorced': nlu('divorce', { lang: 'en' }) }),
     );
     send({ type: 'choose', optionId: 'event:marriage' });
-    const turn = send({ type: 'text', text: 'we are getting divorced' });
-    expect(turn.info.lifeEvent).toBe('divorce');
-    expect(text(turn)).toMatch(/Let's talk about “Divorce” now/);
-    expect(turn.info.node).toBe('ask-agree');
+    send({ type: 'text', text: 'we are getting divorced' });
+    const stay = send({ type: 'text', text: 'no' });
+    expect(stay.info).toMatchObject({ lifeEvent: 'marriage', node: 'ask-residence' });
+    send({ type: 'text', text: 'we are getting divorced' });
+    expect(send({ type: 'choose', optionId: 'continue' }).info.node).toBe('ask-residence');
   });
 
   it('asks the waiting question again when the same topic is named again, not counting a miss', () => {
@@ -277,7 +293,7 @@ describe('DialogEngine', () => {
     expect(optionIds(turn).at(-1)).toBe('human');
   });
 
-  it('re-asks politely at a question, then calls a human after two misses in a row', () => {
+  it('re-asks at a question, then offers three ways out, and queues only when a person is chosen', () => {
     const { send } = make();
     send({ type: 'choose', optionId: 'event:marriage' });
     const first = send({ type: 'text', text: 'purple elephants' });
@@ -285,7 +301,16 @@ describe('DialogEngine', () => {
     expect(optionIds(first)).toEqual(['yes', 'no', 'not-sure']);
     expect(first.effects).toEqual([]);
     const second = send({ type: 'text', text: 'purple elephants again' });
-    expect(second.effects).toEqual([{ type: 'handover-request' }]);
+    expect(second.effects).toEqual([]);
+    expect(text(second)).toMatch(
+      /other words.*\n.*topic.*\n.*person.*working days 9–17.*Outside those hours/s,
+    );
+    expect(optionIds(second)).toEqual(
+      expect.arrayContaining(['continue', 'event:divorce', 'human']),
+    );
+    expect(send({ type: 'choose', optionId: 'human' }).effects).toEqual([
+      { type: 'handover-request' },
+    ]);
   });
 
   it('starts over on the restart option and on the words in any language', () => {

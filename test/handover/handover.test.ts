@@ -230,6 +230,9 @@ describe('live handover with the real assistant', () => {
     c.send({ type: 'message', id: 'm1', text: 'qwerty asdf zxcv' });
     await c.next('reply');
     c.send({ type: 'message', id: 'm2', text: 'blorp snarf glib' });
+    // The second miss offers a person among three ways out; the queue only when chosen.
+    await c.next('reply');
+    c.send({ type: 'choose', id: 'm2b', optionId: 'human' });
     const { block } = await handoverReply(c);
     expect(block.state).toBe('queued');
 

@@ -1,0 +1,165 @@
+/**
+ * Direct answers: a question for a fact of a service (“how much is the funeral grant?”) gets
+ * the fact from the catalog (contract 1) with its date and official source, in a few words,
+ * before any dialog. Pure.
+ */
+import type { Lang } from '../protocol/frames.js';
+import type { CatalogFact, CatalogService, Dialog } from './schema.js';
+import { successors } from './schema.js';
+import type { Translate } from './i18n.js';
+import type { AskKind } from './understand.js';
+import { isHttpsUrl } from './check.js';
+import { tokens } from './extract/lexicon.js';
+
+/** Which fact kinds answer which question, best first. */
+const FACT_KINDS: Record<AskKind, readonly CatalogFact['kind'][]> = {
+  amount: ['amount', 'fee'],
+  fee: ['fee', 'amount'],
+  deadline: ['deadline', 'duration'],
+  duration: ['duration', 'deadline'],
+  age: ['age'],
+  provider: [],
+  where: [],
+};
+
+/**
+ * The fact that answers a question of that kind: among the facts of the best kind, the one
+ * whose sentence shares most words with the question (“child benefit” picks the child benefit,
+ * not the birth grant). A municipality's own facts come before the service's.
+ */
+export function factFor(
+  service: CatalogService,
+  kind: AskKind,
+  question: readonly string[] = [],
+  sentence: (fact: CatalogFact) => string = () => '',
+  local: readonly CatalogFact[] = [],
+): CatalogFact | undefined {
+  const usable = [...local, ...(service.facts ?? [])].filter((f) => f.status !== 'draft');
+  const bestOf = (candidates: CatalogFact[]): CatalogFact | undefined => {
+    let best: CatalogFact | undefined;
+    let bestScore = -1;
+    for (const fact of candidates) {
+      const score = overlap(question, tokens(sentence(fact)));
+      if (score > bestScore) {
+        best = fact;
+        bestScore = score;
+      }
+    }
+    return best;
+  };
+  for (const k of FACT_KINDS[kind]) {
+    const found = bestOf(usable.filter((f) => f.kind === k));
+    if (found) return found;
+  }
+  // “How many years of service do I need?” asks an amount the catalog keeps as a duration:
+  // any fact with a number, if the question shares words with its sentence.
+  if (kind === 'provider' || kind === 'where') return undefined;
+  const numeric = usable.filter((f) => f.value !== undefined);
+  const best = bestOf(numeric);
+  return best && overlap(question, tokens(sentence(best))) > 0 ? best : undefined;
+}
+
+/**
+ * How much of the question the sentence says: for each question word (4+ letters), the longest
+ * common beginning with a sentence word, when at least 4 letters (“lapsetoetus” beats “lapse”).
+ */
+function overlap(question: readonly string[], sentence: readonly string[]): number {
+  let score = 0;
+  for (const q of question) {
+    if (q.length < 4) continue;
+    let best = 0;
+    for (const w of sentence) {
+      let n = 0;
+      while (n < q.length && n < w.length && q[n] === w[n]) n++;
+      if (n > best) best = n;
+    }
+    if (best >= 4) score += best;
+  }
+  return score;
+}
+
+const LOCALE: Record<Lang, string> = { et: 'et-EE', en: 'en-GB', ru: 'ru-RU' };
+
+/** Estonian month names in the elative: “kehtib alates 1. jaanuarist 2025”. */
+const ET_MONTHS_FROM = [
+  'jaanuarist',
+  'veebruarist',
+  'märtsist',
+  'aprillist',
+  'maist',
+  'juunist',
+  'juulist',
+  'augustist',
+  'septembrist',
+  'oktoobrist',
+  'novembrist',
+  'detsembrist',
+];
+
+/** A date as it follows “valid from” / „kehtib alates“ / «действует с». */
+export function formatDate(iso: string, lang: Lang): string {
+  const date = new Date(`${iso}T00:00:00Z`);
+  if (lang === 'et') {
+    return `${date.getUTCDate()}. ${ET_MONTHS_FROM[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+  }
+  return new Intl.DateTimeFormat(LOCALE[lang], {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(date);
+}
+
+/** The value with its unit in words (`units.<unit>` in conversation.json, plural by count). */
+export function formatValue(fact: CatalogFact, lang: Lang, tv: Translate): string {
+  if (fact.value === undefined) return '';
+  const n = new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: 2 }).format(fact.value);
+  if (!fact.unit) return n;
+  return tv(`units.${fact.unit}`, { n, count: fact.value });
+}
+
+/** The fact's sentence with its date and source link. */
+export function factSentence(
+  service: CatalogService,
+  fact: CatalogFact,
+  lang: Lang,
+  tc: Translate,
+  tv: Translate,
+): string {
+  const value = formatValue(fact, lang, tv);
+  const sentence = tc(`service.${service.id}.facts.${fact.id}`, { value });
+  const date = formatDate(fact.effective, lang);
+  const when = tv(fact.status === 'adopted' ? 'direct.adopted' : 'direct.since', { date });
+  const source = isHttpsUrl(fact.source) ? ` ${tv('direct.source', { url: fact.source })}` : '';
+  return `${sentence.replace(/\.$/, '')} (${when}).${source}`;
+}
+
+/**
+ * How many questions the dialog still asks at most, on its longest path from `from`, given the
+ * answers already known (a question with a known answer is skipped).
+ */
+export function questionsAhead(
+  dialog: Dialog,
+  from: string,
+  known: Record<string, string>,
+): number {
+  const memo = new Map<string, number>();
+  const visit = (id: string, path: Set<string>): number => {
+    const cached = memo.get(id);
+    if (cached !== undefined) return cached;
+    const node = dialog.nodes[id];
+    if (!node || path.has(id)) return 0;
+    path.add(id);
+    const next =
+      node.kind === 'question' && known[node.var] !== undefined
+        ? node.options.filter((o) => o.id === known[node.var]).map((o) => o.goto)
+        : successors(node);
+    const rest = Math.max(0, ...next.map((n) => visit(n, path)));
+    path.delete(id);
+    const own =
+      (node.kind === 'question' || node.kind === 'input') && known[node.var] === undefined ? 1 : 0;
+    memo.set(id, own + rest);
+    return own + rest;
+  };
+  return visit(from, new Set());
+}

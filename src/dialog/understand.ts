@@ -1,0 +1,148 @@
+/**
+ * What a message is, before the classifier: an emergency, a question about a word, a direct
+ * question for a fact of a service, a correction. All lexicons are data in
+ * locales/<lang>/conversation.json (and glossary.json); every language's phrases are tried on
+ * every message. Pure after construction.
+ */
+import { LANGS } from '../protocol/frames.js';
+import type { JsonTree, Resources } from './load.js';
+import { Lexicon, tokens } from './extract/lexicon.js';
+
+export const EMERGENCY_KINDS = ['suicide', 'child', 'violence', 'danger'] as const;
+export type EmergencyKind = (typeof EMERGENCY_KINDS)[number];
+
+/** What a direct question asks for. Amount-like kinds are answered from catalog facts. */
+export const ASK_KINDS = [
+  'amount',
+  'fee',
+  'deadline',
+  'duration',
+  'age',
+  'provider',
+  'where',
+] as const;
+export type AskKind = (typeof ASK_KINDS)[number];
+
+export interface DirectQuestion {
+  service: string;
+  kind: AskKind;
+  /**
+   * The words name the life event as a whole at least as strongly as the service (“how do I
+   * get divorced”): a how/where question about it is answered by its plan, not a link.
+   */
+  topicLevel: boolean;
+}
+
+/** The object at a dotted path of a language's namespace (empty when absent). */
+function subtree(
+  resources: Resources,
+  lang: (typeof LANGS)[number],
+  ns: 'conversation' | 'glossary',
+  path?: string,
+): JsonTree {
+  let node: JsonTree = resources[lang][ns];
+  for (const part of path ? path.split('.') : []) {
+    const next = node[part];
+    if (typeof next !== 'object') return {};
+    node = next;
+  }
+  return node;
+}
+
+/** Merges `<path>.<value>: "phrases"` of every language into one lexicon. */
+function lexiconOf(resources: Resources, path: string, stem = false): Lexicon {
+  const entries: [string, string][] = [];
+  for (const lang of LANGS) {
+    for (const [value, spec] of Object.entries(subtree(resources, lang, 'conversation', path))) {
+      if (typeof spec === 'string') entries.push([value, spec]);
+    }
+  }
+  return new Lexicon(entries, { stem });
+}
+
+/** Words that point back at what was just said (“what does *that* mean”). */
+const POINTERS = new Set(['that', 'this', 'it', 'see', 'seda', 'это', 'то', 'этого']);
+
+export class Understanding {
+  private readonly emergency: Lexicon;
+  private readonly clarifyCues: Lexicon;
+  private readonly glossary: Lexicon;
+  private readonly asks: Lexicon;
+  private readonly services: Lexicon;
+  private readonly cues: Lexicon;
+  private readonly topics: Lexicon;
+
+  constructor(resources: Resources) {
+    this.emergency = lexiconOf(resources, 'emergency.words');
+    this.asks = lexiconOf(resources, 'ask');
+    this.services = lexiconOf(resources, 'terms', true);
+    this.cues = lexiconOf(resources, 'cues');
+    this.topics = lexiconOf(resources, 'topics', true);
+    const clarify: [string, string][] = [];
+    const glossary: [string, string][] = [];
+    for (const lang of LANGS) {
+      const c = subtree(resources, lang, 'conversation', 'cues').clarify;
+      if (typeof c === 'string') clarify.push(['clarify', c]);
+      for (const [id, entry] of Object.entries(subtree(resources, lang, 'glossary'))) {
+        if (typeof entry === 'object' && typeof entry.words === 'string') {
+          glossary.push([id, entry.words]);
+        }
+      }
+    }
+    this.clarifyCues = new Lexicon(clarify);
+    this.glossary = new Lexicon(glossary);
+  }
+
+  /** The kind of immediate danger the message describes, most serious first. */
+  emergencyOf(text: string): EmergencyKind | undefined {
+    const found = new Set(this.emergency.all(tokens(text)).map((m) => m.value));
+    return EMERGENCY_KINDS.find((k) => found.has(k));
+  }
+
+  /** Glossary terms named in a text, strongest first. */
+  termsIn(text: string): string[] {
+    return this.glossary.all(tokens(text)).map((m) => m.value);
+  }
+
+  /**
+   * A question about a word: the glossary terms it asks about (named in it, or else those of
+   * the last thing said when the message is only “what does that mean?”); undefined if it is
+   * no such question.
+   */
+  clarify(text: string, lastTerms: readonly string[]): string[] | undefined {
+    const toks = tokens(text);
+    if (this.clarifyCues.pick(toks) === undefined) return undefined;
+    const named = this.termsIn(text);
+    if (named.length > 0) return named.slice(0, 2);
+    // “What does that mean?” points back at what was just said; “what is X?” names its word.
+    const bare = toks.length <= 5 && toks.some((t) => POINTERS.has(t));
+    if (bare && lastTerms.length > 0) return lastTerms.slice(0, 2);
+    // A short question about a word the glossary does not know: still no miss.
+    return toks.length <= 6 ? [] : undefined;
+  }
+
+  /** Whether the text has the cue (`cues.<name>`: correction, yes, no). */
+  has(cue: string, text: string): boolean {
+    return this.cues.all(tokens(text)).some((m) => m.value === cue);
+  }
+
+  /** A question for a fact of a service: the service its words name and what it asks. */
+  direct(text: string): DirectQuestion | undefined {
+    const toks = tokens(text);
+    const service = this.services.pick(toks);
+    if (service === undefined) return undefined;
+    const kind = this.asks.all(toks)[0]?.value as AskKind | undefined;
+    if (kind === undefined) return undefined;
+    const topic = this.topics.pick(toks);
+    return {
+      service: service.value,
+      kind,
+      topicLevel: topic !== undefined && topic.weight >= service.weight,
+    };
+  }
+
+  /** The service the words name, if any (for routing a sub-service question to its event). */
+  serviceIn(text: string): string | undefined {
+    return this.services.pick(tokens(text))?.value;
+  }
+}
