@@ -27,7 +27,8 @@ async function chat(server: StaffTestServer, lang: string, texts: string[], rati
   const { c, sessionId } = await citizenChat(server, lang, texts);
   if (rating !== undefined) {
     c.send({ type: 'feedback', rating, comment: 'kiri mari@example.ee' });
-    await new Promise((r) => setTimeout(r, 50));
+    // The assistant thanks for it once the turn is committed.
+    await c.next('reply');
   }
   await c.close();
   return sessionId;

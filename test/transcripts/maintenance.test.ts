@@ -80,6 +80,7 @@ describe('maintenance job', () => {
     await expect.poll(() => runs.length, { timeout: 2000 }).toBeGreaterThanOrEqual(3);
     await m.stop();
     const count = runs.length;
+    // A check that nothing happens cannot poll: wait several timer periods, then look.
     await new Promise((r) => setTimeout(r, 60));
     expect(runs.length).toBe(count);
   });
