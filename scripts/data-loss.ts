@@ -13,7 +13,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -269,10 +269,9 @@ message after another for ${loadMs / 1000} s on loopback, then the signal. "Ackn
 every message (citizen and assistant) a client received with its seq; "lost" is acknowledged but
 not stored. SIGTERM must lose 0; SIGKILL at most the batch window: the recorder writes every
 200 ms or at 100 rows ("window" = 0.2 s × the acknowledged rate in the last second), plus the
-batch being written when the process dies, which takes longer when the CPU is starved (load
-average about 25 on 2 cores during these runs: other sessions' test suites).
+batch being written when the process dies, which takes longer when the CPU is starved.
 Measured ${new Date().toISOString().slice(0, 10)} with \`npx tsx scripts/data-loss.ts --runs ${runs}\`
-on the shared 2-core machine (timings disturbed by other work).
+on ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1)} at the end of the runs.
 
 | store | signal | runs | sent | acknowledged | stored | lost per run | window | stop ms per run |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- |
