@@ -137,9 +137,13 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     onDropped: (n, reason) => metrics.transcriptDropped.inc({ reason }, n),
     spillFile: join(config.DATA_DIR, 'transcripts-spill.json'),
   });
-  const kit = options.assistant ? undefined : createAssistantKit(ROOT_DIR);
-  const classifier = kit?.classifier;
   const officeHours = parseOfficeHours(config.OFFICE_HOURS);
+  const kit = options.assistant
+    ? undefined
+    : createAssistantKit(ROOT_DIR, {
+        officeHours: (lang) => describeOfficeHours(officeHours, lang),
+      });
+  const classifier = kit?.classifier;
   const handover = createHandover({
     queue: redis
       ? createRedisHandoverQueue({ client: redis.client, prefix: config.REDIS_PREFIX })
@@ -255,7 +259,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       // Public catalog pages and a conversation's plan; reads only the dialog's answers.
       app.use(
         createPublicPages({
-          bundle: loadDialogBundle(ROOT_DIR),
+          bundle: kit?.bundle ?? loadDialogBundle(ROOT_DIR),
           tokens: createPlanTokens(config.PSEUDONYM_KEY),
           loadPlanAnswers: async (id) => {
             const state = restoreState((await store.load(id))?.assistantState);

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Assistant } from './core/assistant.js';
+import type { Lang } from './protocol/frames.js';
 import type { CoverageUniverse } from './converse/coverage.js';
 import { createDialogAssistant, loadDialogBundle, type DialogBundle } from './dialog/index.js';
 import { loadClassifier } from './nlu/load.js';
@@ -18,10 +19,22 @@ export interface AssistantKit {
   universe: CoverageUniverse;
 }
 
-export function createAssistantKit(rootDir: string): AssistantKit {
+export interface AssistantKitOptions {
+  /** Customer support's office hours in words, per language (the server's OFFICE_HOURS). */
+  officeHours?: (lang: Lang) => string | undefined;
+}
+
+export function createAssistantKit(
+  rootDir: string,
+  options: AssistantKitOptions = {},
+): AssistantKit {
   const classifier = loadClassifier(join(rootDir, 'intents'));
   const bundle = loadDialogBundle(rootDir);
-  const assistant = createDialogAssistant({ bundle, classifier }) as Assistant<unknown>;
+  const assistant = createDialogAssistant({
+    bundle,
+    classifier,
+    ...(options.officeHours && { officeHours: options.officeHours }),
+  }) as Assistant<unknown>;
   return { assistant, classifier, bundle, universe: universeOf(bundle) };
 }
 

@@ -12,7 +12,7 @@ import type {
   AssistantTurn,
 } from '../core/assistant.js';
 import type { StatusLookup } from '../core/status.js';
-import { LANGS, LIMITS, type Block, type Option } from '../protocol/frames.js';
+import { LANGS, LIMITS, type Block, type Lang, type Option } from '../protocol/frames.js';
 import {
   CONVERSATION_INTENTS,
   isLifeEvent,
@@ -38,8 +38,11 @@ export interface DialogAssistantOptions {
   classifier: Classifier;
   /** Built from the bundle's resources when not given. */
   texts?: Texts;
-  /** Customer support's office hours as shown to people (e.g. the OFFICE_HOURS setting). */
-  officeHours?: string;
+  /**
+   * Customer support's office hours in words, per language (from the OFFICE_HOURS setting);
+   * undefined (or no words) falls back to the locale's `repair.hours`.
+   */
+  officeHours?: (lang: Lang) => string | undefined;
 }
 
 const INPUT_MAX_CHARS = 200;
@@ -624,7 +627,7 @@ function miss(turn: Turn, nlu: NluResult): void {
   turn.state.misses += 1;
   if (turn.state.misses >= 2) {
     turn.state.misses = 0;
-    const hours = turn.deps.officeHours ?? turn.tv('repair.hours');
+    const hours = turn.deps.officeHours?.(turn.state.lang) || turn.tv('repair.hours');
     const options: Option[] = [...turn.eventOptions(), turn.option('human')];
     if (currentNode(turn)) options.unshift(turn.option('continue'));
     turn.say(turn.tv('repair.second', { hours }), [{ type: 'options', options }]);

@@ -8,7 +8,7 @@ import type {
   AssistantReply,
   TurnInfo,
 } from '../core/assistant.js';
-import type { Block, Option } from '../protocol/frames.js';
+import type { Block, Lang, Option } from '../protocol/frames.js';
 import { LIFE_EVENTS, type LifeEventId } from '../nlu/types.js';
 import type { DialogBundle } from './load.js';
 import type { Texts, Translate } from './i18n.js';
@@ -23,8 +23,8 @@ export interface EngineDeps {
   catalog: CatalogIndex;
   extractors: Extractors;
   understanding: Understanding;
-  /** Office hours of customer support as people should read them; else the locale's default. */
-  officeHours?: string;
+  /** Office hours of customer support in words, per language; else the locale's default. */
+  officeHours?: (lang: Lang) => string | undefined;
 }
 
 export class Turn {

@@ -313,6 +313,20 @@ describe('DialogEngine', () => {
     ]);
   });
 
+  it("names the configured office hours in the person's language after a second miss", () => {
+    const assistant = createDialogAssistant({
+      bundle: realBundle(),
+      classifier: mapClassifier({}),
+      officeHours: (lang) => (lang === 'en' ? 'on Mondays 10:00–12:00' : undefined),
+    });
+    let state = assistant.initial('en');
+    for (const t of ['purple elephants', 'purple elephants again']) {
+      const turn = assistant.step(state, { type: 'text', text: t }, ctx);
+      state = turn.state;
+      if (t.endsWith('again')) expect(text(turn)).toContain('on Mondays 10:00–12:00');
+    }
+  });
+
   it('starts over on the restart option and on the words in any language', () => {
     const { send, state } = make();
     send({ type: 'choose', optionId: 'event:marriage' });
