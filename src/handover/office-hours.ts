@@ -63,21 +63,8 @@ export function parseOfficeHours(spec: string): OfficeHours {
 
 /** Whether the office is open at `at` (epoch ms). */
 export function isOpen(hours: OfficeHours, holidays: readonly string[], at: number): boolean {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: hours.timeZone,
-    weekday: 'short',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(at));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const date = `${get('year')}-${get('month')}-${get('day')}`;
+  const { weekday, date, minute } = localTime(hours, at);
   if (holidays.includes(date)) return false;
-  const weekday = DAYS.indexOf(get('weekday') as (typeof DAYS)[number]);
-  const minute = Number(get('hour')) * 60 + Number(get('minute'));
   return (hours.week[weekday] ?? []).some(([s, e]) => minute >= s && minute < e);
 }
 

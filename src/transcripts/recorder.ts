@@ -164,19 +164,7 @@ export function createTranscriptRecorder(options: TranscriptRecorderOptions): Tr
   function onFrame(session: Session, frame: HistoryFrame, info?: TurnInfo): void {
     const d = delta(session);
     d.messages += 1;
-    const base = {
-      conversation_id: session.id,
-      seq: frame.seq,
-      text: clean(session, frame.text),
-      intent: null,
-      confidence: null,
-      node: null,
-      life_event: null,
-      created_at: frame.ts,
-      corrected_intent: null,
-      corrected_by: null,
-      corrected_at: null,
-    };
+    const base = row(session, frame);
     if (frame.type === 'user') {
       messages.push({ ...base, role: 'citizen' });
       lastCitizenSeq.set(session.id, frame.seq);
