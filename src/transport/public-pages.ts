@@ -293,19 +293,23 @@ ${servicesTable(event.services, lang, tc('page.servicesOf', { event: name }))}
     );
   };
 
-  const notFound = (res: Response, lang: Lang) => {
-    const tc = texts.catalog(lang);
+  /** A 404 page: a title and one paragraph of already escaped HTML. */
+  const gone = (res: Response, lang: Lang, title: string, paragraph: string, links: string) => {
     res
       .status(404)
       .type('html')
-      .send(
-        page(
-          lang,
-          tc('page.notFound'),
-          `<h1>${escapeHtml(tc('page.notFound'))}</h1><p><a href="/${lang}/life-events">${escapeHtml(tc('page.back'))}</a></p>`,
-          langLinks(lang, (l) => `/${l}/life-events`),
-        ),
-      );
+      .send(page(lang, title, `<h1>${escapeHtml(title)}</h1><p>${paragraph}</p>`, links));
+  };
+
+  const notFound = (res: Response, lang: Lang) => {
+    const tc = texts.catalog(lang);
+    gone(
+      res,
+      lang,
+      tc('page.notFound'),
+      `<a href="/${lang}/life-events">${escapeHtml(tc('page.back'))}</a>`,
+      langLinks(lang, (l) => `/${l}/life-events`),
+    );
   };
 
   router.get('/life-events', (req, res) => listPage(req, res));
@@ -328,17 +332,7 @@ ${servicesTable(event.services, lang, tc('page.servicesOf', { event: name }))}
     if (!answers || !plan) {
       const lang = langOf(req);
       const tc = texts.catalog(lang);
-      res
-        .status(404)
-        .type('html')
-        .send(
-          page(
-            lang,
-            tc('plan.goneTitle'),
-            `<h1>${escapeHtml(tc('plan.goneTitle'))}</h1><p>${escapeHtml(tc('plan.goneText'))}</p>`,
-            '',
-          ),
-        );
+      gone(res, lang, tc('plan.goneTitle'), escapeHtml(tc('plan.goneText')), '');
       return;
     }
     const lang = answers.lang;
