@@ -6,6 +6,7 @@
  *
  *   npm run direct-questions            # all languages
  *   npm run direct-questions -- --json  # machine-readable
+ *   npm run direct-questions -- --set fresh   # test/direct-questions/fresh/<lang>.yaml
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,12 +36,12 @@ export interface DirectResult {
   misses: { q: string; expected: string; got: string }[];
 }
 
-export function runDirectQuestions(rootDir = ROOT_DIR): DirectResult[] {
+export function runDirectQuestions(rootDir = ROOT_DIR, set = ''): DirectResult[] {
   const kit = createAssistantKit(rootDir);
   const ctx = { signedIn: false, now: Date.now() };
   return LANGS.map((lang) => {
     const file = File.parse(
-      parse(readFileSync(join(rootDir, 'test/direct-questions', `${lang}.yaml`), 'utf8')),
+      parse(readFileSync(join(rootDir, 'test/direct-questions', set, `${lang}.yaml`), 'utf8')),
     );
     const result: DirectResult = {
       lang,
@@ -68,8 +69,10 @@ export function runDirectQuestions(rootDir = ROOT_DIR): DirectResult[] {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { json: { type: 'boolean' } } });
-  const results = runDirectQuestions();
+  const { values } = parseArgs({
+    options: { json: { type: 'boolean' }, set: { type: 'string', default: '' } },
+  });
+  const results = runDirectQuestions(ROOT_DIR, values.set);
   if (values.json) {
     console.log(JSON.stringify(results, null, 2));
   } else {
