@@ -15,7 +15,7 @@ import {
 } from './keys.js';
 import { FactUnit } from './schema.js';
 import { ASK_KINDS, EMERGENCY_KINDS } from './understand.js';
-import { TYPED_CUES, TYPED_EXTRACTORS, isTyped } from './extract/extractors.js';
+import { TYPED_CUES, TYPED_EXTRACTORS, TYPED_LEXICONS, isTyped } from './extract/extractors.js';
 import type { Problem } from './problem.js';
 import {
   ALL_MUNICIPALITIES,
@@ -504,7 +504,32 @@ function checkConversation(
         let values: string[];
         if (isTyped(use)) {
           values = [...TYPED_EXTRACTORS[use]];
-          for (const cue of TYPED_CUES[use]) need(`extract.${use}-cue.${cue}`, path, loaded.file);
+          const cueLexicon = use === 'age-until' ? 'age' : use;
+          for (const cue of TYPED_CUES[use])
+            need(`extract.${cueLexicon}-cue.${cue}`, path, loaded.file);
+          for (const key of TYPED_LEXICONS[use]) need(`extract.${key}`, path, loaded.file);
+          const { at } = typeof decl === 'string' ? { at: undefined } : decl;
+          if (use === 'age-until' && at === undefined) {
+            problems.push({
+              file: loaded.file,
+              path,
+              message: 'an age "at": years, or service-id.fact-id',
+            });
+          }
+          if (typeof at === 'string') {
+            const [serviceId, factId] = at.split('.');
+            const fact = bundle.catalog.lifeEvents
+              .flatMap((e) => e.services)
+              .find((s) => s.id === serviceId)
+              ?.facts?.find((f) => f.id === factId);
+            if (fact?.kind !== 'age' || fact.value === undefined) {
+              problems.push({
+                file: loaded.file,
+                path: `${path}.at`,
+                message: `a catalog fact of kind age with a value, got "${at}"`,
+              });
+            }
+          }
         } else {
           values = lexiconValues(use);
           if (values.length === 0) {

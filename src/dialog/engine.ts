@@ -54,11 +54,15 @@ const MAX_LAST_TERMS = 10;
 
 export function createDialogAssistant(options: DialogAssistantOptions): Assistant<DialogState> {
   const { bundle, classifier } = options;
+  const catalog = indexCatalog(bundle.catalog, bundle.municipalities);
   const deps: EngineDeps = {
     bundle,
     texts: options.texts ?? createTexts(bundle.resources),
-    catalog: indexCatalog(bundle.catalog, bundle.municipalities),
-    extractors: new Extractors(bundle.resources, bundle.municipalities),
+    catalog,
+    extractors: new Extractors(bundle.resources, bundle.municipalities, (ref) => {
+      const [service, fact] = ref.split('.');
+      return catalog.service(service ?? '')?.facts?.find((f) => f.id === fact)?.value;
+    }),
     understanding: new Understanding(bundle.resources),
     ...(options.officeHours !== undefined && { officeHours: options.officeHours }),
   };
@@ -155,10 +159,15 @@ function takeFacts(turn: Turn, said: string): { fresh: string[]; changed: string
     turn.state.municipality = municipality;
     found.set('municipality', { value: municipality, node: '' });
   }
-  for (const [name, { value }] of found) {
-    if (vars[name] === value) continue;
+  const details = (turn.state.details ??= {});
+  for (const [name, { value, detail }] of found) {
+    // A new detail for the same answer (“no, I'm 62”) corrects what “You said” shows.
+    const newDetail = detail !== undefined && details[name] !== detail;
+    if (vars[name] === value && !newDetail) continue;
     (vars[name] === undefined ? fresh : changed).push(name);
     vars[name] = value;
+    if (detail !== undefined) details[name] = detail;
+    else delete details[name];
     turn.state.heard = [...(turn.state.heard ?? []).filter((h) => h !== name), name];
     (turn.info.extracted ??= []).push(`${name}=${value}`);
   }
@@ -229,6 +238,8 @@ function answer(turn: Turn, optionId: string, typed = false): void {
   if (node?.kind !== 'question') return;
   const option = node.options.find((o) => o.id === optionId);
   if (!option) return;
+  // What an extractor read belongs to its own answer, not to another one chosen later.
+  if (turn.state.vars[node.var] !== optionId) delete turn.state.details?.[node.var];
   turn.state.vars[node.var] = optionId;
   if (typed)
     turn.state.heard = [...(turn.state.heard ?? []).filter((h) => h !== node.var), node.var];
@@ -370,6 +381,7 @@ function inDialog(turn: Turn, said: string): boolean {
   const { fresh, changed } = takeFacts(turn, said);
   // The quick reply said in words wins over what an extractor read for the same question.
   if (picked && node?.kind === 'question') {
+    if (turn.state.vars[node.var] !== picked) delete turn.state.details?.[node.var];
     if (before === undefined) delete turn.state.vars[node.var];
     return (answer(turn, picked, true), true);
   }

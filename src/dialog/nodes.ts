@@ -12,6 +12,7 @@ import {
   type NodeOf,
 } from './schema.js';
 import { checklistItem, checklistText } from './render.js';
+import { questionsAhead } from './direct.js';
 import type { Turn } from './turn.js';
 
 /** A guard against a cycle of nodes that never wait (the checker reports those too). */
@@ -35,6 +36,17 @@ export function holds(when: Condition, turn: Turn): boolean {
     if (actual === undefined) return false;
     return Array.isArray(expected) ? expected.includes(actual) : String(expected) === actual;
   });
+}
+
+/**
+ * “I will ask three short questions.” after a dialog's opening message: the longest path of
+ * questions still open from `from`, given what is already known; nothing when none is left.
+ */
+export function questionsLeft(turn: Turn, dialog: Dialog, from: string): string {
+  const count = questionsAhead(dialog, from, turn.state.vars);
+  if (count === 0) return '';
+  const n = turn.tv(`intro.numbers.${count}`, { defaultValue: String(count) });
+  return turn.tv('intro.questions', { count, n });
 }
 
 /** Says the question again with its options (after a language switch, a status, "continue"). */
@@ -70,7 +82,10 @@ export function run(turn: Turn, from: string, options: RunOptions = {}): void {
     delete turn.state.node;
     switch (node.kind) {
       case 'message':
-        if (!options.replay) turn.say(turn.t(node.text));
+        if (!options.replay) {
+          const count = id === dialog.start ? questionsLeft(turn, dialog, node.next) : '';
+          turn.say(count ? `${turn.t(node.text)} ${count}` : turn.t(node.text));
+        }
         id = node.next;
         continue;
       case 'question': {
@@ -126,7 +141,45 @@ export function run(turn: Turn, from: string, options: RunOptions = {}): void {
 export function understoodLine(turn: Turn, lifeEvent: LifeEventId): string | undefined {
   const list = heardList(turn, lifeEvent);
   if (list.length === 0) return undefined;
-  return `${turn.tv('understood.intro', { list: list.join(', ') })} ${turn.tv('understood.fix')}`;
+  const example = correctionExample(turn, lifeEvent);
+  const fix = example ? turn.tv('understood.fixExample', { example }) : turn.tv('understood.fix');
+  return `${turn.tv('understood.intro', { list: list.join(', ') })} ${fix}`;
+}
+
+/**
+ * A correction the person could write, with another value than the one they gave: the “no”
+ * word and the first plain phrase of a phrase lexicon for another option of the question last
+ * heard (“ei, välismaal” after “Eestis”). Made from the extractor's own words, so writing it
+ * does correct the answer. Undefined when no heard answer has such a phrase.
+ */
+export function correctionExample(turn: Turn, lifeEvent: LifeEventId): string | undefined {
+  const dialog = dialogOf(turn, lifeEvent);
+  const lexicons = turn.deps.bundle.resources[turn.state.lang].conversation.extract;
+  if (typeof lexicons !== 'object') return undefined;
+  const heard = [...(turn.state.heard ?? [])].reverse();
+  for (const name of heard) {
+    const node = Object.values(dialog.nodes).find(
+      (n): n is NodeOf<'question'> => n.kind === 'question' && n.var === name,
+    );
+    const value = turn.state.vars[name];
+    if (!node || value === undefined) continue;
+    for (const decl of node.extract ?? []) {
+      const { use, map } = typeof decl === 'string' ? { use: decl, map: undefined } : decl;
+      const lexicon = lexicons[use];
+      if (typeof lexicon !== 'object') continue;
+      for (const [lexValue, spec] of Object.entries(lexicon)) {
+        const option = map ? map[lexValue] : lexValue;
+        if (option === undefined || option === value || typeof spec !== 'string') continue;
+        if (!node.options.some((o) => o.id === option)) continue;
+        const phrase = spec
+          .split('|')
+          .map((p) => p.trim())
+          .find((p) => p !== '' && !/[*#]/.test(p));
+        if (phrase) return `${turn.tv('understood.no')}, ${phrase}`;
+      }
+    }
+  }
+  return undefined;
 }
 
 export function heardList(turn: Turn, lifeEvent: LifeEventId, only?: readonly string[]): string[] {
@@ -140,8 +193,36 @@ export function heardList(turn: Turn, lifeEvent: LifeEventId, only?: readonly st
     }
     const key = `said.${lifeEvent}.${name}.${value}`;
     const said = turn.tv(key, { defaultValue: '' });
-    return said ? [said] : [];
+    if (!said) return [];
+    const detail = detailText(turn, turn.state.details?.[name]);
+    return [detail ? `${said} (${detail})` : said];
   });
+}
+
+const LOCALE = { et: 'et-EE', en: 'en-GB', ru: 'ru-RU' } as const;
+
+/** What a typed extractor read, in words: “vanus 63”, “30 November 2026”, «май 2027 г.». */
+export function detailText(turn: Turn, detail: string | undefined): string | undefined {
+  if (!detail) return undefined;
+  const [kind, value = ''] = detail.split(/:(.*)/s, 2);
+  const lang = turn.state.lang;
+  if (kind === 'age') return turn.tv('understood.age', { n: value });
+  const date = dateWords(value, lang);
+  if (date === undefined) return undefined;
+  return kind === 'born' ? turn.tv('understood.born', { date }) : date;
+}
+
+/** `2026-11-30`, `2027-05` or `1961` in the person's language. */
+function dateWords(value: string, lang: keyof typeof LOCALE): string | undefined {
+  const [y, m, d] = value.split('-').map(Number);
+  if (y === undefined || Number.isNaN(y)) return undefined;
+  if (m === undefined) return String(y);
+  const date = new Date(Date.UTC(y, m - 1, d ?? 1));
+  const options: Intl.DateTimeFormatOptions =
+    d === undefined
+      ? { month: 'long', year: 'numeric', timeZone: 'UTC' }
+      : { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' };
+  return new Intl.DateTimeFormat(LOCALE[lang], options).format(date);
 }
 
 /** The services of a checklist node that apply to this person, in the node's order. */

@@ -166,7 +166,8 @@ export const QuestionOption = z.strictObject({
  * locales/<lang>/conversation.json. The object form maps a lexicon's or a typed extractor's
  * values to option ids: `{ use: place, map: { abroad: 'yes', estonia: 'no' } }`. Typed
  * extractors: `age` (values `adult`/`minor`, with `atLeast`), `months` (values `within`/`later`,
- * with `within` months from now).
+ * with `within` months from now), `date` (values `past`/`future`), `age-until` (values
+ * `reached`/`within`/`later`: when the person reaches the age `at` compared with `within` months).
  */
 export const ExtractDecl = z.union([
   z.string().regex(slug, 'a lexicon name in kebab-case'),
@@ -175,6 +176,13 @@ export const ExtractDecl = z.union([
     map: z.record(z.string(), z.string()).optional(),
     atLeast: z.number().int().positive().optional(),
     within: z.number().int().positive().optional(),
+    /** `age-until`: the age in years, or a catalog fact that holds it (`service.fact`). */
+    at: z
+      .union([
+        z.number().int().positive(),
+        z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+$/, 'a catalog fact as service-id.fact-id'),
+      ])
+      .optional(),
   }),
 ]);
 export type ExtractDecl = z.infer<typeof ExtractDecl>;

@@ -23,6 +23,8 @@ export const DialogState = z.object({
   pendingStatus: z.object({ then: z.string().optional() }).optional(),
   /** Variables whose answer came from the person's words (shown back as “You said: …”). */
   heard: z.array(z.string()).optional(),
+  /** What typed extractors read for a variable (`age:63`, `date:2026-11-30`), for “You said”. */
+  details: z.record(z.string(), z.string().max(40)).optional(),
   /** “Do you want to talk about X instead?” is open; `text` is the message that named X. */
   pendingSwitch: z.object({ to: z.enum(LIFE_EVENTS), text: z.string().max(200) }).optional(),
   /** “Shall I make your checklist?” is open after a direct answer. */

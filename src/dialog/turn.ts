@@ -86,6 +86,7 @@ export class Turn {
     delete this.state.pendingSwitch;
     delete this.state.offer;
     delete this.state.heard;
+    delete this.state.details;
     this.state.vars = {};
     this.state.misses = 0;
   }

@@ -10,6 +10,18 @@ import type { Dialog, ExtractDecl, NodeOf } from '../schema.js';
 import type { Resources } from '../load.js';
 import type { Municipality } from '../schema.js';
 import {
+  ageOf,
+  dayOf,
+  findBirths,
+  findDates,
+  isoOf,
+  reaching,
+  sideOf,
+  tenseOf,
+  type Birth,
+  type DateSpan,
+} from './dates.js';
+import {
   Lexicon,
   compilePhrases,
   findPhrase,
@@ -18,10 +30,33 @@ import {
   type Phrase,
 } from './lexicon.js';
 
+/** The words of `extract.date-cue` (docs/dialogs.md “Dates and ages”). */
+const DATE_CUES = [
+  'yesterday',
+  'day-before-yesterday',
+  'today',
+  'tomorrow',
+  'ago',
+  'after',
+  'in',
+  'last',
+  'this',
+  'next',
+  'day',
+  'week',
+  'month',
+  'year',
+  'past',
+  'future',
+  'born',
+] as const;
+
 /** Typed extractors and the values they produce (the dialog maps them to option ids). */
 export const TYPED_EXTRACTORS = {
   age: ['adult', 'minor'],
   months: ['within', 'later'],
+  date: ['past', 'future'],
+  'age-until': ['reached', 'within', 'later'],
 } as const;
 export type TypedExtractor = keyof typeof TYPED_EXTRACTORS;
 
@@ -33,6 +68,16 @@ export function isTyped(name: string): name is TypedExtractor {
 export const TYPED_CUES: Record<TypedExtractor, readonly string[]> = {
   age: ['before', 'after'],
   months: ['month', 'year', 'next-month', 'this-year', 'next-year'],
+  date: DATE_CUES,
+  'age-until': ['before', 'after'],
+};
+
+/** Other lexicons a typed extractor reads (`extract.<name>.<value>`), checked like cues. */
+export const TYPED_LEXICONS: Record<TypedExtractor, readonly string[]> = {
+  age: ['date-cue.born'],
+  months: [],
+  date: ['month-names.1'],
+  'age-until': ['date-cue.born', 'month-names.1'],
 };
 
 export interface ExtractContext {
@@ -45,7 +90,18 @@ export interface Extracted {
   value: string;
   /** The question node it answers. */
   node: string;
+  /** What a typed extractor read (`age:63`, `date:2026-11-30`), shown in “You said: …”. */
+  detail?: string;
 }
+
+/** A typed extractor's value and what it read. */
+interface Read {
+  value: string;
+  detail?: string;
+}
+
+/** Looks up a catalog fact's number (`service.fact`), for `at: ret-old-age-pension.pension-age-2026`. */
+export type FactNumber = (ref: string) => number | undefined;
 
 const MONTH_NAMES_KEY = 'month-names';
 
@@ -53,7 +109,11 @@ export class Extractors {
   private readonly lexicons = new Map<string, Lexicon>();
   private readonly municipalityPhrases: { id: string; phrases: Phrase[] }[];
 
-  constructor(resources: Resources, municipalities: readonly Municipality[] = []) {
+  constructor(
+    resources: Resources,
+    municipalities: readonly Municipality[] = [],
+    private readonly factNumber: FactNumber = () => undefined,
+  ) {
     const byName = new Map<string, [string, string][]>();
     for (const lang of LANGS) {
       const tree = resources[lang].conversation.extract;
@@ -77,36 +137,71 @@ export class Extractors {
     return this.lexicons.get(name);
   }
 
-  /** The option id a declaration gives for the text, or undefined. */
-  private apply(decl: ExtractDecl, toks: string[], ctx: ExtractContext): string | undefined {
-    const { use, map, atLeast, within } =
-      typeof decl === 'string'
-        ? { use: decl, map: undefined, atLeast: undefined, within: undefined }
-        : decl;
-    let value: string | undefined;
-    if (use === 'age') value = this.age(toks, atLeast ?? 18);
-    else if (use === 'months') value = this.months(toks, within ?? 6, ctx.now);
-    else value = this.lexicons.get(use)?.pick(toks)?.value;
-    if (value === undefined) return undefined;
-    return map ? map[value] : value;
+  /** The option id a declaration gives for the text (and what it read), or undefined. */
+  private apply(
+    decl: ExtractDecl,
+    text: string,
+    toks: string[],
+    ctx: ExtractContext,
+  ): Read | undefined {
+    const d = typeof decl === 'string' ? { use: decl } : decl;
+    const read = this.read(d, text, toks, ctx);
+    if (read === undefined) return undefined;
+    if (!d.map) return read;
+    const value = d.map[read.value];
+    return value === undefined ? undefined : { ...read, value };
+  }
+
+  private read(
+    d: Exclude<ExtractDecl, string> | { use: string },
+    text: string,
+    toks: string[],
+    ctx: ExtractContext,
+  ): Read | undefined {
+    const { use } = d;
+    const opts = d as Exclude<ExtractDecl, string>;
+    if (use === 'age') return this.age(text, toks, opts.atLeast ?? 18, ctx.now);
+    if (use === 'age-until') {
+      const years = typeof opts.at === 'string' ? this.factNumber(opts.at) : opts.at;
+      if (years === undefined) return undefined;
+      return this.ageUntil(text, toks, years, opts.within ?? 6, ctx.now);
+    }
+    if (use === 'date') return this.date(text, toks, ctx.now);
+    if (use === 'months') {
+      const value = this.months(toks, opts.within ?? 6, ctx.now);
+      return value === undefined ? undefined : { value };
+    }
+    const value = this.lexicons.get(use)?.pick(toks)?.value;
+    return value === undefined ? undefined : { value };
   }
 
   /** The answer a question takes from the text, if its extractors find one. */
   answer(node: NodeOf<'question'>, text: string, ctx: ExtractContext): string | undefined {
-    return this.answerTokens(node, tokens(text), ctx);
+    return this.answerTokens(node, text, tokens(text), ctx)?.value;
   }
 
+  /**
+   * The answer the question's extractors agree on. A phrase lexicon (“pole veel sündinud”) wins
+   * over a typed extractor (a date somewhere in the message); what a typed extractor read is
+   * kept when its answer is the same.
+   */
   private answerTokens(
     node: NodeOf<'question'>,
+    text: string,
     toks: string[],
     ctx: ExtractContext,
-  ): string | undefined {
+  ): Read | undefined {
     const options = new Set(node.options.map((o) => o.id));
+    const reads: { typed: boolean; read: Read }[] = [];
     for (const decl of node.extract ?? []) {
-      const value = this.apply(decl, toks, ctx);
-      if (value !== undefined && options.has(value)) return value;
+      const read = this.apply(decl, text, toks, ctx);
+      if (read === undefined || !options.has(read.value)) continue;
+      reads.push({ typed: isTyped(typeof decl === 'string' ? decl : decl.use), read });
     }
-    return undefined;
+    const chosen = (reads.find((r) => !r.typed) ?? reads[0])?.read;
+    if (!chosen) return undefined;
+    const detail = reads.find((r) => r.read.value === chosen.value && r.read.detail)?.read.detail;
+    return detail === undefined ? { value: chosen.value } : { value: chosen.value, detail };
   }
 
   /** Every question of the dialog the text answers, by variable (first node of a var wins). */
@@ -115,8 +210,8 @@ export class Extractors {
     const found = new Map<string, Extracted>();
     for (const [id, node] of Object.entries(dialog.nodes)) {
       if (node.kind !== 'question' || found.has(node.var)) continue;
-      const value = this.answerTokens(node, toks, ctx);
-      if (value !== undefined) found.set(node.var, { value, node: id });
+      const read = this.answerTokens(node, text, toks, ctx);
+      if (read !== undefined) found.set(node.var, { ...read, node: id });
     }
     return found;
   }
@@ -128,23 +223,55 @@ export class Extractors {
     return hits.length === 1 ? hits[0]!.id : undefined;
   }
 
-  /** `adult` when every age said is at least `atLeast`, `minor` when one is below. */
-  private age(toks: string[], atLeast: number): string | undefined {
-    const words = this.lexicons.get('age')?.pick(toks)?.value;
-    const cue = this.lexicons.get('age-cue');
-    const ages: number[] = [];
-    toks.forEach((tok, i) => {
-      const n = /^\d{1,3}$/.test(tok) ? Number(tok) : undefined;
-      if (n === undefined || n < 10 || n > 120) return;
-      const before = i > 0 && cue?.all([toks[i - 1]!]).some((m) => m.value === 'before');
-      const after =
-        i + 1 < toks.length && cue?.all([toks[i + 1]!]).some((m) => m.value === 'after');
-      // "we are 25 and 27": a number right after another age counts too.
-      const listed = ages.length > 0 && i > 1 && /^\d{1,3}$/.test(toks[i - 2] ?? '');
-      if (before || after || listed) ages.push(n);
+  private dateLexicons(): { cue: Lexicon | undefined; months: Lexicon | undefined } {
+    return { cue: this.lexicons.get('date-cue'), months: this.lexicons.get(MONTH_NAMES_KEY) };
+  }
+
+  private births(text: string, toks: string[], now: number): Birth[] {
+    return findBirths(text, toks, dayOf(now), {
+      ...this.dateLexicons(),
+      ageCue: this.lexicons.get('age-cue'),
     });
-    if (ages.length > 0) return ages.some((a) => a < atLeast) ? 'minor' : 'adult';
-    return words;
+  }
+
+  /** `adult` when every age said is at least `atLeast`, `minor` when one is below. */
+  private age(text: string, toks: string[], atLeast: number, now: number): Read | undefined {
+    const births = this.births(text, toks, now);
+    if (births.length > 0) {
+      const today = dayOf(now);
+      const sides = births.map((b) => reaching(b, atLeast, 0, today));
+      if (sides.includes(undefined)) return undefined;
+      const value = sides.every((s) => s === 'reached') ? 'adult' : 'minor';
+      return { value, ...birthDetail(births, today) };
+    }
+    const words = this.lexicons.get('age')?.pick(toks)?.value;
+    return words === undefined ? undefined : { value: words };
+  }
+
+  /** When the person reaches `years` of age: `reached`, `within` `within` months, or `later`. */
+  private ageUntil(
+    text: string,
+    toks: string[],
+    years: number,
+    within: number,
+    now: number,
+  ): Read | undefined {
+    const births = this.births(text, toks, now);
+    if (births.length !== 1) return undefined;
+    const today = dayOf(now);
+    const value = reaching(births[0]!, years, within, today);
+    return value === undefined ? undefined : { value, ...birthDetail(births, today) };
+  }
+
+  /** `past` or `future`: every date the text says lies on that side of today. */
+  private date(text: string, toks: string[], now: number): Read | undefined {
+    const lex = this.dateLexicons();
+    const today = dayOf(now);
+    const spans = findDates(text, toks, today, lex);
+    const value = sideOf(spans, today, tenseOf(toks, lex));
+    if (value === undefined) return undefined;
+    const detail = spans.length === 1 ? spanDetail(spans[0]!) : undefined;
+    return detail === undefined ? { value } : { value, detail };
   }
 
   /** `within` when the date or span said is at most `within` months from now, else `later`. */
@@ -154,10 +281,13 @@ export class Extractors {
     const today = new Date(now);
     const thisYear = today.getUTCFullYear();
     let ahead: number | undefined;
+    const ageCue = this.lexicons.get('age-cue');
     toks.forEach((tok, i) => {
       const n = numberValue(tok);
       const next = toks[i + 1];
-      if (n !== undefined && next !== undefined && n < 100) {
+      // «мне 64 года», “I'm 63 years old” say an age, not a span of time.
+      const isAge = i > 0 && ageCue?.all([toks[i - 1]!]).some((m) => m.value === 'before');
+      if (n !== undefined && next !== undefined && n < 100 && !isAge) {
         const unit = cue?.all([next]).map((m) => m.value) ?? [];
         if (unit.includes('month')) ahead = n;
         else if (unit.includes('year')) ahead = n * 12;
@@ -188,6 +318,27 @@ export class Extractors {
     if (ahead !== undefined) return ahead <= within ? 'within' : 'later';
     return this.lexicons.get('months')?.pick(toks)?.value;
   }
+}
+
+/** `age:63` for one age said, `born:1961` / `born:1961-05-15` for a birth year or date. */
+function birthDetail(births: readonly Birth[], today: number): { detail?: string } {
+  if (births.length !== 1) return {};
+  const birth = births[0]!;
+  if ('born' in birth.said) {
+    const detail = spanDetail(birth.said.born);
+    return detail ? { detail: detail.replace(/^[a-z]+:/, 'born:') } : {};
+  }
+  const age = ageOf(birth, today);
+  return age === undefined ? {} : { detail: `age:${age}` };
+}
+
+/** A date said to the day, month or year: `date:2026-11-30`, `month:2027-05`, `year:2025`. */
+function spanDetail(span: DateSpan): string | undefined {
+  const iso = isoOf(span.from);
+  if (span.precision === 'day') return `date:${iso}`;
+  if (span.precision === 'month') return `month:${iso.slice(0, 7)}`;
+  if (span.precision === 'year') return `year:${iso.slice(0, 4)}`;
+  return undefined;
 }
 
 const GENERIC_PLACE_WORDS = new Set([
