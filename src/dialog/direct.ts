@@ -22,10 +22,15 @@ const FACT_KINDS: Record<AskKind, readonly CatalogFact['kind'][]> = {
   where: [],
 };
 
+/** The preferred kind of fact (amount for “how much”) wins a tie of words, never a word. */
+const KIND_BONUS = 3;
+
 /**
- * The fact that answers a question of that kind: among the facts of the best kind, the one
- * whose sentence shares most words with the question (“child benefit” picks the child benefit,
- * not the birth grant). A municipality's own facts come before the service's.
+ * The fact that answers a question of that kind: among the facts of a kind that answers it, the
+ * one whose sentence shares most words with the question (“child benefit” picks the child
+ * benefit, not the birth grant; “on aega taotleda” the deadline to apply, though “mitu päeva”
+ * sounds like a duration); the best kind breaks a tie. A municipality's own facts come before
+ * the service's.
  */
 export function factFor(
   service: CatalogService,
@@ -34,36 +39,46 @@ export function factFor(
   sentence: (fact: CatalogFact) => string = () => '',
   local: readonly CatalogFact[] = [],
 ): CatalogFact | undefined {
+  return scoredFact(service, kind, question, sentence, local)?.fact;
+}
+
+export function scoredFact(
+  service: CatalogService,
+  kind: AskKind,
+  question: readonly string[] = [],
+  sentence: (fact: CatalogFact) => string = () => '',
+  local: readonly CatalogFact[] = [],
+): { fact: CatalogFact; score: number } | undefined {
   const usable = [...local, ...(service.facts ?? [])].filter((f) => f.status !== 'draft');
-  const bestOf = (candidates: CatalogFact[]): CatalogFact | undefined => {
-    let best: CatalogFact | undefined;
-    let bestScore = -1;
-    for (const fact of candidates) {
-      const score = overlap(question, tokens(sentence(fact)));
-      if (score > bestScore) {
-        best = fact;
-        bestScore = score;
-      }
+  const kinds = FACT_KINDS[kind];
+  let best: { fact: CatalogFact; score: number } | undefined;
+  let bestRank = -1;
+  for (const fact of usable) {
+    if (!kinds.includes(fact.kind)) continue;
+    const score = overlap(question, tokens(sentence(fact)));
+    const rank = score + (fact.kind === kinds[0] ? KIND_BONUS : 0);
+    if (rank > bestRank) {
+      best = { fact, score };
+      bestRank = rank;
     }
-    return best;
-  };
-  for (const k of FACT_KINDS[kind]) {
-    const found = bestOf(usable.filter((f) => f.kind === k));
-    if (found) return found;
   }
+  if (best) return best;
   // “How many years of service do I need?” asks an amount the catalog keeps as a duration:
   // any fact with a number, if the question shares words with its sentence.
   if (kind === 'provider' || kind === 'where') return undefined;
-  const numeric = usable.filter((f) => f.value !== undefined);
-  const best = bestOf(numeric);
-  return best && overlap(question, tokens(sentence(best))) > 0 ? best : undefined;
+  for (const fact of usable) {
+    if (fact.value === undefined) continue;
+    const score = overlap(question, tokens(sentence(fact)));
+    if (score > 0 && (!best || score > best.score)) best = { fact, score };
+  }
+  return best;
 }
 
 /**
  * How much of the question the sentence says: for each question word (4+ letters), the longest
  * common beginning with a sentence word, when at least 4 letters (“lapsetoetus” beats “lapse”).
  */
-function overlap(question: readonly string[], sentence: readonly string[]): number {
+export function overlap(question: readonly string[], sentence: readonly string[]): number {
   let score = 0;
   for (const q of question) {
     if (q.length < 4) continue;

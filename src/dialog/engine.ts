@@ -25,8 +25,15 @@ import { createTexts, type Texts } from './i18n.js';
 import { matchOption } from './match.js';
 import { ask, currentNode, run, dialogOf, heardList } from './nodes.js';
 import { indexCatalog, offerCards, providerName, statusBlock } from './render.js';
-import type { CatalogService } from './schema.js';
-import { factFor, factSentence, formatValue, questionsAhead } from './direct.js';
+import type { CatalogFact, CatalogService } from './schema.js';
+import {
+  factFor,
+  factSentence,
+  formatValue,
+  questionsAhead,
+  overlap,
+  scoredFact,
+} from './direct.js';
 import { Extractors } from './extract/extractors.js';
 import { tokens } from './extract/lexicon.js';
 import { Understanding, type AskKind, type EmergencyKind } from './understand.js';
@@ -325,6 +332,27 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
   const nlu = classifier.classify(said, turn.state.lang);
   turn.info.nlu = nlu;
   const confident = nlu.intent !== 'out-of-scope' && !nlu.ambiguous;
+  // A question for a fact that names no service (“за сколько месяцев до пенсии можно подать
+  // заявление?”): the fact of the life event it is about whose sentence says most of it.
+  if (!direct) {
+    const kind = u.askKind(said);
+    const topic = u.topic(said);
+    const lifeEvent =
+      topic !== undefined && isLifeEvent(topic)
+        ? topic
+        : isLifeEvent(nlu.intent) && nlu.confidence >= SWITCH_MIN_CONFIDENCE
+          ? nlu.intent
+          : turn.state.lifeEvent;
+    if (kind && lifeEvent && (kind === 'provider' || kind === 'where')) {
+      // “kes meie abielu registreerib?”: the service whose name says most of the question.
+      const service = namedLike(turn, said, lifeEvent);
+      if (service) return directAnswer(turn, service, kind, said);
+    } else if (kind && lifeEvent) {
+      const found = bestAnswer(turn, said, kind, undefined, [lifeEvent]);
+      if (found && found.score >= UNNAMED_MIN_OVERLAP)
+        return directAnswer(turn, found.service.id, kind, said, found.fact);
+    }
+  }
   // A place name answers the municipality question even if it sounds like another topic.
   const namesPlace =
     node?.kind === 'input' && node.var === 'municipality' && !!turn.deps.catalog.municipality(said);
@@ -531,9 +559,28 @@ function explain(turn: Turn, terms: string[]): void {
 }
 
 /** The fact first (with its date and source), then the offer of the personal plan. */
-function directAnswer(turn: Turn, serviceId: string, kind: AskKind, said: string): void {
-  const service = turn.deps.catalog.service(serviceId);
-  const lifeEvent = lifeEventOf(turn, serviceId);
+function directAnswer(
+  turn: Turn,
+  serviceId: string,
+  kind: AskKind,
+  said: string,
+  chosen?: CatalogFact,
+): void {
+  let service = turn.deps.catalog.service(serviceId);
+  let preset = chosen;
+  const named = lifeEventOf(turn, serviceId);
+  if (!chosen && named && kind !== 'provider' && kind !== 'where') {
+    // The service named, or another of its life event (or of the topic named) whose fact says
+    // much more of the question: «через сколько лет раздельного проживания суд разводит».
+    const topic = turn.deps.understanding.topic(said);
+    const events = [named, ...(topic && isLifeEvent(topic) && topic !== named ? [topic] : [])];
+    const found = bestAnswer(turn, said, kind, serviceId, events);
+    if (found) {
+      service = found.service;
+      preset = found.fact;
+    }
+  }
+  const lifeEvent = service && lifeEventOf(turn, service.id);
   if (!service || !lifeEvent) return;
   turn.state.misses = 0;
   const { tc, tv } = turn;
@@ -543,18 +590,11 @@ function directAnswer(turn: Turn, serviceId: string, kind: AskKind, said: string
   const own = turn.deps.bundle.municipalities.find((m) => m.id === municipality);
   const name = tc(`service.${service.id}.name`);
   const question = tokens(said);
-  const fact = factFor(
-    service,
-    kind,
-    question,
-    (f) =>
-      LANGS.map((l) =>
-        turn.deps.texts.catalog(l)(`service.${service.id}.facts.${f.id}`, {
-          value: formatValue(f, l, turn.deps.texts.conversation(l)),
-        }),
-      ).join(' '),
-    own?.facts?.[service.id] ?? [],
-  );
+  const localFacts = own?.facts?.[service.id] ?? [];
+  const fact =
+    preset && localFacts.length === 0
+      ? preset
+      : factFor(service, kind, question, factWords(turn, service), localFacts);
   const link = turn.deps.catalog.link(service, lang, municipality) ?? '';
   const parts: string[] = [];
   // The figure is set by each local government and we do not know which one yet.
@@ -601,6 +641,72 @@ function directAnswer(turn: Turn, serviceId: string, kind: AskKind, said: string
   ];
   parts.push(tv('direct.offer', { count, event: turn.eventName(lifeEvent) }));
   turn.say(parts.join('\n\n'), [{ type: 'options', options }]);
+}
+
+/** Below this, a question that names no service is not taken for a fact question. */
+const UNNAMED_MIN_OVERLAP = 8;
+/** The service the words name is preferred by this much over another with a closer fact. */
+const NAMED_SERVICE_BONUS = 8;
+
+/** A fact's sentence in every language (for comparing it with the question's words). */
+function factWords(turn: Turn, service: CatalogService): (f: CatalogFact) => string {
+  return (f) =>
+    LANGS.map((l) =>
+      turn.deps.texts.catalog(l)(`service.${service.id}.facts.${f.id}`, {
+        value: formatValue(f, l, turn.deps.texts.conversation(l)),
+      }),
+    ).join(' ');
+}
+
+/**
+ * The service and fact that answer a question of that kind, among the services of the given
+ * life events: the fact whose sentence (and service name) says most of the question; the named
+ * service is preferred by NAMED_SERVICE_BONUS. Undefined when no fact shares a word with it.
+ */
+function bestAnswer(
+  turn: Turn,
+  said: string,
+  kind: AskKind,
+  named: string | undefined,
+  lifeEvents: readonly LifeEventId[],
+): { service: CatalogService; fact: CatalogFact; score: number } | undefined {
+  const question = tokens(said);
+  let best: { service: CatalogService; fact: CatalogFact; score: number } | undefined;
+  let bestRank = -1;
+  for (const event of turn.deps.bundle.catalog.lifeEvents) {
+    if (!lifeEvents.includes(event.id)) continue;
+    for (const s of event.services) {
+      const service = turn.deps.catalog.service(s.id);
+      if (!service) continue;
+      const found = scoredFact(service, kind, question, factWords(turn, service));
+      if (!found) continue;
+      const name = LANGS.map((l) => turn.deps.texts.catalog(l)(`service.${s.id}.name`)).join(' ');
+      const score = found.score + overlap(question, tokens(name));
+      const rank = score + (s.id === named ? NAMED_SERVICE_BONUS : 0);
+      if (rank > bestRank) {
+        best = { service, fact: found.fact, score };
+        bestRank = rank;
+      }
+    }
+  }
+  return best;
+}
+
+/** The service of the life event whose name in any language shares most words with the text. */
+function namedLike(turn: Turn, said: string, lifeEvent: LifeEventId): string | undefined {
+  const question = tokens(said);
+  let best: string | undefined;
+  let bestScore = UNNAMED_MIN_OVERLAP - 1;
+  for (const s of turn.deps.bundle.catalog.lifeEvents.find((e) => e.id === lifeEvent)?.services ??
+    []) {
+    const name = LANGS.map((l) => turn.deps.texts.catalog(l)(`service.${s.id}.name`)).join(' ');
+    const score = overlap(question, tokens(name));
+    if (score > bestScore) {
+      best = s.id;
+      bestScore = score;
+    }
+  }
+  return best;
 }
 
 /** What the text would answer in that life event's dialog (for counting its questions). */

@@ -141,6 +141,16 @@ export class Understanding {
     };
   }
 
+  /** What the text asks for (“how much”, «срок»), without a service named. */
+  askKind(text: string): AskKind | undefined {
+    return this.asks.all(tokens(text))[0]?.value as AskKind | undefined;
+  }
+
+  /** The life event the words name as a whole (`topics.<lifeEvent>`), if one. */
+  topic(text: string): string | undefined {
+    return this.topics.pick(tokens(text))?.value;
+  }
+
   /** The service the words name, if any (for routing a sub-service question to its event). */
   serviceIn(text: string): string | undefined {
     return this.services.pick(tokens(text))?.value;
