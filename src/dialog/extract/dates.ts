@@ -166,8 +166,10 @@ export function findDates(
 ): DateSpan[] {
   const found: DateSpan[] = [];
   const tense = tenseOf(toks, lex);
-  // Written dates: 2026-03-15, 15.03.2026, 15/03/26, 15.03.
+  // Written dates: 2026-03-15, 15.03.2026, 15/03/26, 15.03. Their years are not said again.
+  const writtenYears = new Set<string>();
   for (const m of text.matchAll(/\b(\d{4})-(\d{2})-(\d{2})\b/g)) {
+    writtenYears.add(m[1]!);
     const d = ymd(Number(m[1]), Number(m[2]), Number(m[3]));
     if (d !== undefined) found.push({ from: d, to: d, precision: 'day' });
   }
@@ -179,6 +181,7 @@ export function findDates(
     if (m[3] === undefined && !/[./]$/.test(text.slice(0, (m.index ?? 0) + m[0].length + 1)))
       continue;
     if (m[3] !== undefined) {
+      writtenYears.add(m[3]);
       const y = m[3].length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
       const d = ymd(y, month, day);
       if (d !== undefined) found.push({ from: d, to: d, precision: 'day' });
@@ -273,7 +276,7 @@ export function findDates(
       }
     }
     const year = isYear(tok);
-    if (year !== undefined) found.push(yearSpan(year));
+    if (year !== undefined && !writtenYears.has(tok)) found.push(yearSpan(year));
   });
   return found;
 }
