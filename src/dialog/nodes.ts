@@ -106,7 +106,7 @@ export function run(turn: Turn, from: string, options: RunOptions = {}): void {
           continue;
         }
         turn.state.node = id;
-        ask(turn, node);
+        ask(turn, node, options.prefix);
         return;
       case 'branch':
         id = node.cases.find((c) => holds(c.when, turn))?.goto ?? node.otherwise;

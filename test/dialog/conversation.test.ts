@@ -318,3 +318,82 @@ describe('small talk (contract 3 intents)', () => {
     expect(text(turn)).toMatch(/computer program[\s\S]*6 months/);
   });
 });
+
+describe('the opening of a dialog counts its questions (issue 11)', () => {
+  const WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6 };
+  const LIFE_EVENTS = [
+    'marriage',
+    'divorce',
+    'child-birth',
+    'death-of-relative',
+    'retirement',
+    'settling-in-estonia',
+    'military-service',
+    'child-disability',
+  ] as const;
+
+  it('promises as many questions as the longest path asks', () => {
+    const bundle = realBundle();
+    for (const lifeEvent of LIFE_EVENTS) {
+      const opening = text(make('en').send({ type: 'choose', optionId: `event:${lifeEvent}` }));
+      const promised = WORDS[/I will ask (\w+) short questions?\./.exec(opening)?.[1] ?? ''];
+      const nodes = bundle.dialogs[lifeEvent]!.dialog.nodes;
+      let longest = 0;
+      // Every path of quick replies; an input is answered in words.
+      const walk = (events: AssistantEvent[]): void => {
+        const { send, state } = make('en');
+        send({ type: 'choose', optionId: `event:${lifeEvent}` });
+        for (const e of events) send(e);
+        const node = nodes[state().node ?? ''];
+        if (node?.kind === 'question') {
+          for (const o of node.options) walk([...events, { type: 'choose', optionId: o.id }]);
+        } else if (node?.kind === 'input') {
+          walk([...events, { type: 'text', text: "I don't know" }]);
+        } else longest = Math.max(longest, events.length);
+      };
+      walk([]);
+      expect(promised, `${lifeEvent}: ${opening}`).toBe(longest);
+    }
+  });
+
+  it('says the number in words with the right plural form in every language', () => {
+    const { send } = make('ru');
+    expect(text(send({ type: 'choose', optionId: 'event:divorce' }))).toMatch(
+      /Я задам три коротких вопроса\./,
+    );
+    const et = make('et');
+    expect(text(et.send({ type: 'choose', optionId: 'event:military-service' }))).toMatch(
+      /Küsin kaks lühikest küsimust\./,
+    );
+    // What the first message already answers is not counted: one question left, singular.
+    const said = 'мой отец умер за границей, детей нет, я наследник';
+    const ru = make('ru', mapClassifier({ [said]: nlu('death-of-relative', { lang: 'ru' }) }));
+    expect(text(ru.say(said))).toMatch(/Я задам один короткий вопрос\./);
+  });
+});
+
+describe('the correction example (issue 11)', () => {
+  const cases: [Lang, string, string][] = [
+    ['et', 'meie laps sündis Eestis', 'Tallinn'],
+    ['en', 'our baby was born in Estonia', 'Tallinn'],
+    ['ru', 'наш ребенок родился в Эстонии', 'Таллинн'],
+  ];
+  for (const [lang, first, place] of cases) {
+    it(`offers another value than the one given, and writing it corrects the answer (${lang})`, () => {
+      const { say, send, state } = make(
+        lang,
+        mapClassifier({ [first]: nlu('child-birth', { lang }) }),
+      );
+      say(first);
+      expect(state().vars.abroad).toBe('no');
+      send({ type: 'choose', optionId: 'yes' });
+      const plan = text(say(place));
+      const example = /[„“«]([^“”»]+)[“”»]\)/.exec(plan)?.[1];
+      expect(example, plan).toBeDefined();
+      // The example is in the person's voice and names the other place.
+      expect(example).not.toMatch(/Eestis|Estonia|Эстонии/);
+      say(example!);
+      expect(state().vars.abroad).toBe('yes');
+    });
+  }
+});
