@@ -71,6 +71,7 @@ export function createDialogAssistant(options: DialogAssistantOptions): Assistan
       return catalog.service(service ?? '')?.facts?.find((f) => f.id === fact)?.value;
     }),
     understanding: new Understanding(bundle.resources),
+    wordCache: new Map(),
     ...(options.officeHours !== undefined && { officeHours: options.officeHours }),
   };
   return {
@@ -349,7 +350,7 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
       if (service) return directAnswer(turn, service, kind, said);
     } else if (kind && lifeEvent) {
       const found = bestAnswer(turn, said, kind, undefined, [lifeEvent]);
-      if (found && found.score >= UNNAMED_MIN_OVERLAP)
+      if (found?.fact && found.score >= UNNAMED_MIN_OVERLAP)
         return directAnswer(turn, found.service.id, kind, said, found.fact);
     }
   }
@@ -648,6 +649,16 @@ const UNNAMED_MIN_OVERLAP = 8;
 /** The service the words name is preferred by this much over another with a closer fact. */
 const NAMED_SERVICE_BONUS = 8;
 
+/** The words of a text key in every language, computed once per assistant (texts do not change). */
+function wordsOf(turn: Turn, key: string, make: () => string): string[] {
+  let cached = turn.deps.wordCache.get(key);
+  if (!cached) {
+    cached = tokens(make());
+    turn.deps.wordCache.set(key, cached);
+  }
+  return cached;
+}
+
 /** A fact's sentence in every language (for comparing it with the question's words). */
 function factWords(turn: Turn, service: CatalogService): (f: CatalogFact) => string {
   return (f) =>
@@ -658,10 +669,18 @@ function factWords(turn: Turn, service: CatalogService): (f: CatalogFact) => str
     ).join(' ');
 }
 
+/** A service's name in every language, as words. */
+function nameWords(turn: Turn, serviceId: string): string[] {
+  return wordsOf(turn, `name:${serviceId}`, () =>
+    LANGS.map((l) => turn.deps.texts.catalog(l)(`service.${serviceId}.name`)).join(' '),
+  );
+}
+
 /**
  * The service and fact that answer a question of that kind, among the services of the given
- * life events: the fact whose sentence (and service name) says most of the question; the named
- * service is preferred by NAMED_SERVICE_BONUS. Undefined when no fact shares a word with it.
+ * life events: the fact whose sentence (and service name) says most of the question. The named
+ * service is preferred by NAMED_SERVICE_BONUS, and competes by its name even without a fact of
+ * that kind (then the answer says there is no checked figure, rather than another service's).
  */
 function bestAnswer(
   turn: Turn,
@@ -669,22 +688,24 @@ function bestAnswer(
   kind: AskKind,
   named: string | undefined,
   lifeEvents: readonly LifeEventId[],
-): { service: CatalogService; fact: CatalogFact; score: number } | undefined {
+): { service: CatalogService; fact?: CatalogFact; score: number } | undefined {
   const question = tokens(said);
-  let best: { service: CatalogService; fact: CatalogFact; score: number } | undefined;
+  let best: { service: CatalogService; fact?: CatalogFact; score: number } | undefined;
   let bestRank = -1;
   for (const event of turn.deps.bundle.catalog.lifeEvents) {
     if (!lifeEvents.includes(event.id)) continue;
     for (const s of event.services) {
       const service = turn.deps.catalog.service(s.id);
       if (!service) continue;
-      const found = scoredFact(service, kind, question, factWords(turn, service));
-      if (!found) continue;
-      const name = LANGS.map((l) => turn.deps.texts.catalog(l)(`service.${s.id}.name`)).join(' ');
-      const score = found.score + overlap(question, tokens(name));
+      const sentence = factWords(turn, service);
+      const found = scoredFact(service, kind, question, (f) =>
+        wordsOf(turn, `fact:${s.id}.${f.id}`, () => sentence(f)).join(' '),
+      );
+      if (!found && s.id !== named) continue;
+      const score = (found?.score ?? 0) + overlap(question, nameWords(turn, s.id));
       const rank = score + (s.id === named ? NAMED_SERVICE_BONUS : 0);
       if (rank > bestRank) {
-        best = { service, fact: found.fact, score };
+        best = found ? { service, fact: found.fact, score } : { service, score };
         bestRank = rank;
       }
     }
@@ -699,8 +720,7 @@ function namedLike(turn: Turn, said: string, lifeEvent: LifeEventId): string | u
   let bestScore = UNNAMED_MIN_OVERLAP - 1;
   for (const s of turn.deps.bundle.catalog.lifeEvents.find((e) => e.id === lifeEvent)?.services ??
     []) {
-    const name = LANGS.map((l) => turn.deps.texts.catalog(l)(`service.${s.id}.name`)).join(' ');
-    const score = overlap(question, tokens(name));
+    const score = overlap(question, nameWords(turn, s.id));
     if (score > bestScore) {
       best = s.id;
       bestScore = score;

@@ -23,6 +23,8 @@ export interface EngineDeps {
   catalog: CatalogIndex;
   extractors: Extractors;
   understanding: Understanding;
+  /** Words of catalog texts in every language, by key (a memo: the texts never change). */
+  wordCache: Map<string, string[]>;
   /** Office hours of customer support in words, per language; else the locale's default. */
   officeHours?: (lang: Lang) => string | undefined;
 }

@@ -334,25 +334,26 @@ describe('the opening of a dialog counts its questions (issue 11)', () => {
 
   it('promises as many questions as the longest path asks', () => {
     const bundle = realBundle();
+    const assistant = createDialogAssistant({ bundle, classifier: mapClassifier({}) });
     for (const lifeEvent of LIFE_EVENTS) {
-      const opening = text(make('en').send({ type: 'choose', optionId: `event:${lifeEvent}` }));
-      const promised = WORDS[/I will ask (\w+) short questions?\./.exec(opening)?.[1] ?? ''];
+      const start = assistant.step(
+        assistant.initial('en'),
+        { type: 'choose', optionId: `event:${lifeEvent}` },
+        ctx,
+      );
+      const promised = WORDS[/I will ask (\w+) short questions?\./.exec(text(start))?.[1] ?? ''];
       const nodes = bundle.dialogs[lifeEvent]!.dialog.nodes;
-      let longest = 0;
-      // Every path of quick replies; an input is answered in words.
-      const walk = (events: AssistantEvent[]): void => {
-        const { send, state } = make('en');
-        send({ type: 'choose', optionId: `event:${lifeEvent}` });
-        for (const e of events) send(e);
-        const node = nodes[state().node ?? ''];
-        if (node?.kind === 'question') {
-          for (const o of node.options) walk([...events, { type: 'choose', optionId: o.id }]);
-        } else if (node?.kind === 'input') {
-          walk([...events, { type: 'text', text: "I don't know" }]);
-        } else longest = Math.max(longest, events.length);
+      // Every path of quick replies from the pure state; an input is answered in words.
+      const longest = (state: DialogState, asked: number): number => {
+        const node = nodes[state.node ?? ''];
+        const next = (event: AssistantEvent) =>
+          longest(assistant.step(state, event, ctx).state, asked + 1);
+        if (node?.kind === 'question')
+          return Math.max(...node.options.map((o) => next({ type: 'choose', optionId: o.id })));
+        if (node?.kind === 'input') return next({ type: 'text', text: "I don't know" });
+        return asked;
       };
-      walk([]);
-      expect(promised, `${lifeEvent}: ${opening}`).toBe(longest);
+      expect(promised, `${lifeEvent}: ${text(start)}`).toBe(longest(start.state, 0));
     }
   });
 
