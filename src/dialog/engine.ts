@@ -315,12 +315,18 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
   // 3. A direct question for a fact (“how much is the funeral grant?”), also mid-dialog.
   const direct = u.direct(said);
   const howTo = direct?.kind === 'where' || direct?.kind === 'provider';
-  if (direct && !howTo) return directAnswer(turn, direct.service, direct.kind, said);
+  if (direct && !howTo) {
+    answerInItsLanguage(turn, said, classifier);
+    return directAnswer(turn, direct.service, direct.kind, said);
+  }
 
   // 4. A question about a word of the last question or plan.
   const terms = u.clarify(said, turn.state.lastTerms ?? []);
   if (terms) return explain(turn, terms);
-  if (direct && !direct.topicLevel) return directAnswer(turn, direct.service, direct.kind, said);
+  if (direct && !direct.topicLevel) {
+    answerInItsLanguage(turn, said, classifier);
+    return directAnswer(turn, direct.service, direct.kind, said);
+  }
 
   // 5. An answer to the open question, or facts for the active dialog (also corrections).
   if (turn.state.lifeEvent && inDialog(turn, said)) return;
@@ -347,11 +353,16 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
     if (kind && lifeEvent && (kind === 'provider' || kind === 'where')) {
       // “kes meie abielu registreerib?”: the service whose name says most of the question.
       const service = namedLike(turn, said, lifeEvent);
-      if (service) return directAnswer(turn, service, kind, said);
+      if (service) {
+        switchLanguage(turn, said, nlu);
+        return directAnswer(turn, service, kind, said);
+      }
     } else if (kind && lifeEvent) {
       const found = bestAnswer(turn, said, kind, undefined, [lifeEvent]);
-      if (found?.fact && found.score >= UNNAMED_MIN_OVERLAP)
+      if (found?.fact && found.score >= UNNAMED_MIN_OVERLAP) {
+        switchLanguage(turn, said, nlu);
         return directAnswer(turn, found.service.id, kind, said, found.fact);
+      }
     }
   }
   // A place name answers the municipality question even if it sounds like another topic.
@@ -446,6 +457,23 @@ function inDialog(turn: Turn, said: string): boolean {
   }
   // Facts after the dialog finished that change nothing: not an answer to anything.
   return node !== undefined;
+}
+
+/**
+ * A direct question written in another language than the conversation's (“how long do I have to
+ * renounce an inheritance?” in the Estonian widget) is answered in its own language, by the same
+ * rule as any other message: long enough and understood.
+ */
+function answerInItsLanguage(turn: Turn, said: string, classifier: Classifier): void {
+  if (words(said) < LANG_SWITCH_MIN_WORDS) return;
+  switchLanguage(turn, said, classifier.classify(said, turn.state.lang));
+}
+
+function switchLanguage(turn: Turn, said: string, nlu: NluResult): void {
+  const understood = nlu.intent !== 'out-of-scope' && !nlu.ambiguous;
+  if (!understood || nlu.lang === turn.state.lang || words(said) < LANG_SWITCH_MIN_WORDS) return;
+  turn.state.lang = nlu.lang;
+  turn.say(turn.t('global.langSwitched'));
 }
 
 function words(text: string): number {
