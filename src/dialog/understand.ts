@@ -131,7 +131,7 @@ export class Understanding {
     const toks = tokens(text);
     const service = this.services.pick(toks);
     if (service === undefined) return undefined;
-    const kind = this.asks.all(toks)[0]?.value as AskKind | undefined;
+    const kind = this.kindOf(toks);
     if (kind === undefined) return undefined;
     const topic = this.topics.pick(toks);
     return {
@@ -143,7 +143,19 @@ export class Understanding {
 
   /** What the text asks for (“how much”, «срок»), without a service named. */
   askKind(text: string): AskKind | undefined {
-    return this.asks.all(tokens(text))[0]?.value as AskKind | undefined;
+    return this.kindOf(tokens(text));
+  }
+
+  /**
+   * The strongest kind asked for; a fact (“deadline”, «сколько месяцев») before where-to-apply
+   * words around it (“deadline to *apply for*”, «за сколько месяцев … *подать заявление*»).
+   * “Who pays” stays a question for the provider.
+   */
+  private kindOf(toks: readonly string[]): AskKind | undefined {
+    const kinds = this.asks.all(toks).map((m) => m.value as AskKind);
+    return kinds[0] === 'where'
+      ? (kinds.find((k) => k !== 'where' && k !== 'provider') ?? 'where')
+      : kinds[0];
   }
 
   /** The life event the words name as a whole (`topics.<lifeEvent>`), if one. */
