@@ -36,8 +36,11 @@ export interface DirectResult {
   misses: { q: string; expected: string; got: string }[];
 }
 
-export function runDirectQuestions(rootDir = ROOT_DIR, set = ''): DirectResult[] {
-  const kit = createAssistantKit(rootDir);
+export function runDirectQuestions(
+  rootDir = ROOT_DIR,
+  set = '',
+  kit: Pick<ReturnType<typeof createAssistantKit>, 'assistant'> = createAssistantKit(rootDir),
+): DirectResult[] {
   const ctx = { signedIn: false, now: Date.now() };
   return LANGS.map((lang) => {
     const file = File.parse(
