@@ -413,6 +413,26 @@ export function createHandover(options: HandoverOptions) {
       return (await chatOf().historyAfter(sessionId, 0)) ?? [];
     },
 
+    /**
+     * The conversations `agent` holds, with their recent frames, watched again on this
+     * instance: after a restart (or a reconnect to another instance) the agent's new socket
+     * gets their history and every new frame, as right after taking them.
+     */
+    async resume(agent: string): Promise<{ sessionId: string; frames: HistoryFrame[] }[]> {
+      const mineNow = (await queue.list()).filter(
+        (e) => e.state === 'connected' && e.agent === agent,
+      );
+      const out: { sessionId: string; frames: HistoryFrame[] }[] = [];
+      for (const e of mineNow) {
+        watch(e.sessionId, agent);
+        out.push({
+          sessionId: e.sessionId,
+          frames: (await chatOf().historyAfter(e.sessionId, 0)) ?? [],
+        });
+      }
+      return out;
+    },
+
     async say(sessionId: string, agent: string, text: string): Promise<void> {
       const e = await mine(sessionId, agent);
       if (e.state !== 'connected')
