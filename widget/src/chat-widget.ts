@@ -62,6 +62,9 @@ export class LifeEventChat extends LitElement {
   private copied = new Map<number, string>();
   private readonly onOnline = () => this.conn?.online();
   private readonly onOffline = () => this.conn?.offline();
+  /** The fast heartbeat only while the person can see the chat (open, page visible). */
+  private readonly syncActive = () =>
+    this.conn?.setActive(this.opened && document.visibilityState === 'visible');
 
   // --- public API (docs/widget.md) -------------------------------------------------------
 
@@ -124,12 +127,15 @@ export class LifeEventChat extends LitElement {
       this.conn.connect();
     window.addEventListener('online', this.onOnline);
     window.addEventListener('offline', this.onOffline);
+    document.addEventListener('visibilitychange', this.syncActive);
+    this.syncActive();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('online', this.onOnline);
     window.removeEventListener('offline', this.onOffline);
+    document.removeEventListener('visibilitychange', this.syncActive);
     this.conn?.disconnect();
     this.conn = undefined;
   }
@@ -162,6 +168,7 @@ export class LifeEventChat extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     this.askPlanAddress();
     if (changed.has('opened')) {
+      this.syncActive();
       try {
         storage()?.setItem(OPEN_KEY, this.opened ? '1' : '0');
       } catch {
