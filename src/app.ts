@@ -73,6 +73,11 @@ export interface App {
 export interface AppOptions {
   /** Replaces the assistant core (tests inject a scripted one at their edge). */
   assistant?: Assistant<unknown>;
+  /**
+   * Handover queue presence: how often each instance reports its open conversations (15 s) and
+   * how long a queued one may go unseen (45 s). Tests shorten them.
+   */
+  presence?: { intervalMs: number; timeoutMs: number };
 }
 
 export function createApp(config: Config, logger: Logger, options: AppOptions = {}): App {
@@ -145,6 +150,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       });
   const classifier = kit?.classifier;
   const handover = createHandover({
+    ...(options.presence && { presenceTimeoutMs: options.presence.timeoutMs }),
     queue: redis
       ? createRedisHandoverQueue({ client: redis.client, prefix: config.REDIS_PREFIX })
       : createMemoryHandoverQueue(),
@@ -252,6 +258,11 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       conversationWindowMs: config.WS_RATE_WINDOW_MS,
     },
     ...(identity.verifyIdentity && { verifyIdentity: identity.verifyIdentity }),
+    // A REST conversation in the handover queue stays there while its client polls or writes.
+    onPresent: (id) =>
+      void handover
+        .touch([id])
+        .catch((err: unknown) => logger.warn({ err }, 'handover presence failed')),
     widgetDir: `${ROOT_DIR}dist/widget`,
     pagesDir: `${ROOT_DIR}widget/pages`,
     extend: (app) => {
@@ -325,7 +336,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     handover
       .presence(hub.sessionIds())
       .catch((err: unknown) => logger.warn({ err }, 'handover presence failed'));
-  }, PRESENCE_INTERVAL_MS);
+  }, options.presence?.intervalMs ?? PRESENCE_INTERVAL_MS);
   presence.unref();
 
   return {

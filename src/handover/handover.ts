@@ -358,6 +358,11 @@ export function createHandover(options: HandoverOptions) {
       return () => listeners.delete(listener);
     },
 
+    /** A REST client used these conversations (a turn or a poll): they are still there. */
+    async touch(sessionIds: string[]): Promise<void> {
+      await queue.touch(sessionIds, now());
+    },
+
     /** The conversations whose tabs are open on this instance are still there. */
     async presence(sessionIds: string[]): Promise<void> {
       await queue.touch(sessionIds, now());
