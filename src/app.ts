@@ -272,6 +272,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         createPublicPages({
           bundle: kit?.bundle ?? loadDialogBundle(ROOT_DIR),
           tokens: createPlanTokens(config.PSEUDONYM_KEY),
+          corsOrigins: config.CORS_ORIGINS,
           loadPlanAnswers: async (id) => {
             const state = restoreState((await store.load(id))?.assistantState);
             return state && { lang: state.lang, lifeEvent: state.lifeEvent, vars: state.vars };
