@@ -44,6 +44,8 @@ import { AGENT_SOCKET_PATH, attachAgentSocket } from './transport/agent-socket.j
 import { createHttpApp } from './transport/http.js';
 import { createPublicPages } from './transport/public-pages.js';
 import { createPlanTokens } from './transport/plan-token.js';
+import { createCannedStore } from './store/canned-store.js';
+import { LANGS } from './protocol/frames.js';
 import { loadDialogBundle } from './dialog/load.js';
 import { restoreState } from './dialog/state.js';
 import { createMetrics } from './transport/metrics.js';
@@ -174,6 +176,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   });
   const handoverRequests = createHandoverRequestLog({ staff: staffStore, logger });
   const staffLocales = loadStaffLocales(`${ROOT_DIR}locales`);
+  const cannedStore = createCannedStore(storeDb);
   const staffQueue = createQueueView({
     handover,
     describe: async (ids) => {
@@ -295,6 +298,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
           assetsDir: `${ROOT_DIR}dist/staff`,
           pagesDir: `${ROOT_DIR}staff/pages`,
           locales: staffLocales,
+          canned: cannedStore,
           retentionDays: config.RETENTION_DAYS,
           flush: () => recorder.flush(),
           purgeNow: () => maintenance.runOnce(),
@@ -347,6 +351,8 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       await storeDb.migrate();
       // Rows a previous run could not write before it stopped (database down at shutdown).
       await recorder.recover();
+      // Canned replies from the files that the database does not have yet (docs/staff.md).
+      for (const lang of LANGS) await cannedStore.seed(lang, staffLocales.canned[lang], Date.now());
       await redis?.ready;
       maintenance.start();
       await channels.start();
