@@ -50,7 +50,7 @@ export function renderCanned(ctx: Ctx): HTMLElement {
     { 'aria-labelledby': 'canned-title' },
     h('h2', { id: 'canned-title' }, t('admin.canned.title')),
     h('p', {}, t('admin.canned.explain')),
-    h('div', { class: 'filters' }, field(t('admin.canned.lang'), lang)),
+    h('div', { class: 'canned-lang' }, field(t('admin.canned.lang'), lang)),
     list,
     form,
   );
