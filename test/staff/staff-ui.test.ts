@@ -305,7 +305,7 @@ describe('staff back office in the browser', () => {
     await waiting.c.close();
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 40_000);
 
   it('tells an agent whose session ended that the live connection was closed', async () => {
     const { page } = await openPage();
