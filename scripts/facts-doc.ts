@@ -67,10 +67,15 @@ export function factsMarkdown(rootDir = '.'): string {
   }
   lines.push('');
   const checked = bundle.municipalities.filter((m) => m.id !== 'all' && m.checked).length;
+  const unconfirmed = bundle.municipalities.filter((m) => m.id !== 'all' && !m.checked);
   lines.push(
     '## Municipalities',
     '',
-    `${bundle.municipalities.length - 1} local governments; the official site of ${checked} was confirmed against a stored copy of it, the others are listed from the brief and marked without \`checked\` in \`dialogs/municipalities.yaml\`. The entry \`all\` is the common page used when the person's municipality is not known.`,
+    `${bundle.municipalities.length - 1} local governments; the official site of ${checked} was confirmed against a stored copy of it. The entry \`all\` is the common page used when the person's municipality is not known.`,
+    '',
+    unconfirmed.length === 0
+      ? 'Every site is confirmed.'
+      : `Not confirmed (no \`checked\` in \`dialogs/municipalities.yaml\`; their links go to the common page): ${unconfirmed.map((m) => `${m.name.en} (${m.site})`).join(', ')}.`,
     '',
     '## Official domains',
     '',
