@@ -26,6 +26,10 @@ export function factsMarkdown(rootDir = '.'): string {
     'against that page (*checked*). `npm run dialogs -- check` fails a fact without a source and',
     'warns when a fact was last checked more than a year ago.',
     '',
+    'Confirmed means: read on a stored copy of the official page (the sessions that build this',
+    'project cannot browse the live web). A fact that no stored official page confirmed keeps its',
+    'older *checked* date, so the check keeps warning, and the plan summaries leave it out.',
+    '',
   ];
   let count = 0;
   for (const event of bundle.catalog.lifeEvents) {
