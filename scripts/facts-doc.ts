@@ -26,6 +26,10 @@ export function factsMarkdown(rootDir = '.'): string {
     'against that page (*checked*). `npm run dialogs -- check` fails a fact without a source and',
     'warns when a fact was last checked more than a year ago.',
     '',
+    'Confirmed means: read on a stored copy of the official page (the sessions that build this',
+    'project cannot browse the live web). A fact that no stored official page confirmed keeps its',
+    'older *checked* date, so the check keeps warning, and the plan summaries leave it out.',
+    '',
   ];
   let count = 0;
   for (const event of bundle.catalog.lifeEvents) {
@@ -67,10 +71,15 @@ export function factsMarkdown(rootDir = '.'): string {
   }
   lines.push('');
   const checked = bundle.municipalities.filter((m) => m.id !== 'all' && m.checked).length;
+  const unconfirmed = bundle.municipalities.filter((m) => m.id !== 'all' && !m.checked);
   lines.push(
     '## Municipalities',
     '',
-    `${bundle.municipalities.length - 1} local governments; the official site of ${checked} was confirmed against a stored copy of it, the others are listed from the brief and marked without \`checked\` in \`dialogs/municipalities.yaml\`. The entry \`all\` is the common page used when the person's municipality is not known.`,
+    `${bundle.municipalities.length - 1} local governments; the official site of ${checked} was confirmed against a stored copy of it. The entry \`all\` is the common page used when the person's municipality is not known.`,
+    '',
+    unconfirmed.length === 0
+      ? 'Every site is confirmed.'
+      : `Not confirmed (no \`checked\` in \`dialogs/municipalities.yaml\`; their links go to the common page): ${unconfirmed.map((m) => `${m.name.en} (${m.site})`).join(', ')}.`,
     '',
     '## Official domains',
     '',

@@ -719,6 +719,14 @@ function checkMunicipalities(
     if (m.id === ALL_MUNICIPALITIES) {
       problems.push(...checkLink(m.site, file, `${at}.site`, bundle, { stateOnly: true }));
     } else {
+      if (!m.checked) {
+        problems.push({
+          file,
+          path: `${at}.checked`,
+          message: `a confirmed site for ${m.name.en} (no checked date): its links go to the common page until then`,
+          severity: 'warning',
+        });
+      }
       const domain = siteDomain(m.site);
       if (!isHttpsUrl(m.site) || !domain) {
         problems.push({ file, path: `${at}.site`, message: `an https:// URL, got "${m.site}"` });

@@ -144,7 +144,8 @@ export function indexLinks(municipalities: readonly Municipality[]): LinkIndex {
     link(service, lang, municipality) {
       if (service.local) {
         const own = find(municipality);
-        if (own && own.id !== ALL_MUNICIPALITIES) {
+        // A municipality whose site nobody has confirmed (no `checked`) gets the common page.
+        if (own && own.id !== ALL_MUNICIPALITIES && own.checked) {
           return municipalPage(own, service.id, lang) ?? own.site;
         }
         const all = byId.get(ALL_MUNICIPALITIES);

@@ -11,6 +11,7 @@ import { LANGS, type Lang } from '../protocol/frames.js';
 import { LIFE_EVENTS, type LifeEventId } from '../nlu/types.js';
 import type { DialogBundle } from '../dialog/load.js';
 import { createTexts, type Translate } from '../dialog/i18n.js';
+import { formatDate as formatFromDate } from '../dialog/direct.js';
 import { indexLinks } from '../dialog/links.js';
 import { planOf, type PlanAnswers } from '../dialog/plan.js';
 import type { CatalogFact, CatalogService, Maturity } from '../dialog/schema.js';
@@ -57,6 +58,7 @@ export function eventMaturity(services: readonly CatalogService[]): MaturityLeve
   return LEVELS[Math.min(...levels)] ?? 'information';
 }
 
+/** A date standing on its own (“checked …”); after “valid from” it is formatFromDate's form. */
 function formatDate(iso: string, lang: Lang): string {
   return new Intl.DateTimeFormat(LOCALE[lang], {
     day: 'numeric',
@@ -220,8 +222,8 @@ ${body}
       f.status === 'draft'
         ? tc('page.draft')
         : f.status === 'adopted'
-          ? tc('page.adopted', { date: formatDate(f.effective, lang) })
-          : tc('page.effective', { date: formatDate(f.effective, lang) });
+          ? tc('page.adopted', { date: formatFromDate(f.effective, lang) })
+          : tc('page.effective', { date: formatFromDate(f.effective, lang) });
     return `<li>${escapeHtml(sentence)} <span class="muted">(${escapeHtml(when)}; ${escapeHtml(
       tc('page.checked', { date: formatDate(f.checked, lang) }),
     )}; <a href="${escapeHtml(f.source)}">${escapeHtml(tc('page.source'))}</a>)</span></li>`;

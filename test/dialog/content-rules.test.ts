@@ -171,6 +171,23 @@ describe('links for a person', () => {
     expect(links.link(grant, 'et', 'ei tea')).toMatch(/sotsiaalkindlustusamet/);
   });
 
+  it('sends a municipality whose site is not confirmed to the common page, and warns', () => {
+    const unconfirmed = bundle.municipalities.find((m) => !m.checked && m.id !== 'all');
+    expect(unconfirmed, 'an unconfirmed entry in municipalities.yaml').toBeDefined();
+    if (!unconfirmed) return;
+    expect(links.link(grant, 'et', unconfirmed.id)).toMatch(/sotsiaalkindlustusamet/);
+    expect(links.link(grant, 'et', unconfirmed.id)).not.toContain(unconfirmed.site);
+    // Confirming it (a checked date) sends the person to its own site again.
+    const confirmed = indexLinks(
+      bundle.municipalities.map((m) => (m === unconfirmed ? { ...m, checked: '2026-12-01' } : m)),
+    );
+    expect(confirmed.link(grant, 'et', unconfirmed.id)).toBe(unconfirmed.site);
+    const warnings = checkDialogBundle(bundle, NOW).filter(
+      (p) => p.severity === 'warning' && p.message.includes(unconfirmed.name.en),
+    );
+    expect(warnings).toHaveLength(1);
+  });
+
   it('understands a municipality typed as a name, inflected, in any language', () => {
     for (const [typed, id] of [
       ['Tallinn', 'tallinn'],

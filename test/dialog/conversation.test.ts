@@ -55,6 +55,7 @@ function withFact(): DialogBundle {
       id: 'tallinn',
       name: { et: 'Tallinn', en: 'Tallinn', ru: 'Таллинн' },
       site: 'https://www.tallinn.ee',
+      checked: '2026-12-01',
       pages: {
         'death-funeral-grant': {
           et: 'https://www.tallinn.ee/et/matusetoetus',

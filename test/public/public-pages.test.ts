@@ -66,7 +66,15 @@ describe('public life-event pages', () => {
       'href="https://www.riigiteataja.ee/oigusuudised/eelvaadeSeadusUudis/2378"',
     );
     const et = await (await get('/et/life-events/military-service')).text();
-    expect(et).toContain('see on eelnõu ja veel ei kehti');
+    // No official page states the 2027 service length: the page says only that it may change.
+    expect(et).toContain('kestus võib edaspidi muutuda');
+    expect(et).not.toContain('2027');
+    // Estonian dates after „alates“ take the elative: „1. jaanuarist 2025“.
+    const marriage = await (await get('/et/life-events/marriage')).text();
+    expect(marriage).toContain('kehtib alates 1. jaanuarist 2025');
+    expect(marriage).not.toMatch(
+      /alates \d+\. (jaanuar|veebruar|märts|aprill|mai|juuni|juuli|august|september|oktoober|november|detsember) \d{4}/,
+    );
     expect((await get('/et/life-events/holiday')).status).toBe(404);
   });
 
