@@ -1,14 +1,16 @@
 /**
  * NLU benchmark (bounded, a few seconds): training time, heap held by the model, classify
  * latency p50/p99, and the eval figures on the held-out split. Writes the "## NLU" section of
- * docs/benchmarks.md, keeping the other sections. Run: npm run bench:nlu
- * (node --expose-gc, so the heap figure is measured after a full collection).
+ * docs/benchmarks.md, keeping the other sections. Run: npm run bench:nlu [-- --cv]
+ * (node --expose-gc, so the heap figure is measured after a full collection). With --cv it also
+ * runs 5-fold cross-validation over the training data (about a minute) and adds its rows.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { createBaseline } from '../src/nlu/baseline.js';
 import { createClassifier, type NluClassifier } from '../src/nlu/classifier.js';
 import { loadNluConfig } from '../src/nlu/config.js';
+import { crossValidationReport, outOfFoldScores } from '../src/nlu/cross-validate.js';
 import { evaluate, type Prediction } from '../src/nlu/eval.js';
 import { loadLabelledFile, loadTrainingData } from '../src/nlu/training-data.js';
 
@@ -32,6 +34,7 @@ const SPLITS = [
   ['original', ''],
   ['extra', 'extra-'],
   ['third', 'third-'],
+  ['fourth', 'fourth-'],
 ] as const;
 const splits = SPLITS.map(([name, prefix]) => ({
   name,
@@ -98,6 +101,17 @@ for (const split of splits) {
     if (!rl || !bl) continue;
     rows.push(
       `| ${split.name} | ${lang} | ${rl.n} | ${pct(rl.accuracy)} (${pct(bl.accuracy)}) | ${frac(rl.oosFalseAcceptance)} (${frac(bl.oosFalseAcceptance)}) | ${pct(rl.keyConversationalRecall.rate)} (${pct(bl.keyConversationalRecall.rate)}) | ${frac(rl.oovOverconfidence)} |`,
+    );
+  }
+}
+
+if (process.argv.includes('--cv')) {
+  const cv = crossValidationReport(outOfFoldScores(examples, config, 5), config);
+  for (const lang of ['et', 'en', 'ru'] as const) {
+    const rl = cv.byLang[lang];
+    if (!rl) continue;
+    rows.push(
+      `| 5-fold CV | ${lang} | ${rl.n} | ${pct(rl.accuracy)} | ${frac(rl.oosFalseAcceptance)} = ${pct(rl.oosFalseAcceptance.rate)} | ${pct(rl.keyConversationalRecall.rate)} | ${frac(rl.oovOverconfidence)} |`,
     );
   }
 }

@@ -145,6 +145,24 @@ function buildEvidence(
   return counts;
 }
 
+/** Per feature index: log(1 + N / df) ** exponent, or undefined when the exponent is 0. */
+function inverseDocumentFrequency(
+  featuresOf: readonly ReadonlyMap<string, number>[],
+  index: ReadonlyMap<string, number>,
+  exponent: number,
+): Float32Array | undefined {
+  if (exponent === 0) return undefined;
+  const df = new Float32Array(index.size);
+  for (const f of featuresOf) {
+    for (const key of f.keys()) {
+      const i = index.get(key);
+      if (i !== undefined) df[i] = (df[i] ?? 0) + 1;
+    }
+  }
+  const n = featuresOf.length;
+  return df.map((d) => Math.log(1 + n / Math.max(1, d)) ** exponent);
+}
+
 export function createClassifier(options: ClassifierOptions): NluClassifier {
   const config = options.config ?? DEFAULT_NLU_CONFIG;
   const started = performance.now();
@@ -172,7 +190,8 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
   const index = new Map<string, number>();
   for (const f of featuresOf)
     for (const key of f.keys()) if (!index.has(key)) index.set(key, index.size);
-  const xs: SparseVector[] = featuresOf.map((f) => vectorize(f, index).vector);
+  const idf = inverseDocumentFrequency(featuresOf, index, config.features.idf);
+  const xs: SparseVector[] = featuresOf.map((f) => vectorize(f, index, idf).vector);
   const ys = options.examples.map((e) => classOf.get(e.intent) ?? 0);
   const model: SoftmaxWeights = trainSoftmax(xs, ys, index.size, intents.length, config.training);
   const vocab = buildVocabulary(wordsOf.flat());
@@ -231,7 +250,7 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
       addEvidence(`w:${near}`);
       addEvidence(`s:${stem}`);
     }
-    const { vector, known, total } = vectorize(features, index);
+    const { vector, known, total } = vectorize(features, index, idf);
     const z = logits(model, vector, new Float64Array(intents.length));
     return {
       logits: z,

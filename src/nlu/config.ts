@@ -44,6 +44,7 @@ export const NluConfigSchema = z.strictObject({
       maxGram: z.number().int().min(1).max(8),
       wordWeight: z.number().positive(),
       foldWeight: z.number().min(0).default(DEFAULT_FEATURE_OPTIONS.foldWeight),
+      idf: z.number().min(0).max(2).default(DEFAULT_FEATURE_OPTIONS.idf),
     })
     .default(DEFAULT_FEATURE_OPTIONS),
   training: z

@@ -17,6 +17,11 @@ export interface FeatureOptions {
   wordWeight: number;
   /** Weight of the length-folded word (typo fallback), relative to one character n-gram. */
   foldWeight: number;
+  /**
+   * Exponent of the inverse document frequency each feature is scaled by (0: no IDF). With
+   * IDF, n-grams that occur in most messages ("_ka", "the") weigh less than rare, telling ones.
+   */
+  idf: number;
 }
 
 export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
@@ -24,6 +29,7 @@ export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
   maxGram: 5,
   wordWeight: 2,
   foldWeight: 0.5,
+  idf: 1,
 };
 
 /** A word as the classifier sees it: main form (length kept), folded form and stem. */
@@ -85,10 +91,14 @@ export interface SparseVector {
   val: Float32Array;
 }
 
-/** Maps named features to indices (unknown ones dropped) and L2-normalises. */
+/**
+ * Maps named features to indices (unknown ones dropped), scales each by its `scale` (IDF) when
+ * given, and L2-normalises. `known`/`total` (coverage) are counted before the scaling.
+ */
 export function vectorize(
   features: ReadonlyMap<string, number>,
   index: ReadonlyMap<string, number>,
+  scale?: Float32Array,
 ): { vector: SparseVector; known: number; total: number } {
   const idx: number[] = [];
   const val: number[] = [];
@@ -101,13 +111,14 @@ export function vectorize(
     const i = index.get(key);
     if (i === undefined) continue;
     known += weight;
+    const scaled = weight * (scale?.[i] ?? 1);
     idx.push(i);
-    val.push(weight);
-    norm += weight * weight;
+    val.push(scaled);
+    norm += scaled * scaled;
   }
-  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+  const unit = norm > 0 ? 1 / Math.sqrt(norm) : 0;
   return {
-    vector: { idx: Int32Array.from(idx), val: Float32Array.from(val, (v) => v * scale) },
+    vector: { idx: Int32Array.from(idx), val: Float32Array.from(val, (v) => v * unit) },
     known,
     total,
   };

@@ -72,10 +72,10 @@ describe('Classifier', () => {
   });
 });
 
-// Measured (docs/nlu.md, 2026-12-01): original split 98.0%, et 99.4%, en 98.2%, ru 96.4%,
-// false acceptance 0/102; extra split 97.2%, et 97.7%, en 97.7%, ru 96.1%, 1/95; third split
-// (never tuned on) 94.5%, et 93.8%, en 94.8%, ru 95.0%, 10/235. The floors sit a little under,
-// to catch regressions; they are not targets.
+// Measured (docs/nlu.md, 2026-12-01, second pass): original split 98.8%, et 99.4%, en 98.8%,
+// ru 98.2%, false acceptance 0/102; extra 97.2%, et 97.0%, en 97.7%, ru 96.9%, 2/95; third
+// 95.7%, et 95.4%, en 95.8%, ru 96.0%, 8/235; fourth (never tuned on) 94.7%, et 92.1%, en 96.1%,
+// ru 96.1%, 5/186. The floors sit a little under, to catch regressions; they are not targets.
 const SPLITS = [
   {
     name: 'the held-out test split',
@@ -90,7 +90,12 @@ const SPLITS = [
   {
     name: 'the third held-out split',
     files: ['et', 'en', 'ru'].map((l) => `intents/test/third-${l}.jsonl`),
-    floor: { accuracy: 0.93, perLang: 0.92, oosFalseAcceptance: 0.05 },
+    floor: { accuracy: 0.94, perLang: 0.93, oosFalseAcceptance: 0.05 },
+  },
+  {
+    name: 'the fourth held-out split',
+    files: ['et', 'en', 'ru'].map((l) => `intents/test/fourth-${l}.jsonl`),
+    floor: { accuracy: 0.93, perLang: 0.9, oosFalseAcceptance: 0.05 },
   },
 ];
 

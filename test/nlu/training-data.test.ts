@@ -71,28 +71,33 @@ describe('training data', () => {
   });
 });
 
-describe('the third held-out split (intents/test/third-*.jsonl)', () => {
-  const norm = (t: string): string => normalize(t);
-  const training = new Set(loadTrainingData('intents').map((e) => norm(e.text)));
-  const third = (['et', 'en', 'ru'] as const).flatMap((l) =>
-    loadLabelledFile(`intents/test/third-${l}.jsonl`),
-  );
+// The third and fourth splits were written before the tuning that followed them, in the voice of
+// people who never saw the training data; neither may leak into training.
+describe.each(['third', 'fourth'])(
+  'the %s held-out split (intents/test/<split>-*.jsonl)',
+  (split) => {
+    const norm = (t: string): string => normalize(t);
+    const training = new Set(loadTrainingData('intents').map((e) => norm(e.text)));
+    const lines = (['et', 'en', 'ru'] as const).flatMap((l) =>
+      loadLabelledFile(`intents/test/${split}-${l}.jsonl`),
+    );
 
-  it('has at least 150 messages per language, about 40% out-of-scope', () => {
-    for (const lang of ['et', 'en', 'ru'] as const) {
-      const of = third.filter((l) => l.lang === lang);
-      expect(of.length, lang).toBeGreaterThanOrEqual(150);
-      const oos = of.filter((l) => l.intent === 'out-of-scope').length / of.length;
-      expect(oos, lang).toBeGreaterThanOrEqual(0.38);
-    }
-  });
+    it('has at least 150 messages per language, about 40% out-of-scope', () => {
+      for (const lang of ['et', 'en', 'ru'] as const) {
+        const of = lines.filter((l) => l.lang === lang);
+        expect(of.length, lang).toBeGreaterThanOrEqual(150);
+        const oos = of.filter((l) => l.intent === 'out-of-scope').length / of.length;
+        expect(oos, lang).toBeGreaterThanOrEqual(0.38);
+      }
+    });
 
-  it('is never trained on: only one-word yes/no answers also appear in training', () => {
-    const shared = third.map((l) => norm(l.text)).filter((t) => training.has(t));
-    expect(shared.filter((t) => t.includes(' '))).toEqual([]);
-    expect(shared.length).toBeLessThanOrEqual(6);
-  });
-});
+    it('is never trained on: only one-word yes/no answers also appear in training', () => {
+      const shared = lines.map((l) => norm(l.text)).filter((t) => training.has(t));
+      expect(shared.filter((t) => t.includes(' '))).toEqual([]);
+      expect(shared.length).toBeLessThanOrEqual(6);
+    });
+  },
+);
 
 describe('loadTrainingData', () => {
   it('reports a sentence labelled with two intents in one language', () => {
