@@ -7,7 +7,8 @@
  *                 off) and nothing else
  *
  * Prints `{"port":N}` on stdout when listening. Over IPC it answers `{type:'memory'}` with the
- * heap after a full GC (the process runs with --expose-gc) and `{type:'profile-stop'}` is
+ * heap after a full GC (the process runs with --expose-gc), `{type:'cpu'}` with its
+ * process.cpuUsage() (user and system µs, for CPU per turn), and `{type:'profile-stop'}` is
  * handled by node's --cpu-prof on exit. Loopback only.
  */
 import { mkdtempSync } from 'node:fs';
@@ -114,6 +115,7 @@ process.on('message', (m: { type: string }) => {
     gc?.();
     process.send?.({ type: 'memory', ...process.memoryUsage() });
   }
+  if (m.type === 'cpu') process.send?.({ type: 'cpu', ...process.cpuUsage() });
   if (m.type === 'stop') {
     void started.close().then(() => process.exit(0));
   }

@@ -72,6 +72,8 @@ const SERVER = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
 interface Server {
   port: number;
   memory(): Promise<NodeJS.MemoryUsage>;
+  /** The server process's CPU time so far, µs (user + system). */
+  cpu(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -103,6 +105,14 @@ async function startServer(
       new Promise((resolve) => {
         child.once('message', (m) => resolve(m as NodeJS.MemoryUsage));
         child.send({ type: 'memory' });
+      }),
+    cpu: () =>
+      new Promise((resolve) => {
+        child.once('message', (m) => {
+          const u = m as NodeJS.CpuUsage;
+          resolve(u.user + u.system);
+        });
+        child.send({ type: 'cpu' });
       }),
     stop: () =>
       new Promise((resolve) => {
@@ -201,8 +211,9 @@ const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const round = (n: number, d = 1) => Number(n.toFixed(d));
 
-async function closedLoop(port: number, clients: number, seconds: number) {
-  const convs = await openMany(port, clients);
+async function closedLoop(server: Server, clients: number, seconds: number) {
+  const convs = await openMany(server.port, clients);
+  const cpuBefore = await server.cpu();
   const deadline = performance.now() + seconds * 1000;
   const started = performance.now();
   let turns = 0;
@@ -215,8 +226,15 @@ async function closedLoop(port: number, clients: number, seconds: number) {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const cpuUs = (await server.cpu()) - cpuBefore;
   await Promise.all(convs.map((c) => c.close()));
-  return { clients, turns, turnsPerSecond: round(turns / elapsed) };
+  return {
+    clients,
+    turns,
+    turnsPerSecond: round(turns / elapsed),
+    /** The server process's CPU time per turn (all threads), µs. */
+    cpuUsPerTurn: Math.round(cpuUs / turns),
+  };
 }
 
 async function openLoop(port: number, n: number, intervalS: number, seconds: number) {
@@ -324,8 +342,8 @@ async function runBackend(backend: 'embedded' | 'shared') {
   ]);
   try {
     const memory = await idleMemory(app, IDLE);
-    const closedApp = await closedLoop(app.port, CLOSED, SECONDS);
-    const closedEcho = await closedLoop(echo.port, CLOSED, SECONDS);
+    const closedApp = await closedLoop(app, CLOSED, SECONDS);
+    const closedEcho = await closedLoop(echo, CLOSED, SECONDS);
     const open = await openLoop(app.port, openCount(backend), INTERVAL_S, SECONDS);
     return {
       backend,
