@@ -64,6 +64,8 @@ export function attachChatSocket(options: ChatSocketOptions): ChatSocketServer {
   const path = options.path ?? '/ws';
   // ws itself drops frames above 4x our limit by closing with 1009; below that we answer.
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes * 4 });
+  /** The TCP socket under each WebSocket (corked while a turn's frames are written). */
+  const transports = new WeakMap<WebSocket, Duplex>();
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -81,7 +83,10 @@ export function attachChatSocket(options: ChatSocketOptions): ChatSocketServer {
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      transports.set(ws, socket);
+      wss.emit('connection', ws, req);
+    });
   };
   server.on('upgrade', onUpgrade);
 
@@ -90,7 +95,7 @@ export function attachChatSocket(options: ChatSocketOptions): ChatSocketServer {
   wss.on('connection', (ws: WebSocket) => {
     heartbeat.watch(ws);
     options.onConnectionCount?.(wss.clients.size);
-    const conn = new Connection(ws, options);
+    const conn = new Connection(ws, options, transports.get(ws));
     ws.on('message', (data, isBinary) => conn.receive(data, isBinary));
     ws.on('close', () => {
       conn.dispose();
@@ -130,10 +135,14 @@ class Connection {
   private unsubscribe: (() => void) | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly flood: SocketGuard;
+  /** True while frames sent in this tick are held back to leave in one write. */
+  private corked = false;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly options: ChatSocketOptions,
+    /** The TCP socket under `ws`: a turn's frames (user, replies, typing off) are corked on it. */
+    private readonly transport?: Duplex,
   ) {
     const { limits, logger } = options;
     this.flood = createSocketGuard(ws, {
@@ -328,10 +337,25 @@ class Connection {
     this.send(frame);
   }
 
+  /**
+   * Sends one frame, its own WebSocket text message as always; the frames sent in the same tick
+   * (a turn's user frame, replies and typing off) leave in one socket write (cork until the
+   * next tick) instead of one system call each.
+   */
   private send(frame: ServerFrame): void {
-    if (this.ws.readyState === this.ws.OPEN && this.flood.canSend())
-      this.ws.send(JSON.stringify(frame));
+    if (this.ws.readyState !== this.ws.OPEN || !this.flood.canSend()) return;
+    if (this.transport && !this.corked) {
+      this.corked = true;
+      this.transport.cork();
+      process.nextTick(this.uncork);
+    }
+    this.ws.send(JSON.stringify(frame));
   }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.transport?.uncork();
+  };
 
   private touch(): void {
     clearTimeout(this.idleTimer);
