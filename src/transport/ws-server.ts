@@ -64,8 +64,6 @@ export function attachChatSocket(options: ChatSocketOptions): ChatSocketServer {
   const path = options.path ?? '/ws';
   // ws itself drops frames above 4x our limit by closing with 1009; below that we answer.
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes * 4 });
-  /** The TCP socket under each WebSocket (corked while a turn's frames are written). */
-  const transports = new WeakMap<WebSocket, Duplex>();
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -83,19 +81,17 @@ export function attachChatSocket(options: ChatSocketOptions): ChatSocketServer {
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      transports.set(ws, socket);
-      wss.emit('connection', ws, req);
-    });
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   };
   server.on('upgrade', onUpgrade);
 
   const heartbeat = startHeartbeat(wss, limits.heartbeatMs);
 
-  wss.on('connection', (ws: WebSocket) => {
+  wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
     heartbeat.watch(ws);
     options.onConnectionCount?.(wss.clients.size);
-    const conn = new Connection(ws, options, transports.get(ws));
+    // req.socket: the TCP socket under the WebSocket, corked while a turn's frames are written.
+    const conn = new Connection(ws, options, req.socket);
     ws.on('message', (data, isBinary) => conn.receive(data, isBinary));
     ws.on('close', () => {
       conn.dispose();
