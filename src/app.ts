@@ -44,6 +44,8 @@ import { AGENT_SOCKET_PATH, attachAgentSocket } from './transport/agent-socket.j
 import { createHttpApp } from './transport/http.js';
 import { createPublicPages } from './transport/public-pages.js';
 import { createPlanTokens } from './transport/plan-token.js';
+import { createCannedStore } from './store/canned-store.js';
+import { LANGS } from './protocol/frames.js';
 import { loadDialogBundle } from './dialog/load.js';
 import { restoreState } from './dialog/state.js';
 import { createMetrics } from './transport/metrics.js';
@@ -73,6 +75,11 @@ export interface App {
 export interface AppOptions {
   /** Replaces the assistant core (tests inject a scripted one at their edge). */
   assistant?: Assistant<unknown>;
+  /**
+   * Handover queue presence: how often each instance reports its open conversations (15 s) and
+   * how long a queued one may go unseen (45 s). Tests shorten them.
+   */
+  presence?: { intervalMs: number; timeoutMs: number };
 }
 
 export function createApp(config: Config, logger: Logger, options: AppOptions = {}): App {
@@ -145,6 +152,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       });
   const classifier = kit?.classifier;
   const handover = createHandover({
+    ...(options.presence && { presenceTimeoutMs: options.presence.timeoutMs }),
     queue: redis
       ? createRedisHandoverQueue({ client: redis.client, prefix: config.REDIS_PREFIX })
       : createMemoryHandoverQueue(),
@@ -168,6 +176,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   });
   const handoverRequests = createHandoverRequestLog({ staff: staffStore, logger });
   const staffLocales = loadStaffLocales(`${ROOT_DIR}locales`);
+  const cannedStore = createCannedStore(storeDb);
   const staffQueue = createQueueView({
     handover,
     describe: async (ids) => {
@@ -252,6 +261,11 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       conversationWindowMs: config.WS_RATE_WINDOW_MS,
     },
     ...(identity.verifyIdentity && { verifyIdentity: identity.verifyIdentity }),
+    // A REST conversation in the handover queue stays there while its client polls or writes.
+    onPresent: (id) =>
+      void handover
+        .touch([id])
+        .catch((err: unknown) => logger.warn({ err }, 'handover presence failed')),
     widgetDir: `${ROOT_DIR}dist/widget`,
     pagesDir: `${ROOT_DIR}widget/pages`,
     extend: (app) => {
@@ -261,6 +275,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         createPublicPages({
           bundle: kit?.bundle ?? loadDialogBundle(ROOT_DIR),
           tokens: createPlanTokens(config.PSEUDONYM_KEY),
+          corsOrigins: config.CORS_ORIGINS,
           loadPlanAnswers: async (id) => {
             const state = restoreState((await store.load(id))?.assistantState);
             return state && { lang: state.lang, lifeEvent: state.lifeEvent, vars: state.vars };
@@ -283,6 +298,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
           assetsDir: `${ROOT_DIR}dist/staff`,
           pagesDir: `${ROOT_DIR}staff/pages`,
           locales: staffLocales,
+          canned: cannedStore,
           retentionDays: config.RETENTION_DAYS,
           flush: () => recorder.flush(),
           purgeNow: () => maintenance.runOnce(),
@@ -325,7 +341,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     handover
       .presence(hub.sessionIds())
       .catch((err: unknown) => logger.warn({ err }, 'handover presence failed'));
-  }, PRESENCE_INTERVAL_MS);
+  }, options.presence?.intervalMs ?? PRESENCE_INTERVAL_MS);
   presence.unref();
 
   return {
@@ -335,6 +351,8 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       await storeDb.migrate();
       // Rows a previous run could not write before it stopped (database down at shutdown).
       await recorder.recover();
+      // Canned replies from the files that the database does not have yet (docs/staff.md).
+      for (const lang of LANGS) await cannedStore.seed(lang, staffLocales.canned[lang], Date.now());
       await redis?.ready;
       maintenance.start();
       await channels.start();

@@ -40,6 +40,22 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** Comma-separated origins allowed to open the chat socket; empty allows any. */
   ALLOWED_ORIGINS: z.string().default('').transform(commaList),
+  /**
+   * Comma-separated origins of host pages on other sites that embed the widget: their browser
+   * may ask for a conversation's plan address (CORS). Empty: same origin only.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform(commaList)
+    .pipe(
+      z.array(
+        z.string().refine(isOrigin, {
+          message:
+            'each must be an origin: http(s)://host[:port], without path, query or trailing slash (no *)',
+        }),
+      ),
+    ),
   /** Largest client frame answered with an error frame; larger still closes the socket. */
   WS_MAX_FRAME_BYTES: int(8192, 256, 1_048_576),
   /** Messages a connection may send per RATE_WINDOW_MS before frames are refused. */
@@ -151,6 +167,13 @@ const CheckedConfig = ConfigSchema.superRefine((c, ctx) => {
     });
   }
 });
+
+/** `https://example.ee` or `http://localhost:8080`: what a browser sends as `Origin`. */
+function isOrigin(v: string): boolean {
+  if (!URL.canParse(v)) return false;
+  const u = new URL(v);
+  return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === v;
+}
 
 function validPem(v: string): boolean {
   try {

@@ -358,6 +358,11 @@ export function createHandover(options: HandoverOptions) {
       return () => listeners.delete(listener);
     },
 
+    /** A REST client used these conversations (a turn or a poll): they are still there. */
+    async touch(sessionIds: string[]): Promise<void> {
+      await queue.touch(sessionIds, now());
+    },
+
     /** The conversations whose tabs are open on this instance are still there. */
     async presence(sessionIds: string[]): Promise<void> {
       await queue.touch(sessionIds, now());
@@ -411,6 +416,26 @@ export function createHandover(options: HandoverOptions) {
       await announcePositions(1);
       changed();
       return (await chatOf().historyAfter(sessionId, 0)) ?? [];
+    },
+
+    /**
+     * The conversations `agent` holds, with their recent frames, watched again on this
+     * instance: after a restart (or a reconnect to another instance) the agent's new socket
+     * gets their history and every new frame, as right after taking them.
+     */
+    async resume(agent: string): Promise<{ sessionId: string; frames: HistoryFrame[] }[]> {
+      const mineNow = (await queue.list()).filter(
+        (e) => e.state === 'connected' && e.agent === agent,
+      );
+      const out: { sessionId: string; frames: HistoryFrame[] }[] = [];
+      for (const e of mineNow) {
+        watch(e.sessionId, agent);
+        out.push({
+          sessionId: e.sessionId,
+          frames: (await chatOf().historyAfter(e.sessionId, 0)) ?? [],
+        });
+      }
+      return out;
     },
 
     async say(sessionId: string, agent: string, text: string): Promise<void> {

@@ -13,6 +13,8 @@ export const PERMISSIONS = {
   analytics: ['trainer', 'admin'],
   /** Deletion, retention, audit log. */
   admin: ['admin'],
+  /** Add, edit and delete the agents' canned replies (agents use them, they do not change them). */
+  canned: ['admin'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -13,6 +13,7 @@ import type { Logger } from '../logger.js';
 import { HandoverError } from '../handover/handover.js';
 import type { Pseudonymize } from '../privacy/pseudonym.js';
 import { LANGS } from '../protocol/frames.js';
+import type { CannedStore } from '../store/canned-store.js';
 import type { StaffStore } from '../store/staff-store.js';
 import {
   BadCursorError,
@@ -27,7 +28,7 @@ import type { Metrics } from '../transport/metrics.js';
 import { sameOrigin, type StaffAuth, type StaffPrincipal } from './auth.js';
 import { CSV_BOM, csvLine, type CsvValue } from './csv.js';
 import type { QueueView } from './queue-view.js';
-import type { StaffLocales } from './staff-locales.js';
+import { CannedReply, type StaffLocales } from './staff-locales.js';
 import { can, type Permission } from './roles.js';
 
 export interface StaffRoutesOptions {
@@ -43,8 +44,10 @@ export interface StaffRoutesOptions {
   assetsDir: string;
   /** Folder with index.html of the back office. */
   pagesDir: string;
-  /** Interface texts and canned replies (locales/<lang>/staff.json). */
+  /** Interface texts (locales/<lang>/staff.json). */
   locales: StaffLocales;
+  /** The canned replies, edited by admins (seeded from the same files). */
+  canned: CannedStore;
   retentionDays: number;
   /** Writes queued transcripts before reading (a list right after a chat shows it). */
   flush: () => Promise<void>;
@@ -92,6 +95,13 @@ const AuditQuery = z
     before: z.coerce.number().int().optional(),
     actor: z.string().max(64).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+const CannedParams = z.object({ lang: z.enum(LANGS), id: CannedReply.shape.id }).strict();
+const CannedBody = z
+  .object({
+    label: z.string().trim().min(1, 'must not be empty').max(60),
+    text: z.string().trim().min(1, 'must not be empty').max(2000),
   })
   .strict();
 const RangeQuery = z
@@ -398,9 +408,54 @@ export function createStaffRoutes(options: StaffRoutesOptions): express.Router {
     res.json(await options.queue());
   });
 
-  api.get('/canned-replies', requires('live'), (_req, res) => {
-    res.json(options.locales.canned);
+  api.get('/canned-replies', requires('live', 'canned'), async (_req, res) => {
+    res.json(await options.canned.list());
   });
+
+  const cannedParams = (params: unknown) => {
+    const r = CannedParams.safeParse(params);
+    if (r.success) return r.data;
+    throw new HttpError(
+      400,
+      'BAD_REQUEST',
+      'The language or id is not valid.',
+      r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
+  };
+
+  // Admins add or change a canned reply (PUT creates or replaces it) and delete one; each
+  // change is audited with what it was and what it became.
+  api.put(
+    '/canned-replies/:lang/:id',
+    requires('canned'),
+    async (req: Request<{ lang: string; id: string }>, res) => {
+      const { lang, id } = cannedParams(req.params);
+      const body = parseBody(CannedBody, req.body);
+      const principal = who(req);
+      const after = { id, label: body.label, text: body.text };
+      const { before } = await options.canned.put(lang, after, principal.username, now());
+      await audit(principal.username, before ? 'canned-update' : 'canned-create', `${lang}/${id}`, {
+        ...(before && { before: { label: before.label, text: before.text } }),
+        after: { label: after.label, text: after.text },
+      });
+      res.status(before ? 200 : 201).json(after);
+    },
+  );
+
+  api.delete(
+    '/canned-replies/:lang/:id',
+    requires('canned'),
+    async (req: Request<{ lang: string; id: string }>, res) => {
+      const { lang, id } = cannedParams(req.params);
+      const principal = who(req);
+      const before = await options.canned.remove(lang, id, principal.username, now());
+      if (!before) throw new HttpError(404, 'NOT_FOUND', 'No such canned reply.');
+      await audit(principal.username, 'canned-delete', `${lang}/${id}`, {
+        before: { label: before.label, text: before.text },
+      });
+      res.status(204).end();
+    },
+  );
 
   api.get('/contact-requests', requires('live'), async (req, res) => {
     const { all } = parseQuery(

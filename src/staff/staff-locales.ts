@@ -3,21 +3,22 @@
  * start: `ui` holds the interface texts (nested keys, `{{name}}` placeholders), `canned` the
  * agents' ready replies in that language (to citizens writing in it). Estonian is the default
  * interface language; every interface language must have every key the Estonian one has.
- * Admins edit the files (docs/staff.md "Texts and canned replies"); a restart picks them up.
+ * The canned replies here are the defaults: they seed the database, where admins edit them in
+ * the back office (src/store/canned-store.ts, docs/staff.md "Texts and canned replies").
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { LANGS, type Lang } from '../protocol/frames.js';
 
-const Canned = z
+export const CannedReply = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, 'must be a kebab-case id'),
     label: z.string().min(1).max(60),
     text: z.string().min(1).max(2000),
   })
   .strict();
-export type CannedReply = z.infer<typeof Canned>;
+export type CannedReply = z.infer<typeof CannedReply>;
 
 type Texts = { [key: string]: string | Texts };
 const TextsSchema: z.ZodType<Texts> = z.lazy(() =>
@@ -30,7 +31,7 @@ const TextsSchema: z.ZodType<Texts> = z.lazy(() =>
 );
 
 const StaffFile = z
-  .object({ ui: TextsSchema.optional(), canned: z.array(Canned).default([]) })
+  .object({ ui: TextsSchema.optional(), canned: z.array(CannedReply).default([]) })
   .strict();
 
 export const DEFAULT_UI_LANG: Lang = 'et';

@@ -177,6 +177,25 @@ export function createMigrationProvider(dialect: DialectName): MigrationProvider
           .execute();
       },
     },
+    // Agents' canned replies, edited by admins in the back office. The files
+    // (locales/<lang>/staff.json "canned") seed it: a file entry is added once, never over an
+    // admin's edit; a deleted reply keeps a tombstone (deleted_at) so it does not come back.
+    '0005_canned_replies': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('canned_replies')
+          .addColumn('lang', 'text', (c) => c.notNull())
+          .addColumn('id', 'text', (c) => c.notNull())
+          .addColumn('label', 'text', (c) => c.notNull())
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_by', 'text')
+          .addColumn('deleted_at', 'bigint')
+          .addPrimaryKeyConstraint('canned_replies_pk', ['lang', 'id'])
+          .execute();
+      },
+    },
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

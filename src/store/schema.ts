@@ -98,6 +98,22 @@ export interface Database {
   contact_requests: ContactRequestsTable;
   handover_requests: HandoverRequestsTable;
   answer_feedback: AnswerFeedbackTable;
+  canned_replies: CannedRepliesTable;
+}
+
+/** An agent's ready reply in one language (src/store/canned-store.ts). */
+export interface CannedRepliesTable {
+  lang: string;
+  id: string;
+  label: string;
+  text: string;
+  /** Order in the agents' list. */
+  position: number;
+  updated_at: number;
+  /** The admin who last changed it; null for a file default. */
+  updated_by: string | null;
+  /** Set when an admin deleted it: the file default is not added again. */
+  deleted_at: number | null;
 }
 
 /** The citizen's "not-helpful" / "wrong-topic" on one assistant answer, with its turn's intent. */

@@ -238,6 +238,14 @@ export function attachAgentSocket(options: AgentSocketOptions) {
       (snapshot) => send(ws, { type: 'queue', ...snapshot }),
       (err: unknown) => logger.warn({ err }, 'queue snapshot failed'),
     );
+    // The conversations this agent already holds (taken before a restart, or on another
+    // instance): their history again, and their frames from now on.
+    handover.resume(principal.username).then(
+      (held) => {
+        for (const { sessionId, frames } of held) send(ws, { type: 'history', sessionId, frames });
+      },
+      (err: unknown) => logger.warn({ err }, 'held conversations not resumed'),
+    );
   });
 
   return {

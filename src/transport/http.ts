@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { z } from 'zod';
 import { LANGS, LIMITS, type ReplyFrame } from '../protocol/frames.js';
 import { ForbiddenSessionError, type ChatService } from '../session/chat-service.js';
+import { accessTo } from '../session/resume.js';
 import type { Identity } from '../session/session.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from './metrics.js';
@@ -24,11 +25,19 @@ export interface HttpOptions {
   restLimits?: RestLimits;
   /** Verifies a bearer identity token (the same as the socket's hello token). */
   verifyIdentity?: (token: string) => Promise<Identity>;
+  /**
+   * A REST client used this conversation (a turn or a poll): it is still there, so it keeps its
+   * place in the handover queue as an open tab does (docs/protocol.md, "REST channel").
+   */
+  onPresent?: (sessionId: string) => void;
   /** Mounts more routes (the back office) before the 404 handler. */
   extend?: (app: express.Express) => void;
 }
 
 const CreateConversation = z.object({ lang: z.enum(LANGS).default('et') }).strict();
+const PollQuery = z
+  .object({ after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0) })
+  .strict();
 const PostMessage = z.union([
   z.object({ text: z.string().min(1).max(LIMITS.textMaxChars) }).strict(),
   z.object({ optionId: z.string().min(1).max(LIMITS.idMaxChars) }).strict(),
@@ -165,10 +174,37 @@ export function createHttpApp(options: HttpOptions): express.Express {
         throw new HttpError(404, 'UNKNOWN_SESSION', 'No such conversation; it may have expired.');
       throw err;
     }
+    options.onPresent?.(req.params.id);
     const said = (turn?.events ?? []).flatMap((e) =>
       e.type === 'assistant-said' ? [e.frame] : [],
     );
     res.json({ replies: said });
+  });
+
+  // The REST client's poll: the replies after `after` (an agent's answers, queue positions,
+  // status changes), and presence while it waits in the handover queue.
+  app.get('/api/v1/conversations/:id/replies', async (req: Request<{ id: string }>, res) => {
+    const result = PollQuery.safeParse(req.query);
+    if (!result.success)
+      throw new HttpError(
+        400,
+        'BAD_QUERY',
+        'The query parameters are not valid.',
+        result.error.issues.map((i) => ({
+          path: i.path.join('.') || '(query)',
+          message: i.message,
+        })),
+      );
+    const identity = await callerOf(req);
+    const session = await chat.load(req.params.id);
+    if (!session)
+      throw new HttpError(404, 'UNKNOWN_SESSION', 'No such conversation; it may have expired.');
+    if (accessTo(session, identity) === 'refuse')
+      throw new HttpError(403, 'FORBIDDEN', 'This conversation belongs to a signed-in person.');
+    options.onPresent?.(session.id);
+    const frames = (await chat.historyAfter(session.id, result.data.after)) ?? [];
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ replies: replies(frames), lastSeq: frames.at(-1)?.seq ?? result.data.after });
   });
 
   options.extend?.(app);

@@ -27,6 +27,11 @@ export interface PublicPagesOptions {
    * view of session storage this module has (the composition root provides it).
    */
   loadPlanAnswers(conversationId: string): Promise<PlanAnswers | undefined>;
+  /**
+   * Origins of host pages on other sites (CORS_ORIGINS) whose widget may ask for the plan
+   * address; the answer carries Access-Control-Allow-Origin for them only.
+   */
+  corsOrigins?: readonly string[];
 }
 
 const LEVELS: readonly MaturityLevel[] = ['information', 'data-exchange', 'proactive'];
@@ -138,8 +143,23 @@ export function createPublicPages(options: PublicPagesOptions): express.Router {
     res.json(eventJson(event));
   });
 
+  // A widget embedded on another site asks from that site's origin: allowed for the listed
+  // origins only (no credentials: the conversation id in the path is the credential).
+  const cors = (req: Request, res: Response, next: () => void) => {
+    res.vary('Origin');
+    const origin = req.get('origin');
+    if (origin !== undefined && options.corsOrigins?.includes(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Allow-Methods', 'GET');
+      res.setHeader('Access-Control-Max-Age', '600');
+    }
+    if (req.method === 'OPTIONS') res.status(204).end();
+    else next();
+  };
+  router.options('/api/v1/conversations/:id/plan', cors);
+
   // The widget asks for its conversation's plan address; the conversation id is the credential.
-  router.get('/api/v1/conversations/:id/plan', async (req: Request<{ id: string }>, res) => {
+  router.get('/api/v1/conversations/:id/plan', cors, async (req: Request<{ id: string }>, res) => {
     const answers = await options.loadPlanAnswers(req.params.id);
     if (!answers) {
       res.status(404).json({

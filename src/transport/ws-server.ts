@@ -119,6 +119,12 @@ export function attachChatSocket(options: ChatSocketOptions): ChatSocketServer {
   };
 }
 
+/** The widget's heartbeat frame and its answer, as bytes (the fast path below). */
+const PING = Buffer.from(JSON.stringify({ type: 'ping' }));
+const PONG = JSON.stringify({ type: 'pong' });
+/** Heartbeats closer together than this are not on the fast path: they count as frames. */
+const PING_FAST_MS = 500;
+
 /** One client socket: its hello state, limits and subscription. */
 class Connection {
   private sessionId: string | undefined;
@@ -131,6 +137,7 @@ class Connection {
   private unsubscribe: (() => void) | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly flood: SocketGuard;
+  private lastPingAt = 0;
   /** True while frames sent in this tick are held back to leave in one write. */
   private corked = false;
 
@@ -150,6 +157,17 @@ class Connection {
 
   receive(data: RawData, isBinary: boolean): void {
     const { limits, logger } = this.options;
+    // The widget's heartbeat (a ping a second while the chat is in view, docs/widget.md) is
+    // answered without parsing and without counting against the frame rate; a client pinging
+    // more often than every PING_FAST_MS goes through the normal path and its limits.
+    if (!isBinary && Buffer.isBuffer(data) && data.equals(PING)) {
+      const now = Date.now();
+      if (now - this.lastPingAt >= PING_FAST_MS) {
+        this.lastPingAt = now;
+        if (this.ws.readyState === this.ws.OPEN && this.flood.canSend()) this.ws.send(PONG);
+        return;
+      }
+    }
     const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
     // Over the rate: answered once per window, then dropped unanswered, then closed.
     const admission = this.flood.admit();

@@ -8,6 +8,7 @@ export interface Ctx {
   /** Where the current section renders. */
   view: HTMLElement;
   status: (message: string) => void;
+  /** Shows an error in the error line; null clears it. */
   error: (err: unknown) => void;
   go: (section: Section) => void;
   openTranscript: (id: string) => void;

@@ -74,46 +74,70 @@ export function renderLive(ctx: Ctx): void {
   let lastQueue: { queued: QueueItem[]; live: LiveItem[] } = { queued: [], live: [] };
 
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/staff/ws`;
-  const ws = new WebSocket(url);
+  let ws: WebSocket | undefined;
   let closing = false;
+  /** Reconnect delay after a lost connection (a server restart): 1 s doubling to 30 s. */
+  let retryMs = 1000;
+  let retry: ReturnType<typeof setTimeout> | undefined;
   const tick = setInterval(() => renderQueue(lastQueue.queued, lastQueue.live), TICK_MS);
   ctx.onLeave(() => {
     closing = true;
     clearInterval(tick);
-    ws.close();
+    clearTimeout(retry);
+    ws?.close();
   });
-  const send = (frame: object) => ws.send(JSON.stringify(frame));
+  const send = (frame: object) => ws?.send(JSON.stringify(frame));
 
-  ws.addEventListener('open', () => ctx.status(t('live.connected')));
-  ws.addEventListener('close', (ev) => {
-    if (closing) return;
-    ctx.error(new Error(t(ev.code === 4401 || ev.code === 4403 ? 'live.revoked' : 'live.closed')));
-  });
-  ws.addEventListener('message', (ev: MessageEvent<string>) => {
-    const frame = JSON.parse(ev.data) as ServerFrame;
-    switch (frame.type) {
-      case 'queue':
-        lastQueue = frame;
-        for (const q of [...frame.queued, ...frame.live]) langs.set(q.sessionId, q.lang);
-        renderQueue(frame.queued, frame.live);
-        break;
-      case 'history': {
-        const panel = openPanel(frame.sessionId);
-        for (const f of frame.frames) addFrame(panel, f);
-        break;
+  /**
+   * Opens the agent socket. Lost (not revoked), it reconnects with backoff; on connect the
+   * server sends the queue and the history of every conversation this agent holds, so the
+   * panels go on where they were (frames are keyed by seq, none is shown twice).
+   */
+  function connect(): void {
+    const socket = new WebSocket(url);
+    ws = socket;
+    socket.addEventListener('open', () => {
+      retryMs = 1000;
+      ctx.error(null);
+      ctx.status(t('live.connected'));
+    });
+    socket.addEventListener('close', (ev) => {
+      if (closing) return;
+      if (ev.code === 4401 || ev.code === 4403) {
+        ctx.error(new Error(t('live.revoked')));
+        return;
       }
-      case 'frame':
-        addFrame(openPanel(frame.sessionId), frame.frame);
-        break;
-      case 'error': {
-        const known = t(`error.${frame.code}`);
-        ctx.error(new Error(known === `error.${frame.code}` ? frame.message : known));
-        break;
+      ctx.error(new Error(t('live.closed', { seconds: Math.round(retryMs / 1000) })));
+      retry = setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, 30_000);
+    });
+    socket.addEventListener('message', (ev: MessageEvent<string>) => {
+      const frame = JSON.parse(ev.data) as ServerFrame;
+      switch (frame.type) {
+        case 'queue':
+          lastQueue = frame;
+          for (const q of [...frame.queued, ...frame.live]) langs.set(q.sessionId, q.lang);
+          renderQueue(frame.queued, frame.live);
+          break;
+        case 'history': {
+          const panel = openPanel(frame.sessionId);
+          for (const f of frame.frames) addFrame(panel, f);
+          break;
+        }
+        case 'frame':
+          addFrame(openPanel(frame.sessionId), frame.frame);
+          break;
+        case 'error': {
+          const known = t(`error.${frame.code}`);
+          ctx.error(new Error(known === `error.${frame.code}` ? frame.message : known));
+          break;
+        }
+        case 'hello':
+          break;
       }
-      case 'hello':
-        break;
-    }
-  });
+    });
+  }
+  connect();
 
   function renderQueue(queued: QueueItem[], live: LiveItem[]) {
     const now = Date.now();

@@ -66,6 +66,10 @@ async function start(): Promise<void> {
     statusEl.textContent = '';
   };
   const error = (err: unknown) => {
+    if (err === null) {
+      errorEl.textContent = '';
+      return;
+    }
     if (err instanceof ApiError && err.status === 401) return showLogin(t('login.ended'));
     errorEl.textContent = message(err);
   };

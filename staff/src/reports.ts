@@ -1,5 +1,6 @@
 /** Analytics, training-example export and the admin tools (deletion, purge, audit log). */
 import type { AnalyticsRow } from '../../src/store/transcript-store.js';
+import { renderCanned } from './canned.js';
 import type { Ctx } from './context.js';
 import { field, h, table } from './dom.js';
 import { duration, langName, lifeEventName, t, time } from './i18n.js';
@@ -171,6 +172,7 @@ export function renderAdmin(ctx: Ctx): void {
     h('h2', {}, t('admin.retentionTitle')),
     retention,
     h('p', {}, purge),
+    renderCanned(ctx),
     h('h2', {}, t('admin.auditTitle')),
     audit,
   );

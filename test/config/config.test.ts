@@ -38,6 +38,29 @@ describe('loadConfig', () => {
       'https://b.ee',
     ]);
   });
+
+  it('takes CORS_ORIGINS as exact origins only, naming each wrong one', () => {
+    expect(
+      loadConfig({ CORS_ORIGINS: 'https://www.eesti.ee, http://localhost:8080' }).CORS_ORIGINS,
+    ).toEqual(['https://www.eesti.ee', 'http://localhost:8080']);
+    expect(loadConfig({}).CORS_ORIGINS).toEqual([]);
+    const err = (() => {
+      try {
+        loadConfig({ CORS_ORIGINS: 'https://ok.ee,*,https://a.ee/,ftp://b.ee,https://c.ee/path' });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('accepted');
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.issues.map((i) => i.split(':')[0])).toEqual([
+      'CORS_ORIGINS.1',
+      'CORS_ORIGINS.2',
+      'CORS_ORIGINS.3',
+      'CORS_ORIGINS.4',
+    ]);
+    expect(err.issues[0]).toMatch(/must be an origin/);
+  });
 });
 
 describe('loadConfig identity settings', () => {

@@ -124,7 +124,8 @@ describe('staff back office in the browser', () => {
       if (section !== 'Vestlused' && section !== 'Otsevestlused')
         expect(await status.textContent(), section).toBe('');
       if (section === 'Analüütika') await page.locator('table').waitFor();
-      if (section === 'Haldus') await page.locator('table').waitFor();
+      // Canned replies and the audit log.
+      if (section === 'Haldus') await expect.poll(() => page.locator('table').count()).toBe(2);
       expect(await axeViolations(page), section).toEqual([]);
     }
     expect(errors).toEqual([]);
@@ -232,6 +233,79 @@ describe('staff back office in the browser', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('lets an admin add, edit and delete canned replies per language, which agents then use', async () => {
+    const { page, errors } = await openPage();
+    await signIn(page, 'ada');
+    await page.getByRole('navigation').getByRole('button', { name: 'Haldus' }).click();
+    const section = page.getByRole('region', { name: 'Valmisvastused' });
+    await section.getByRole('table').waitFor();
+    await section.getByLabel('Keel').selectOption('ru');
+    await section
+      .getByRole('cell', { name: /^Здравствуйте/ })
+      .first()
+      .waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+
+    // Add one in Russian.
+    await section.getByLabel('Tunnus').fill('office-hours');
+    await section.getByLabel('Nimi loendis').fill('Часы работы');
+    await section.getByLabel('Tekst').fill('Мы отвечаем по рабочим дням\nс 9 до 17.');
+    await section.getByRole('button', { name: 'Salvesta' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Valmisvastus „Часы работы” on salvestatud.' })
+      .waitFor();
+    const row = section.getByRole('row', { name: /Часы работы/ });
+    await expect.poll(() => row.textContent()).toContain('ada');
+    expect(await axeViolations(page)).toEqual([]);
+
+    // Edit it: the id stays.
+    await section.getByRole('button', { name: 'Muuda vastust „Часы работы”' }).click();
+    expect(await section.getByLabel('Tunnus').inputValue()).toBe('office-hours');
+    expect(await section.getByLabel('Tunnus').getAttribute('readonly')).not.toBeNull();
+    await section.getByLabel('Tekst').fill('Мы отвечаем по будням с 9 до 17.');
+    await section.getByRole('button', { name: 'Salvesta' }).click();
+    await expect.poll(() => row.textContent()).toContain('Мы отвечаем по будням с 9 до 17.');
+    // A bad id is refused before anything is sent (the server refuses it too: API test).
+    await section.getByRole('button', { name: 'Uus vastus' }).click();
+    await section.getByLabel('Tunnus').fill('Bad Id');
+    await section.getByLabel('Nimi loendis').fill('x');
+    await section.getByLabel('Tekst').fill('x');
+    await section.getByRole('button', { name: 'Salvesta' }).click();
+    expect(
+      await section.getByLabel('Tunnus').evaluate((el) => (el as HTMLInputElement).validity.valid),
+    ).toBe(false);
+    await section.getByRole('button', { name: 'Uus vastus' }).click();
+
+    // Delete a default in Russian (after a confirmation).
+    page.once('dialog', (d) => void d.accept());
+    await section.getByRole('button', { name: 'Kustuta vastus „Прощание”' }).click();
+    await page.getByRole('status').filter({ hasText: 'on kustutatud' }).waitFor();
+    await expect.poll(() => section.getByRole('row', { name: /Прощание/ }).count()).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
+
+    // An agent with a Russian-speaking citizen gets the new reply, not the deleted one.
+    const waiting = await chat('ru', ['нужен человек']);
+    await browser.context.clearCookies();
+    await signIn(page, 'anu');
+    const queueRow = page.locator('#queue tbody tr');
+    await expect.poll(() => queueRow.count()).toBe(1);
+    await queueRow.getByRole('button').click();
+    const panel = page.getByRole('region', { name: `Vestlus ${waiting.sessionId}` });
+    const canned = panel.getByLabel('Valmisvastused (vene)');
+    await expect.poll(() => canned.locator('option').allTextContents()).toContain('Часы работы');
+    expect(await canned.locator('option').allTextContents()).not.toContain('Прощание');
+    await canned.selectOption('office-hours');
+    await panel.getByRole('button', { name: 'Lisa vastusesse' }).click();
+    expect(await panel.getByLabel('Sinu vastus').inputValue()).toBe(
+      'Мы отвечаем по будням с 9 до 17.',
+    );
+    await panel.getByRole('button', { name: 'Lõpeta vestlus' }).click();
+    await waiting.c.close();
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 40_000);
 
   it('tells an agent whose session ended that the live connection was closed', async () => {
     const { page } = await openPage();

@@ -438,22 +438,58 @@ describe('signed-in resume, offline and per-answer feedback', () => {
 });
 
 describe('heartbeat', () => {
-  it('pings after 10 s of silence and counts the connection lost 3 s after an unanswered ping', () => {
+  it('in the background pings after 10 s of silence and counts the connection lost at 13 s', () => {
     const { conn, last, clock, sockets } = setup();
     conn.connect();
     last().events.open();
     last().server(welcome());
-    expect(clock.delays()).toContain(10_000);
+    expect(clock.delays().sort((a, b) => a - b)).toEqual([10_000, 13_000]);
     clock.run(10_000);
     expect(last().sent.at(-1)).toEqual({ type: 'ping' });
-    // Answered: still online, and the next ping is scheduled.
+    // Answered: still online, and the silence counts again from the pong.
     last().server({ type: 'pong' });
     expect(conn.status).toBe('online');
-    expect(clock.delays()).not.toContain(3000);
-    clock.run(10_000);
-    expect(clock.delays()).toContain(3000);
-    clock.run(3000);
+    expect(clock.delays().sort((a, b) => a - b)).toEqual([10_000, 13_000]);
+    clock.run(13_000);
     expect(conn.status).toBe('offline');
     expect(sockets[0]?.closed).toBe(4001);
+  });
+
+  it('while the chat is in view pings every second and counts it lost after 2.5 s of silence', () => {
+    const { conn, last, clock, sockets } = setup();
+    conn.connect();
+    last().events.open();
+    last().server(welcome());
+    // Coming into view pings at once: a connection that died while hidden shows in 2.5 s.
+    conn.setActive(true);
+    expect(last().sent.at(-1)).toEqual({ type: 'ping' });
+    expect(clock.delays().sort((a, b) => a - b)).toEqual([1000, 2500]);
+    last().server({ type: 'pong' });
+    clock.run(1000);
+    expect(last().sent.filter((f) => f.type === 'ping')).toHaveLength(2);
+    // Silent: a ping every second, then lost 2.5 s after the last frame.
+    clock.run(1000);
+    expect(last().sent.filter((f) => f.type === 'ping')).toHaveLength(3);
+    expect(conn.status).toBe('online');
+    clock.run(2500);
+    expect(conn.status).toBe('offline');
+    expect(sockets[0]?.closed).toBe(4001);
+  });
+
+  it('goes back to the slow pace when the chat leaves view', () => {
+    const { conn, last, clock } = setup();
+    conn.connect();
+    last().events.open();
+    last().server(welcome());
+    conn.setActive(true);
+    conn.setActive(false);
+    expect(clock.delays().sort((a, b) => a - b)).toEqual([10_000, 13_000]);
+    // Set before the welcome, the pace holds from the welcome on.
+    const next = setup();
+    next.conn.setActive(true);
+    next.conn.connect();
+    next.last().events.open();
+    next.last().server(welcome());
+    expect(next.clock.delays().sort((a, b) => a - b)).toEqual([1000, 2500]);
   });
 });

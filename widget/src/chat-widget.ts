@@ -16,6 +16,15 @@ import { styles } from './styles.js';
 
 const OPEN_KEY = 'life-event-chat:open';
 
+/**
+ * The origin widget.js was loaded from: the chat server. A page that places the element itself
+ * without `server` still talks to it (and links to its plan pages), not to its own origin.
+ */
+const SCRIPT_ORIGIN = (() => {
+  const script = document.currentScript;
+  return script instanceof HTMLScriptElement && script.src ? new URL(script.src).origin : '';
+})();
+
 const isLang = (v: unknown): v is Lang => (LANGS as readonly unknown[]).includes(v);
 
 function storage(): Storage | undefined {
@@ -62,6 +71,14 @@ export class LifeEventChat extends LitElement {
   private copied = new Map<number, string>();
   private readonly onOnline = () => this.conn?.online();
   private readonly onOffline = () => this.conn?.offline();
+  /** The fast heartbeat only while the person can see the chat (open, page visible). */
+  private readonly syncActive = () =>
+    this.conn?.setActive(this.opened && document.visibilityState === 'visible');
+
+  /** The chat server: `server`, else where widget.js came from, else this page's origin. */
+  private get base(): string {
+    return this.server || SCRIPT_ORIGIN || location.origin;
+  }
 
   // --- public API (docs/widget.md) -------------------------------------------------------
 
@@ -103,7 +120,7 @@ export class LifeEventChat extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     const store = storage();
-    const base = this.server || location.origin;
+    const base = this.base;
     const url = new URL('/ws', base.replace(/^http/, 'ws')).href;
     this.conn = new ChatConnection({
       url,
@@ -124,12 +141,15 @@ export class LifeEventChat extends LitElement {
       this.conn.connect();
     window.addEventListener('online', this.onOnline);
     window.addEventListener('offline', this.onOffline);
+    document.addEventListener('visibilitychange', this.syncActive);
+    this.syncActive();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('online', this.onOnline);
     window.removeEventListener('offline', this.onOffline);
+    document.removeEventListener('visibilitychange', this.syncActive);
     this.conn?.disconnect();
     this.conn = undefined;
   }
@@ -145,7 +165,7 @@ export class LifeEventChat extends LitElement {
       return;
     this.planAskedFor = id;
     this.planHref = undefined;
-    const base = this.server || location.origin;
+    const base = this.base;
     fetch(new URL(`/api/v1/conversations/${encodeURIComponent(id)}/plan`, base))
       .then((res) => (res.ok ? (res.json() as Promise<{ url?: unknown }>) : undefined))
       .then((body) => {
@@ -162,6 +182,7 @@ export class LifeEventChat extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     this.askPlanAddress();
     if (changed.has('opened')) {
+      this.syncActive();
       try {
         storage()?.setItem(OPEN_KEY, this.opened ? '1' : '0');
       } catch {
@@ -284,7 +305,7 @@ export class LifeEventChat extends LitElement {
   };
 
   private planUrl = (id: string): string =>
-    new URL(`/plan/${encodeURIComponent(id)}`, this.server || location.origin).href;
+    new URL(`/plan/${encodeURIComponent(id)}`, this.base).href;
 
   /** Prints one plan: only it, with every detail open (the print styles do the rest). */
   private print = (seq: number): void => {
@@ -405,7 +426,7 @@ export class LifeEventChat extends LitElement {
         <li class="privacy" part="privacy">
           ${this.t('privacy.notice', { days: this.retentionDays })}
           ${link(
-            this.privacyUrl || new URL('/privacy', this.server || location.origin).href,
+            this.privacyUrl || new URL('/privacy', this.base).href,
             this.t('privacy.link'),
             this.t('newTab'),
           )}

@@ -80,11 +80,12 @@ export interface ChatConnectionOptions {
   /** A sent message not acknowledged this long means a dead socket: reconnect. Default 15 s. */
   ackTimeoutMs?: number;
   /**
-   * Heartbeat: after this long without a frame from the server a `ping` is sent; without an
-   * answer within `pongTimeoutMs` the connection counts as lost. Defaults 10 s and 3 s.
+   * Heartbeat (docs/widget.md): while `active` (the chat is open on a visible page) a `ping`
+   * follows every `pingMs` without a frame from the server, and `deadMs` without one means the
+   * connection is lost: a network that died silently shows as offline within 3 s. In the
+   * `background` (closed or hidden) the same at a slow pace, which costs the server little.
    */
-  heartbeatMs?: number;
-  pongTimeoutMs?: number;
+  heartbeat?: { active: Beat; background: Beat };
   /**
    * After a reload of a signed-in conversation, how long to wait for the host page to hand
    * the token again (setIdentityToken) before going on signed out. Default 5 s.
@@ -95,6 +96,19 @@ export interface ChatConnectionOptions {
   /** Called for each history frame added; `live` is false for frames replayed on resume. */
   onFrame?: (frame: HistoryFrame, live: boolean) => void;
 }
+
+export interface Beat {
+  /** A ping after this long without a frame from the server, and again as long as none comes. */
+  pingMs: number;
+  /** This long without a frame from the server: the connection is lost. */
+  deadMs: number;
+}
+
+/** 2.5 s at most from the last frame to "offline" while the person looks at the chat. */
+export const HEARTBEAT = {
+  active: { pingMs: 1000, deadMs: 2500 },
+  background: { pingMs: 10_000, deadMs: 13_000 },
+} as const satisfies { active: Beat; background: Beat };
 
 /** What survives a reload, in sessionStorage; anything else read there counts as nothing. */
 interface Persisted {
@@ -180,7 +194,9 @@ export class ChatConnection {
   private ackTimer: unknown;
   private tokenTimer: unknown;
   private pingTimer: unknown;
-  private pongTimer: unknown;
+  private deadTimer: unknown;
+  /** The person is looking at the chat: the fast heartbeat. */
+  private active = false;
 
   constructor(options: ChatConnectionOptions) {
     this.opts = options;
@@ -239,6 +255,23 @@ export class ChatConnection {
     socket?.close(1000, 'widget closed');
     this.typing = false;
     this.setStatus('idle');
+  }
+
+  /**
+   * The chat is in view (open on a visible page) or not: sets the heartbeat's pace. Coming into
+   * view pings at once, so a connection that died while hidden shows as lost within 2.5 s.
+   */
+  setActive(active: boolean): void {
+    if (active === this.active) return;
+    this.active = active;
+    if (this.status !== 'online') return;
+    if (active) {
+      this.write({ type: 'ping' });
+      this.timers.clear(this.deadTimer);
+      this.deadTimer = this.timers.set(() => this.drop(), this.beat().deadMs);
+      this.timers.clear(this.pingTimer);
+      this.pingTimer = this.timers.set(() => this.ping(), this.beat().pingMs);
+    } else this.alive();
   }
 
   /** The browser says it is offline: show it at once instead of waiting for a timeout. */
@@ -353,8 +386,7 @@ export class ChatConnection {
     const frame = checkServerFrame(raw);
     if (!frame) return;
     // Anything from the server shows the connection is alive.
-    this.timers.clear(this.pongTimer);
-    if (this.status === 'online') this.armPing();
+    if (this.status === 'online') this.alive();
     if (frame.type === 'pong') return;
     switch (frame.type) {
       case 'welcome': {
@@ -370,7 +402,7 @@ export class ChatConnection {
         else this.lang = frame.lang;
         this.save();
         this.setStatus('online');
-        this.armPing();
+        this.alive();
         for (const f of this.control.splice(0)) this.write(f);
         for (const item of this.outbox) if (item.state !== 'failed') this.transmit(item);
         break;
@@ -445,12 +477,24 @@ export class ChatConnection {
     this.armAck();
   }
 
-  private armPing(): void {
+  private beat(): Beat {
+    const beats = this.opts.heartbeat ?? HEARTBEAT;
+    return this.active ? beats.active : beats.background;
+  }
+
+  /** A frame came from the server: the silence counts from now. */
+  private alive(): void {
+    const { pingMs, deadMs } = this.beat();
     this.timers.clear(this.pingTimer);
-    this.pingTimer = this.timers.set(() => {
-      this.write({ type: 'ping' });
-      this.pongTimer = this.timers.set(() => this.drop(), this.opts.pongTimeoutMs ?? 3000);
-    }, this.opts.heartbeatMs ?? 10_000);
+    this.timers.clear(this.deadTimer);
+    this.pingTimer = this.timers.set(() => this.ping(), pingMs);
+    this.deadTimer = this.timers.set(() => this.drop(), deadMs);
+  }
+
+  /** Pings, and again every `pingMs` until a frame comes (which re-arms through alive()). */
+  private ping(): void {
+    this.write({ type: 'ping' });
+    this.pingTimer = this.timers.set(() => this.ping(), this.beat().pingMs);
   }
 
   private armAck(): void {
@@ -522,7 +566,7 @@ export class ChatConnection {
     this.timers.clear(this.tokenTimer);
     this.tokenTimer = undefined;
     this.timers.clear(this.pingTimer);
-    this.timers.clear(this.pongTimer);
+    this.timers.clear(this.deadTimer);
   }
 
   private setStatus(status: ConnectionStatus): void {
