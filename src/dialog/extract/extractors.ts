@@ -9,14 +9,7 @@ import { LANGS } from '../../protocol/frames.js';
 import type { Dialog, ExtractDecl, NodeOf } from '../schema.js';
 import type { Resources } from '../load.js';
 import type { Municipality } from '../schema.js';
-import {
-  Lexicon,
-  compilePhrases,
-  findPhrase,
-  numberValue,
-  tokens,
-  type Phrase,
-} from './lexicon.js';
+import { Lexicon, numberValue, tokens } from './lexicon.js';
 
 /** Typed extractors and the values they produce (the dialog maps them to option ids). */
 export const TYPED_EXTRACTORS = {
@@ -51,7 +44,8 @@ const MONTH_NAMES_KEY = 'month-names';
 
 export class Extractors {
   private readonly lexicons = new Map<string, Lexicon>();
-  private readonly municipalityPhrases: { id: string; phrases: Phrase[] }[];
+  /** Municipality names by id; a text names one when exactly one id matches. */
+  private readonly municipalities: Lexicon;
 
   constructor(resources: Resources, municipalities: readonly Municipality[] = []) {
     const byName = new Map<string, [string, string][]>();
@@ -68,9 +62,11 @@ export class Extractors {
       }
     }
     for (const [name, entries] of byName) this.lexicons.set(name, new Lexicon(entries));
-    this.municipalityPhrases = municipalities
-      .filter((m) => m.id !== 'all')
-      .map((m) => ({ id: m.id, phrases: LANGS.flatMap((l) => namePhrases(m.name[l])) }));
+    this.municipalities = new Lexicon(
+      municipalities
+        .filter((m) => m.id !== 'all')
+        .flatMap((m) => LANGS.map((l): [string, string] => [m.id, namePattern(m.name[l])])),
+    );
   }
 
   lexicon(name: string): Lexicon | undefined {
@@ -124,8 +120,8 @@ export class Extractors {
   /** The municipality (id from dialogs/municipalities.yaml) the text names, if exactly one. */
   municipality(text: string): string | undefined {
     const toks = tokens(text);
-    const hits = this.municipalityPhrases.filter((m) => m.phrases.some((p) => findPhrase(p, toks)));
-    return hits.length === 1 ? hits[0]!.id : undefined;
+    const hits = this.municipalities.all(toks);
+    return hits.length === 1 ? hits[0]!.value : undefined;
   }
 
   /** `adult` when every age said is at least `atLeast`, `minor` when one is below. */
@@ -203,12 +199,10 @@ const GENERIC_PLACE_WORDS = new Set([
   'уезд',
 ]);
 
-/** Phrases for a municipality name: each significant word as a stem (endings: Tallinnas, Таллинне). */
-function namePhrases(name: string): Phrase[] {
-  const words = tokens(name).filter((w) => !GENERIC_PLACE_WORDS.has(w));
-  if (words.length === 0) return [];
-  const pattern = words
+/** The phrase for a municipality name: each significant word as a stem (endings: Tallinnas, Таллинне). */
+function namePattern(name: string): string {
+  return tokens(name)
+    .filter((w) => !GENERIC_PLACE_WORDS.has(w))
     .map((w) => (w.length >= 5 ? `${w.replace(/[aeiouаеиоуыэюя]$/, '')}*` : w))
     .join(' ');
-  return compilePhrases(pattern);
 }
