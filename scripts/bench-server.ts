@@ -4,10 +4,14 @@
  *   --mode app    the real app (createApp) on 127.0.0.1, port 0, with the environment given
  *   --mode echo   a raw ws server that answers the same frames the app does for a turn that
  *                 waits for no I/O (welcome; per message: the user frame, one reply, typing
- *                 off) and nothing else
+ *                 off) and nothing else: a 4-letter reply with no blocks, one write per frame;
+ *                 after `{type:'replies', replies}` over IPC, each message is answered with
+ *                 the reply frames the app sent for that text (same size and shape; seq, ts and
+ *                 replyTo set afresh), corked into one write per turn as the app does
  *
  * Prints `{"port":N}` on stdout when listening. Over IPC it answers `{type:'memory'}` with the
- * heap after a full GC (the process runs with --expose-gc) and `{type:'profile-stop'}` is
+ * heap after a full GC (the process runs with --expose-gc), `{type:'cpu'}` with its
+ * process.cpuUsage() (user and system µs, for CPU per turn), and `{type:'profile-stop'}` is
  * handled by node's --cpu-prof on exit. Loopback only.
  */
 import { mkdtempSync } from 'node:fs';
@@ -39,11 +43,16 @@ async function startApp(): Promise<{ port: number; close: () => Promise<void> }>
   return { port, close: () => app.close() };
 }
 
+/** The same-frames echo's answers: per message text, the reply frames the app sent for it. */
+let speak: Map<string, Record<string, unknown>[]> | undefined;
+
 async function startEcho(): Promise<{ port: number; close: () => Promise<void> }> {
   const server = createServer();
   const wss = new WebSocketServer({ server, path: '/ws' });
   let sessions = 0;
-  wss.on('connection', (ws) => {
+  wss.on('connection', (ws, req) => {
+    // The TCP socket under the WebSocket (the upgrade request's), corked for a turn.
+    const socket = req.socket;
     let seq = 0;
     const sessionId = `echo-${++sessions}`;
     ws.on('message', (data: Buffer) => {
@@ -78,6 +87,17 @@ async function startEcho(): Promise<{ port: number; close: () => Promise<void> }
       }
       if (frame.type !== 'message') return;
       const ts = Date.now();
+      const same = speak?.get(frame.text ?? '');
+      if (speak) {
+        // Like the app: one write for the turn, each frame its own text message.
+        socket.cork();
+        ws.send(JSON.stringify({ type: 'user', seq: ++seq, id: frame.id, text: frame.text, ts }));
+        for (const reply of same ?? [])
+          ws.send(JSON.stringify({ ...reply, seq: ++seq, ts, replyTo: frame.id }));
+        ws.send(JSON.stringify({ type: 'typing', on: false }));
+        process.nextTick(() => socket.uncork());
+        return;
+      }
       ws.send(JSON.stringify({ type: 'user', seq: ++seq, id: frame.id, text: frame.text, ts }));
       ws.send(
         JSON.stringify({
@@ -113,6 +133,11 @@ process.on('message', (m: { type: string }) => {
     gc?.();
     gc?.();
     process.send?.({ type: 'memory', ...process.memoryUsage() });
+  }
+  if (m.type === 'cpu') process.send?.({ type: 'cpu', ...process.cpuUsage() });
+  if (m.type === 'replies') {
+    speak = new Map((m as unknown as { replies: [string, Record<string, unknown>[]][] }).replies);
+    process.send?.({ type: 'replies', count: speak.size });
   }
   if (m.type === 'stop') {
     void started.close().then(() => process.exit(0));

@@ -20,7 +20,9 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpus, totalmem } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
@@ -58,20 +60,34 @@ const IDLE = Number(values.idle ?? (quick ? 200 : 2000));
 const openCount = (backend: 'embedded' | 'shared') =>
   Number(values.open ?? (quick ? 200 : backend === 'embedded' ? 2000 : 1000));
 
-const TEXTS = [
-  'tere',
-  'we want to get married',
-  'мой отец умер, что делать',
-  'lapse sünd, mida teha',
-  'kuidas pensionile minna',
-  'what documents do I need',
-  'aitäh',
-];
+/**
+ * What the conversations say: the held-out NLU messages of all three languages (about 1,400,
+ * intents/test/*.jsonl, without those asking for a person), each conversation starting at its own place in the list, so no
+ * message recurs often enough for any cache to flatter the figures.
+ */
+const TEXT_DIR = fileURLToPath(new URL('../intents/test/', import.meta.url));
+const TEXTS = readdirSync(TEXT_DIR)
+  .filter((f) => f.endsWith('.jsonl'))
+  .sort()
+  .flatMap((f) =>
+    readFileSync(join(TEXT_DIR, f), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as { text: string; intent: string })
+      // Asking for a person hands the conversation over: its next turns wait for an agent.
+      .filter((m) => m.intent !== 'human-handover')
+      .map((m) => m.text),
+  );
+let conversationsOpened = 0;
 const SERVER = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
 
 interface Server {
   port: number;
+  /** Echo server only: from now on answer each message with these frames (same-frames echo). */
+  speak(replies: Map<string, object[]>): Promise<void>;
   memory(): Promise<NodeJS.MemoryUsage>;
+  /** The server process's CPU time so far, µs (user + system). */
+  cpu(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -104,6 +120,19 @@ async function startServer(
         child.once('message', (m) => resolve(m as NodeJS.MemoryUsage));
         child.send({ type: 'memory' });
       }),
+    speak: (replies) =>
+      new Promise((resolve) => {
+        child.once('message', () => resolve());
+        child.send({ type: 'replies', replies: [...replies] });
+      }),
+    cpu: () =>
+      new Promise((resolve) => {
+        child.once('message', (m) => {
+          const u = m as NodeJS.CpuUsage;
+          resolve(u.user + u.system);
+        });
+        child.send({ type: 'cpu' });
+      }),
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
@@ -113,10 +142,21 @@ async function startServer(
   };
 }
 
+/**
+ * The app's reply frames per message text, as first seen in the app's closed loop: the
+ * same-frames echo server answers each message with these (docs/benchmarks.md, "Load").
+ */
+const appReplies = new Map<string, object[]>();
+/** Error frames by code (a benchmark run should have none). */
+const errorCodes = new Map<string, number>();
+
 /** One conversation: a socket that has said hello; `send` resolves when the turn is complete. */
 class Conversation {
   private pending: number[] = [];
-  private counter = 0;
+  /** The texts of the messages awaiting their turn, and the reply frames of the first one. */
+  private pendingTexts: string[] = [];
+  private replies: object[] = [];
+  private counter = (conversationsOpened++ * 37) % TEXTS.length;
   answered: number[] = [];
   errors = 0;
   private onDone: ((ms: number) => void) | undefined;
@@ -131,7 +171,11 @@ class Conversation {
       ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', v: 1, lang })));
       let welcomed = false;
       ws.on('message', (data: Buffer) => {
-        const f = JSON.parse(data.toString('utf8')) as { type: string; on?: boolean };
+        const f = JSON.parse(data.toString('utf8')) as {
+          type: string;
+          on?: boolean;
+          code?: string;
+        };
         if (!welcomed) {
           if (f.type === 'welcome') {
             welcomed = true;
@@ -139,8 +183,18 @@ class Conversation {
           }
           return;
         }
-        if (f.type === 'error') c.errors++;
+        if (f.type === 'error') {
+          // A refused or failed turn ends without typing off: count it and move on.
+          c.errors++;
+          errorCodes.set(f.code ?? '?', (errorCodes.get(f.code ?? '?') ?? 0) + 1);
+          c.pendingTexts.shift();
+          c.replies = [];
+          if (c.pending.shift() !== undefined) c.onDone?.(NaN);
+        } else if (f.type === 'reply') c.replies.push(f);
         else if (f.type === 'typing' && f.on === false) {
+          const text = c.pendingTexts.shift();
+          if (text !== undefined && !appReplies.has(text)) appReplies.set(text, c.replies);
+          c.replies = [];
           const sent = c.pending.shift();
           if (sent !== undefined) {
             const ms = performance.now() - sent;
@@ -155,9 +209,9 @@ class Conversation {
   send(): void {
     this.pending.push(performance.now());
     const i = this.counter++;
-    this.ws.send(
-      JSON.stringify({ type: 'message', id: `m${i}`, text: TEXTS[i % TEXTS.length] ?? 'tere' }),
-    );
+    const text = TEXTS[i % TEXTS.length] ?? 'tere';
+    this.pendingTexts.push(text);
+    this.ws.send(JSON.stringify({ type: 'message', id: `m${i}`, text }));
   }
 
   /** Sends and waits for the turn to complete. */
@@ -201,8 +255,9 @@ const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const round = (n: number, d = 1) => Number(n.toFixed(d));
 
-async function closedLoop(port: number, clients: number, seconds: number) {
-  const convs = await openMany(port, clients);
+async function closedLoop(server: Server, clients: number, seconds: number) {
+  const convs = await openMany(server.port, clients);
+  const cpuBefore = await server.cpu();
   const deadline = performance.now() + seconds * 1000;
   const started = performance.now();
   let turns = 0;
@@ -215,8 +270,15 @@ async function closedLoop(port: number, clients: number, seconds: number) {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const cpuUs = (await server.cpu()) - cpuBefore;
   await Promise.all(convs.map((c) => c.close()));
-  return { clients, turns, turnsPerSecond: round(turns / elapsed) };
+  return {
+    clients,
+    turns,
+    turnsPerSecond: round(turns / elapsed),
+    /** The server process's CPU time per turn (all threads), µs. */
+    cpuUsPerTurn: Math.round(cpuUs / turns),
+  };
 }
 
 async function openLoop(port: number, n: number, intervalS: number, seconds: number) {
@@ -323,17 +385,31 @@ async function runBackend(backend: 'embedded' | 'shared') {
     startServer('echo', {}),
   ]);
   try {
+    const loadAtStart = round(loadavg()[0] ?? NaN, 2);
+    const step = (what: string) => process.stderr.write(`bench ${backend}: ${what}\n`);
+    step('memory per idle conversation');
     const memory = await idleMemory(app, IDLE);
-    const closedApp = await closedLoop(app.port, CLOSED, SECONDS);
-    const closedEcho = await closedLoop(echo.port, CLOSED, SECONDS);
+    step('closed loop, app');
+    const closedApp = await closedLoop(app, CLOSED, SECONDS);
+    step('closed loop, echo');
+    // The echo server as it always was (a 4-letter reply, no blocks, one write per frame) ...
+    const closedEcho = await closedLoop(echo, CLOSED, SECONDS);
+    // ... and answering each message with the frames the app sent for it (same size and shape).
+    await echo.speak(appReplies);
+    step('closed loop, same-frames echo');
+    const closedSame = await closedLoop(echo, CLOSED, SECONDS);
+    step('open loop, app');
     const open = await openLoop(app.port, openCount(backend), INTERVAL_S, SECONDS);
     return {
       backend,
+      loadAverage: { start: loadAtStart, end: round(loadavg()[0] ?? NaN, 2) },
       memory,
       closed: {
         app: closedApp,
         echo: closedEcho,
         ratio: round(closedApp.turnsPerSecond / closedEcho.turnsPerSecond, 3),
+        sameFramesEcho: closedSame,
+        sameFramesRatio: round(closedApp.turnsPerSecond / closedSame.turnsPerSecond, 3),
       },
       open,
     };
@@ -348,21 +424,23 @@ const results = [];
 for (const backend of backends) {
   const r = await runBackend(backend);
   results.push(r);
-  process.stdout.write(`${JSON.stringify({ machine, ...r })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ machine, ...r, errorCodes: Object.fromEntries(errorCodes) })}\n`,
+  );
 }
 
 if (values.write) {
   const rows = results.map(
     (r) =>
-      `| ${r.backend === 'embedded' ? 'embedded (memory + SQLite)' : 'Redis + PostgreSQL'} | ${r.closed.app.turnsPerSecond} | ${r.closed.echo.turnsPerSecond} | **${r.closed.ratio}** | ${r.open.conversations} every ${r.open.intervalS} s | ${r.open.sent} | ${r.open.unanswered} | ${r.open.p50ms} | ${r.open.p95ms} | ${r.open.p99ms} | ${(r.memory.heapBytesPerConversation / 1024).toFixed(1)} KB |`,
+      `| ${r.backend === 'embedded' ? 'embedded (memory + SQLite)' : 'Redis + PostgreSQL'} | ${r.closed.app.turnsPerSecond} | ${r.closed.app.cpuUsPerTurn} | ${r.closed.echo.turnsPerSecond} | **${r.closed.ratio}** | ${r.closed.sameFramesEcho.turnsPerSecond} | **${r.closed.sameFramesRatio}** | ${r.open.conversations} every ${r.open.intervalS} s | ${r.open.sent} | ${r.open.unanswered} | ${r.open.p50ms} | ${r.open.p95ms} | ${r.open.p99ms} | ${(r.memory.heapBytesPerConversation / 1024).toFixed(1)} KB | ${r.loadAverage.start} → ${r.loadAverage.end} |`,
   );
   writeBenchmarkSection(
     'Load (WebSocket turns)',
     [
-      `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench -- --write${quick ? ' --quick' : ''}\` on ${machine}; server and load generator in separate processes on loopback. Closed loop: ${CLOSED} conversations sending back to back for ${SECONDS} s, against the app and against a raw ws echo server answering the same frames (same client, same run). Open loop: each conversation writes every ${INTERVAL_S} s ±50% for ${SECONDS} s; unanswered = no complete turn ${GRACE_MS / 1000} s after the last message. Memory: heap after GC per idle conversation (${IDLE} conversations, one turn each, sockets closed).`,
+      `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench -- --write${quick ? ' --quick' : ''}\` on ${machine}; server and load generator in separate processes on loopback. Messages: the ${TEXTS.length} held-out NLU messages (intents/test), each conversation starting at its own place. Closed loop: ${CLOSED} conversations sending back to back for ${SECONDS} s, against the app and against a raw ws echo server (same client, same run), twice: as it always was (welcome; per message the user frame, a 4-letter reply with no blocks, typing off, one write per frame) and answering each message with the reply frames the app sent for it (same size and shape, one write per turn like the app). App CPU: the server process's CPU time (all threads) per closed-loop turn. Open loop: each conversation writes every ${INTERVAL_S} s ±50% for ${SECONDS} s; unanswered = no complete turn ${GRACE_MS / 1000} s after the last message. Memory: heap after GC per idle conversation (${IDLE} conversations, one turn each, sockets closed). Load: the machine's 1-minute load average at the start and end of the backend's run.`,
       '',
-      '| backend | closed loop turns/s | echo turns/s | ratio | open loop | sent | unanswered | p50 ms | p95 ms | p99 ms | heap per idle conversation |',
-      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+      '| backend | closed loop turns/s | app CPU µs/turn | echo turns/s | ratio | same-frames echo turns/s | ratio | open loop | sent | unanswered | p50 ms | p95 ms | p99 ms | heap per idle conversation | load |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
       ...rows,
     ].join('\n'),
   );

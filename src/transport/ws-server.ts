@@ -87,10 +87,11 @@ export function attachChatSocket(options: ChatSocketOptions): ChatSocketServer {
 
   const heartbeat = startHeartbeat(wss, limits.heartbeatMs);
 
-  wss.on('connection', (ws: WebSocket) => {
+  wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
     heartbeat.watch(ws);
     options.onConnectionCount?.(wss.clients.size);
-    const conn = new Connection(ws, options);
+    // req.socket: the TCP socket under the WebSocket, corked while a turn's frames are written.
+    const conn = new Connection(ws, options, req.socket);
     ws.on('message', (data, isBinary) => conn.receive(data, isBinary));
     ws.on('close', () => {
       conn.dispose();
@@ -137,10 +138,14 @@ class Connection {
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly flood: SocketGuard;
   private lastPingAt = 0;
+  /** True while frames sent in this tick are held back to leave in one write. */
+  private corked = false;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly options: ChatSocketOptions,
+    /** The TCP socket under `ws`: a turn's frames (user, replies, typing off) are corked on it. */
+    private readonly transport?: Duplex,
   ) {
     const { limits, logger } = options;
     this.flood = createSocketGuard(ws, {
@@ -346,10 +351,25 @@ class Connection {
     this.send(frame);
   }
 
+  /**
+   * Sends one frame, its own WebSocket text message as always; the frames sent in the same tick
+   * (a turn's user frame, replies and typing off) leave in one socket write (cork until the
+   * next tick) instead of one system call each.
+   */
   private send(frame: ServerFrame): void {
-    if (this.ws.readyState === this.ws.OPEN && this.flood.canSend())
-      this.ws.send(JSON.stringify(frame));
+    if (this.ws.readyState !== this.ws.OPEN || !this.flood.canSend()) return;
+    if (this.transport && !this.corked) {
+      this.corked = true;
+      this.transport.cork();
+      process.nextTick(this.uncork);
+    }
+    this.ws.send(JSON.stringify(frame));
   }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.transport?.uncork();
+  };
 
   private touch(): void {
     clearTimeout(this.idleTimer);

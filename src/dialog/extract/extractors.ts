@@ -21,14 +21,7 @@ import {
   type Birth,
   type DateSpan,
 } from './dates.js';
-import {
-  Lexicon,
-  compilePhrases,
-  findPhrase,
-  numberValue,
-  tokens,
-  type Phrase,
-} from './lexicon.js';
+import { Lexicon, numberValue, tokens } from './lexicon.js';
 
 /** The words of `extract.date-cue` (docs/dialogs.md “Dates and ages”). */
 const DATE_CUES = [
@@ -107,7 +100,8 @@ const MONTH_NAMES_KEY = 'month-names';
 
 export class Extractors {
   private readonly lexicons = new Map<string, Lexicon>();
-  private readonly municipalityPhrases: { id: string; phrases: Phrase[] }[];
+  /** Municipality names by id; a text names one when exactly one id matches. */
+  private readonly municipalities: Lexicon;
 
   constructor(
     resources: Resources,
@@ -128,9 +122,11 @@ export class Extractors {
       }
     }
     for (const [name, entries] of byName) this.lexicons.set(name, new Lexicon(entries));
-    this.municipalityPhrases = municipalities
-      .filter((m) => m.id !== 'all')
-      .map((m) => ({ id: m.id, phrases: LANGS.flatMap((l) => namePhrases(m.name[l])) }));
+    this.municipalities = new Lexicon(
+      municipalities
+        .filter((m) => m.id !== 'all')
+        .flatMap((m) => LANGS.map((l): [string, string] => [m.id, namePattern(m.name[l])])),
+    );
   }
 
   lexicon(name: string): Lexicon | undefined {
@@ -219,8 +215,8 @@ export class Extractors {
   /** The municipality (id from dialogs/municipalities.yaml) the text names, if exactly one. */
   municipality(text: string): string | undefined {
     const toks = tokens(text);
-    const hits = this.municipalityPhrases.filter((m) => m.phrases.some((p) => findPhrase(p, toks)));
-    return hits.length === 1 ? hits[0]!.id : undefined;
+    const hits = this.municipalities.all(toks);
+    return hits.length === 1 ? hits[0]!.value : undefined;
   }
 
   private dateLexicons(): { cue: Lexicon | undefined; months: Lexicon | undefined } {
@@ -354,12 +350,10 @@ const GENERIC_PLACE_WORDS = new Set([
   'уезд',
 ]);
 
-/** Phrases for a municipality name: each significant word as a stem (endings: Tallinnas, Таллинне). */
-function namePhrases(name: string): Phrase[] {
-  const words = tokens(name).filter((w) => !GENERIC_PLACE_WORDS.has(w));
-  if (words.length === 0) return [];
-  const pattern = words
+/** The phrase for a municipality name: each significant word as a stem (endings: Tallinnas, Таллинне). */
+function namePattern(name: string): string {
+  return tokens(name)
+    .filter((w) => !GENERIC_PLACE_WORDS.has(w))
     .map((w) => (w.length >= 5 ? `${w.replace(/[aeiouаеиоуыэюя]$/, '')}*` : w))
     .join(' ');
-  return compilePhrases(pattern);
 }

@@ -117,19 +117,39 @@ export function compilePhrases(spec: string, options: { stem?: boolean } = {}): 
 
 /** Damerau–Levenshtein distance, but only whether it is at most 1 (cheap). */
 export function withinOneEdit(a: string, b: string): boolean {
-  if (a === b) return true;
-  const la = a.length;
+  return prefixWithinOneEdit(a, a.length, b);
+}
+
+/**
+ * `withinOneEdit(a.slice(0, la), b)` without making the slice: the turn's hot path calls this
+ * for every phrase word against every token, so it compares characters in place.
+ */
+function prefixWithinOneEdit(a: string, la: number, b: string): boolean {
   const lb = b.length;
-  if (Math.abs(la - lb) > 1) return false;
+  if (la - lb > 1 || lb - la > 1) return false;
   let i = 0;
-  while (i < la && i < lb && a[i] === b[i]) i++;
+  while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
   if (la === lb) {
+    if (i === la) return true;
     // One substitution, or one transposition of neighbours.
-    if (a.slice(i + 1) === b.slice(i + 1)) return true;
-    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+    if (sameTail(a, i + 1, la, b, i + 1)) return true;
+    return (
+      i + 1 < la &&
+      a.charCodeAt(i) === b.charCodeAt(i + 1) &&
+      a.charCodeAt(i + 1) === b.charCodeAt(i) &&
+      sameTail(a, i + 2, la, b, i + 2)
+    );
   }
   // One insertion or deletion.
-  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  return la > lb ? sameTail(a, i + 1, la, b, i) : sameTail(a, i, la, b, i + 1);
+}
+
+/** Whether `a.slice(i, la) === b.slice(j)`. */
+function sameTail(a: string, i: number, la: number, b: string, j: number): boolean {
+  const n = Math.max(0, la - i);
+  if (n !== Math.max(0, b.length - j)) return false;
+  for (let k = 0; k < n; k++) if (a.charCodeAt(i + k) !== b.charCodeAt(j + k)) return false;
+  return true;
 }
 
 const TYPO_MIN = 6;
@@ -150,8 +170,8 @@ function wordMatches(pattern: WordPattern, token: string): number {
       const { stem } = pattern;
       if (token.startsWith(stem)) return 2;
       if (stem.length < STEM_TYPO_MIN) return 0;
-      for (const len of [stem.length - 1, stem.length, stem.length + 1]) {
-        if (len <= token.length && withinOneEdit(token.slice(0, len), stem)) return 1;
+      for (let len = stem.length - 1; len <= stem.length + 1 && len <= token.length; len++) {
+        if (prefixWithinOneEdit(token, len, stem)) return 1;
       }
       return 0;
     }
@@ -170,7 +190,8 @@ export interface PhraseMatch {
 
 /** Where the phrase matches in the tokens (its first and last word), or undefined. */
 export function findPhrase(phrase: Phrase, toks: readonly string[]): PhraseMatch | undefined {
-  const [first, ...rest] = phrase.words;
+  const words = phrase.words;
+  const first = words[0];
   if (!first) return undefined;
   let best: PhraseMatch | undefined;
   for (let start = 0; start < toks.length; start++) {
@@ -179,10 +200,13 @@ export function findPhrase(phrase: Phrase, toks: readonly string[]): PhraseMatch
     let typos = q === 1 ? 1 : 0;
     let at = start;
     let ok = true;
-    for (const w of rest) {
+    for (let k = 1; k < words.length; k++) {
+      const w = words[k]!;
       const next = at + 1 < toks.length ? wordMatches(w, toks[at + 1]!) : 0;
       const skip =
-        at + 2 < toks.length && !NEGATIONS.has(toks[at + 1]!) ? wordMatches(w, toks[at + 2]!) : 0;
+        next === 0 && at + 2 < toks.length && !NEGATIONS.has(toks[at + 1]!)
+          ? wordMatches(w, toks[at + 2]!)
+          : 0;
       if (next > 0) {
         at += 1;
         if (next === 1) typos += 1;
@@ -214,9 +238,51 @@ export function bestMatch(phrases: readonly Phrase[], toks: readonly string[]): 
   return best;
 }
 
+/**
+ * Where the lexicon's index files a phrase, by its first word: which tokens can that word
+ * match? A word without typo tolerance only the token that is it (`exact`) or, for a stem, one
+ * that starts with its first character (`first`). With one typo allowed (an edit at the first or
+ * second position, a swap of the two, a letter missing or extra in front), the token's first or
+ * second character is among the word's first two (`near`). A number (`#`) may be any token.
+ */
+function indexKey(
+  pattern: WordPattern,
+): { exact: string } | { first: string } | { near: string[] } | 'any' {
+  switch (pattern.kind) {
+    case 'number':
+      return 'any';
+    case 'exact':
+      if (pattern.word.length < TYPO_MIN) return { exact: pattern.word };
+      return { near: leading(pattern.word) };
+    case 'prefix':
+      if (pattern.stem.length < STEM_TYPO_MIN) return { first: pattern.stem[0]! };
+      return { near: leading(pattern.stem) };
+  }
+}
+
+function leading(word: string): string[] {
+  return word[1] !== word[0] ? [word[0]!, word[1]!] : [word[0]!];
+}
+
+function addTo(map: Map<string, number[]>, key: string, id: number): void {
+  const ids = map.get(key);
+  if (ids) ids.push(id);
+  else map.set(key, [id]);
+}
+
 /** A lexicon: phrases per value. `pick` returns the value with the strongest match. */
 export class Lexicon {
   private readonly values: [string, Phrase[]][];
+  /** Every phrase, with the index of its value. */
+  private readonly phrases: { phrase: Phrase; value: number }[] = [];
+  /** Phrases by what their first word can match (see `indexKey`). */
+  private readonly byWord = new Map<string, number[]>();
+  private readonly byFirst = new Map<string, number[]>();
+  private readonly byNear = new Map<string, number[]>();
+  private readonly anyToken: number[] = [];
+  /** Which phrases this call already tried (`tried[i] === generation`). */
+  private readonly tried: Uint32Array;
+  private generation = 0;
 
   constructor(entries: Iterable<[string, string]>, options: { stem?: boolean } = {}) {
     const merged = new Map<string, Phrase[]>();
@@ -224,31 +290,77 @@ export class Lexicon {
       merged.set(value, [...(merged.get(value) ?? []), ...compilePhrases(spec, options)]);
     }
     this.values = [...merged];
+    this.values.forEach(([, phrases], value) => {
+      for (const phrase of phrases) {
+        const id = this.phrases.push({ phrase, value }) - 1;
+        const key = indexKey(phrase.words[0]!);
+        if (key === 'any') this.anyToken.push(id);
+        else if ('exact' in key) addTo(this.byWord, key.exact, id);
+        else if ('first' in key) addTo(this.byFirst, key.first, id);
+        else for (const c of key.near) addTo(this.byNear, c, id);
+      }
+    });
+    this.tried = new Uint32Array(this.phrases.length);
   }
 
   get size(): number {
     return this.values.length;
   }
 
+  /**
+   * The best weight per value (0: none), as `bestMatch` of each value's phrases gives it, but
+   * trying only the phrases whose first word can match one of the tokens.
+   */
+  private weights(toks: readonly string[]): Float64Array {
+    const weights = new Float64Array(this.values.length);
+    if (++this.generation === 0xffffffff) {
+      this.tried.fill(0);
+      this.generation = 1;
+    }
+    const generation = this.generation;
+    const tryPhrases = (ids: readonly number[] | undefined) => {
+      if (!ids) return;
+      for (const id of ids) {
+        if (this.tried[id] === generation) continue;
+        this.tried[id] = generation;
+        const { phrase, value } = this.phrases[id]!;
+        if (phrase.weight <= weights[value]!) continue;
+        const m = findPhrase(phrase, toks);
+        if (m) weights[value] = Math.max(weights[value]!, phrase.weight - TYPO_COST * m.typos, 0.5);
+      }
+    };
+    if (toks.length > 0) tryPhrases(this.anyToken);
+    for (const token of toks) {
+      if (token.length === 0) continue;
+      tryPhrases(this.byWord.get(token));
+      tryPhrases(this.byFirst.get(token[0]!));
+      tryPhrases(this.byNear.get(token[0]!));
+      if (token.length > 1 && token[1] !== token[0]) tryPhrases(this.byNear.get(token[1]!));
+    }
+    return weights;
+  }
+
   /** The best value, or undefined when nothing matched or two values tie. */
   pick(toks: readonly string[]): { value: string; weight: number } | undefined {
+    const weights = this.weights(toks);
     let best: { value: string; weight: number } | undefined;
     let tie = false;
-    for (const [value, phrases] of this.values) {
-      const weight = bestMatch(phrases, toks);
-      if (weight === 0) continue;
+    this.values.forEach(([value], i) => {
+      const weight = weights[i]!;
+      if (weight === 0) return;
       if (!best || weight > best.weight) {
         best = { value, weight };
         tie = false;
       } else if (weight === best.weight) tie = true;
-    }
+    });
     return tie ? undefined : best;
   }
 
   /** Every value that matched, strongest first. */
   all(toks: readonly string[]): { value: string; weight: number }[] {
+    const weights = this.weights(toks);
     return this.values
-      .map(([value, phrases]) => ({ value, weight: bestMatch(phrases, toks) }))
+      .map(([value], i) => ({ value, weight: weights[i]! }))
       .filter((m) => m.weight > 0)
       .sort((a, b) => b.weight - a.weight);
   }
