@@ -8,7 +8,7 @@ import type { DialogState } from '../../src/dialog/state.js';
 import type { AssistantEvent, AssistantTurn } from '../../src/core/assistant.js';
 import type { Block, Lang } from '../../src/protocol/frames.js';
 import type { DialogBundle } from '../../src/dialog/load.js';
-import type { Classifier, IntentId } from '../../src/nlu/types.js';
+import { LIFE_EVENTS, type Classifier, type IntentId } from '../../src/nlu/types.js';
 import { mapClassifier, nlu, realBundle } from './helpers.js';
 
 const ctx = { signedIn: false, now: Date.UTC(2026, 11, 1) };
@@ -322,16 +322,6 @@ describe('small talk (contract 3 intents)', () => {
 
 describe('the opening of a dialog counts its questions (issue 11)', () => {
   const WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6 };
-  const LIFE_EVENTS = [
-    'marriage',
-    'divorce',
-    'child-birth',
-    'death-of-relative',
-    'retirement',
-    'settling-in-estonia',
-    'military-service',
-    'child-disability',
-  ] as const;
 
   it('promises as many questions as the longest path asks', () => {
     const bundle = realBundle();
