@@ -27,8 +27,11 @@ export function factsMarkdown(rootDir = '.'): string {
     'warns when a fact was last checked more than a year ago.',
     '',
     'Confirmed means: read on a stored copy of the official page (the sessions that build this',
-    'project cannot browse the live web). A fact that no stored official page confirmed keeps its',
-    'older *checked* date, so the check keeps warning, and the plan summaries leave it out.',
+    'project cannot browse the live web). *Effective* `unknown` means no official source states',
+    'the start date: citizens are told "in force, checked <date>", never an invented date, and',
+    '`dialogs check` fails a placeholder date such as 2000-01-01. A figure that no official page',
+    'confirmed is not a fact: it is listed under *Not shown to citizens* at the end, and',
+    '`dialogs check` fails any citizen text that states it.',
     '',
   ];
   let count = 0;
@@ -70,6 +73,27 @@ export function factsMarkdown(rootDir = '.'): string {
     }
   }
   lines.push('');
+  const hidden = bundle.catalog.lifeEvents.flatMap((e) =>
+    e.services.flatMap((s) => (s.unconfirmed ?? []).map((u) => ({ service: s.id, u }))),
+  );
+  lines.push(
+    '## Not shown to citizens (unconfirmed)',
+    '',
+    'Figures seen on news or secondary pages that no official page confirmed. The service stays in',
+    'the plan with its link to the official page; the figure is in no text, page or direct answer.',
+    '',
+  );
+  if (hidden.length === 0) {
+    lines.push('None.', '');
+  } else {
+    lines.push('| Service | Figure | Value | Seen on | Why not shown |');
+    lines.push('| --- | --- | --- | --- | --- |');
+    for (const { service, u } of hidden) {
+      const value = u.value === undefined ? '—' : `${u.value}${u.unit ? ` ${u.unit}` : ''}`;
+      lines.push(`| \`${service}\` | ${u.id} | ${value} | ${u.seen} | ${cell(u.note)} |`);
+    }
+    lines.push('');
+  }
   const checked = bundle.municipalities.filter((m) => m.id !== 'all' && m.checked).length;
   const unconfirmed = bundle.municipalities.filter((m) => m.id !== 'all' && !m.checked);
   lines.push(

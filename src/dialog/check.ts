@@ -19,9 +19,11 @@ import { TYPED_CUES, TYPED_EXTRACTORS, TYPED_LEXICONS, isTyped } from './extract
 import type { Problem } from './problem.js';
 import {
   ALL_MUNICIPALITIES,
+  EFFECTIVE_UNKNOWN,
   checklistEntry,
   successors,
   type CatalogFact,
+  type CatalogService,
   type Dialog,
   type DialogNode,
 } from './schema.js';
@@ -41,6 +43,17 @@ export { isHttpsUrl } from './links.js';
 export const MUNICIPALITY_COUNT = 79;
 /** A fact not confirmed for longer than this is reported as a warning. */
 const FACT_MAX_AGE_DAYS = 365;
+/**
+ * Dates someone wrote for "long ago, exact date not known": an effective date must be the real
+ * one from the source, or `unknown`.
+ */
+export const PLACEHOLDER_DATES: ReadonlySet<string> = new Set([
+  '0001-01-01',
+  '1900-01-01',
+  '1970-01-01',
+  '1999-12-31',
+  '2000-01-01',
+]);
 
 /** Variables the engine sets itself; conditions may use them without a question. */
 const BUILTIN_VARS: Record<string, readonly string[]> = {
@@ -177,6 +190,7 @@ export function checkDialogBundle(bundle: DialogBundle, now = new Date()): Probl
           }
         }
       });
+      problems.push(...checkUnconfirmed(s, event.id, factIds, sp, bundle, locales));
     });
   });
 
@@ -678,6 +692,24 @@ function checkFact(
     problems.push({ file, path: `${path}.unit`, message: 'a unit for the value' });
   }
   for (const field of ['effective', 'checked'] as const) {
+    if (field === 'effective' && fact.effective === EFFECTIVE_UNKNOWN) {
+      if (fact.status === 'adopted') {
+        problems.push({
+          file,
+          path: `${path}.effective`,
+          message: 'the date an adopted law comes into force (not "unknown")',
+        });
+      }
+      continue;
+    }
+    if (PLACEHOLDER_DATES.has(fact[field])) {
+      problems.push({
+        file,
+        path: `${path}.${field}`,
+        message: `the real date from the source, or "unknown" when no official source states it; got the placeholder ${fact[field]}`,
+      });
+      continue;
+    }
     if (Number.isNaN(Date.parse(`${fact[field]}T00:00:00Z`))) {
       problems.push({
         file,
@@ -703,6 +735,75 @@ function checkFact(
       message: `a checked date not in the future, got ${fact.checked}`,
     });
   }
+  return problems;
+}
+
+/** The figure as it could be written in a text: 200, 138.08, 138,08. */
+function valuePattern(value: number): RegExp {
+  const plain = String(value);
+  const forms = new Set([
+    plain,
+    plain.replace('.', ','),
+    value.toFixed(2),
+    value.toFixed(2).replace('.', ','),
+  ]);
+  const alternatives = [...forms].map((f) => f.replace(/[.]/g, '\\.')).join('|');
+  return new RegExp(`(?<![\\d.,])(?:${alternatives})(?![\\d]|[.,]\\d)`);
+}
+
+/**
+ * An unconfirmed figure must not reach a citizen: no fact of the same id, no fact sentence for it
+ * in any language, and its value in none of the service's texts nor the texts of its life
+ * event's dialog (the plan, the public pages and direct answers read only those and `facts`).
+ */
+function checkUnconfirmed(
+  s: CatalogService,
+  lifeEvent: string,
+  factIds: ReadonlySet<string>,
+  sp: string,
+  bundle: DialogBundle,
+  locales: LocaleIndex,
+): Problem[] {
+  const problems: Problem[] = [];
+  (s.unconfirmed ?? []).forEach((u, ui) => {
+    const up = `${sp}.unconfirmed.${ui}`;
+    if (factIds.has(u.id)) {
+      problems.push({
+        file: bundle.catalogFile,
+        path: `${up}.id`,
+        message: `an unconfirmed figure kept out of facts ("${u.id}" is also a fact shown to citizens)`,
+      });
+    }
+    for (const lang of LANGS) {
+      const key = `service.${s.id}.facts.${u.id}`;
+      if (locales.has(lang, 'catalog', key)) {
+        problems.push({
+          file: bundle.localeFile(lang, 'catalog'),
+          path: key,
+          message: `no sentence for the unconfirmed figure "${u.id}" (it must not reach citizens)`,
+        });
+      }
+      if (u.value === undefined) continue;
+      const pattern = valuePattern(u.value);
+      const texts: [Namespace, string, string][] = [
+        ...[...locales.keys[lang].catalog]
+          .filter(([k]) => k.startsWith(`service.${s.id}.`))
+          .map(([k, t]): [Namespace, string, string] => ['catalog', k, t]),
+        ...[...locales.keys[lang].dialog]
+          .filter(([k]) => k.startsWith(`${lifeEvent}.`))
+          .map(([k, t]): [Namespace, string, string] => ['dialog', k, t]),
+      ];
+      for (const [ns, key2, text] of texts) {
+        if (pattern.test(text)) {
+          problems.push({
+            file: bundle.localeFile(lang, ns),
+            path: key2,
+            message: `no unconfirmed figure: ${s.id}'s "${u.id}" (${u.value}) is not confirmed on an official page, so no citizen text may state it`,
+          });
+        }
+      }
+    }
+  });
   return problems;
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Lang } from '../protocol/frames.js';
 import type { CatalogFact, CatalogService, Dialog } from './schema.js';
-import { successors } from './schema.js';
+import { EFFECTIVE_UNKNOWN, successors } from './schema.js';
 import type { Translate } from './i18n.js';
 import type { AskKind } from './understand.js';
 import { isHttpsUrl } from './check.js';
@@ -63,6 +63,9 @@ export function scoredFact(
     }
   }
   if (best) return best;
+  // The figure asked for is one no official page confirmed (catalog `unconfirmed`): no other
+  // figure stands in for it; the answer gives the official page instead.
+  if ((service.unconfirmed ?? []).some((u) => kinds[0] === u.kind)) return undefined;
   // “How many years of service do I need?” asks an amount the catalog keeps as a duration:
   // any fact with a number, if the question shares words with its sentence.
   if (kind === 'provider' || kind === 'where') return undefined;
@@ -111,8 +114,16 @@ const ET_MONTHS_FROM = [
   'detsembrist',
 ];
 
+/** What follows “valid from” when no official source states the start date. */
+const UNKNOWN_FROM: Record<Lang, string> = {
+  et: 'kuupäevast, mida allikas ei nimeta',
+  en: 'a date the source does not give',
+  ru: 'даты, которую источник не указывает',
+};
+
 /** A date as it follows “valid from” / „kehtib alates“ / «действует с». */
 export function formatDate(iso: string, lang: Lang): string {
+  if (iso === EFFECTIVE_UNKNOWN) return UNKNOWN_FROM[lang];
   const date = new Date(`${iso}T00:00:00Z`);
   if (lang === 'et') {
     return `${date.getUTCDate()}. ${ET_MONTHS_FROM[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
@@ -123,6 +134,16 @@ export function formatDate(iso: string, lang: Lang): string {
     year: 'numeric',
     timeZone: 'UTC',
   }).format(date);
+}
+
+/** A date standing on its own (“checked 1 December 2026”). */
+function formatCheckedDate(iso: string, lang: Lang): string {
+  return new Intl.DateTimeFormat(LOCALE[lang], {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(`${iso}T00:00:00Z`));
 }
 
 /** The value with its unit in words (`units.<unit>` in conversation.json, plural by count). */
@@ -143,8 +164,13 @@ export function factSentence(
 ): string {
   const value = formatValue(fact, lang, tv);
   const sentence = tc(`service.${service.id}.facts.${fact.id}`, { value });
-  const date = formatDate(fact.effective, lang);
-  const when = tv(fact.status === 'adopted' ? 'direct.adopted' : 'direct.since', { date });
+  // No invented start date: a rule whose start no official source states is "in force, checked …".
+  const when =
+    fact.effective === EFFECTIVE_UNKNOWN
+      ? tv('direct.inForce', { date: formatCheckedDate(fact.checked, lang) })
+      : tv(fact.status === 'adopted' ? 'direct.adopted' : 'direct.since', {
+          date: formatDate(fact.effective, lang),
+        });
   const source = isHttpsUrl(fact.source) ? ` ${tv('direct.source', { url: fact.source })}` : '';
   return `${sentence.replace(/\.$/, '')} (${when}).${source}`;
 }

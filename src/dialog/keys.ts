@@ -66,6 +66,7 @@ export const CONVERSATION_KEYS = [
   'clarify.explain',
   'clarify.unknown',
   'direct.since',
+  'direct.inForce',
   'direct.adopted',
   'direct.source',
   'direct.provider',

@@ -38,6 +38,12 @@ export const FactUnit = z.enum([
   'percent',
 ]);
 export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2025-01-01');
+/**
+ * The date a fact applies from, or `unknown` when no official source states it (the fact is
+ * then said as "in force, checked …" rather than with an invented start date).
+ */
+export const EFFECTIVE_UNKNOWN = 'unknown';
+export const EffectiveDate = z.union([IsoDate, z.literal(EFFECTIVE_UNKNOWN)]);
 /** Whether a fact is law now, adopted but not yet in force, or only a draft. */
 export const FactStatus = z.enum(['in-force', 'adopted', 'draft']);
 
@@ -53,8 +59,8 @@ export const CatalogFact = z.strictObject({
   /** Absent only for a fact that is a sentence without a number (kind `other`). */
   value: z.number().optional(),
   unit: FactUnit.optional(),
-  /** The date the value applies from. */
-  effective: IsoDate,
+  /** The date the value applies from; `unknown` when no official source states it. */
+  effective: EffectiveDate,
   /** The date someone last confirmed the value against `source`. */
   checked: IsoDate,
   /** The official page that states the value (https). */
@@ -62,6 +68,24 @@ export const CatalogFact = z.strictObject({
   status: FactStatus.optional(),
 });
 export type CatalogFact = z.infer<typeof CatalogFact>;
+
+/**
+ * A figure someone found for a service but no official page confirmed. It is kept here, out of
+ * `facts`, so that no citizen-facing text, page or direct answer can show it (renderers read
+ * `facts` only); `dialogs check` fails a locale text that states it anyway. Confirm it on the
+ * official page and move it to `facts`, or leave it here.
+ */
+export const UnconfirmedFact = z.strictObject({
+  id: z.string().regex(slug, 'a fact id in kebab-case, unique within its service'),
+  kind: FactKind,
+  value: z.number().optional(),
+  unit: FactUnit.optional(),
+  /** Where the figure was seen (a news or secondary page, never shown to citizens). */
+  seen: z.string().min(1, 'where the figure was seen'),
+  /** Why it is not confirmed, for the maintainers. */
+  note: z.string().min(10, 'why the figure is not confirmed'),
+});
+export type UnconfirmedFact = z.infer<typeof UnconfirmedFact>;
 
 /** A page in each language it exists in; Estonian is the fallback and must be there. */
 export const LangLinks = z.strictObject({
@@ -90,6 +114,8 @@ export const CatalogService = z.strictObject({
   deadline: z.boolean().optional(),
   /** Structured facts (amounts, fees, deadlines, ages, durations) with date and source. */
   facts: z.array(CatalogFact).optional(),
+  /** Figures not confirmed on an official page: never shown to citizens (see UnconfirmedFact). */
+  unconfirmed: z.array(UnconfirmedFact).optional(),
 });
 export type CatalogService = z.infer<typeof CatalogService>;
 

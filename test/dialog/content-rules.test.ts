@@ -107,6 +107,88 @@ describe('content rules', () => {
     );
   });
 
+  it('fails a placeholder effective date, and accepts "unknown" for a start no source states', () => {
+    const b = changed((x) => {
+      const facts = service(x, 'ret-old-age-pension').facts ?? [];
+      if (facts[0]) facts[0].effective = '2000-01-01';
+      if (facts[1]) facts[1].effective = 'unknown';
+    });
+    const all = errors(b);
+    expect(all).toContainEqual(
+      expect.stringMatching(
+        /facts\.0\.effective: the real date from the source.*placeholder 2000-01-01/,
+      ),
+    );
+    expect(all.some((p) => p.includes('facts.1.effective'))).toBe(false);
+    // An adopted law needs the date it comes into force.
+    const adopted = changed((x) => {
+      const fact = service(x, 'death-survivors-benefit').facts?.[0];
+      if (fact) {
+        fact.status = 'adopted';
+        fact.effective = 'unknown';
+      }
+    });
+    expect(errors(adopted)).toContainEqual(
+      expect.stringMatching(/effective: the date an adopted law comes into force/),
+    );
+  });
+
+  it('keeps an unconfirmed figure away from citizens: no fact, no sentence, no text stating it', () => {
+    // The real data keeps the maintenance allowance amount out of every citizen text.
+    const real = service(realBundle(), 'divorce-maintenance-support');
+    expect(real.unconfirmed?.map((u) => u.id)).toContain('amount');
+    expect(real.facts?.some((f) => f.id === 'amount')).toBe(false);
+    const maternity = service(realBundle(), 'birth-maternity-benefit');
+    expect(maternity.unconfirmed?.map((u) => u.id)).toContain('non-working-mother-days');
+
+    const stated = changed((x) => {
+      const ru = x.resources.ru.catalog as { service: Record<string, { summary: string }> };
+      const s = ru.service['divorce-maintenance-support'];
+      if (s) s.summary = `${s.summary} Пособие — 200 евро в месяц.`;
+      const et = x.resources.et.dialog as Record<string, Record<string, string>>;
+      const divorce = et.divorce;
+      if (divorce) divorce.intro = `${divorce.intro ?? ''} Elatisabi on 200 eurot kuus.`;
+    });
+    const e = errors(stated);
+    expect(e).toContainEqual(
+      expect.stringMatching(
+        /locales\/ru\/catalog\.json: service\.divorce-maintenance-support\.summary: no unconfirmed figure/,
+      ),
+    );
+    expect(e).toContainEqual(
+      expect.stringMatching(/locales\/et\/dialog\.json: divorce\.intro: no unconfirmed figure/),
+    );
+
+    const sentence = changed((x) => {
+      const en = x.resources.en.catalog as {
+        service: Record<string, { facts: Record<string, string> }>;
+      };
+      const facts = en.service['divorce-maintenance-support']?.facts;
+      if (facts) facts.amount = 'The allowance is {{value}} a month.';
+    });
+    expect(errors(sentence)).toContainEqual(
+      expect.stringMatching(/facts\.amount: no sentence for the unconfirmed figure "amount"/),
+    );
+
+    const promoted = changed((x) => {
+      const s = service(x, 'divorce-maintenance-support');
+      const u = s.unconfirmed?.[0];
+      if (u)
+        s.facts?.push({
+          id: u.id,
+          kind: u.kind,
+          value: 200,
+          unit: 'EUR-per-month',
+          effective: '2024-01-01',
+          checked: '2026-12-01',
+          source: 'https://www.sotsiaalkindlustusamet.ee/et/lapsed-ja-pere/elatisabi',
+        });
+    });
+    expect(errors(promoted)).toContainEqual(
+      expect.stringMatching(/unconfirmed\.0\.id: an unconfirmed figure kept out of facts/),
+    );
+  });
+
   it('fails a count of municipalities other than 79, and a second common entry', () => {
     const b = changed((x) => {
       x.municipalities = x.municipalities.filter((m) => m.id !== 'ruhnu');

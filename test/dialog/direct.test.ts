@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { factFor, overlap, questionsAhead } from '../../src/dialog/direct.js';
+import {
+  factFor,
+  factSentence,
+  formatDate,
+  overlap,
+  questionsAhead,
+} from '../../src/dialog/direct.js';
 import { tokens } from '../../src/dialog/extract/lexicon.js';
 import type { CatalogFact, CatalogService, Dialog } from '../../src/dialog/schema.js';
 
@@ -55,6 +61,39 @@ describe('choosing the fact of a direct question', () => {
     expect(overlap(tokens('lapsetoetus'), tokens('lapsetoetus on 80 eurot'))).toBe(11);
     expect(overlap(tokens('taotleda'), tokens('taotlemise tähtaeg'))).toBe(6);
     expect(overlap(tokens('isa'), tokens('isa vanemahüvitis'))).toBe(0);
+  });
+});
+
+describe('saying a fact with its date', () => {
+  const tc = (key: string, o?: Record<string, unknown>) =>
+    key.endsWith('apply-within') ? `Taotle ${String(o?.value)} jooksul.` : key;
+  const tv = (key: string, o?: Record<string, unknown>) =>
+    key === 'direct.inForce'
+      ? `kehtib, kontrollitud ${String(o?.date)}`
+      : key === 'direct.since'
+        ? `kehtib alates ${String(o?.date)}`
+        : key === 'direct.source'
+          ? `Allikas: ${String(o?.url)}`
+          : key.startsWith('units.')
+            ? `${String(o?.n)} päeva`
+            : key;
+
+  it('gives the start date when the source states it', () => {
+    const f = fact('apply-within', 'deadline', 45);
+    expect(factSentence(service, f, 'et', tc, tv)).toMatch(
+      /^Taotle 45 päeva jooksul \(kehtib alates 1\. jaanuarist 2020\)\. Allikas: https/,
+    );
+  });
+
+  it('invents no start date: a rule whose start no source states is "in force, checked …"', () => {
+    const f = { ...fact('apply-within', 'deadline', 45), effective: 'unknown' };
+    const said = factSentence(service, f, 'et', tc, tv);
+    expect(said).toMatch(/\(kehtib, kontrollitud 1\. detsember 2026\)/);
+    expect(said).not.toMatch(/alates/);
+    // The public pages' "valid from" gets words, never "Invalid Date".
+    expect(formatDate('unknown', 'et')).toBe('kuupäevast, mida allikas ei nimeta');
+    expect(formatDate('unknown', 'ru')).toBe('даты, которую источник не указывает');
+    expect(formatDate('2025-01-01', 'ru')).toBe('1 января 2025 г.');
   });
 });
 
