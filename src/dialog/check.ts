@@ -160,6 +160,18 @@ export function checkDialogBundle(bundle: DialogBundle, now = new Date()): Probl
       for (const [path, url] of citizenLinks) {
         problems.push(...checkLink(url, catalogFile, path, bundle, { stateOnly: true }));
       }
+      if (!s.local) {
+        const etLink = s.links?.et ?? s.sources.find(isHttpsUrl);
+        for (const lang of ['en', 'ru'] as const) {
+          if (s.links?.[lang] || !etLink || !isEstonianPortalPage(etLink)) continue;
+          problems.push({
+            file: catalogFile,
+            path: `${sp}.links.${lang}`,
+            message: `a page in ${lang === 'en' ? 'English' : 'Russian'} (${etLink} is the portal's Estonian page; eesti.ee has /${lang}/ pages)`,
+            severity: 'warning',
+          });
+        }
+      }
       for (const field of ['name', 'summary', ...(s.deadline ? ['deadline'] : [])]) {
         requireKey('catalog', `service.${s.id}.${field}`, catalogFile, `${sp}.id`);
       }
@@ -736,6 +748,12 @@ function checkFact(
     });
   }
   return problems;
+}
+
+/** An eesti.ee page in Estonian (/et/…): an English or Russian speaker should get the portal's own page. */
+function isEstonianPortalPage(url: string): boolean {
+  const host = hostOf(url);
+  return host !== undefined && onDomain(host, 'eesti.ee') && /^https:\/\/[^/]+\/et\//.test(url);
 }
 
 /** The figure as it could be written in a text: 200, 138.08, 138,08. */

@@ -295,6 +295,23 @@ describe('links for a person', () => {
     expect(links.link(mediation, 'en')).toBe(mediation.sources[0]);
   });
 
+  it("warns when an English or Russian speaker would get the portal's Estonian page", () => {
+    const real = checkDialogBundle(realBundle(), NOW);
+    // The English page exists and is used: no warning for English on this service.
+    expect(
+      real.some((p) => p.path.endsWith('services.2.links.en') && p.path.startsWith('lifeEvents.3')),
+    ).toBe(false);
+    const b = changed((x) => {
+      const s = service(x, 'settle-residence-registration');
+      if (s.links) delete s.links.en;
+    });
+    const warning = checkDialogBundle(b, NOW).find((p) =>
+      p.path.startsWith('lifeEvents.3.services.2.links.en'),
+    );
+    expect(warning?.severity).toBe('warning');
+    expect(warning?.message).toMatch(/a page in English \(https:\/\/www\.eesti\.ee\/et\//);
+  });
+
   it('explains why a host is official', () => {
     expect(
       officialReason('https://www.eesti.ee/et/x', bundle.officialDomains, bundle.municipalities),
