@@ -11,7 +11,7 @@ export const QUEUE_TEXTS = {
       minutes <= 1 ? 'Ootad umbes minuti.' : `Ootad umbes ${minutes} minutit.`,
     en: (minutes: number) =>
       minutes <= 1 ? 'The wait is about a minute.' : `The wait is about ${minutes} minutes.`,
-    ru: (minutes: number) => `Ожидание — примерно ${minutes} ${minutesRu(minutes)}.`,
+    ru: (minutes: number) => `Ждать примерно ${minutes} ${minutesRu(minutes)}.`,
   },
   leaveButton: {
     et: () => 'Lahku järjekorrast',
@@ -25,11 +25,11 @@ export const QUEUE_TEXTS = {
   },
   leftAway: {
     et: () =>
-      'Sind ei olnud enam vestluses, nii et võtsin sind järjekorrast välja. Kui soovid siiski inimesega rääkida, kirjuta „teenindaja“.',
+      'Sind ei olnud enam vestluses, nii et võtsin sind järjekorrast välja. Kui soovid siiski inimesega rääkida, kirjuta „klienditeenindaja“.',
     en: () =>
       'You were away, so I took you out of the queue. If you still want to talk to a person, write “person”.',
     ru: () =>
-      'Вас не было в чате, поэтому я убрал вас из очереди. Если всё ещё хотите поговорить со специалистом, напишите «специалист».',
+      'Вас не было в чате, поэтому я убрал вас из очереди. Если всё ещё хотите поговорить с сотрудником службы поддержки, напишите «поговорить с человеком».',
   },
 } satisfies Record<string, Record<Lang, (...args: never[]) => string>>;
 

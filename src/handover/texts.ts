@@ -15,17 +15,17 @@ export interface OfficeWhen {
 
 export const HANDOVER_TEXTS = {
   queued: {
-    et: (n: number) => `Ühendan sind teenindajaga. Oled järjekorras ${n}.`,
+    et: (n: number) => `Ühendan sind klienditeenindajaga. Oled järjekorras ${n}.`,
     en: (n: number) =>
       `I am connecting you to a member of staff. You are number ${n} in the queue.`,
-    ru: (n: number) => `Соединяю вас со специалистом. Ваш номер в очереди: ${n}.`,
+    ru: (n: number) => `Соединяю вас с сотрудником службы поддержки. Ваш номер в очереди: ${n}.`,
   },
   unavailable: {
     et: ({ hours, back }: OfficeWhen) =>
       [
         hours
-          ? `Teenindajad vastavad ${hours}. Praegu pole kedagi vaba${back ? `, tagasi oleme ${back}` : ''}.`
-          : 'Selles vestluses teenindajad praegu ei vasta.',
+          ? `Klienditeenindajad vastavad ${hours}. Praegu pole kedagi vaba${back ? `, tagasi oleme ${back}` : ''}.`
+          : 'Selles vestluses klienditeenindajad praegu ei vasta.',
         'Kui soovid, et võtaksime sinuga ühendust, jäta oma e-post või telefon ja küsimus: kirjuta need järgmisse sõnumisse.',
       ].join(' '),
     en: ({ hours, back }: OfficeWhen) =>
@@ -38,30 +38,30 @@ export const HANDOVER_TEXTS = {
     ru: ({ hours, back }: OfficeWhen) =>
       [
         hours
-          ? `Специалисты отвечают ${hours}. Сейчас никого нет${back ? `, мы вернёмся ${back}` : ''}.`
-          : 'Сейчас специалисты в этом чате не отвечают.',
+          ? `Сотрудники службы поддержки отвечают ${hours}. Сейчас свободных сотрудников нет${back ? `, мы вернёмся ${back}` : ''}.`
+          : 'Сейчас сотрудники службы поддержки в этом чате не отвечают.',
         'Если хотите, чтобы мы с вами связались, оставьте e-mail или телефон и свой вопрос: напишите их в следующем сообщении.',
       ].join(' '),
   },
   contactSaved: {
-    et: () => 'Aitäh! Edastasin sinu kontaktandmed ja küsimuse, teenindaja võtab sinuga ühendust.',
+    et: () => 'Aitäh! Edastasin sinu kontaktandmed ja küsimuse, klienditeenindaja võtab sinuga ühendust.',
     en: () =>
       'Thank you! I passed on your contact details and question; a member of staff will contact you.',
-    ru: () => 'Спасибо! Я передал ваши контакты и вопрос, специалист с вами свяжется.',
+    ru: () => 'Спасибо! Я передал ваши контакты и вопрос, сотрудник службы поддержки с вами свяжется.',
   },
   connected: {
-    et: () => 'Teenindaja liitus vestlusega.',
+    et: () => 'Klienditeenindaja liitus vestlusega.',
     en: () => 'A member of staff has joined the conversation.',
-    ru: () => 'Специалист подключился к разговору.',
+    ru: () => 'Сотрудник службы поддержки присоединился к разговору.',
   },
   handedBack: {
-    et: () => 'Teenindaja lahkus vestlusest. Edasi aitab jälle abiline — küsi julgelt.',
+    et: () => 'Klienditeenindaja lahkus vestlusest. Edasi aitab jälle abiline — küsi julgelt.',
     en: () => 'The member of staff has left. The assistant is back — feel free to ask more.',
-    ru: () => 'Специалист вышел из разговора. Дальше с вами снова помощник — спрашивайте.',
+    ru: () => 'Сотрудник службы поддержки вышел из разговора. Дальше с вами снова помощник — спрашивайте.',
   },
   ended: {
-    et: () => 'Teenindaja lõpetas vestluse. Aitäh!',
+    et: () => 'Klienditeenindaja lõpetas vestluse. Aitäh!',
     en: () => 'The member of staff has ended the conversation. Thank you!',
-    ru: () => 'Специалист завершил разговор. Спасибо!',
+    ru: () => 'Сотрудник службы поддержки завершил разговор. Спасибо!',
   },
 } satisfies Record<string, Record<Lang, (...args: never[]) => string>>;

@@ -81,7 +81,7 @@ describe('office hours', () => {
   it('tells people outside hours when staff are back and offers contact, in sina form', () => {
     const et = HANDOVER_TEXTS.unavailable.et({ hours: 'tööpäeviti 9–17', back: 'homme kell 9' });
     expect(et).toBe(
-      'Teenindajad vastavad tööpäeviti 9–17. Praegu pole kedagi vaba, tagasi oleme homme kell 9. Kui soovid, et võtaksime sinuga ühendust, jäta oma e-post või telefon ja küsimus: kirjuta need järgmisse sõnumisse.',
+      'Klienditeenindajad vastavad tööpäeviti 9–17. Praegu pole kedagi vaba, tagasi oleme homme kell 9. Kui soovid, et võtaksime sinuga ühendust, jäta oma e-post või telefon ja küsimus: kirjuta need järgmisse sõnumisse.',
     );
     for (const lang of ['et', 'en', 'ru'] as const) {
       const text = HANDOVER_TEXTS.unavailable[lang]({});

@@ -254,14 +254,14 @@ describe('staff back office in the browser', () => {
     await section.getByRole('button', { name: 'Salvesta' }).click();
     await page
       .getByRole('status')
-      .filter({ hasText: 'Valmisvastus „Часы работы” on salvestatud.' })
+      .filter({ hasText: 'Valmisvastus „Часы работы“ on salvestatud.' })
       .waitFor();
     const row = section.getByRole('row', { name: /Часы работы/ });
     await expect.poll(() => row.textContent()).toContain('ada');
     expect(await axeViolations(page)).toEqual([]);
 
     // Edit it: the id stays.
-    await section.getByRole('button', { name: 'Muuda vastust „Часы работы”' }).click();
+    await section.getByRole('button', { name: 'Muuda vastust „Часы работы“' }).click();
     expect(await section.getByLabel('Tunnus').inputValue()).toBe('office-hours');
     expect(await section.getByLabel('Tunnus').getAttribute('readonly')).not.toBeNull();
     await section.getByLabel('Tekst').fill('Мы отвечаем по будням с 9 до 17.');
@@ -280,7 +280,7 @@ describe('staff back office in the browser', () => {
 
     // Delete a default in Russian (after a confirmation).
     page.once('dialog', (d) => void d.accept());
-    await section.getByRole('button', { name: 'Kustuta vastus „Прощание”' }).click();
+    await section.getByRole('button', { name: 'Kustuta vastus „Прощание“' }).click();
     await page.getByRole('status').filter({ hasText: 'on kustutatud' }).waitFor();
     await expect.poll(() => section.getByRole('row', { name: /Прощание/ }).count()).toBe(0);
     expect(await axeViolations(page)).toEqual([]);
