@@ -44,10 +44,12 @@ export const HANDOVER_TEXTS = {
       ].join(' '),
   },
   contactSaved: {
-    et: () => 'Aitäh! Edastasin sinu kontaktandmed ja küsimuse, klienditeenindaja võtab sinuga ühendust.',
+    et: () =>
+      'Aitäh! Edastasin sinu kontaktandmed ja küsimuse, klienditeenindaja võtab sinuga ühendust.',
     en: () =>
       'Thank you! I passed on your contact details and question; a member of staff will contact you.',
-    ru: () => 'Спасибо! Я передал ваши контакты и вопрос, сотрудник службы поддержки с вами свяжется.',
+    ru: () =>
+      'Спасибо! Я передал ваши контакты и вопрос, сотрудник службы поддержки с вами свяжется.',
   },
   connected: {
     et: () => 'Klienditeenindaja liitus vestlusega.',
@@ -57,7 +59,8 @@ export const HANDOVER_TEXTS = {
   handedBack: {
     et: () => 'Klienditeenindaja lahkus vestlusest. Edasi aitab jälle abiline — küsi julgelt.',
     en: () => 'The member of staff has left. The assistant is back — feel free to ask more.',
-    ru: () => 'Сотрудник службы поддержки вышел из разговора. Дальше с вами снова помощник — спрашивайте.',
+    ru: () =>
+      'Сотрудник службы поддержки вышел из разговора. Дальше с вами снова помощник — спрашивайте.',
   },
   ended: {
     et: () => 'Klienditeenindaja lõpetas vestluse. Aitäh!',
