@@ -225,7 +225,7 @@ describe('the citizen side of the widget', () => {
     await widget(page).getByRole('button', { name: 'Kopeeri tekstina' }).click();
     await expect
       .poll(() => widget(page).locator('.plan-actions [role=status]').innerText())
-      .toBe('Plaan on kopeeritud.');
+      .toBe('Tegevuskava on kopeeritud.');
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     expect(copied.split('\n').slice(0, 3)).toEqual([
       'Your plan: getting married',
