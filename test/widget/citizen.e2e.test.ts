@@ -157,7 +157,7 @@ describe('the citizen side of the widget', () => {
     // One line each: name, who, by when; the facts and the link only when opened.
     const summaries = await texts(plan.locator('summary'));
     expect(summaries[1]).toBe(
-      '✎ Taotled ise Register the marriage Vajab sinu tegevust Vital statistics office · tähtaeg 1–6 months before the wedding',
+      '✎ Taotled ise Register the marriage Ootab sinu tegevust Vital statistics office · tähtaeg 1–6 months before the wedding',
     );
     const details = plan.locator('details').nth(1);
     expect(await details.locator('a').isVisible()).toBe(false);
