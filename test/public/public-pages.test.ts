@@ -71,6 +71,20 @@ describe('public life-event pages', () => {
     expect(et).toContain('alustavad teenistust 2027. aastal, teenistuse kestus muutub');
     expect(et).toContain('eelnõu heaks 2025. aasta detsembris');
     expect(et).not.toMatch(/2027[^.]*\b(?:6|7|9|10|12) kuud/);
+    // A figure no official page confirms is not shown (maintenance allowance 200 €), and a
+    // rule whose start no source states says so rather than showing an invented date.
+    for (const lang of ['et', 'en', 'ru']) {
+      const divorce = await (await get(`/${lang}/life-events/divorce`)).text();
+      expect(divorce).not.toMatch(/\b200\s?€|€\s?200\b/);
+    }
+    const retirement = await (await get('/en/life-events/retirement')).text();
+    expect(retirement).toContain('in force since a date the source does not give');
+    expect(retirement).not.toContain('2000');
+    const divorceJson = (await (await get('/api/v1/life-events/divorce')).json()) as {
+      services: { id: string; facts: { id: string }[] }[];
+    };
+    const support = divorceJson.services.find((x) => x.id === 'divorce-maintenance-support');
+    expect(support?.facts.map((f) => f.id)).toEqual(['apply-within', 'paid-for']);
     // Estonian dates after „alates“ take the elative: „1. jaanuarist 2025“.
     const marriage = await (await get('/et/life-events/marriage')).text();
     expect(marriage).toContain('kehtib alates 1. jaanuarist 2025');
