@@ -225,7 +225,7 @@ describe('direct questions get the fact first', () => {
     const tallinn = say('in Tallinn');
     expect(tallinn.info.direct).toBe('death-funeral-grant:amount');
     expect(text(tallinn)).toMatch(
-      /The funeral grant is \d+ € \(in force, checked .* https:\/\/www\.tallinn\.ee\//s,
+      /The funeral grant is \d+ € \(valid from 1 January 2018\)\. .*https:\/\/www\.tallinn\.ee\//s,
     );
   });
 
