@@ -25,7 +25,7 @@ import {
 import { decide } from '../nlu/decision.js';
 import { OUT_OF_SCOPE, type IntentId } from '../nlu/types.js';
 import type { Lang } from '../protocol/frames.js';
-import { loadClassifier } from '../nlu/load.js';
+import { loadClassifier, loadLexiconOf } from '../nlu/load.js';
 import { loadNluConfig } from '../nlu/config.js';
 import { loadLabelledFile, loadTrainingData, TrainingDataError } from '../nlu/training-data.js';
 import { join } from 'node:path';
@@ -210,7 +210,8 @@ function cvCommand(intentsDir: string, folds: number, json: boolean, io: CliIo):
   const config = existsSync(configFile) ? loadNluConfig(configFile) : DEFAULT_NLU_CONFIG;
   const examples = loadTrainingData(intentsDir);
   const started = performance.now();
-  const scores = outOfFoldScores(examples, config, folds);
+  // The lexicon is domain knowledge outside the folds: every fold's model has all of it.
+  const scores = outOfFoldScores(examples, config, folds, 1, loadLexiconOf(intentsDir));
   const report = crossValidationReport(scores, config);
   const calibration = calibrate(scores, config.decision);
   const seconds = (performance.now() - started) / 1000;
