@@ -20,7 +20,13 @@ import type { Lexicon } from './lexicon.js';
 import { logits, softmax, trainSoftmax, type SoftmaxWeights } from './softmax-regression.js';
 import type { TrainingExample } from './training-data.js';
 import { INTENT_IDS } from './training-data.js';
-import type { Classifier, IntentId, NluResult, ScoredIntent } from './types.js';
+import {
+  OUT_OF_SCOPE,
+  type Classifier,
+  type IntentId,
+  type NluResult,
+  type ScoredIntent,
+} from './types.js';
 
 export interface ClassifierOptions {
   examples: readonly TrainingExample[];
@@ -170,14 +176,24 @@ function inverseDocumentFrequency(
 export function createClassifier(options: ClassifierOptions): NluClassifier {
   const config = options.config ?? DEFAULT_NLU_CONFIG;
   const started = performance.now();
-  const intents = INTENT_IDS.filter((id) => options.examples.some((e) => e.intent === id));
+  // Each lexicon term is also a one-word (or one-phrase) example of its intent, so that the
+  // lexicon feature carries weight of its own rather than only echoing the words beside it;
+  // the out-of-scope categories' terms are examples of out-of-scope.
+  const termExamples: TrainingExample[] = (options.lexicon?.terms ?? []).flatMap((t) => {
+    const intent = t.key.startsWith(`${OUT_OF_SCOPE}/`) ? OUT_OF_SCOPE : t.key;
+    return (INTENT_IDS as readonly string[]).includes(intent)
+      ? [{ text: t.text, intent: intent as IntentId, lang: t.lang }]
+      : [];
+  });
+  const examples = [...options.examples, ...termExamples];
+  const intents = INTENT_IDS.filter((id) => examples.some((e) => e.intent === id));
   const classOf = new Map<IntentId, number>(intents.map((id, i) => [id, i]));
 
-  const wordsOf = options.examples.map((e) => textWords(e.text));
+  const wordsOf = examples.map((e) => textWords(e.text));
   // Lexicon terms found in each example: a `g:<intent>` feature, and evidence counted like a word.
   const lexicon = options.lexicon;
   const lexiconKeysOf = wordsOf.map((words) =>
-    lexicon ? lexicon.match(words.map((w) => w.form)).intents.map((id) => `g:${id}`) : [],
+    lexicon ? lexicon.match(words.map((w) => w.form)).keys.map((key) => `g:${key}`) : [],
   );
   // Words seen in only one example stand in for the unknown words of real traffic: the model
   // learns how much an unfamiliar word should pull towards out-of-scope ("hunting permit").
@@ -202,7 +218,7 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
     for (const key of f.keys()) if (!index.has(key)) index.set(key, index.size);
   const idf = inverseDocumentFrequency(featuresOf, index, config.features.idf);
   const xs: SparseVector[] = featuresOf.map((f) => vectorize(f, index, idf).vector);
-  const ys = options.examples.map((e) => classOf.get(e.intent) ?? 0);
+  const ys = examples.map((e) => classOf.get(e.intent) ?? 0);
   const model: SoftmaxWeights = trainSoftmax(xs, ys, index.size, intents.length, config.training);
   const vocab = buildVocabulary(wordsOf.flat());
   const evidenceOf = buildEvidence(wordsOf, lexiconKeysOf, ys, intents.length);
@@ -232,9 +248,9 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
       }
     };
     const matched = lexicon?.match(words.map((w) => w.form));
-    for (const id of matched?.intents ?? []) {
-      features.set(`g:${id}`, config.features.lexiconWeight);
-      addEvidence(`g:${id}`);
+    for (const key of matched?.keys ?? []) {
+      features.set(`g:${key}`, config.features.lexiconWeight);
+      addEvidence(`g:${key}`);
     }
     let content = 0;
     let unknown = 0;

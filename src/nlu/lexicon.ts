@@ -4,6 +4,8 @@
  * A message word matching an intent's term adds one feature per intent, `g:<intent>`, whose
  * weight the model learns from all training sentences that contain any of that intent's terms;
  * so a keyword no training sentence has still carries what its intent's other terms taught.
+ * Out-of-scope categories work the same way (`out-of-scope/devices`: "the printer died" is
+ * about a device, whichever device it names).
  *
  * Matching is on the classifier's main word form (`deaccent`, letter length kept). A term word
  * matches a message word that begins with it; a one-word Latin-script term of 6+ letters also
@@ -14,39 +16,52 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
-import { LANGS } from '../protocol/frames.js';
+import { LANGS, type Lang } from '../protocol/frames.js';
 import { deaccent, normalize, tokenize } from './normalize.js';
 import { TrainingDataError, type DataProblem } from './training-data.js';
-import { CONVERSATION_INTENTS, LIFE_EVENTS, type IntentId } from './types.js';
+import { CONVERSATION_INTENTS, LIFE_EVENTS } from './types.js';
 
 const TermList = z.array(z.string().trim().min(1, 'a term must not be empty'));
 const LexiconIntents = [...LIFE_EVENTS, ...CONVERSATION_INTENTS] as const;
 
-export const LexiconFileSchema = z.partialRecord(
-  z.enum(LexiconIntents),
-  z.partialRecord(z.enum(LANGS), TermList),
-);
+/** A key is an intent, or an out-of-scope category ("out-of-scope/statistics"). */
+const LexiconKey = z
+  .string()
+  .refine(
+    (k) => (LexiconIntents as readonly string[]).includes(k) || /^out-of-scope\/[a-z-]+$/.test(k),
+    { message: 'expected a life event, a conversational intent or out-of-scope/<category>' },
+  );
+
+export const LexiconFileSchema = z.record(LexiconKey, z.partialRecord(z.enum(LANGS), TermList));
 
 interface TermWord {
   text: string;
   whole: boolean;
 }
 interface Term {
-  intent: IntentId;
+  key: string;
   words: TermWord[];
   /** One-word terms of 6+ letters also match inside a compound word. */
   infix: boolean;
 }
 
 export interface LexiconMatch {
-  /** Intents with at least one matching term, each once. */
-  intents: IntentId[];
+  /** Keys (intents or out-of-scope categories) with at least one matching term, each once. */
+  keys: string[];
   /** Indices of the message words covered by a matching term. */
   words: Set<number>;
 }
 
+export interface LexiconTerm {
+  key: string;
+  lang: Lang;
+  text: string;
+}
+
 export interface Lexicon {
   readonly size: number;
+  /** Every term as written, with its key and language. */
+  readonly terms: readonly LexiconTerm[];
   match(forms: readonly string[]): LexiconMatch;
 }
 
@@ -78,14 +93,16 @@ const wordMatches = (w: TermWord, form: string): boolean =>
 /** Builds the matcher. `terms` maps intent → language → terms (already validated). */
 export function createLexicon(terms: z.infer<typeof LexiconFileSchema>): Lexicon {
   const compiled: Term[] = [];
-  for (const [intent, byLang] of Object.entries(terms) as [IntentId, Record<string, string[]>][]) {
-    for (const list of Object.values(byLang)) {
+  const written: LexiconTerm[] = [];
+  for (const [key, byLang] of Object.entries(terms)) {
+    for (const [lang, list] of Object.entries(byLang) as [Lang, string[]][]) {
       for (const raw of list) {
+        written.push({ key, lang, text: raw.replace(/\$(?=\s|$)/g, '') });
         const words = termWords(raw);
         if (words.length === 0) continue;
         const first = words[0];
         compiled.push({
-          intent,
+          key,
           words,
           infix:
             words.length === 1 &&
@@ -106,20 +123,20 @@ export function createLexicon(terms: z.infer<typeof LexiconFileSchema>): Lexicon
     if (t.infix) infix.push(t);
   }
   // Per word form: the one-word terms it matches (prefix, whole or infix), cached.
-  const single = new Map<string, IntentId[]>();
-  const singleMatches = (form: string): IntentId[] => {
+  const single = new Map<string, string[]>();
+  const singleMatches = (form: string): string[] => {
     const cached = single.get(form);
     if (cached) return cached;
-    const found = new Set<IntentId>();
+    const found = new Set<string>();
     for (const t of byInitial.get(form.charAt(0)) ?? []) {
       const w = t.words[0];
-      if (t.words.length === 1 && w && wordMatches(w, form)) found.add(t.intent);
+      if (t.words.length === 1 && w && wordMatches(w, form)) found.add(t.key);
     }
     for (const t of infix) {
       const w = t.words[0];
-      if (!w || found.has(t.intent)) continue;
+      if (!w || found.has(t.key)) continue;
       const at = form.indexOf(w.text, INFIX_FROM);
-      if (at >= INFIX_FROM && form.length - at - w.text.length <= INFIX_TAIL) found.add(t.intent);
+      if (at >= INFIX_FROM && form.length - at - w.text.length <= INFIX_TAIL) found.add(t.key);
     }
     if (single.size >= CACHE_MAX) single.clear();
     const list = [...found];
@@ -129,24 +146,25 @@ export function createLexicon(terms: z.infer<typeof LexiconFileSchema>): Lexicon
 
   return {
     size: compiled.length,
+    terms: written,
     match(forms) {
-      const intents = new Set<IntentId>();
+      const keys = new Set<string>();
       const words = new Set<number>();
       forms.forEach((form, i) => {
         const one = singleMatches(form);
         if (one.length > 0) {
-          for (const intent of one) intents.add(intent);
+          for (const key of one) keys.add(key);
           words.add(i);
         }
         for (const t of byInitial.get(form.charAt(0)) ?? []) {
           if (t.words.length < 2 || i + t.words.length > forms.length) continue;
           if (t.words.every((w, j) => wordMatches(w, forms[i + j] ?? ''))) {
-            intents.add(t.intent);
+            keys.add(t.key);
             for (let j = 0; j < t.words.length; j++) words.add(i + j);
           }
         }
       });
-      return { intents: [...intents], words };
+      return { keys: [...keys], words };
     },
   };
 }

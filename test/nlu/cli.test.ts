@@ -59,7 +59,7 @@ describe('nlu CLI', { timeout: 100_000 }, () => {
     expect(typeof body.baseline.accuracy).toBe('number');
   });
 
-  it('eval --blind counts a blind split\'s misses without listing them', async () => {
+  it("eval --blind counts a blind split's misses without listing them", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nlu-'));
     // A life event labelled out-of-scope: certainly a miss, in a split named "hidden".
     const line = '{"text":"tahan abielluda","intent":"out-of-scope","lang":"et"}\n';

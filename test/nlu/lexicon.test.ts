@@ -16,32 +16,32 @@ describe('domain lexicon', () => {
   });
 
   it('matches a term as the beginning of an inflected word, without diacritics too', () => {
-    expect(lexicon.match(forms('Matusele tulevad kõik')).intents).toEqual(['death-of-relative']);
-    expect(lexicon.match(forms('hauaplatsi hind')).intents).toEqual(['death-of-relative']);
-    expect(lexicon.match(forms('кремация или похороны')).intents).toEqual(['death-of-relative']);
-    expect(lexicon.match(forms('aitah')).intents).toEqual(['thanks']);
+    expect(lexicon.match(forms('Matusele tulevad kõik')).keys).toEqual(['death-of-relative']);
+    expect(lexicon.match(forms('hauaplatsi hind')).keys).toEqual(['death-of-relative']);
+    expect(lexicon.match(forms('кремация или похороны')).keys).toEqual(['death-of-relative']);
+    expect(lexicon.match(forms('aitah')).keys).toEqual(['thanks']);
   });
 
   it('matches a long term inside an Estonian compound, but not a short one', () => {
-    expect(lexicon.match(forms('vanaduspension')).intents).toEqual(['retirement']);
-    expect(lexicon.match(forms('vanaduspensionile')).intents).toEqual(['retirement']);
-    expect(lexicon.match(forms('ilmatus')).intents).toEqual([]);
+    expect(lexicon.match(forms('vanaduspension')).keys).toEqual(['retirement']);
+    expect(lexicon.match(forms('vanaduspensionile')).keys).toEqual(['retirement']);
+    expect(lexicon.match(forms('ilmatus')).keys).toEqual([]);
     // Not in the middle of a word, nor in Cyrillic (Russian does not compound that way).
-    expect(lexicon.match(forms('suspensionsystems')).intents).toEqual([]);
+    expect(lexicon.match(forms('suspensionsystems')).keys).toEqual([]);
     const ru = createLexicon({ divorce: { ru: ['развод'] } });
-    expect(ru.match(forms('ивенеразвод')).intents).toEqual([]);
+    expect(ru.match(forms('ивенеразвод')).keys).toEqual([]);
   });
 
   it('matches a term ending in $ only as the whole word', () => {
-    expect(lexicon.match(forms('отец умер')).intents).toEqual(['death-of-relative']);
-    expect(lexicon.match(forms('умеренный климат')).intents).toEqual([]);
+    expect(lexicon.match(forms('отец умер')).keys).toEqual(['death-of-relative']);
+    expect(lexicon.match(forms('умеренный климат')).keys).toEqual([]);
   });
 
   it('matches a multi-word term only in sequence, and reports the words it covers', () => {
     const m = lexicon.match(forms('how do I get my second pillar money'));
-    expect(m.intents).toEqual(['retirement']);
+    expect(m.keys).toEqual(['retirement']);
     expect([...m.words]).toEqual([5, 6]);
-    expect(lexicon.match(forms('second hand pillar')).intents).toEqual([]);
+    expect(lexicon.match(forms('second hand pillar')).keys).toEqual([]);
   });
 
   it('rejects an unknown intent or an empty term, naming the path', () => {
