@@ -114,12 +114,15 @@ export function createLexicon(terms: z.infer<typeof LexiconFileSchema>): Lexicon
       }
     }
   }
-  // Terms by the first letter of their first word; infix terms are tried on every word.
+  // One-word and multi-word terms by the first letter of their first word; infix terms are
+  // tried on every word.
   const byInitial = new Map<string, Term[]>();
+  const phrasesByInitial = new Map<string, Term[]>();
   const infix: Term[] = [];
   for (const t of compiled) {
     const key = t.words[0]?.text.charAt(0) ?? '';
-    byInitial.set(key, [...(byInitial.get(key) ?? []), t]);
+    const index = t.words.length === 1 ? byInitial : phrasesByInitial;
+    index.set(key, [...(index.get(key) ?? []), t]);
     if (t.infix) infix.push(t);
   }
   // Per word form: the one-word terms it matches (prefix, whole or infix), cached.
@@ -130,7 +133,7 @@ export function createLexicon(terms: z.infer<typeof LexiconFileSchema>): Lexicon
     const found = new Set<string>();
     for (const t of byInitial.get(form.charAt(0)) ?? []) {
       const w = t.words[0];
-      if (t.words.length === 1 && w && wordMatches(w, form)) found.add(t.key);
+      if (w && wordMatches(w, form)) found.add(t.key);
     }
     for (const t of infix) {
       const w = t.words[0];
@@ -156,8 +159,8 @@ export function createLexicon(terms: z.infer<typeof LexiconFileSchema>): Lexicon
           for (const key of one) keys.add(key);
           words.add(i);
         }
-        for (const t of byInitial.get(form.charAt(0)) ?? []) {
-          if (t.words.length < 2 || i + t.words.length > forms.length) continue;
+        for (const t of phrasesByInitial.get(form.charAt(0)) ?? []) {
+          if (i + t.words.length > forms.length) continue;
           if (t.words.every((w, j) => wordMatches(w, forms[i + j] ?? ''))) {
             keys.add(t.key);
             for (let j = 0; j < t.words.length; j++) words.add(i + j);
