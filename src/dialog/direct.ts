@@ -114,16 +114,12 @@ const ET_MONTHS_FROM = [
   'detsembrist',
 ];
 
-/** What follows “valid from” when no official source states the start date. */
-const UNKNOWN_FROM: Record<Lang, string> = {
-  et: 'kuupäevast, mida allikas ei nimeta',
-  en: 'a date the source does not give',
-  ru: 'даты, которую источник не указывает',
-};
-
-/** A date as it follows “valid from” / „kehtib alates“ / «действует с». */
+/**
+ * A date as it follows “valid from” / „kehtib alates“ / «действует с». A rule whose start no
+ * source states has no such date: callers say “in force” with the checked date instead.
+ */
 export function formatDate(iso: string, lang: Lang): string {
-  if (iso === EFFECTIVE_UNKNOWN) return UNKNOWN_FROM[lang];
+  if (iso === EFFECTIVE_UNKNOWN) throw new Error('formatDate: no start date to show ("unknown")');
   const date = new Date(`${iso}T00:00:00Z`);
   if (lang === 'et') {
     return `${date.getUTCDate()}. ${ET_MONTHS_FROM[date.getUTCMonth()]} ${date.getUTCFullYear()}`;

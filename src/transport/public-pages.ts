@@ -14,7 +14,12 @@ import { createTexts, type Translate } from '../dialog/i18n.js';
 import { formatDate as formatFromDate } from '../dialog/direct.js';
 import { indexLinks } from '../dialog/links.js';
 import { planOf, type PlanAnswers } from '../dialog/plan.js';
-import type { CatalogFact, CatalogService, Maturity } from '../dialog/schema.js';
+import {
+  EFFECTIVE_UNKNOWN,
+  type CatalogFact,
+  type CatalogService,
+  type Maturity,
+} from '../dialog/schema.js';
 import type { PlanTokens } from './plan-token.js';
 
 type MaturityLevel = z.infer<typeof Maturity>;
@@ -218,10 +223,14 @@ ${body}
 
   const factLine = (s: CatalogService, f: CatalogFact, lang: Lang, tc: Translate): string => {
     const sentence = tc(`service.${s.id}.facts.${f.id}`, { value: formatValue(f, lang, tc) });
+    // No invented start date: a rule whose start no source states is "in force" plus the
+    // checked date, as in the chat.
     const when =
       f.status === 'draft'
         ? tc('page.draft')
-        : f.status === 'adopted'
+        : f.effective === EFFECTIVE_UNKNOWN
+          ? tc('page.inForce')
+          : f.status === 'adopted'
           ? tc('page.adopted', { date: formatFromDate(f.effective, lang) })
           : tc('page.effective', { date: formatFromDate(f.effective, lang) });
     return `<li>${escapeHtml(sentence)} <span class="muted">(${escapeHtml(when)}; ${escapeHtml(

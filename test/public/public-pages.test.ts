@@ -72,13 +72,28 @@ describe('public life-event pages', () => {
     expect(et).toContain('eelnõu heaks 2025. aasta detsembris');
     expect(et).not.toMatch(/2027[^.]*\b(?:6|7|9|10|12) kuud/);
     // A figure no official page confirms is not shown (maintenance allowance 200 €), and a
-    // rule whose start no source states says so rather than showing an invented date.
+    // rule whose start no source states is "in force" with the checked date: no invented date
+    // and no note about the sources.
     for (const lang of ['et', 'en', 'ru']) {
       const divorce = await (await get(`/${lang}/life-events/divorce`)).text();
       expect(divorce).not.toMatch(/\b200\s?€|€\s?200\b/);
     }
     const retirement = await (await get('/en/life-events/retirement')).text();
-    expect(retirement).toContain('in force since a date the source does not give');
+    expect(retirement).toMatch(/\(in force; checked \d{1,2} \w+ \d{4};/);
+    for (const [lang, note] of [
+      ['et', /allikas ei nimeta|kehtib alates kuupäevast/],
+      ['en', /the source does not give|since a date/],
+      ['ru', /источник не указывает|действует с даты/],
+    ] as const) {
+      for (const event of ['retirement', 'settling-in-estonia', 'death-of-relative']) {
+        const page = await (await get(`/${lang}/life-events/${event}`)).text();
+        expect(page).not.toMatch(note);
+      }
+    }
+    const settlingEt = await (await get('/et/life-events/settling-in-estonia')).text();
+    expect(settlingEt).toMatch(/\(kehtib; kontrollitud: \d{1,2}\. \p{L}+ \d{4};/u);
+    const settlingRu = await (await get('/ru/life-events/settling-in-estonia')).text();
+    expect(settlingRu).toMatch(/\(действует; проверено \d{1,2} \p{L}+ \d{4}/u);
     expect(retirement).not.toContain('2000');
     const divorceJson = (await (await get('/api/v1/life-events/divorce')).json()) as {
       services: { id: string; facts: { id: string }[] }[];
