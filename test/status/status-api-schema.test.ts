@@ -37,7 +37,7 @@ describe('status texts', () => {
     expect(LANGS.map((lang) => texts.serviceName(lang, 'death-funeral-grant'))).toEqual([
       'Matusetoetus',
       'Funeral grant',
-      'Пособие на похороны',
+      'Пособие на погребение',
     ]);
   });
 
