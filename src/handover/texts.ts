@@ -15,7 +15,7 @@ export interface OfficeWhen {
 
 export const HANDOVER_TEXTS = {
   queued: {
-    et: (n: number) => `Ühendan sind klienditeenindajaga. Oled järjekorras ${n}.`,
+    et: (n: number) => `Ühendan sind klienditeenindajaga. Sinu koht järjekorras: ${n}.`,
     en: (n: number) =>
       `I am connecting you to a member of staff. You are number ${n} in the queue.`,
     ru: (n: number) => `Соединяю вас с сотрудником службы поддержки. Ваш номер в очереди: ${n}.`,

@@ -96,10 +96,12 @@ describe('facts from any message fill the questions', () => {
     const first = say('our baby was born in Finland');
     expect(state().vars).toEqual({ born: 'yes', abroad: 'yes' });
     expect(first.info.node).toBe('ask-married');
-    expect(text(first)).toMatch(/Noted: the baby is born, abroad\./);
+    expect(text(first)).toMatch(/Noted: the baby is born, the birthplace is abroad\./);
     say('yes');
     const plan = say('Tartu');
-    expect(text(plan)).toMatch(/You said: the baby is born, abroad, the parents are married\./);
+    expect(text(plan)).toMatch(
+      /You said: the baby is born, the birthplace is abroad, the parents are married\./,
+    );
   });
 
   it('updates an answer and the plan on a correction, in the dialog and after it', () => {
@@ -110,7 +112,7 @@ describe('facts from any message fill the questions', () => {
     say('meil sündis laps Soomes');
     const fix = say('ei, tegelikult Eestis');
     expect(state().vars.abroad).toBe('no');
-    expect(text(fix)).toMatch(/parandasin: Eestis/);
+    expect(text(fix)).toMatch(/parandasin: sünnikoht on Eestis/);
     expect(fix.info.node).toBe('ask-married');
     send({ type: 'choose', optionId: 'yes' });
     const plan = say('ei tea');

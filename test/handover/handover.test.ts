@@ -51,7 +51,7 @@ describe('live handover', () => {
     const queuedA = await handoverReply(a.c);
     expect(queuedA.block).toEqual({ type: 'handover', state: 'queued', position: 1 });
     expect(queuedA.reply.role).toBe('system');
-    expect(queuedA.reply.text).toMatch(/järjekorras 1/);
+    expect(queuedA.reply.text).toMatch(/Sinu koht järjekorras: 1\./);
 
     const b = await citizen(server, 'en');
     b.c.send({ type: 'message', id: 'b1', text: 'a person please' });
