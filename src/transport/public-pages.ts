@@ -231,8 +231,8 @@ ${body}
         : f.effective === EFFECTIVE_UNKNOWN
           ? tc('page.inForce')
           : f.status === 'adopted'
-          ? tc('page.adopted', { date: formatFromDate(f.effective, lang) })
-          : tc('page.effective', { date: formatFromDate(f.effective, lang) });
+            ? tc('page.adopted', { date: formatFromDate(f.effective, lang) })
+            : tc('page.effective', { date: formatFromDate(f.effective, lang) });
     return `<li>${escapeHtml(sentence)} <span class="muted">(${escapeHtml(when)}; ${escapeHtml(
       tc('page.checked', { date: formatDate(f.checked, lang) }),
     )}; <a href="${escapeHtml(f.source)}">${escapeHtml(tc('page.source'))}</a>)</span></li>`;
