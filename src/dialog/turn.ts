@@ -24,7 +24,7 @@ export interface EngineDeps {
   extractors: Extractors;
   understanding: Understanding;
   /** Words of catalog texts in every language, by key (a memo: the texts never change). */
-  wordCache: Map<string, string[]>;
+  wordCache: Map<string, readonly string[]>;
   /** Office hours of customer support in words, per language; else the locale's default. */
   officeHours?: (lang: Lang) => string | undefined;
 }
