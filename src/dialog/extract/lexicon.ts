@@ -296,7 +296,7 @@ export function bestMatch(phrases: readonly Phrase[], toks: readonly string[]): 
  */
 function indexKey(
   pattern: WordPattern,
-): { exact: string } | { start: string } | { near: string[] } | 'any' {
+): { exact: string } | { start: number } | { near: number[] } | 'any' {
   switch (pattern.kind) {
     case 'number':
       return 'any';
@@ -304,41 +304,50 @@ function indexKey(
       if (pattern.word.length < TYPO_MIN) return { exact: pattern.word };
       return { near: nearKeys(pattern.word) };
     case 'prefix':
-      if (pattern.stem.length < STEM_TYPO_MIN) return { start: pattern.stem.slice(0, 2) };
+      if (pattern.stem.length < STEM_TYPO_MIN) return { start: startKey(pattern.stem) };
       return { near: nearKeys(pattern.stem) };
   }
 }
 
+/** Two characters as one number (a small integer: cheap to hash). */
+function pair(a: number, b: number): number {
+  return a * 0x10000 + b;
+}
+
+/** A stem's first two characters (its one character, for a one-letter stem). */
+function startKey(stem: string): number {
+  return stem.length === 1 ? stem.charCodeAt(0) : pair(stem.charCodeAt(0), stem.charCodeAt(1));
+}
+
+/** Which two of the first three characters a near key compares: t0 t1, t1 t2 or t0 t2. */
+const NEAR_PAIRS = 3;
+
 /**
  * The keys of a word (at least 3 letters) that a token within one edit of it (or of a stem,
- * the token's start) has among its own `tokenNearKeys`: two of its first three characters,
- * by position. Edit after the second letter: t0 t1 = w0 w1. A letter replaced: first, t1 t2 =
- * w1 w2; second, t0 t2 = w0 w2. Two swapped: first and second, t0 t1 = w1 w0; second and
- * third, t0 t1 = w0 w2. A letter missing: first, t0 t1 = w1 w2; second, t0 t1 = w0 w2. A
- * letter extra: in front, t1 t2 = w0 w1; after the first, t0 t2 = w0 w1.
+ * the token's start) has among the three `firstMatches` looks up: two of its first three characters,
+ * by position (NEAR_PAIRS × pair). Edit after the second letter: t0 t1 = w0 w1. A letter
+ * replaced: first, t1 t2 = w1 w2; second, t0 t2 = w0 w2. Two swapped: first and second,
+ * t0 t1 = w1 w0; second and third, t0 t1 = w0 w2. A letter missing: first, t0 t1 = w1 w2;
+ * second, t0 t1 = w0 w2. A letter extra: in front, t1 t2 = w0 w1; after the first, t0 t2 =
+ * w0 w1.
  */
-function nearKeys(w: string): string[] {
-  const [w0, w1, w2] = [w[0]!, w[1]!, w[2]!];
+function nearKeys(w: string): number[] {
+  const [w0, w1, w2] = [w.charCodeAt(0), w.charCodeAt(1), w.charCodeAt(2)];
+  const at = (position: number, key: number) => key * NEAR_PAIRS + position;
   const keys = [
-    `0${w0}${w1}`,
-    `1${w1}${w2}`,
-    `2${w0}${w2}`,
-    `0${w1}${w0}`,
-    `0${w0}${w2}`,
-    `0${w1}${w2}`,
-    `1${w0}${w1}`,
-    `2${w0}${w1}`,
+    at(0, pair(w0, w1)),
+    at(1, pair(w1, w2)),
+    at(2, pair(w0, w2)),
+    at(0, pair(w1, w0)),
+    at(0, pair(w0, w2)),
+    at(0, pair(w1, w2)),
+    at(1, pair(w0, w1)),
+    at(2, pair(w0, w1)),
   ];
   return [...new Set(keys)];
 }
 
-/** A token's keys for `nearKeys` (tokens shorter than 3 letters match no typo-tolerant word). */
-function tokenNearKeys(t: string): string[] {
-  if (t.length < 3) return [];
-  return [`0${t[0]}${t[1]}`, `1${t[1]}${t[2]}`, `2${t[0]}${t[2]}`];
-}
-
-function addTo(map: Map<string, number[]>, key: string, id: number): void {
+function addTo<K>(map: Map<K, number[]>, key: K, id: number): void {
   const ids = map.get(key);
   if (ids) ids.push(id);
   else map.set(key, [id]);
@@ -383,8 +392,8 @@ export class Lexicon {
   private readonly firsts: { pattern: WordPattern; phrases: number[] }[] = [];
   /** First words by what they can match (see `indexKey`). */
   private readonly byWord = new Map<string, number[]>();
-  private readonly byStart = new Map<string, number[]>();
-  private readonly byNear = new Map<string, number[]>();
+  private readonly byStart = new Map<number, number[]>();
+  private readonly byNear = new Map<number, number[]>();
   private readonly anyToken: number[] = [];
   /** The shortest token each first word can match (`minLength`). */
   private readonly minLength: number[];
@@ -457,9 +466,20 @@ export class Lexicon {
     if (token.length > 0) {
       this.tryFirsts(this.byWord.get(token), token, found);
       // Stems of one letter, then of two or more.
-      this.tryFirsts(this.byStart.get(token[0]!), token, found);
-      if (token.length > 1) this.tryFirsts(this.byStart.get(token.slice(0, 2)), token, found);
-      for (const key of tokenNearKeys(token)) this.tryFirsts(this.byNear.get(key), token, found);
+      const t0 = token.charCodeAt(0);
+      this.tryFirsts(this.byStart.get(t0), token, found);
+      if (token.length > 1) {
+        const t1 = token.charCodeAt(1);
+        this.tryFirsts(this.byStart.get(pair(t0, t1)), token, found);
+        // Typo-tolerant words (see `nearKeys`): a token of fewer than 3 letters matches none.
+        if (token.length > 2) {
+          const t2 = token.charCodeAt(2);
+          const near = this.byNear;
+          this.tryFirsts(near.get(pair(t0, t1) * NEAR_PAIRS), token, found);
+          this.tryFirsts(near.get(pair(t1, t2) * NEAR_PAIRS + 1), token, found);
+          this.tryFirsts(near.get(pair(t0, t2) * NEAR_PAIRS + 2), token, found);
+        }
+      }
     }
     const matches = found.length === 0 ? NO_MATCHES : found;
     if (this.firstMemo.size >= FIRST_WORD_MEMO_SIZE) this.firstMemo.clear();
