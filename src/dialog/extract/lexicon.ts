@@ -378,7 +378,9 @@ export interface LexiconMatch {
 /**
  * How many tokens a lexicon remembers what their first words matched. Words recur in what people
  * write (and the assistant's own replies are made of a few hundred words), so most tokens of a
- * message are known; the memory is dropped whole when full. It holds tokens, never messages.
+ * message are known. Two generations: when the young one is full it becomes the old one and
+ * the oldest is dropped; a token found in the old one moves to the young one, so the words used
+ * often stay. At most twice this many tokens; it holds tokens, never messages.
  */
 const FIRST_WORD_MEMO_SIZE = 2048;
 const NO_MATCHES: readonly number[] = Object.freeze([]);
@@ -398,7 +400,8 @@ export class Lexicon {
   /** The shortest token each first word can match (`minLength`). */
   private readonly minLength: number[];
   /** Per token, the first words it matches, flat: first word index, quality (2 or 1), … */
-  private readonly firstMemo = new Map<string, readonly number[]>();
+  private firstMemo = new Map<string, readonly number[]>();
+  private firstMemoOld = new Map<string, readonly number[]>();
   /** Which first words this token already tried (`tried[i] === stamp`). */
   private readonly tried: Uint32Array;
   private stamp = 0;
@@ -456,6 +459,11 @@ export class Lexicon {
   private firstMatches(token: string): readonly number[] {
     const known = this.firstMemo.get(token);
     if (known !== undefined) return known;
+    const old = this.firstMemoOld.get(token);
+    if (old !== undefined) {
+      this.remember(token, old);
+      return old;
+    }
     if (++this.stamp === 0xffffffff) {
       this.tried.fill(0);
       this.stamp = 1;
@@ -482,9 +490,16 @@ export class Lexicon {
       }
     }
     const matches = found.length === 0 ? NO_MATCHES : found;
-    if (this.firstMemo.size >= FIRST_WORD_MEMO_SIZE) this.firstMemo.clear();
-    this.firstMemo.set(token, matches);
+    this.remember(token, matches);
     return matches;
+  }
+
+  private remember(token: string, matches: readonly number[]): void {
+    if (this.firstMemo.size >= FIRST_WORD_MEMO_SIZE) {
+      this.firstMemoOld = this.firstMemo;
+      this.firstMemo = new Map();
+    }
+    this.firstMemo.set(token, matches);
   }
 
   /** Adds the first words of `ids` (shortest first) that match the token to `found`. */
