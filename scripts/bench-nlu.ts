@@ -12,6 +12,7 @@ import { createClassifier, type NluClassifier } from '../src/nlu/classifier.js';
 import { loadNluConfig } from '../src/nlu/config.js';
 import { crossValidationReport, outOfFoldScores } from '../src/nlu/cross-validate.js';
 import { evaluate, type Prediction } from '../src/nlu/eval.js';
+import { loadLexiconOf } from '../src/nlu/load.js';
 import { loadLabelledFile, loadTrainingData } from '../src/nlu/training-data.js';
 
 const DOC = 'docs/benchmarks.md';
@@ -30,11 +31,13 @@ const quantile = (sorted: readonly number[], q: number): number =>
 const loadAtStart = loadavg()[0] ?? 0;
 const config = loadNluConfig('intents/config.yaml');
 const examples = loadTrainingData('intents');
+const lexicon = loadLexiconOf('intents');
 const SPLITS = [
   ['original', ''],
   ['extra', 'extra-'],
   ['third', 'third-'],
   ['fourth', 'fourth-'],
+  ['fifth', 'fifth-'],
 ] as const;
 const splits = SPLITS.map(([name, prefix]) => ({
   name,
@@ -45,14 +48,14 @@ const test = splits.flatMap((s) => s.lines);
 const trainTimes: number[] = [];
 const trainCpu: number[] = [];
 for (let i = 0; i < 3; i++) {
-  createClassifier({ examples, config });
+  createClassifier({ examples, config, lexicon });
 }
 const before = heap();
 let classifier: NluClassifier | undefined;
 for (let i = 0; i < 5; i++) {
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
-  classifier = createClassifier({ examples, config });
+  classifier = createClassifier({ examples, config, lexicon });
   trainTimes.push(performance.now() - started);
   const cpuUsed = process.cpuUsage(cpuStarted);
   trainCpu.push((cpuUsed.user + cpuUsed.system) / 1000);
@@ -106,7 +109,7 @@ for (const split of splits) {
 }
 
 if (process.argv.includes('--cv')) {
-  const cv = crossValidationReport(outOfFoldScores(examples, config, 5), config);
+  const cv = crossValidationReport(outOfFoldScores(examples, config, 5, 1, lexicon), config);
   for (const lang of ['et', 'en', 'ru'] as const) {
     const rl = cv.byLang[lang];
     if (!rl) continue;

@@ -4,6 +4,8 @@
  *
  *   nlu classify                     JSONL {"text","lang"?} on stdin -> JSONL results on stdout
  *   nlu eval FILE.jsonl... [--json]  our classifier vs natural's BayesClassifier, side by side
+ *     [--blind SPLIT,...]            do not list the misclassified lines of these splits (blind
+ *                                    held-out sets: only their figures are shown)
  *   nlu cv [--folds 5] [--json]      k-fold cross-validation, calibration and thresholds
  *   --intents DIR                    training data directory (default: intents)
  */
@@ -23,7 +25,7 @@ import {
 import { decide } from '../nlu/decision.js';
 import { OUT_OF_SCOPE, type IntentId } from '../nlu/types.js';
 import type { Lang } from '../protocol/frames.js';
-import { loadClassifier } from '../nlu/load.js';
+import { loadClassifier, loadLexiconOf } from '../nlu/load.js';
 import { loadNluConfig } from '../nlu/config.js';
 import { loadLabelledFile, loadTrainingData, TrainingDataError } from '../nlu/training-data.js';
 import { join } from 'node:path';
@@ -100,7 +102,13 @@ function splitName(file: string): string {
   return m ? (m[1] ?? 'original') : base;
 }
 
-function evalCommand(intentsDir: string, files: string[], json: boolean, io: CliIo): number {
+function evalCommand(
+  intentsDir: string,
+  files: string[],
+  json: boolean,
+  blind: ReadonlySet<string>,
+  io: CliIo,
+): number {
   const log = (message: string) => io.stderr(`${message}\n`);
   if (files.length === 0) {
     log('usage: nlu eval FILE.jsonl... [--json]');
@@ -109,6 +117,7 @@ function evalCommand(intentsDir: string, files: string[], json: boolean, io: Cli
   const examples = loadTrainingData(intentsDir);
   const classifier = loadClassifier(intentsDir);
   const baseline = createBaseline(examples);
+  const blindErrors = new Map<string, number>();
   const predict = (text: string, gold: IntentId, lang?: Lang): [Prediction, Prediction] => {
     const { ranked, signals, lang: detected } = classifier.rank(text, lang);
     const d = decide(ranked, signals, classifier.config.decision);
@@ -137,7 +146,9 @@ function evalCommand(intentsDir: string, files: string[], json: boolean, io: Cli
       const [o, b] = predict(line.text, line.intent, line.lang);
       split.ours.push(o);
       split.base.push(b);
-      all.ours.push(o);
+      if (blind.has(name)) {
+        if (o.gold !== o.predicted) blindErrors.set(name, (blindErrors.get(name) ?? 0) + 1);
+      } else all.ours.push(o);
       all.base.push(b);
       const rotated = rotateWords(line.text);
       if (rotated !== line.text) {
@@ -147,7 +158,7 @@ function evalCommand(intentsDir: string, files: string[], json: boolean, io: Cli
       }
     }
   }
-  const report = evaluate(all.ours);
+  const report = evaluate([...splits.values()].flatMap((p) => p.ours));
   const baselineReport = evaluate(all.base);
   const perSplit = [...splits].map(([name, p]) => ({
     name,
@@ -155,6 +166,7 @@ function evalCommand(intentsDir: string, files: string[], json: boolean, io: Cli
     baseline: evaluate(p.base),
   }));
   const probeReport = { report: evaluate(probe.ours), baseline: evaluate(probe.base) };
+  // Misclassified lines, except those of blind splits (only counted).
   const errors = all.ours.filter((p) => p.gold !== p.predicted);
   if (json) {
     io.stdout(
@@ -166,6 +178,7 @@ function evalCommand(intentsDir: string, files: string[], json: boolean, io: Cli
           splits: perSplit,
           oovProbe: probeReport,
           errors,
+          blindErrors: Object.fromEntries(blindErrors),
         },
         null,
         2,
@@ -185,6 +198,9 @@ function evalCommand(intentsDir: string, files: string[], json: boolean, io: Cli
     out.push('', `misclassified (${errors.length}):`);
     for (const e of errors) out.push(`  [${e.lang}] ${e.gold} -> ${e.predicted}: ${e.text}`);
   }
+  for (const [name, n] of blindErrors) {
+    out.push(`(${n} misclassified lines of the blind split "${name}" not shown)`);
+  }
   io.stdout(out.join('\n') + '\n');
   return 0;
 }
@@ -194,7 +210,8 @@ function cvCommand(intentsDir: string, folds: number, json: boolean, io: CliIo):
   const config = existsSync(configFile) ? loadNluConfig(configFile) : DEFAULT_NLU_CONFIG;
   const examples = loadTrainingData(intentsDir);
   const started = performance.now();
-  const scores = outOfFoldScores(examples, config, folds);
+  // The lexicon is domain knowledge outside the folds: every fold's model has all of it.
+  const scores = outOfFoldScores(examples, config, folds, 1, loadLexiconOf(intentsDir));
   const report = crossValidationReport(scores, config);
   const calibration = calibrate(scores, config.decision);
   const seconds = (performance.now() - started) / 1000;
@@ -241,6 +258,7 @@ async function main(argv: string[], io: CliIo): Promise<number> {
       json: { type: 'boolean', default: false },
       folds: { type: 'string', default: '5' },
       intents: { type: 'string', default: 'intents' },
+      blind: { type: 'string', multiple: true, default: [] },
     },
   });
   const [command, ...rest] = positionals;
@@ -248,7 +266,13 @@ async function main(argv: string[], io: CliIo): Promise<number> {
     case 'classify':
       return classifyCommand(values.intents, io);
     case 'eval':
-      return evalCommand(values.intents, rest, values.json, io);
+      return evalCommand(
+        values.intents,
+        rest,
+        values.json,
+        new Set(values.blind.flatMap((b) => b.split(',')).filter((b) => b !== '')),
+        io,
+      );
     case 'cv': {
       const folds = Number(values.folds);
       if (!Number.isInteger(folds) || folds < 2) {

@@ -16,14 +16,23 @@ import {
   type SparseVector,
   type WordForm,
 } from './features.js';
+import type { Lexicon } from './lexicon.js';
 import { logits, softmax, trainSoftmax, type SoftmaxWeights } from './softmax-regression.js';
 import type { TrainingExample } from './training-data.js';
 import { INTENT_IDS } from './training-data.js';
-import type { Classifier, IntentId, NluResult, ScoredIntent } from './types.js';
+import {
+  OUT_OF_SCOPE,
+  type Classifier,
+  type IntentId,
+  type NluResult,
+  type ScoredIntent,
+} from './types.js';
 
 export interface ClassifierOptions {
   examples: readonly TrainingExample[];
   config?: NluConfig;
+  /** The domain lexicon (intents/lexicon.yaml): `g:<intent>` features and evidence. */
+  lexicon?: Lexicon;
 }
 
 /** Raw model output for one message, before calibration and decision (for eval and tuning). */
@@ -117,12 +126,13 @@ function nearestWord(vocab: Vocabulary, word: WordForm): string | undefined {
  */
 function buildEvidence(
   wordsOf: readonly (readonly WordForm[])[],
+  extraKeysOf: readonly (readonly string[])[],
   labels: readonly number[],
   numClasses: number,
 ): Map<string, Float32Array> {
   const counts = new Map<string, Float32Array>();
   wordsOf.forEach((words, i) => {
-    const keys = new Set<string>();
+    const keys = new Set<string>(extraKeysOf[i]);
     for (const w of words) {
       if (!isContentWord(w.form)) continue;
       keys.add(`w:${w.form}`);
@@ -166,10 +176,25 @@ function inverseDocumentFrequency(
 export function createClassifier(options: ClassifierOptions): NluClassifier {
   const config = options.config ?? DEFAULT_NLU_CONFIG;
   const started = performance.now();
-  const intents = INTENT_IDS.filter((id) => options.examples.some((e) => e.intent === id));
+  // Each lexicon term is also a one-word (or one-phrase) example of its intent, so that the
+  // lexicon feature carries weight of its own rather than only echoing the words beside it;
+  // the out-of-scope categories' terms are examples of out-of-scope.
+  const termExamples: TrainingExample[] = (options.lexicon?.terms ?? []).flatMap((t) => {
+    const intent = t.key.startsWith(`${OUT_OF_SCOPE}/`) ? OUT_OF_SCOPE : t.key;
+    return (INTENT_IDS as readonly string[]).includes(intent)
+      ? [{ text: t.text, intent: intent as IntentId, lang: t.lang }]
+      : [];
+  });
+  const examples = [...options.examples, ...termExamples];
+  const intents = INTENT_IDS.filter((id) => examples.some((e) => e.intent === id));
   const classOf = new Map<IntentId, number>(intents.map((id, i) => [id, i]));
 
-  const wordsOf = options.examples.map((e) => textWords(e.text));
+  const wordsOf = examples.map((e) => textWords(e.text));
+  // Lexicon terms found in each example: a `g:<intent>` feature, and evidence counted like a word.
+  const lexicon = options.lexicon;
+  const lexiconKeysOf = wordsOf.map((words) =>
+    lexicon ? lexicon.match(words.map((w) => w.form)).keys.map((key) => `g:${key}`) : [],
+  );
   // Words seen in only one example stand in for the unknown words of real traffic: the model
   // learns how much an unfamiliar word should pull towards out-of-scope ("hunting permit").
   const documentFrequency = new Map<string, number>();
@@ -178,8 +203,9 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
       documentFrequency.set(f, (documentFrequency.get(f) ?? 0) + 1);
     }
   }
-  const featuresOf = wordsOf.map((words) => {
+  const featuresOf = wordsOf.map((words, i) => {
     const f = extractFeatures(words, config.features);
+    for (const key of lexiconKeysOf[i] ?? []) f.set(key, config.features.lexiconWeight);
     for (const w of words) {
       if (isContentWord(w.form) && documentFrequency.get(w.form) === 1) {
         addUnknown(f, config.features.wordWeight);
@@ -192,10 +218,10 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
     for (const key of f.keys()) if (!index.has(key)) index.set(key, index.size);
   const idf = inverseDocumentFrequency(featuresOf, index, config.features.idf);
   const xs: SparseVector[] = featuresOf.map((f) => vectorize(f, index, idf).vector);
-  const ys = options.examples.map((e) => classOf.get(e.intent) ?? 0);
+  const ys = examples.map((e) => classOf.get(e.intent) ?? 0);
   const model: SoftmaxWeights = trainSoftmax(xs, ys, index.size, intents.length, config.training);
   const vocab = buildVocabulary(wordsOf.flat());
-  const evidenceOf = buildEvidence(wordsOf, ys, intents.length);
+  const evidenceOf = buildEvidence(wordsOf, lexiconKeysOf, ys, intents.length);
   const detector: LanguageDetector = createLanguageDetector({ samples: options.examples });
   const trainMs = performance.now() - started;
 
@@ -221,9 +247,14 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
         if (p > (evidence[k] ?? 0)) evidence[k] = p;
       }
     };
+    const matched = lexicon?.match(words.map((w) => w.form));
+    for (const key of matched?.keys ?? []) {
+      features.set(`g:${key}`, config.features.lexiconWeight);
+      addEvidence(`g:${key}`);
+    }
     let content = 0;
     let unknown = 0;
-    for (const w of words) {
+    for (const [i, w] of words.entries()) {
       const isContent = isContentWord(w.form);
       if (isContent) content++;
       if (index.has(`w:${w.form}`)) {
@@ -237,7 +268,8 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
       if (near === undefined) {
         // A known stem of an unknown inflection ("matusetoetusele") is still evidence.
         if (evidenceOf.has(`s:${w.stem}`)) addEvidence(`s:${w.stem}`);
-        else if (isContent) {
+        // A lexicon term is a known word of the domain even when no training sentence has it.
+        else if (isContent && matched?.words.has(i) !== true) {
           unknown++;
           addUnknown(features, config.features.wordWeight);
         }

@@ -45,6 +45,7 @@ export const NluConfigSchema = z.strictObject({
       wordWeight: z.number().positive(),
       foldWeight: z.number().min(0).default(DEFAULT_FEATURE_OPTIONS.foldWeight),
       idf: z.number().min(0).max(2).default(DEFAULT_FEATURE_OPTIONS.idf),
+      lexiconWeight: z.number().min(0).default(DEFAULT_FEATURE_OPTIONS.lexiconWeight),
     })
     .default(DEFAULT_FEATURE_OPTIONS),
   training: z

@@ -5,6 +5,7 @@
 import type { Lang } from '../protocol/frames.js';
 import { createClassifier } from './classifier.js';
 import type { NluConfig } from './config.js';
+import type { Lexicon } from './lexicon.js';
 import { decide, type DecisionRules, type Signals } from './decision.js';
 import { evaluate, type EvalReport, type Prediction } from './eval.js';
 import { seededRandom, shuffleInPlace, softmax } from './softmax-regression.js';
@@ -48,12 +49,13 @@ export function outOfFoldScores(
   config: NluConfig,
   k: number,
   seed = 1,
+  lexicon?: Lexicon,
 ): OutOfFoldScore[] {
   const folds = stratifiedFolds(examples, k, seed);
   const out: OutOfFoldScore[] = [];
   folds.forEach((test, i) => {
     const train = folds.filter((_, j) => j !== i).flat();
-    const classifier = createClassifier({ examples: train, config });
+    const classifier = createClassifier({ examples: train, config, lexicon });
     for (const example of test) {
       const s = classifier.score(example.text);
       out.push({ example, intents: classifier.intents, ...s });

@@ -22,6 +22,8 @@ export interface FeatureOptions {
    * IDF, n-grams that occur in most messages ("_ka", "the") weigh less than rare, telling ones.
    */
   idf: number;
+  /** Weight of a lexicon feature (`g:<intent>`: the message names a term of that intent). */
+  lexiconWeight: number;
 }
 
 export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
@@ -30,6 +32,7 @@ export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
   wordWeight: 2,
   foldWeight: 0.5,
   idf: 1,
+  lexiconWeight: 2,
 };
 
 /** A word as the classifier sees it: main form (length kept), folded form and stem. */

@@ -72,10 +72,10 @@ describe('Classifier', () => {
   });
 });
 
-// Measured (docs/nlu.md, 2026-12-01, second pass): original split 98.8%, et 99.4%, en 98.8%,
-// ru 98.2%, false acceptance 0/102; extra 97.2%, et 97.0%, en 97.7%, ru 96.9%, 2/95; third
-// 95.7%, et 95.4%, en 95.8%, ru 96.0%, 8/235; fourth (never tuned on) 94.7%, et 92.1%, en 96.1%,
-// ru 96.1%, 5/186. The floors sit a little under, to catch regressions; they are not targets.
+// Measured (docs/nlu.md, 2026-12-01, third pass): original split 98.6%, false acceptance 0/102;
+// extra 97.2%, 1/95; third 96.4%, et 95.4%, en 97.4%, ru 96.5%, 7/235; fourth 96.1%, et 94.1%,
+// 3/186; fifth (written before the pass, never tuned on) 93.3%, et 95.3%, en 92.3%, ru 92.3%,
+// 15/204. The floors sit a little under, to catch regressions; they are not targets.
 const SPLITS = [
   {
     name: 'the held-out test split',
@@ -90,12 +90,17 @@ const SPLITS = [
   {
     name: 'the third held-out split',
     files: ['et', 'en', 'ru'].map((l) => `intents/test/third-${l}.jsonl`),
-    floor: { accuracy: 0.94, perLang: 0.93, oosFalseAcceptance: 0.05 },
+    floor: { accuracy: 0.95, perLang: 0.94, oosFalseAcceptance: 0.04 },
   },
   {
     name: 'the fourth held-out split',
     files: ['et', 'en', 'ru'].map((l) => `intents/test/fourth-${l}.jsonl`),
-    floor: { accuracy: 0.93, perLang: 0.9, oosFalseAcceptance: 0.05 },
+    floor: { accuracy: 0.94, perLang: 0.92, oosFalseAcceptance: 0.03 },
+  },
+  {
+    name: 'the fifth held-out split',
+    files: ['et', 'en', 'ru'].map((l) => `intents/test/fifth-${l}.jsonl`),
+    floor: { accuracy: 0.91, perLang: 0.9, oosFalseAcceptance: 0.09 },
   },
 ];
 
@@ -119,7 +124,7 @@ describe.each(SPLITS)('$name (regression floor)', ({ files, floor }) => {
     }
   });
 
-  it('takes at most 3% of out-of-scope messages for a life event', () => {
+  it(`takes at most ${floor.oosFalseAcceptance * 100}% of out-of-scope messages for a life event`, () => {
     expect(report.oosFalseAcceptance.rate).toBeLessThanOrEqual(floor.oosFalseAcceptance);
   });
 });

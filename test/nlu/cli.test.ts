@@ -59,6 +59,26 @@ describe('nlu CLI', { timeout: 100_000 }, () => {
     expect(typeof body.baseline.accuracy).toBe('number');
   });
 
+  it("eval --blind counts a blind split's misses without listing them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nlu-'));
+    // A life event labelled out-of-scope: certainly a miss, in a split named "hidden".
+    const line = '{"text":"tahan abielluda","intent":"out-of-scope","lang":"et"}\n';
+    writeFileSync(join(dir, 'hidden-et.jsonl'), line);
+    writeFileSync(join(dir, 'open-et.jsonl'), line);
+    const r = await run([
+      'eval',
+      join(dir, 'hidden-et.jsonl'),
+      join(dir, 'open-et.jsonl'),
+      '--blind',
+      'hidden',
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('misclassified (1):');
+    expect(r.stdout).toContain('1 misclassified lines of the blind split "hidden" not shown');
+    expect(r.stdout.split('tahan abielluda')).toHaveLength(2);
+    expect(r.stdout).toMatch(/hidden\s+et\s+1\s+0\.0%/);
+  });
+
   it('eval rejects an invalid file, naming the line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nlu-'));
     const file = join(dir, 'bad.jsonl');

@@ -1,5 +1,6 @@
 import { createClassifier, type NluClassifier } from '../../src/nlu/classifier.js';
 import { loadNluConfig } from '../../src/nlu/config.js';
+import { loadLexiconOf } from '../../src/nlu/load.js';
 import { loadTrainingData, type TrainingExample } from '../../src/nlu/training-data.js';
 
 let examples: TrainingExample[] | undefined;
@@ -15,6 +16,7 @@ export function trainedClassifier(): NluClassifier {
   classifier ??= createClassifier({
     examples: trainingExamples(),
     config: loadNluConfig('intents/config.yaml'),
+    lexicon: loadLexiconOf('intents'),
   });
   return classifier;
 }
