@@ -678,7 +678,7 @@ const UNNAMED_MIN_OVERLAP = 8;
 const NAMED_SERVICE_BONUS = 8;
 
 /** The words of a text key in every language, computed once per assistant (texts do not change). */
-function wordsOf(turn: Turn, key: string, make: () => string): string[] {
+function wordsOf(turn: Turn, key: string, make: () => string): readonly string[] {
   let cached = turn.deps.wordCache.get(key);
   if (!cached) {
     cached = tokens(make());
@@ -698,7 +698,7 @@ function factWords(turn: Turn, service: CatalogService): (f: CatalogFact) => str
 }
 
 /** A service's name in every language, as words. */
-function nameWords(turn: Turn, serviceId: string): string[] {
+function nameWords(turn: Turn, serviceId: string): readonly string[] {
   return wordsOf(turn, `name:${serviceId}`, () =>
     LANGS.map((l) => turn.deps.texts.catalog(l)(`service.${serviceId}.name`)).join(' '),
   );

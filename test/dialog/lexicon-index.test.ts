@@ -18,6 +18,7 @@ import {
 import { LANGS } from '../../src/protocol/frames.js';
 import type { JsonTree } from '../../src/dialog/load.js';
 import { realBundle } from './helpers.js';
+import { namePattern } from '../../src/dialog/extract/extractors.js';
 
 function refWithinOneEdit(a: string, b: string): boolean {
   if (a === b) return true;
@@ -145,7 +146,48 @@ function lexiconEntries(): { name: string; entries: [string, string][]; stem: bo
     }
   }
   out.push({ name: 'glossary', entries: glossary, stem: false });
+  // The extractors' lexicons (extract.<name>.<value>) and the municipality names.
+  const extract = new Map<string, [string, string][]>();
+  for (const lang of LANGS) {
+    for (const [name, values] of Object.entries(at(resources[lang].conversation, 'extract'))) {
+      if (typeof values !== 'object') continue;
+      const list = extract.get(name) ?? [];
+      for (const [value, spec] of Object.entries(values))
+        if (typeof spec === 'string') list.push([value, spec]);
+      extract.set(name, list);
+    }
+  }
+  expect(extract.size).toBeGreaterThan(5);
+  for (const [name, entries] of extract)
+    out.push({ name: `extract.${name}`, entries, stem: false });
+  const municipalities = realBundle()
+    .municipalities.filter((m) => m.id !== 'all')
+    .flatMap((m) => LANGS.map((l): [string, string] => [m.id, namePattern(m.name[l])]));
+  out.push({ name: 'municipalities', entries: municipalities, stem: false });
   return out;
+}
+
+/** Every text one edit away from the word: a letter dropped, doubled, replaced, swapped, added. */
+function oneEdits(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i <= word.length; i++) {
+    out.push(`${word.slice(0, i)}x${word.slice(i)}`);
+    if (i < word.length) {
+      out.push(word.slice(0, i) + word.slice(i + 1));
+      out.push(`${word.slice(0, i)}q${word.slice(i + 1)}`);
+      out.push(word.slice(0, i) + word[i]! + word.slice(i));
+    }
+    if (i + 1 < word.length)
+      out.push(word.slice(0, i) + word[i + 1]! + word[i]! + word.slice(i + 2));
+  }
+  return out;
+}
+
+function referenceOf(entries: [string, string][], stem: boolean): [string, Phrase[]][] {
+  const merged = new Map<string, Phrase[]>();
+  for (const [value, spec] of entries)
+    merged.set(value, [...(merged.get(value) ?? []), ...compilePhrases(spec, { stem })]);
+  return [...merged];
 }
 
 function messages(): string[] {
@@ -204,6 +246,58 @@ describe('lexicon index', () => {
     // The comparison is not vacuous: many messages match something.
     expect(matched).toBeGreaterThan(300);
   }, 60_000);
+
+  it('finds every word of every phrase with each one-edit typo as the definition does', () => {
+    // The index keys typo-tolerant words by pairs of their first three letters; every edit at
+    // every position of every word, alone and inside a sentence, must still find what trying
+    // every phrase finds.
+    let typoMatches = 0;
+    for (const { entries, stem } of lexiconEntries()) {
+      const lexicon = new Lexicon(entries, { stem });
+      const values = referenceOf(entries, stem);
+      const words = new Set<string>();
+      for (const [, phrases] of values)
+        for (const p of phrases)
+          for (const w of p.words)
+            words.add(w.kind === 'exact' ? w.word : w.kind === 'prefix' ? `${w.stem}ab` : '3');
+      for (const word of words) {
+        for (const variant of [word, ...oneEdits(word)]) {
+          for (const toks of [[variant], ['see', 'on', variant, 'ka']]) {
+            const all = lexicon.all(toks);
+            expect(all).toEqual(refAll(values, toks));
+            if (toks.length === 1 && variant !== word && all.length > 0) typoMatches++;
+          }
+        }
+      }
+    }
+    expect(typoMatches).toBeGreaterThan(1000);
+  }, 120_000);
+
+  it('answers each token alone once per message as asking about it alone does', () => {
+    const texts = messages().filter((_, i) => i % 7 === 0);
+    for (const { entries, stem } of lexiconEntries()) {
+      const lexicon = new Lexicon(entries, { stem });
+      for (const text of texts) {
+        const toks = tokens(text);
+        const perToken = lexicon.perToken(toks);
+        expect(perToken).toHaveLength(toks.length);
+        toks.forEach((tok, i) => expect(perToken[i]).toEqual(lexicon.all([tok])));
+        // The same frozen list again gives the same answers (remembered, not recomputed wrong).
+        expect(lexicon.perToken(tokens(text))).toBe(perToken);
+        expect(lexicon.all(tokens(text))).toEqual(lexicon.all([...toks]));
+      }
+    }
+  }, 60_000);
+
+  it('gives the same tokens for the same text, frozen', () => {
+    const a = tokens('Mu laps sündis eile Tallinnas');
+    expect(tokens('Mu laps sündis eile Tallinnas')).toBe(a);
+    expect(a).toEqual(['mu', 'laps', 'sundis', 'eile', 'tallinnas']);
+    expect(Object.isFrozen(a)).toBe(true);
+    // Many other texts later it is folded again, to the same words.
+    for (let i = 0; i < 1000; i++) tokens(`tekst ${i}`);
+    expect(tokens('Mu laps sündis eile Tallinnas')).toEqual(a);
+  });
 
   it('checks one edit character by character as the slicing definition does', () => {
     const words = [

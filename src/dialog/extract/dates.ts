@@ -9,7 +9,7 @@
  * “in May” is any day of May. Whether it lies in the past or the future is decided on the whole
  * span; a span that contains today is neither, unless the words say which (“sündis”, “due”).
  */
-import type { Lexicon } from './lexicon.js';
+import type { Lexicon, LexiconMatch } from './lexicon.js';
 import { numberValue } from './lexicon.js';
 
 /** Days since 1970-01-01 (UTC). */
@@ -101,21 +101,33 @@ function unitSpan(day: Day, unit: Unit): DateSpan {
   return yearSpan(y);
 }
 
-function cueValues(lex: Lexicon | undefined, tok: string | undefined): Set<string> {
-  if (!lex || tok === undefined) return new Set();
-  return new Set(lex.all([tok]).map((m) => m.value));
+/** What each token says alone in a lexicon (`Lexicon.perToken`), or nothing without one. */
+type PerToken = readonly (readonly LexiconMatch[])[];
+const NONE: PerToken = [];
+
+function perToken(lex: Lexicon | undefined, toks: readonly string[]): PerToken {
+  return lex ? lex.perToken(toks) : NONE;
 }
 
-function unitOf(lex: Lexicon | undefined, tok: string | undefined): Unit | undefined {
-  const values = cueValues(lex, tok);
+/** The values the token at `i` has alone (none outside the message). */
+function valuesAt(said: PerToken, i: number): Set<string> {
+  return new Set((said[i] ?? []).map((m) => m.value));
+}
+
+function hasAt(said: PerToken, i: number, value: string): boolean {
+  return (said[i] ?? []).some((m) => m.value === value);
+}
+
+function unitAt(cue: PerToken, i: number): Unit | undefined {
+  const values = valuesAt(cue, i);
   return UNITS.find((u) => values.has(u));
 }
 
-/** The month (1–12) a token names, if any. */
-function monthOf(lex: Lexicon | undefined, tok: string | undefined): number | undefined {
-  if (!lex || tok === undefined) return undefined;
-  const value = lex.pick([tok])?.value;
-  const n = Number(value);
+/** The month (1–12) the token at `i` names, if any (`Lexicon.pick` of that token alone). */
+function monthAt(months: PerToken, i: number): number | undefined {
+  const [best, second] = months[i] ?? [];
+  if (!best || second?.weight === best.weight) return undefined;
+  const n = Number(best.value);
   return Number.isInteger(n) && n >= 1 && n <= 12 ? n : undefined;
 }
 
@@ -198,6 +210,8 @@ export function findDates(
     }
   }
   const used = new Set<number>();
+  const cue = perToken(lex.cue, toks);
+  const months = perToken(lex.months, toks);
   const relativeDay: Record<string, number> = {
     'day-before-yesterday': -2,
     yesterday: -1,
@@ -217,7 +231,7 @@ export function findDates(
     if (used.has(i)) return;
     const n = numberValue(tok);
     // “15 märtsil”, “15 марта”, “15 March 2026”; “March 15”.
-    const monthAfter = monthOf(lex.months, toks[i + 1]);
+    const monthAfter = monthAt(months, i + 1);
     if (n !== undefined && n >= 1 && n <= 31 && /^\d+$/.test(tok) && monthAfter !== undefined) {
       const year = isYear(toks[i + 2]);
       used.add(i).add(i + 1);
@@ -230,7 +244,7 @@ export function findDates(
       if (span) found.push(span);
       return;
     }
-    const month = monthOf(lex.months, tok);
+    const month = monthAt(months, i);
     if (month !== undefined) {
       const dayAfter = /^\d{1,2}$/.test(toks[i + 1] ?? '') ? Number(toks[i + 1]) : undefined;
       const year = isYear(toks[i + (dayAfter !== undefined ? 2 : 1)]);
@@ -248,20 +262,20 @@ export function findDates(
     }
     // “2 nädalat tagasi”, “2 weeks ago”, «2 недели назад»; “3 kuu pärast”, “in 3 months”,
     // «через 3 месяца». A unit alone counts one (“nädal tagasi”, «месяц назад»).
-    const unitHere = unitOf(lex.cue, tok);
+    const unitHere = unitAt(cue, i);
     const count = n !== undefined && n < 100 ? n : unitHere !== undefined ? 1 : undefined;
-    const unitAt = n !== undefined ? i + 1 : i;
-    const unit = n !== undefined ? unitOf(lex.cue, toks[unitAt]) : unitHere;
+    const unitIndex = n !== undefined ? i + 1 : i;
+    const unit = n !== undefined ? unitAt(cue, unitIndex) : unitHere;
     if (count !== undefined && unit !== undefined) {
-      const after = cueValues(lex.cue, toks[unitAt + 1]);
-      const before = cueValues(lex.cue, toks[i - 1]);
+      const after = valuesAt(cue, unitIndex + 1);
+      const before = valuesAt(cue, i - 1);
       const direction = after.has('ago')
         ? -1
         : after.has('after') || before.has('in')
           ? 1
           : undefined;
       if (direction !== undefined) {
-        used.add(i).add(unitAt);
+        used.add(i).add(unitIndex);
         const d = shift(today, direction * count, unit);
         found.push({ from: d, to: d, precision: unit === 'day' ? 'day' : 'span' });
         return;
@@ -322,7 +336,7 @@ export function findBirths(
   lex: AgeLexicons,
 ): Birth[] {
   const births: Birth[] = [];
-  const bornCue = toks.some((t) => cueValues(lex.cue, t).has('born'));
+  const bornCue = perToken(lex.cue, toks).some((said) => said.some((m) => m.value === 'born'));
   if (bornCue) {
     const years = new Set<number>();
     for (const span of findDates(text, toks, today, lex)) {
@@ -337,11 +351,12 @@ export function findBirths(
     if (births.length > 0) return births;
   }
   const ages: number[] = [];
+  const ageCue = perToken(lex.ageCue, toks);
   toks.forEach((tok, i) => {
     const n = /^\d{1,3}$/.test(tok) ? Number(tok) : undefined;
     if (n === undefined || n < 10 || n > 120) return;
-    const before = i > 0 && cueValues(lex.ageCue, toks[i - 1]).has('before');
-    const after = cueValues(lex.ageCue, toks[i + 1]).has('after');
+    const before = i > 0 && hasAt(ageCue, i - 1, 'before');
+    const after = hasAt(ageCue, i + 1, 'after');
     const listed = ages.length > 0 && i > 1 && /^\d{1,3}$/.test(toks[i - 2] ?? '');
     if (before || after || listed) ages.push(n);
   });

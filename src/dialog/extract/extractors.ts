@@ -137,7 +137,7 @@ export class Extractors {
   private apply(
     decl: ExtractDecl,
     text: string,
-    toks: string[],
+    toks: readonly string[],
     ctx: ExtractContext,
   ): Read | undefined {
     const d = typeof decl === 'string' ? { use: decl } : decl;
@@ -151,7 +151,7 @@ export class Extractors {
   private read(
     d: Exclude<ExtractDecl, string> | { use: string },
     text: string,
-    toks: string[],
+    toks: readonly string[],
     ctx: ExtractContext,
   ): Read | undefined {
     const { use } = d;
@@ -184,7 +184,7 @@ export class Extractors {
   private answerTokens(
     node: NodeOf<'question'>,
     text: string,
-    toks: string[],
+    toks: readonly string[],
     ctx: ExtractContext,
   ): Read | undefined {
     const options = new Set(node.options.map((o) => o.id));
@@ -223,7 +223,7 @@ export class Extractors {
     return { cue: this.lexicons.get('date-cue'), months: this.lexicons.get(MONTH_NAMES_KEY) };
   }
 
-  private births(text: string, toks: string[], now: number): Birth[] {
+  private births(text: string, toks: readonly string[], now: number): Birth[] {
     return findBirths(text, toks, dayOf(now), {
       ...this.dateLexicons(),
       ageCue: this.lexicons.get('age-cue'),
@@ -231,7 +231,12 @@ export class Extractors {
   }
 
   /** `adult` when every age said is at least `atLeast`, `minor` when one is below. */
-  private age(text: string, toks: string[], atLeast: number, now: number): Read | undefined {
+  private age(
+    text: string,
+    toks: readonly string[],
+    atLeast: number,
+    now: number,
+  ): Read | undefined {
     const births = this.births(text, toks, now);
     if (births.length > 0) {
       const today = dayOf(now);
@@ -247,7 +252,7 @@ export class Extractors {
   /** When the person reaches `years` of age: `reached`, `within` `within` months, or `later`. */
   private ageUntil(
     text: string,
-    toks: string[],
+    toks: readonly string[],
     years: number,
     within: number,
     now: number,
@@ -260,7 +265,7 @@ export class Extractors {
   }
 
   /** `past` or `future`: every date the text says lies on that side of today. */
-  private date(text: string, toks: string[], now: number): Read | undefined {
+  private date(text: string, toks: readonly string[], now: number): Read | undefined {
     const lex = this.dateLexicons();
     const today = dayOf(now);
     const spans = findDates(text, toks, today, lex);
@@ -271,20 +276,21 @@ export class Extractors {
   }
 
   /** `within` when the date or span said is at most `within` months from now, else `later`. */
-  private months(toks: string[], within: number, now: number): string | undefined {
+  private months(toks: readonly string[], within: number, now: number): string | undefined {
     const cue = this.lexicons.get('months-cue');
     const names = this.lexicons.get(MONTH_NAMES_KEY);
     const today = new Date(now);
     const thisYear = today.getUTCFullYear();
     let ahead: number | undefined;
-    const ageCue = this.lexicons.get('age-cue');
+    const ageCue = this.lexicons.get('age-cue')?.perToken(toks);
+    const units = cue?.perToken(toks);
     toks.forEach((tok, i) => {
       const n = numberValue(tok);
       const next = toks[i + 1];
       // «мне 64 года», “I'm 63 years old” say an age, not a span of time.
-      const isAge = i > 0 && ageCue?.all([toks[i - 1]!]).some((m) => m.value === 'before');
+      const isAge = i > 0 && ageCue?.[i - 1]!.some((m) => m.value === 'before');
       if (n !== undefined && next !== undefined && n < 100 && !isAge) {
-        const unit = cue?.all([next]).map((m) => m.value) ?? [];
+        const unit = units?.[i + 1]!.map((m) => m.value) ?? [];
         if (unit.includes('month')) ahead = n;
         else if (unit.includes('year')) ahead = n * 12;
       }
@@ -351,7 +357,7 @@ const GENERIC_PLACE_WORDS = new Set([
 ]);
 
 /** The phrase for a municipality name: each significant word as a stem (endings: Tallinnas, Таллинне). */
-function namePattern(name: string): string {
+export function namePattern(name: string): string {
   return tokens(name)
     .filter((w) => !GENERIC_PLACE_WORDS.has(w))
     .map((w) => (w.length >= 5 ? `${w.replace(/[aeiouаеиоуыэюя]$/, '')}*` : w))

@@ -70,9 +70,29 @@ export function numberValue(token: string): number | undefined {
   return NUMBER_WORDS[token];
 }
 
-export function tokens(text: string): string[] {
+/**
+ * Texts folded lately, with their tokens (least recently used first): a turn asks for the
+ * tokens of the person's message about ten times (every lexicon and extractor), of the catalog's
+ * fact sentences it compares the question with, and of its replies once. The arrays are frozen,
+ * so no caller can change what the next one gets, and a lexicon recognises an array it has just
+ * matched (`Lexicon.lastToks`).
+ */
+const TOKEN_MEMO_SIZE = 256;
+const tokenMemo = new Map<string, readonly string[]>();
+
+/** The folded words of a text (see `normalise`). The same text gives the same (frozen) array. */
+export function tokens(text: string): readonly string[] {
+  const known = tokenMemo.get(text);
+  if (known !== undefined) {
+    tokenMemo.delete(text);
+    tokenMemo.set(text, known);
+    return known;
+  }
   const folded = normalise(text);
-  return folded === '' ? [] : folded.split(' ');
+  const toks = Object.freeze(folded === '' ? [] : folded.split(' '));
+  if (tokenMemo.size >= TOKEN_MEMO_SIZE) tokenMemo.delete(tokenMemo.keys().next().value!);
+  tokenMemo.set(text, toks);
+  return toks;
 }
 
 /**
@@ -188,6 +208,36 @@ export interface PhraseMatch {
   typos: number;
 }
 
+/**
+ * The typos of the phrase's match starting at token `start` (its first word matched there with
+ * `q`: 2 exact, 1 with a typo), or -1 when the rest does not follow. `findPhrase` is the best of
+ * these over every start; the lexicon tries only the starts its index points to.
+ */
+function typosFrom(
+  words: readonly WordPattern[],
+  toks: readonly string[],
+  start: number,
+  q: number,
+): number {
+  let typos = q === 1 ? 1 : 0;
+  let at = start;
+  for (let k = 1; k < words.length; k++) {
+    const w = words[k]!;
+    const next = at + 1 < toks.length ? wordMatches(w, toks[at + 1]!) : 0;
+    if (next > 0) {
+      at += 1;
+      if (next === 1) typos += 1;
+      continue;
+    }
+    const skip =
+      at + 2 < toks.length && !NEGATIONS.has(toks[at + 1]!) ? wordMatches(w, toks[at + 2]!) : 0;
+    if (skip === 0) return -1;
+    at += 2;
+    if (skip === 1) typos += 1;
+  }
+  return typos;
+}
+
 /** Where the phrase matches in the tokens (its first and last word), or undefined. */
 export function findPhrase(phrase: Phrase, toks: readonly string[]): PhraseMatch | undefined {
   const words = phrase.words;
@@ -240,49 +290,131 @@ export function bestMatch(phrases: readonly Phrase[], toks: readonly string[]): 
 
 /**
  * Where the lexicon's index files a phrase, by its first word: which tokens can that word
- * match? A word without typo tolerance only the token that is it (`exact`) or, for a stem, one
- * that starts with its first character (`first`). With one typo allowed (an edit at the first or
- * second position, a swap of the two, a letter missing or extra in front), the token's first or
- * second character is among the word's first two (`near`). A number (`#`) may be any token.
+ * match? A word without typo tolerance only the token that is it (`exact`); a stem one that
+ * starts with it, so with its first two characters (`start`; its first one for a one-letter
+ * stem). With one typo allowed, see `nearKeys`. A number (`#`) may be any token.
  */
 function indexKey(
   pattern: WordPattern,
-): { exact: string } | { first: string } | { near: string[] } | 'any' {
+): { exact: string } | { start: number } | { near: number[] } | 'any' {
   switch (pattern.kind) {
     case 'number':
       return 'any';
     case 'exact':
       if (pattern.word.length < TYPO_MIN) return { exact: pattern.word };
-      return { near: leading(pattern.word) };
+      return { near: nearKeys(pattern.word) };
     case 'prefix':
-      if (pattern.stem.length < STEM_TYPO_MIN) return { first: pattern.stem[0]! };
-      return { near: leading(pattern.stem) };
+      if (pattern.stem.length < STEM_TYPO_MIN) return { start: startKey(pattern.stem) };
+      return { near: nearKeys(pattern.stem) };
   }
 }
 
-function leading(word: string): string[] {
-  return word[1] !== word[0] ? [word[0]!, word[1]!] : [word[0]!];
+/** Two characters as one number (a small integer: cheap to hash). */
+function pair(a: number, b: number): number {
+  return a * 0x10000 + b;
 }
 
-function addTo(map: Map<string, number[]>, key: string, id: number): void {
+/** A stem's first two characters (its one character, for a one-letter stem). */
+function startKey(stem: string): number {
+  return stem.length === 1 ? stem.charCodeAt(0) : pair(stem.charCodeAt(0), stem.charCodeAt(1));
+}
+
+/** Which two of the first three characters a near key compares: t0 t1, t1 t2 or t0 t2. */
+const NEAR_PAIRS = 3;
+
+/**
+ * The keys of a word (at least 3 letters) that a token within one edit of it (or of a stem,
+ * the token's start) has among the three `firstMatches` looks up: two of its first three characters,
+ * by position (NEAR_PAIRS × pair). Edit after the second letter: t0 t1 = w0 w1. A letter
+ * replaced: first, t1 t2 = w1 w2; second, t0 t2 = w0 w2. Two swapped: first and second,
+ * t0 t1 = w1 w0; second and third, t0 t1 = w0 w2. A letter missing: first, t0 t1 = w1 w2;
+ * second, t0 t1 = w0 w2. A letter extra: in front, t1 t2 = w0 w1; after the first, t0 t2 =
+ * w0 w1.
+ */
+function nearKeys(w: string): number[] {
+  const [w0, w1, w2] = [w.charCodeAt(0), w.charCodeAt(1), w.charCodeAt(2)];
+  const at = (position: number, key: number) => key * NEAR_PAIRS + position;
+  const keys = [
+    at(0, pair(w0, w1)),
+    at(1, pair(w1, w2)),
+    at(2, pair(w0, w2)),
+    at(0, pair(w1, w0)),
+    at(0, pair(w0, w2)),
+    at(0, pair(w1, w2)),
+    at(1, pair(w0, w1)),
+    at(2, pair(w0, w1)),
+  ];
+  return [...new Set(keys)];
+}
+
+function addTo<K>(map: Map<K, number[]>, key: K, id: number): void {
   const ids = map.get(key);
   if (ids) ids.push(id);
   else map.set(key, [id]);
 }
+
+/**
+ * The shortest token a first word can match: a word with a typo one letter less than itself, a
+ * stem its own length (one less with a typo). Index buckets are sorted by it, so a short token
+ * stops at the first longer word.
+ */
+function minLength(pattern: WordPattern): number {
+  switch (pattern.kind) {
+    case 'number':
+      return 0;
+    case 'exact':
+      return pattern.word.length >= TYPO_MIN ? pattern.word.length - 1 : pattern.word.length;
+    case 'prefix':
+      return pattern.stem.length >= STEM_TYPO_MIN ? pattern.stem.length - 1 : pattern.stem.length;
+  }
+}
+
+/** A value's weight in a text, as `pick` and `all` give it. */
+export interface LexiconMatch {
+  value: string;
+  weight: number;
+}
+
+/**
+ * How many tokens a lexicon remembers what their first words matched. Words recur in what people
+ * write (and the assistant's own replies are made of a few hundred words), so most tokens of a
+ * message are known. Two generations: when the young one is full it becomes the old one and
+ * the oldest is dropped; a token found in the old one moves to the young one, so the words used
+ * often stay. At most twice this many tokens; it holds tokens, never messages.
+ */
+const FIRST_WORD_MEMO_SIZE = 2048;
+const NO_MATCHES: readonly number[] = Object.freeze([]);
 
 /** A lexicon: phrases per value. `pick` returns the value with the strongest match. */
 export class Lexicon {
   private readonly values: [string, Phrase[]][];
   /** Every phrase, with the index of its value. */
   private readonly phrases: { phrase: Phrase; value: number }[] = [];
-  /** Phrases by what their first word can match (see `indexKey`). */
+  /** The distinct first words of the phrases, each with the phrases that start with it. */
+  private readonly firsts: { pattern: WordPattern; phrases: number[] }[] = [];
+  /** First words by what they can match (see `indexKey`). */
   private readonly byWord = new Map<string, number[]>();
-  private readonly byFirst = new Map<string, number[]>();
-  private readonly byNear = new Map<string, number[]>();
+  private readonly byStart = new Map<number, number[]>();
+  private readonly byNear = new Map<number, number[]>();
   private readonly anyToken: number[] = [];
-  /** Which phrases this call already tried (`tried[i] === generation`). */
+  /** The shortest token each first word can match (`minLength`). */
+  private readonly minLength: number[];
+  /** Per token, the first words it matches, flat: first word index, quality (2 or 1), … */
+  private firstMemo = new Map<string, readonly number[]>();
+  private firstMemoOld = new Map<string, readonly number[]>();
+  /** Which first words this token already tried (`tried[i] === stamp`). */
   private readonly tried: Uint32Array;
-  private generation = 0;
+  private stamp = 0;
+  /** The weights of one call, reused (a call reads them before the next one starts). */
+  private readonly scratch: Float64Array;
+  /**
+   * The last token list matched and what it gave: a turn asks the same lexicon about the same
+   * message more than once, and `tokens` gives the same frozen array for the same text.
+   */
+  private lastToks: readonly string[] | undefined;
+  private lastAll: readonly LexiconMatch[] = [];
+  private lastPerToken:
+    { toks: readonly string[]; values: (readonly LexiconMatch[])[] } | undefined;
 
   constructor(entries: Iterable<[string, string]>, options: { stem?: boolean } = {}) {
     const merged = new Map<string, Phrase[]>();
@@ -290,78 +422,170 @@ export class Lexicon {
       merged.set(value, [...(merged.get(value) ?? []), ...compilePhrases(spec, options)]);
     }
     this.values = [...merged];
+    const firstIds = new Map<string, number>();
     this.values.forEach(([, phrases], value) => {
       for (const phrase of phrases) {
         const id = this.phrases.push({ phrase, value }) - 1;
-        const key = indexKey(phrase.words[0]!);
-        if (key === 'any') this.anyToken.push(id);
-        else if ('exact' in key) addTo(this.byWord, key.exact, id);
-        else if ('first' in key) addTo(this.byFirst, key.first, id);
-        else for (const c of key.near) addTo(this.byNear, c, id);
+        const pattern = phrase.words[0]!;
+        const name = JSON.stringify(pattern);
+        const known = firstIds.get(name);
+        if (known !== undefined) {
+          this.firsts[known]!.phrases.push(id);
+          continue;
+        }
+        const first = this.firsts.push({ pattern, phrases: [id] }) - 1;
+        firstIds.set(name, first);
+        const key = indexKey(pattern);
+        if (key === 'any') this.anyToken.push(first);
+        else if ('exact' in key) addTo(this.byWord, key.exact, first);
+        else if ('start' in key) addTo(this.byStart, key.start, first);
+        else for (const c of key.near) addTo(this.byNear, c, first);
       }
     });
-    this.tried = new Uint32Array(this.phrases.length);
+    this.tried = new Uint32Array(this.firsts.length);
+    this.scratch = new Float64Array(this.values.length);
+    this.minLength = this.firsts.map((f) => minLength(f.pattern));
+    const shortestFirst = (a: number, b: number) =>
+      this.minLength[a]! - this.minLength[b]! || a - b;
+    for (const bucket of [this.byStart, this.byNear])
+      for (const ids of bucket.values()) ids.sort(shortestFirst);
   }
 
   get size(): number {
     return this.values.length;
   }
 
-  /**
-   * The best weight per value (0: none), as `bestMatch` of each value's phrases gives it, but
-   * trying only the phrases whose first word can match one of the tokens.
-   */
-  private weights(toks: readonly string[]): Float64Array {
-    const weights = new Float64Array(this.values.length);
-    if (++this.generation === 0xffffffff) {
-      this.tried.fill(0);
-      this.generation = 1;
+  /** The first words that match the token (trying only those its index points to), memoised. */
+  private firstMatches(token: string): readonly number[] {
+    const known = this.firstMemo.get(token);
+    if (known !== undefined) return known;
+    const old = this.firstMemoOld.get(token);
+    if (old !== undefined) {
+      this.remember(token, old);
+      return old;
     }
-    const generation = this.generation;
-    const tryPhrases = (ids: readonly number[] | undefined) => {
-      if (!ids) return;
-      for (const id of ids) {
-        if (this.tried[id] === generation) continue;
-        this.tried[id] = generation;
-        const { phrase, value } = this.phrases[id]!;
-        if (phrase.weight <= weights[value]!) continue;
-        const m = findPhrase(phrase, toks);
-        if (m) weights[value] = Math.max(weights[value]!, phrase.weight - TYPO_COST * m.typos, 0.5);
+    if (++this.stamp === 0xffffffff) {
+      this.tried.fill(0);
+      this.stamp = 1;
+    }
+    const found: number[] = [];
+    // A number (`#`) may be any token.
+    this.tryFirsts(this.anyToken, token, found);
+    if (token.length > 0) {
+      this.tryFirsts(this.byWord.get(token), token, found);
+      // Stems of one letter, then of two or more.
+      const t0 = token.charCodeAt(0);
+      this.tryFirsts(this.byStart.get(t0), token, found);
+      if (token.length > 1) {
+        const t1 = token.charCodeAt(1);
+        this.tryFirsts(this.byStart.get(pair(t0, t1)), token, found);
+        // Typo-tolerant words (see `nearKeys`): a token of fewer than 3 letters matches none.
+        if (token.length > 2) {
+          const t2 = token.charCodeAt(2);
+          const near = this.byNear;
+          this.tryFirsts(near.get(pair(t0, t1) * NEAR_PAIRS), token, found);
+          this.tryFirsts(near.get(pair(t1, t2) * NEAR_PAIRS + 1), token, found);
+          this.tryFirsts(near.get(pair(t0, t2) * NEAR_PAIRS + 2), token, found);
+        }
       }
-    };
-    if (toks.length > 0) tryPhrases(this.anyToken);
-    for (const token of toks) {
-      if (token.length === 0) continue;
-      tryPhrases(this.byWord.get(token));
-      tryPhrases(this.byFirst.get(token[0]!));
-      tryPhrases(this.byNear.get(token[0]!));
-      if (token.length > 1 && token[1] !== token[0]) tryPhrases(this.byNear.get(token[1]!));
+    }
+    const matches = found.length === 0 ? NO_MATCHES : found;
+    this.remember(token, matches);
+    return matches;
+  }
+
+  private remember(token: string, matches: readonly number[]): void {
+    if (this.firstMemo.size >= FIRST_WORD_MEMO_SIZE) {
+      this.firstMemoOld = this.firstMemo;
+      this.firstMemo = new Map();
+    }
+    this.firstMemo.set(token, matches);
+  }
+
+  /** Adds the first words of `ids` (shortest first) that match the token to `found`. */
+  private tryFirsts(ids: readonly number[] | undefined, token: string, found: number[]): void {
+    if (!ids) return;
+    for (let n = 0; n < ids.length; n++) {
+      const id = ids[n]!;
+      // Sorted by the shortest token they match: none of the rest can match this one.
+      if (this.minLength[id]! > token.length) return;
+      if (this.tried[id] === this.stamp) continue;
+      this.tried[id] = this.stamp;
+      const q = wordMatches(this.firsts[id]!.pattern, token);
+      if (q > 0) found.push(id, q);
+    }
+  }
+
+  /**
+   * The best weight per value (0: none) in `scratch`, as `bestMatch` of each value's phrases
+   * gives it: at each token, only the phrases whose first word matches there are followed.
+   */
+  private weigh(toks: readonly string[]): Float64Array {
+    const weights = this.scratch;
+    weights.fill(0);
+    for (let start = 0; start < toks.length; start++) {
+      const firsts = this.firstMatches(toks[start]!);
+      for (let f = 0; f < firsts.length; f += 2) {
+        const q = firsts[f + 1]!;
+        for (const id of this.firsts[firsts[f]!]!.phrases) {
+          const { phrase, value } = this.phrases[id]!;
+          if (phrase.weight <= weights[value]!) continue;
+          const typos = typosFrom(phrase.words, toks, start, q);
+          if (typos >= 0)
+            weights[value] = Math.max(weights[value]!, phrase.weight - TYPO_COST * typos, 0.5);
+        }
+      }
     }
     return weights;
   }
 
-  /** The best value, or undefined when nothing matched or two values tie. */
-  pick(toks: readonly string[]): { value: string; weight: number } | undefined {
-    const weights = this.weights(toks);
-    let best: { value: string; weight: number } | undefined;
-    let tie = false;
-    this.values.forEach(([value], i) => {
+  /** Every value that matched, strongest first (equal weights in the lexicon's order). */
+  private matches(toks: readonly string[]): readonly LexiconMatch[] {
+    if (toks === this.lastToks) return this.lastAll;
+    const weights = this.weigh(toks);
+    const out: LexiconMatch[] = [];
+    for (let i = 0; i < weights.length; i++) {
       const weight = weights[i]!;
-      if (weight === 0) return;
-      if (!best || weight > best.weight) {
-        best = { value, weight };
-        tie = false;
-      } else if (weight === best.weight) tie = true;
-    });
-    return tie ? undefined : best;
+      if (weight > 0) out.push({ value: this.values[i]![0], weight });
+    }
+    out.sort((a, b) => b.weight - a.weight);
+    // Only a frozen list (from `tokens`) cannot change before it is asked about again.
+    if (Object.isFrozen(toks)) {
+      this.lastToks = toks;
+      this.lastAll = out;
+    }
+    return out;
+  }
+
+  /** The best value, or undefined when nothing matched or two values tie. */
+  pick(toks: readonly string[]): LexiconMatch | undefined {
+    const [best, second] = this.matches(toks);
+    if (!best || second?.weight === best.weight) return undefined;
+    return { value: best.value, weight: best.weight };
   }
 
   /** Every value that matched, strongest first. */
-  all(toks: readonly string[]): { value: string; weight: number }[] {
-    const weights = this.weights(toks);
-    return this.values
-      .map(([value], i) => ({ value, weight: weights[i]! }))
-      .filter((m) => m.weight > 0)
-      .sort((a, b) => b.weight - a.weight);
+  all(toks: readonly string[]): LexiconMatch[] {
+    return this.matches(toks).map((m) => ({ value: m.value, weight: m.weight }));
+  }
+
+  /**
+   * What each token says alone (`all([token])` for every token), computed once per message:
+   * the date and age finders ask about single words next to a number (“2 *nädalat tagasi*”,
+   * «*мне* 64») all over the message.
+   */
+  perToken(toks: readonly string[]): (readonly LexiconMatch[])[] {
+    if (this.lastPerToken?.toks === toks) return this.lastPerToken.values;
+    const seen = new Map<string, readonly LexiconMatch[]>();
+    const values = toks.map((token) => {
+      let found = seen.get(token);
+      if (found === undefined) {
+        found = this.matches([token]);
+        seen.set(token, found);
+      }
+      return found;
+    });
+    if (Object.isFrozen(toks)) this.lastPerToken = { toks, values };
+    return values;
   }
 }
