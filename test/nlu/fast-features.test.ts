@@ -22,8 +22,9 @@ import {
   type WordForm,
 } from '../../src/nlu/features.js';
 import { rotateWords } from '../../src/nlu/eval.js';
+import { createLanguageDetector } from '../../src/nlu/detect-language.js';
 import { normalize, tokenize } from '../../src/nlu/normalize.js';
-import { trainedClassifier } from './helpers.js';
+import { trainedClassifier, trainingExamples } from './helpers.js';
 
 function heldOut(): string[] {
   const dir = 'intents/test';
@@ -176,4 +177,24 @@ describe('classifier score', () => {
     // The rotated and typo'd variants do reach the unknown-word and typo paths.
     expect(unknownWords).toBeGreaterThan(2000);
   }, 180_000);
+});
+
+describe('language detection', () => {
+  it('gives with the log ratios worked out once what it gives working them out per call', () => {
+    const samples = trainingExamples();
+    const fast = createLanguageDetector({ samples });
+    const plain = createLanguageDetector({ samples, plain: true });
+    const differ: string[] = [];
+    const langs = new Set<string>();
+    for (const text of VARIANTS) {
+      for (const hint of [undefined, 'et', 'en', 'ru'] as const) {
+        const a = fast.detect(text, hint);
+        const b = plain.detect(text, hint);
+        if (a.lang !== b.lang || !Object.is(a.confidence, b.confidence)) differ.push(text);
+        langs.add(a.lang);
+      }
+    }
+    expect(differ.slice(0, 5)).toEqual([]);
+    expect([...langs].sort()).toEqual(['en', 'et', 'ru']);
+  }, 60_000);
 });
