@@ -25,7 +25,8 @@ describe('the browser for tests', () => {
     } finally {
       await browser.close();
     }
-  });
+    // Unpacking the npm Chromium takes most of this; on two busy cores over 20 s.
+  }, 60_000);
 
   it('uses the system chromium when it is there, unless TEST_BROWSER=npm', () => {
     const system = process.execPath; // any file that exists stands for /usr/bin/chromium

@@ -130,7 +130,8 @@ describe('staff back office in the browser', () => {
     }
     expect(errors).toEqual([]);
     await page.close();
-  });
+    // axe on five views: several seconds each when the two cores are busy.
+  }, 60_000);
 
   it('shows abandoned conversations, handover requests and time to first human reply in analytics', async () => {
     const { page } = await openPage();
