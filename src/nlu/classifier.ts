@@ -11,12 +11,18 @@ import { decide, type Signals } from './decision.js';
 import { createLanguageDetector, type LanguageDetector } from './detect-language.js';
 import {
   extractFeatures,
+  FeatureVectorBuilder,
+  GramIndex,
+  indexWord,
   textWords,
   vectorize,
+  wordForm,
+  type IndexedWord,
   type SparseVector,
   type WordForm,
 } from './features.js';
 import type { Lexicon } from './lexicon.js';
+import { normalize, tokenize } from './normalize.js';
 import { logits, softmax, trainSoftmax, type SoftmaxWeights } from './softmax-regression.js';
 import type { TrainingExample } from './training-data.js';
 import { INTENT_IDS } from './training-data.js';
@@ -52,6 +58,11 @@ export interface NluClassifier extends Classifier {
   readonly intents: readonly IntentId[];
   readonly config: NluConfig;
   score(text: string, langHint?: Lang): RawScore;
+  /**
+   * `score` by its plain definition: the message's features as named keys in a Map, then looked
+   * up in the index (`extractFeatures`, `vectorize`). Slower; `score` must give exactly this.
+   */
+  scorePlain(text: string, langHint?: Lang): RawScore;
   /** All intents, calibrated, best first, with the open-set signals. */
   rank(
     text: string,
@@ -63,6 +74,33 @@ export interface NluClassifier extends Classifier {
 const TYPO_MIN_LENGTH = 4;
 const TYPO_MIN_SIMILARITY = 0.9;
 const TYPO_CACHE_MAX = 10_000;
+
+/**
+ * How many tokens a classifier remembers resolved against its feature index (see `WordEntry`).
+ * Two generations, as `wordForm`'s memory; at most twice this many tokens, never messages.
+ */
+const WORD_MEMO_SIZE = 2048;
+
+/** A token as `score` needs it, worked out once per classifier: its features and evidence. */
+interface WordEntry {
+  readonly indexed: IndexedWord;
+  readonly content: boolean;
+  /** Whether the model has the word itself (`w:<form>`). */
+  readonly known: boolean;
+  /** P(intent | word) rows of `w:<form>` and `s:<stem>`, when the training data has them. */
+  readonly evidenceWord: Float32Array | undefined;
+  readonly evidenceStem: Float32Array | undefined;
+  /** For an unknown word: its typo correction (null: none), found on first need. */
+  correction?: Correction | null;
+}
+
+/** The known word an unknown one stands for: the features it adds, the evidence it gives. */
+interface Correction {
+  readonly wordKey: string;
+  readonly stemKey: string | undefined;
+  readonly evidenceWord: Float32Array | undefined;
+  readonly evidenceStem: Float32Array | undefined;
+}
 
 const UNKNOWN_WORD = 'u:unknown';
 const isContentWord = (form: string): boolean => form.length >= 3 && /\p{L}/u.test(form);
@@ -235,7 +273,7 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
     return found;
   };
 
-  const score = (text: string, langHint?: Lang): RawScore => {
+  const scorePlain = (text: string, langHint?: Lang): RawScore => {
     const words = textWords(text);
     const features = extractFeatures(words, config.features);
     const evidence = new Float64Array(intents.length);
@@ -293,6 +331,105 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
     };
   };
 
+  // The fast path: each token's features resolved against the index once (and remembered), the
+  // message's vector built in reused typed arrays. Same keys, order and sums as `scorePlain`.
+  const builder = new FeatureVectorBuilder(index);
+  const grams = new GramIndex(index);
+  let wordMemo = new Map<string, WordEntry>();
+  let wordMemoOld = new Map<string, WordEntry>();
+  const entryOf = (token: string): WordEntry => {
+    const known = wordMemo.get(token);
+    if (known !== undefined) return known;
+    let entry = wordMemoOld.get(token);
+    if (entry === undefined) {
+      const w = wordForm(token);
+      entry = {
+        indexed: indexWord(w, config.features, index, grams),
+        content: isContentWord(w.form),
+        known: index.has(`w:${w.form}`),
+        evidenceWord: evidenceOf.get(`w:${w.form}`),
+        evidenceStem: evidenceOf.get(`s:${w.stem}`),
+      };
+    }
+    if (wordMemo.size >= WORD_MEMO_SIZE) {
+      wordMemoOld = wordMemo;
+      wordMemo = new Map();
+    }
+    wordMemo.set(token, entry);
+    return entry;
+  };
+  const correctionOf = (entry: WordEntry): Correction | null => {
+    if (entry.correction !== undefined) return entry.correction;
+    const near = correct(entry.indexed.word);
+    if (near === undefined) return (entry.correction = null);
+    const stem = vocab.stems.get(near) ?? near;
+    return (entry.correction = {
+      wordKey: `w:${near}`,
+      stemKey: stem !== near ? `s:${stem}` : undefined,
+      evidenceWord: evidenceOf.get(`w:${near}`),
+      evidenceStem: evidenceOf.get(`s:${stem}`),
+    });
+  };
+  const unknownIndex = index.get(UNKNOWN_WORD);
+
+  const score = (text: string, langHint?: Lang): RawScore => {
+    const entries = tokenize(normalize(text)).map(entryOf);
+    const forms = entries.map((e) => e.indexed.word.form);
+    const { wordWeight, lexiconWeight } = config.features;
+    builder.clear();
+    for (const e of entries) builder.addWord(e.indexed);
+    for (let i = 0; i + 1 < forms.length; i++)
+      builder.add(`b:${forms[i]}_${forms[i + 1]}`, wordWeight);
+    const evidence = new Float64Array(intents.length);
+    const addEvidence = (row: Float32Array | undefined): void => {
+      if (!row) return;
+      for (let k = 0; k < evidence.length; k++) {
+        const p = row[k]!;
+        if (p > evidence[k]!) evidence[k] = p;
+      }
+    };
+    const matched = lexicon?.match(forms);
+    for (const key of matched?.keys ?? []) {
+      builder.set(`g:${key}`, lexiconWeight);
+      addEvidence(evidenceOf.get(`g:${key}`));
+    }
+    let content = 0;
+    let unknown = 0;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      if (e.content) content++;
+      if (e.known) {
+        addEvidence(e.evidenceWord);
+        addEvidence(e.evidenceStem);
+        continue;
+      }
+      // Typo tolerance, as in scorePlain.
+      const c = correctionOf(e);
+      if (c === null) {
+        if (e.evidenceStem !== undefined) addEvidence(e.evidenceStem);
+        else if (e.content && matched?.words.has(i) !== true) {
+          unknown++;
+          if (unknownIndex === undefined) builder.add(UNKNOWN_WORD, wordWeight);
+          else builder.addIndex(unknownIndex, wordWeight);
+        }
+        continue;
+      }
+      builder.add(c.wordKey, wordWeight);
+      if (c.stemKey !== undefined) builder.add(c.stemKey, wordWeight);
+      addEvidence(c.evidenceWord);
+      addEvidence(c.evidenceStem);
+    }
+    const { vector, known, total } = builder.vector(idf);
+    const z = logits(model, vector, new Float64Array(intents.length));
+    return {
+      logits: z,
+      coverage: total > 0 ? known / total : 0,
+      oov: content > 0 ? unknown / content : 0,
+      evidence,
+      lang: detector.detect(text, langHint).lang,
+    };
+  };
+
   const rank = (text: string, langHint?: Lang) => {
     const s = score(text, langHint);
     const p = softmax(s.logits, config.temperature);
@@ -311,6 +448,7 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
     intents,
     config,
     score,
+    scorePlain,
     rank,
     stats: {
       examples: options.examples.length,

@@ -37,12 +37,13 @@ export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
 
 /** A word as the classifier sees it: main form (length kept), folded form and stem. */
 export interface WordForm {
-  form: string;
-  folded: string;
-  stem: string;
+  readonly form: string;
+  readonly folded: string;
+  readonly stem: string;
 }
 
-export function wordForm(token: string): WordForm {
+/** `wordForm` without the memory: the definition (tests compare the two). */
+export function computeWordForm(token: string): WordForm {
   const form = deaccent(token);
   const folded = fold(token);
   if (isCyrillic(token)) return { form, folded, stem: deaccent(ruStemmer.stem(token)) };
@@ -52,8 +53,55 @@ export function wordForm(token: string): WordForm {
   return { form, folded, stem };
 }
 
+/**
+ * How many tokens `wordForm` remembers. Words recur in what people write, and the stemmers plus
+ * `deaccent`/`fold` were a tenth of a turn. Two generations, as the dialog lexicons' token
+ * memory: when the young one is full it becomes the old one and the oldest is dropped; a token
+ * found in the old one moves to the young one. At most twice this many tokens, never messages.
+ */
+export const WORD_FORM_MEMO_SIZE = 4096;
+let formMemo = new Map<string, WordForm>();
+let formMemoOld = new Map<string, WordForm>();
+
+/** The word form of a token of `normalize`d text (remembered; the object is frozen, shared). */
+export function wordForm(token: string): WordForm {
+  const known = formMemo.get(token);
+  if (known !== undefined) return known;
+  const w = formMemoOld.get(token) ?? Object.freeze(computeWordForm(token));
+  if (formMemo.size >= WORD_FORM_MEMO_SIZE) {
+    formMemoOld = formMemo;
+    formMemo = new Map();
+  }
+  formMemo.set(token, w);
+  return w;
+}
+
+/** How many tokens `wordForm` holds now (for the test of its bound). */
+export function wordFormMemoSize(): number {
+  return formMemo.size + formMemoOld.size;
+}
+
 export function textWords(text: string): WordForm[] {
   return tokenize(normalize(text)).map(wordForm);
+}
+
+/**
+ * A word's features (word, stem, folded word, char n-grams) in the order they are added, each
+ * with its weight; a key can come more than once ("_aaa" has "aa" twice). The one definition
+ * `addWordFeatures` and `indexWord` share.
+ */
+export function forEachWordFeature(
+  word: WordForm,
+  options: FeatureOptions,
+  visit: (key: string, weight: number) => void,
+): void {
+  visit(`w:${word.form}`, options.wordWeight);
+  if (word.stem !== word.form) visit(`s:${word.stem}`, options.wordWeight);
+  if (options.foldWeight > 0) visit(`f:${word.folded}`, options.foldWeight);
+  const padded = `_${word.form}_`;
+  for (let n = options.minGram; n <= options.maxGram; n++) {
+    for (let i = 0; i + n <= padded.length; i++) visit(`c:${padded.slice(i, i + n)}`, 1);
+  }
 }
 
 /** Adds a word's features (word, stem, char n-grams) into `out`, scaled by `scale`. */
@@ -63,16 +111,9 @@ export function addWordFeatures(
   options: FeatureOptions,
   scale = 1,
 ): void {
-  const add = (key: string, v: number): void => {
+  forEachWordFeature(word, options, (key, v) => {
     out.set(key, (out.get(key) ?? 0) + v * scale);
-  };
-  add(`w:${word.form}`, options.wordWeight);
-  if (word.stem !== word.form) add(`s:${word.stem}`, options.wordWeight);
-  if (options.foldWeight > 0) add(`f:${word.folded}`, options.foldWeight);
-  const padded = `_${word.form}_`;
-  for (let n = options.minGram; n <= options.maxGram; n++) {
-    for (let i = 0; i + n <= padded.length; i++) add(`c:${padded.slice(i, i + n)}`, 1);
-  }
+  });
 }
 
 /** Features of a whole message, before indexing. Word bigrams catch "pension fund", "id card". */
@@ -125,4 +166,236 @@ export function vectorize(
     known,
     total,
   };
+}
+
+/**
+ * One word's features resolved against a feature index once, for a classifier that meets the
+ * word again: the keys `forEachWordFeature` gives, in its order and with its repeats, each as its
+ * index, or as `-1 - k` for the k-th key of `unknown` (not in the index; it still counts in the
+ * coverage and is told apart from the other unknown keys of the message by its text).
+ */
+export interface IndexedWord {
+  readonly word: WordForm;
+  readonly ids: Int32Array;
+  readonly weights: Float64Array;
+  readonly unknown: readonly string[];
+}
+
+/** Hash of `text[start, start + n)`, by char codes (no string made). */
+function gramHash(text: string, start: number, n: number): number {
+  let h = 0x811c9dc5 ^ n;
+  for (let k = start; k < start + n; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
+/**
+ * The character n-gram features of an index (`c:<gram>`), found from a word's text without
+ * making a string per n-gram: an open-addressing table of feature indices by `gramHash`, each
+ * hit checked against the key's text.
+ */
+export class GramIndex {
+  /** Per slot: the feature index + 1 (0: empty). */
+  private readonly table: Int32Array;
+  /** Per slot, `stride` char codes: the gram's length, then its chars (one cache line). */
+  private readonly chars: Uint16Array;
+  private readonly stride: number;
+  private readonly mask: number;
+
+  constructor(index: ReadonlyMap<string, number>) {
+    let grams = 0;
+    let longest = 0;
+    for (const key of index.keys()) {
+      if (!key.startsWith('c:')) continue;
+      grams++;
+      longest = Math.max(longest, key.length - 2);
+    }
+    let size = 16;
+    while (size < grams * 2) size *= 2;
+    this.table = new Int32Array(size);
+    this.stride = longest + 1;
+    this.chars = new Uint16Array(size * this.stride);
+    this.mask = size - 1;
+    for (const [key, i] of index) {
+      if (!key.startsWith('c:')) continue;
+      const n = key.length - 2;
+      let at = gramHash(key, 2, n) & this.mask;
+      while (this.table[at] !== 0) at = (at + 1) & this.mask;
+      this.table[at] = i + 1;
+      const base = at * this.stride;
+      this.chars[base] = n;
+      for (let k = 0; k < n; k++) this.chars[base + 1 + k] = key.charCodeAt(2 + k);
+    }
+  }
+
+  /** The feature index of `c:` + `text[start, start + n)`, or -1. */
+  find(text: string, start: number, n: number): number {
+    if (n >= this.stride) return -1;
+    let at = gramHash(text, start, n) & this.mask;
+    for (;;) {
+      const slot = this.table[at]!;
+      if (slot === 0) return -1;
+      const base = at * this.stride;
+      if (this.chars[base] === n) {
+        let k = 0;
+        while (k < n && this.chars[base + 1 + k] === text.charCodeAt(start + k)) k++;
+        if (k === n) return slot - 1;
+      }
+      at = (at + 1) & this.mask;
+    }
+  }
+}
+
+/**
+ * `forEachWordFeature` resolved against `index` (`grams`: its n-grams, made from the index):
+ * the same keys in the same order with the same weights, an n-gram's string made only when the
+ * index lacks it.
+ */
+export function indexWord(
+  word: WordForm,
+  options: FeatureOptions,
+  index: ReadonlyMap<string, number>,
+  grams: GramIndex,
+): IndexedWord {
+  const ids: number[] = [];
+  const weights: number[] = [];
+  const unknown: string[] = [];
+  const add = (i: number | undefined, key: () => string, v: number): void => {
+    ids.push(i ?? -1 - (unknown.push(key()) - 1));
+    weights.push(v);
+  };
+  const byKey = (key: string, v: number): void => add(index.get(key), () => key, v);
+  byKey(`w:${word.form}`, options.wordWeight);
+  if (word.stem !== word.form) byKey(`s:${word.stem}`, options.wordWeight);
+  if (options.foldWeight > 0) byKey(`f:${word.folded}`, options.foldWeight);
+  const padded = `_${word.form}_`;
+  for (let n = options.minGram; n <= options.maxGram; n++) {
+    for (let i = 0; i + n <= padded.length; i++) {
+      const found = grams.find(padded, i, n);
+      if (found >= 0) add(found, () => '', 1);
+      else add(undefined, () => `c:${padded.slice(i, i + n)}`, 1);
+    }
+  }
+  return { word, ids: Int32Array.from(ids), weights: Float64Array.from(weights), unknown };
+}
+
+/**
+ * A message's features built straight into index order, the same as `extractFeatures` then
+ * `vectorize` give (the same keys in the same first-seen order, each weight summed in the same
+ * order, so the same floating-point results), without a string key per feature: known features
+ * live in typed arrays reused from message to message, only keys the index lacks by their text.
+ * One message at a time: `vector` ends the message and makes the builder ready for the next.
+ */
+export class FeatureVectorBuilder {
+  /** Per feature index: its position in this message + 1, or 0 when the message lacks it. */
+  private readonly slot: Int32Array;
+  /** The message's features in first-seen order: index (or -1 for an unknown key), weight. */
+  private ids = new Int32Array(256);
+  private weights = new Float64Array(256);
+  private size = 0;
+  private readonly unknownSlot = new Map<string, number>();
+  /** The vector's buffers (as long as `ids`). */
+  private outIdx = new Int32Array(256);
+  private outVal = new Float32Array(256);
+  private scaled = new Float64Array(256);
+
+  constructor(private readonly index: ReadonlyMap<string, number>) {
+    this.slot = new Int32Array(index.size);
+  }
+
+  /** Empties the builder (also what a message left if it was cut short by an exception). */
+  clear(): void {
+    for (let p = 0; p < this.size; p++) {
+      const i = this.ids[p]!;
+      if (i >= 0) this.slot[i] = 0;
+    }
+    this.size = 0;
+    this.unknownSlot.clear();
+  }
+
+  private push(id: number, weight: number): number {
+    if (this.size === this.ids.length) {
+      const ids = new Int32Array(this.size * 2);
+      ids.set(this.ids);
+      const weights = new Float64Array(this.size * 2);
+      weights.set(this.weights);
+      this.ids = ids;
+      this.weights = weights;
+    }
+    this.ids[this.size] = id;
+    this.weights[this.size] = weight;
+    return this.size++;
+  }
+
+  /** Adds `weight` to feature index `i` (as `map.set(key, (map.get(key) ?? 0) + weight)`). */
+  addIndex(i: number, weight: number): void {
+    const at = this.slot[i]!;
+    if (at === 0) this.slot[i] = this.push(i, 0 + weight) + 1;
+    else this.weights[at - 1] = this.weights[at - 1]! + weight;
+  }
+
+  private addUnknown(key: string, weight: number): void {
+    const at = this.unknownSlot.get(key);
+    if (at === undefined) this.unknownSlot.set(key, this.push(-1, 0 + weight));
+    else this.weights[at] = this.weights[at]! + weight;
+  }
+
+  add(key: string, weight: number): void {
+    const i = this.index.get(key);
+    if (i === undefined) this.addUnknown(key, weight);
+    else this.addIndex(i, weight);
+  }
+
+  /** Sets a feature's weight (as `map.set(key, weight)`: first-seen order kept). */
+  set(key: string, weight: number): void {
+    const i = this.index.get(key);
+    const at = i === undefined ? this.unknownSlot.get(key) : this.slot[i]! - 1;
+    if (at !== undefined && at >= 0) this.weights[at] = weight;
+    else if (i === undefined) this.unknownSlot.set(key, this.push(-1, weight));
+    else this.slot[i] = this.push(i, weight) + 1;
+  }
+
+  addWord(w: IndexedWord): void {
+    const { ids, weights, unknown } = w;
+    for (let k = 0; k < ids.length; k++) {
+      const i = ids[k]!;
+      if (i >= 0) this.addIndex(i, weights[k]!);
+      else this.addUnknown(unknown[-1 - i]!, weights[k]!);
+    }
+  }
+
+  /**
+   * The message's vector, as `vectorize` makes it (`scale`: IDF), and the builder emptied. The
+   * vector's arrays are views of buffers the next message overwrites: read it before that.
+   */
+  vector(scale?: Float32Array): { vector: SparseVector; known: number; total: number } {
+    let known = 0;
+    let total = 0;
+    let norm = 0;
+    let m = 0;
+    if (this.outIdx.length < this.ids.length) {
+      this.outIdx = new Int32Array(this.ids.length);
+      this.outVal = new Float32Array(this.ids.length);
+      this.scaled = new Float64Array(this.ids.length);
+    }
+    const scaledOf = this.scaled;
+    for (let p = 0; p < this.size; p++) {
+      const weight = Math.sqrt(this.weights[p]!);
+      total += weight;
+      const i = this.ids[p]!;
+      if (i < 0) continue;
+      known += weight;
+      const scaled = weight * (scale === undefined ? 1 : scale[i]!);
+      this.outIdx[m] = i;
+      scaledOf[m++] = scaled;
+      norm += scaled * scaled;
+    }
+    const unit = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let j = 0; j < m; j++) this.outVal[j] = scaledOf[j]! * unit;
+    this.clear();
+    return {
+      vector: { idx: this.outIdx.subarray(0, m), val: this.outVal.subarray(0, m) },
+      known,
+      total,
+    };
+  }
 }
