@@ -92,6 +92,11 @@ describe('dates and ages in free text', () => {
     expect(births("I'm 65").map((b) => ageOf(b, TODAY))).toEqual([65]);
     expect(births('63-aastane').map((b) => ageOf(b, TODAY))).toEqual([63]);
     expect(births('oleme 30 ja 28 aastased').map((b) => ageOf(b, TODAY))).toEqual([30, 28]);
+    // Up to two “both” words may stand between the cue and the number.
+    expect(births('oleme mõlemad 30').map((b) => ageOf(b, TODAY))).toEqual([30]);
+    expect(births('нам обоим по 30').map((b) => ageOf(b, TODAY))).toEqual([30]);
+    expect(births('we are both 30').map((b) => ageOf(b, TODAY))).toEqual([30]);
+    expect(births('mõlemad 30')).toEqual([]);
     expect(births('sündisin 15.05.1961').map((b) => ageOf(b, TODAY))).toEqual([65]);
     // A year alone leaves the birthday open: 64 or 65 today.
     expect(births('sündisin 1961').map((b) => ageOf(b, TODAY))).toEqual([undefined]);

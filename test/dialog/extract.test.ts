@@ -101,6 +101,8 @@ describe('extractors of the real dialogs', () => {
     ['we are 25 and 17', { adults: 'no' }],
     ['the bride is 17 years old', { adults: 'no' }],
     ['oleme 30 ja 28 aastased', { adults: 'yes' }],
+    ['me tahame abielluda, oleme mõlemad 30', { adults: 'yes' }],
+    ['нам обоим по 17', { adults: 'no' }],
     ['мне 19 лет, ей 17', { adults: 'no' }],
     ['we want to marry in 2027', {}],
   ])('marriage ages: %s', (text, expected) => {

@@ -118,6 +118,18 @@ function hasAt(said: PerToken, i: number, value: string): boolean {
   return (said[i] ?? []).some((m) => m.value === value);
 }
 
+/**
+ * Whether an age cue stands before the number at `i`: right before it (“olen 63”) or with up
+ * to two “both” words between (“oleme mõlemad 30”, «нам обоим по 30», “we are both 30”).
+ */
+export function ageCueBefore(ageCue: PerToken, i: number): boolean {
+  for (let j = i - 1; j >= 0 && j >= i - 3; j--) {
+    if (hasAt(ageCue, j, 'before')) return true;
+    if (!hasAt(ageCue, j, 'both')) return false;
+  }
+  return false;
+}
+
 function unitAt(cue: PerToken, i: number): Unit | undefined {
   const values = valuesAt(cue, i);
   return UNITS.find((u) => values.has(u));
@@ -319,7 +331,10 @@ export interface Birth {
 }
 
 export interface AgeLexicons extends DateLexicons {
-  /** extract.age-cue: before (“olen”, «мне», “I'm”) and after (“aastane”, «лет», “years”). */
+  /**
+   * extract.age-cue: before (“olen”, «мне», “I'm”), after (“aastane”, «лет», “years”) and
+   * both (“mõlemad”, «обоим», “both”: may stand between a before-cue and the number).
+   */
   ageCue?: Lexicon | undefined;
 }
 
@@ -355,7 +370,7 @@ export function findBirths(
   toks.forEach((tok, i) => {
     const n = /^\d{1,3}$/.test(tok) ? Number(tok) : undefined;
     if (n === undefined || n < 10 || n > 120) return;
-    const before = i > 0 && hasAt(ageCue, i - 1, 'before');
+    const before = ageCueBefore(ageCue, i);
     const after = hasAt(ageCue, i + 1, 'after');
     const listed = ages.length > 0 && i > 1 && /^\d{1,3}$/.test(toks[i - 2] ?? '');
     if (before || after || listed) ages.push(n);

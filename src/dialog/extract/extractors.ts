@@ -10,6 +10,7 @@ import type { Dialog, ExtractDecl, NodeOf } from '../schema.js';
 import type { Resources } from '../load.js';
 import type { Municipality } from '../schema.js';
 import {
+  ageCueBefore,
   ageOf,
   dayOf,
   findBirths,
@@ -59,10 +60,10 @@ export function isTyped(name: string): name is TypedExtractor {
 
 /** The lexicon a typed extractor reads its cue words from (`extract.<name>-cue.<value>`). */
 export const TYPED_CUES: Record<TypedExtractor, readonly string[]> = {
-  age: ['before', 'after'],
+  age: ['before', 'after', 'both'],
   months: ['month', 'year', 'next-month', 'this-year', 'next-year'],
   date: DATE_CUES,
-  'age-until': ['before', 'after'],
+  'age-until': ['before', 'after', 'both'],
 };
 
 /** Other lexicons a typed extractor reads (`extract.<name>.<value>`), checked like cues. */
@@ -288,7 +289,7 @@ export class Extractors {
       const n = numberValue(tok);
       const next = toks[i + 1];
       // «мне 64 года», “I'm 63 years old” say an age, not a span of time.
-      const isAge = i > 0 && ageCue?.[i - 1]!.some((m) => m.value === 'before');
+      const isAge = ageCue !== undefined && ageCueBefore(ageCue, i);
       if (n !== undefined && next !== undefined && n < 100 && !isAge) {
         const unit = units?.[i + 1]!.map((m) => m.value) ?? [];
         if (unit.includes('month')) ahead = n;
