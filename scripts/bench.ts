@@ -20,15 +20,14 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { WebSocket } from 'ws';
 import { writeBenchmarkSection } from './benchmarks-file.js';
+import { heldOutTexts } from './held-out-texts.js';
 
 const { values } = parseArgs({
   options: {
@@ -61,23 +60,11 @@ const openCount = (backend: 'embedded' | 'shared') =>
   Number(values.open ?? (quick ? 200 : backend === 'embedded' ? 2000 : 1000));
 
 /**
- * What the conversations say: the held-out NLU messages of all three languages (about 1,400,
- * intents/test/*.jsonl, without those asking for a person), each conversation starting at its own place in the list, so no
+ * What the conversations say: the held-out NLU messages of all three languages (about 2,300,
+ * scripts/held-out-texts.ts), each conversation starting at its own place in the list, so no
  * message recurs often enough for any cache to flatter the figures.
  */
-const TEXT_DIR = fileURLToPath(new URL('../intents/test/', import.meta.url));
-const TEXTS = readdirSync(TEXT_DIR)
-  .filter((f) => f.endsWith('.jsonl'))
-  .sort()
-  .flatMap((f) =>
-    readFileSync(join(TEXT_DIR, f), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => JSON.parse(l) as { text: string; intent: string })
-      // Asking for a person hands the conversation over: its next turns wait for an agent.
-      .filter((m) => m.intent !== 'human-handover')
-      .map((m) => m.text),
-  );
+const TEXTS = heldOutTexts();
 let conversationsOpened = 0;
 const SERVER = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
 

@@ -1,6 +1,6 @@
 /**
  * CPU per turn of the assistant core, in process: the held-out NLU messages (intents/test, the
- * same ~1,400 the load benchmark sends, without those asking for a person) pushed through
+ * same ~2,300 the load benchmark sends, without those asking for a person) pushed through
  * `assistant.step` by C conversations in turn, each starting at its own place in the list as in
  * `npm run bench`. No sockets, no session layer, no transcripts: the part of a turn that the
  * dialog engine and the NLU spend, measured with process.cpuUsage (user + system), which a
@@ -12,12 +12,11 @@
  * Prints one JSON line per run (`cpuUsPerTurn`), then the median and the minimum of the runs
  * (on a busy machine the minimum is the least disturbed run).
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAssistantKit } from '../src/assistant-kit.js';
 import type { Lang } from '../src/protocol/frames.js';
+import { heldOutTexts } from './held-out-texts.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,18 +28,7 @@ const { values } = parseArgs({
 });
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const TEXT_DIR = join(ROOT, 'intents/test');
-const TEXTS = readdirSync(TEXT_DIR)
-  .filter((f) => f.endsWith('.jsonl'))
-  .sort()
-  .flatMap((f) =>
-    readFileSync(join(TEXT_DIR, f), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => JSON.parse(l) as { text: string; intent: string })
-      .filter((m) => m.intent !== 'human-handover')
-      .map((m) => m.text),
-  );
+const TEXTS = heldOutTexts();
 
 const { assistant } = createAssistantKit(ROOT);
 const LANG_OF: Lang[] = ['et', 'en', 'ru'];

@@ -132,8 +132,8 @@ export function formatDate(iso: string, lang: Lang): string {
   }).format(date);
 }
 
-/** A date standing on its own (“checked 1 December 2026”). */
-function formatCheckedDate(iso: string, lang: Lang): string {
+/** A date standing on its own (“checked 1 December 2026”); after “valid from” see formatDate. */
+export function formatCheckedDate(iso: string, lang: Lang): string {
   return new Intl.DateTimeFormat(LOCALE[lang], {
     day: 'numeric',
     month: 'long',

@@ -273,6 +273,22 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
     return found;
   };
 
+  /** The raw score of a message from its vector and the counts both scoring paths keep. */
+  const signals = (
+    { vector, known, total }: { vector: SparseVector; known: number; total: number },
+    content: number,
+    unknown: number,
+    evidence: Float64Array,
+    text: string,
+    langHint: Lang | undefined,
+  ): RawScore => ({
+    logits: logits(model, vector, new Float64Array(intents.length)),
+    coverage: total > 0 ? known / total : 0,
+    oov: content > 0 ? unknown / content : 0,
+    evidence,
+    lang: detector.detect(text, langHint).lang,
+  });
+
   const scorePlain = (text: string, langHint?: Lang): RawScore => {
     const words = textWords(text);
     const features = extractFeatures(words, config.features);
@@ -320,15 +336,7 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
       addEvidence(`w:${near}`);
       addEvidence(`s:${stem}`);
     }
-    const { vector, known, total } = vectorize(features, index, idf);
-    const z = logits(model, vector, new Float64Array(intents.length));
-    return {
-      logits: z,
-      coverage: total > 0 ? known / total : 0,
-      oov: content > 0 ? unknown / content : 0,
-      evidence,
-      lang: detector.detect(text, langHint).lang,
-    };
+    return signals(vectorize(features, index, idf), content, unknown, evidence, text, langHint);
   };
 
   // The fast path: each token's features resolved against the index once (and remembered), the
@@ -419,15 +427,7 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
       addEvidence(c.evidenceWord);
       addEvidence(c.evidenceStem);
     }
-    const { vector, known, total } = builder.vector(idf);
-    const z = logits(model, vector, new Float64Array(intents.length));
-    return {
-      logits: z,
-      coverage: total > 0 ? known / total : 0,
-      oov: content > 0 ? unknown / content : 0,
-      evidence,
-      lang: detector.detect(text, langHint).lang,
-    };
+    return signals(builder.vector(idf), content, unknown, evidence, text, langHint);
   };
 
   const rank = (text: string, langHint?: Lang) => {

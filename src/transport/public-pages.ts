@@ -11,7 +11,7 @@ import { LANGS, type Lang } from '../protocol/frames.js';
 import { LIFE_EVENTS, type LifeEventId } from '../nlu/types.js';
 import type { DialogBundle } from '../dialog/load.js';
 import { createTexts, type Translate } from '../dialog/i18n.js';
-import { formatDate as formatFromDate } from '../dialog/direct.js';
+import { formatCheckedDate, formatDate as formatFromDate } from '../dialog/direct.js';
 import { indexLinks } from '../dialog/links.js';
 import { planOf, type PlanAnswers } from '../dialog/plan.js';
 import {
@@ -61,16 +61,6 @@ export function eventMaturity(services: readonly CatalogService[]): MaturityLeve
   const core = services.filter((s) => s.kind === 'core');
   const levels = (core.length > 0 ? core : services).map((s) => LEVELS.indexOf(s.maturity));
   return LEVELS[Math.min(...levels)] ?? 'information';
-}
-
-/** A date standing on its own (“checked …”); after “valid from” it is formatFromDate's form. */
-function formatDate(iso: string, lang: Lang): string {
-  return new Intl.DateTimeFormat(LOCALE[lang], {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(new Date(`${iso}T00:00:00Z`));
 }
 
 function formatValue(fact: CatalogFact, lang: Lang, tc: Translate): string {
@@ -234,7 +224,7 @@ ${body}
             ? tc('page.adopted', { date: formatFromDate(f.effective, lang) })
             : tc('page.effective', { date: formatFromDate(f.effective, lang) });
     return `<li>${escapeHtml(sentence)} <span class="muted">(${escapeHtml(when)}; ${escapeHtml(
-      tc('page.checked', { date: formatDate(f.checked, lang) }),
+      tc('page.checked', { date: formatCheckedDate(f.checked, lang) }),
     )}; <a href="${escapeHtml(f.source)}">${escapeHtml(tc('page.source'))}</a>)</span></li>`;
   };
 
