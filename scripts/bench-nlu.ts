@@ -38,6 +38,7 @@ const SPLITS = [
   ['third', 'third-'],
   ['fourth', 'fourth-'],
   ['fifth', 'fifth-'],
+  ['sixth', 'sixth-'],
 ] as const;
 const splits = SPLITS.map(([name, prefix]) => ({
   name,

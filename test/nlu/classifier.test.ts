@@ -102,6 +102,11 @@ const SPLITS = [
     files: ['et', 'en', 'ru'].map((l) => `intents/test/fifth-${l}.jsonl`),
     floor: { accuracy: 0.91, perLang: 0.9, oosFalseAcceptance: 0.09 },
   },
+  {
+    name: 'the sixth held-out split',
+    files: ['et', 'en', 'ru'].map((l) => `intents/test/sixth-${l}.jsonl`),
+    floor: { accuracy: 0.9, perLang: 0.88, oosFalseAcceptance: 0.09 },
+  },
 ];
 
 describe.each(SPLITS)('$name (regression floor)', ({ files, floor }) => {
