@@ -9,6 +9,7 @@ import type { Lexicon } from './lexicon.js';
 import { decide, type DecisionRules, type Signals } from './decision.js';
 import { evaluate, type EvalReport, type Prediction } from './eval.js';
 import { seededRandom, shuffleInPlace, softmax } from './softmax-regression.js';
+import { normalize } from './normalize.js';
 import type { TrainingExample } from './training-data.js';
 import { isLifeEvent, OUT_OF_SCOPE, type IntentId, type ScoredIntent } from './types.js';
 
@@ -55,7 +56,16 @@ export function outOfFoldScores(
   const out: OutOfFoldScore[] = [];
   folds.forEach((test, i) => {
     const train = folds.filter((_, j) => j !== i).flat();
-    const classifier = createClassifier({ examples: train, config, lexicon });
+    // A lexicon term is also a one-word training example (classifier.ts); one equal to a
+    // held-out sentence ("yup", "pension") would be that sentence seen in training. The fold
+    // keeps the term's matching (its g: feature, learned from the other terms), not the example.
+    const heldOut = new Set(test.map((e) => normalize(e.text)));
+    const foldLexicon: Lexicon | undefined = lexicon && {
+      size: lexicon.size,
+      terms: lexicon.terms.filter((t) => !heldOut.has(normalize(t.text))),
+      match: (forms) => lexicon.match(forms),
+    };
+    const classifier = createClassifier({ examples: train, config, lexicon: foldLexicon });
     for (const example of test) {
       const s = classifier.score(example.text);
       out.push({ example, intents: classifier.intents, ...s });
