@@ -39,6 +39,7 @@ import { tokens } from './extract/lexicon.js';
 import { Understanding, type AskKind, type EmergencyKind } from './understand.js';
 import { initialState, restoreState, type DialogState } from './state.js';
 import { Turn, type EngineDeps } from './turn.js';
+import { isBothWaysSalutation } from './salutations.js';
 
 export interface DialogAssistantOptions {
   bundle: DialogBundle;
@@ -504,6 +505,10 @@ function intent(turn: Turn, nlu: NluResult, said: string, langSwitched = false):
   turn.state.misses = 0;
   switch (intent) {
     case 'greeting':
+      // "tšau" after a topic was talked about is a goodbye (salutations.ts).
+      if (turn.state.lifeEvent !== undefined && isBothWaysSalutation(said)) {
+        return turn.say(turn.t('global.goodbye'), [{ type: 'feedback' }]);
+      }
       return greet(turn, 'global.greeting');
     case 'help':
       return greet(turn, 'global.help');
