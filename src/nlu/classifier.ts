@@ -14,6 +14,8 @@ import {
   FeatureVectorBuilder,
   GramIndex,
   indexWord,
+  messageFeatures,
+  MESSAGE_WEIGHT,
   textWords,
   vectorize,
   wordForm,
@@ -388,6 +390,7 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
     for (const e of entries) builder.addWord(e.indexed);
     for (let i = 0; i + 1 < forms.length; i++)
       builder.add(`b:${forms[i]}_${forms[i + 1]}`, wordWeight);
+    for (const key of messageFeatures(forms)) builder.add(key, MESSAGE_WEIGHT * wordWeight);
     const evidence = new Float64Array(intents.length);
     const addEvidence = (row: Float32Array | undefined): void => {
       if (!row) return;

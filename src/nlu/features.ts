@@ -116,6 +116,41 @@ export function addWordFeatures(
   });
 }
 
+/** Words that end something (main form; `*` at the end: a prefix). */
+const ENDING = [
+  ...['end', 'ending', 'ended', 'terminate*', 'termination', 'dissolv*', 'dissolution', 'annul*'],
+  ...['cancel*', 'undo', 'stop', 'quit', 'over', 'finished', 'longer', 'anymore', 'out'],
+  ...['void', 'invalid*', 'falling', 'broken', 'breaking'],
+  ...['lopeta*', 'lopp*', 'tuhista*', 'tuhist*', 'kehtetu*', 'enam', 'valja', 'lagune*'],
+  ...['расторг*', 'прекрат*', 'аннулир*', 'отмен*', 'законч*', 'заканч*', 'больше'],
+  ...['недействительн*', 'выити', 'выход*', 'рушит*', 'развал*'],
+];
+/** Words for a marriage itself (not for a spouse, who is named in every family question). */
+const MARRIAGE = [
+  ...['marriage', 'married', 'marital', 'matrimon*', 'wedlock'],
+  ...['abielu*', 'abielus'],
+  ...['брак', 'брака', 'браке', 'браком', 'браку', 'женат*', 'замужеств*', 'супружеств*'],
+];
+const matcher = (words: readonly string[]): ((form: string) => boolean) => {
+  const whole = new Set(words.filter((w) => !w.endsWith('*')).map(deaccent));
+  const prefixes = words.filter((w) => w.endsWith('*')).map((w) => deaccent(w.slice(0, -1)));
+  return (form) => whole.has(form) || prefixes.some((p) => form.startsWith(p));
+};
+const isEnding = matcher(ENDING);
+/** A message feature weighs this many words: one feature against the n-grams of several words. */
+export const MESSAGE_WEIGHT = 2;
+const isMarriage = matcher(MARRIAGE);
+
+/**
+ * Features of the whole message, by main form, that a linear model cannot learn from the words
+ * one by one: `x:end-marriage` when a word that ends something stands with a word for the
+ * marriage ("annul the marriage", «расторгнуть брак», "abielu lõpetamine" are a divorce, though
+ * they name the marriage). `extractFeatures` adds them after the bigrams; so does the fast path.
+ */
+export function messageFeatures(forms: readonly string[]): string[] {
+  return forms.some(isEnding) && forms.some(isMarriage) ? ['x:end-marriage'] : [];
+}
+
 /** Features of a whole message, before indexing. Word bigrams catch "pension fund", "id card". */
 export function extractFeatures(
   words: readonly WordForm[],
@@ -126,6 +161,9 @@ export function extractFeatures(
   for (let i = 0; i + 1 < words.length; i++) {
     const key = `b:${words[i]?.form ?? ''}_${words[i + 1]?.form ?? ''}`;
     out.set(key, (out.get(key) ?? 0) + options.wordWeight);
+  }
+  for (const key of messageFeatures(words.map((w) => w.form))) {
+    out.set(key, (out.get(key) ?? 0) + MESSAGE_WEIGHT * options.wordWeight);
   }
   return out;
 }

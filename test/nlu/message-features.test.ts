@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { messageFeatures, textWords } from '../../src/nlu/features.js';
+import { trainedClassifier } from './helpers.js';
+
+const of = (text: string): string[] => messageFeatures(textWords(text).map((w) => w.form));
+
+describe('messageFeatures', () => {
+  it('marks a word that ends something beside a word for the marriage, in each language', () => {
+    for (const text of [
+      'how do we dissolve our marriage',
+      'kas abielu saab tühistada',
+      'хотим расторгнуть брак',
+      'мы больше не хотим быть в браке',
+    ]) {
+      expect(of(text), text).toEqual(['x:end-marriage']);
+    }
+  });
+
+  it('leaves a marriage without an ending, and an ending without a marriage, alone', () => {
+    for (const text of [
+      'we want to get married',
+      'abiellume suvel',
+      'how to cancel my application',
+    ]) {
+      expect(of(text), text).toEqual([]);
+    }
+  });
+});
+
+describe('Classifier with message features', () => {
+  const classifier = trainedClassifier();
+  it.each([
+    ['how do we dissolve our marriage', 'en'],
+    ['tahame oma abielu lõpetada', 'et'],
+    ['как нам расторгнуть брак', 'ru'],
+  ] as const)('takes ending a marriage for a divorce: "%s"', (text, lang) => {
+    expect(classifier.classify(text, lang).intent).toBe('divorce');
+  });
+});
