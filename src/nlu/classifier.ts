@@ -23,7 +23,7 @@ import {
   type SparseVector,
   type WordForm,
 } from './features.js';
-import type { Lexicon } from './lexicon.js';
+import { lexiconFeatures, type Lexicon } from './lexicon.js';
 import { normalize, tokenize } from './normalize.js';
 import { logits, softmax, trainSoftmax, type SoftmaxWeights } from './softmax-regression.js';
 import type { TrainingExample } from './training-data.js';
@@ -233,7 +233,7 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
   // Lexicon terms found in each example: a `g:<intent>` feature, and evidence counted like a word.
   const lexicon = options.lexicon;
   const lexiconKeysOf = wordsOf.map((words) =>
-    lexicon ? lexicon.match(words.map((w) => w.form)).keys.map((key) => `g:${key}`) : [],
+    lexicon ? lexiconFeatures(lexicon.match(words.map((w) => w.form)).keys) : [],
   );
   // Words seen in only one example stand in for the unknown words of real traffic: the model
   // learns how much an unfamiliar word should pull towards out-of-scope ("hunting permit").
@@ -304,9 +304,9 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
       }
     };
     const matched = lexicon?.match(words.map((w) => w.form));
-    for (const key of matched?.keys ?? []) {
-      features.set(`g:${key}`, config.features.lexiconWeight);
-      addEvidence(`g:${key}`);
+    for (const key of lexiconFeatures(matched?.keys ?? [])) {
+      features.set(key, config.features.lexiconWeight);
+      addEvidence(key);
     }
     let content = 0;
     let unknown = 0;
@@ -400,9 +400,9 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
       }
     };
     const matched = lexicon?.match(forms);
-    for (const key of matched?.keys ?? []) {
-      builder.set(`g:${key}`, lexiconWeight);
-      addEvidence(evidenceOf.get(`g:${key}`));
+    for (const key of lexiconFeatures(matched?.keys ?? [])) {
+      builder.set(key, lexiconWeight);
+      addEvidence(evidenceOf.get(key));
     }
     let content = 0;
     let unknown = 0;

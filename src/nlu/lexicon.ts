@@ -172,6 +172,18 @@ export function createLexicon(terms: z.infer<typeof LexiconFileSchema>): Lexicon
   };
 }
 
+/**
+ * The classifier's features for a message's matched lexicon keys: `g:<key>` for each, then
+ * `g:thanks+praise` when the message thanks and praises together ("thanks buddy you rock",
+ * "aitäh, sa oled tubli"): such a message is thanks, which a linear model cannot learn from the
+ * two keys apart (each also comes alone, as thanks or as a compliment).
+ */
+export function lexiconFeatures(keys: readonly string[]): string[] {
+  const out = keys.map((key) => `g:${key}`);
+  if (keys.includes('thanks') && keys.includes('smalltalk-compliment')) out.push('g:thanks+praise');
+  return out;
+}
+
 /** Pure: parses the lexicon file's text, listing every problem. */
 export function parseLexicon(
   file: string,

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createClassifier } from '../../src/nlu/classifier.js';
 import { textWords } from '../../src/nlu/features.js';
-import { createLexicon, loadLexicon, parseLexicon } from '../../src/nlu/lexicon.js';
+import {
+  createLexicon,
+  lexiconFeatures,
+  loadLexicon,
+  parseLexicon,
+} from '../../src/nlu/lexicon.js';
 import { TrainingDataError } from '../../src/nlu/training-data.js';
 import { trainingExamples } from './helpers.js';
 
@@ -75,4 +80,15 @@ describe('domain lexicon', () => {
       expect(withLexicon.score('kremeerimine').oov).toBe(0);
     },
   );
+});
+
+describe('lexiconFeatures', () => {
+  it('gives a feature per matched key, and one more when a message thanks and praises', () => {
+    expect(lexiconFeatures(['thanks'])).toEqual(['g:thanks']);
+    expect(lexiconFeatures(['smalltalk-compliment', 'thanks'])).toEqual([
+      'g:smalltalk-compliment',
+      'g:thanks',
+      'g:thanks+praise',
+    ]);
+  });
 });

@@ -27,6 +27,16 @@ describe('messageFeatures', () => {
   });
 });
 
+describe('Classifier with combined features', () => {
+  const thanking = trainedClassifier();
+  it.each([
+    ['thanks mate, you rock', 'en'],
+    ['aitäh, oled nii tark', 'et'],
+  ] as const)('takes thanks with praise for thanks: "%s"', (text, lang) => {
+    expect(thanking.classify(text, lang).intent).toBe('thanks');
+  });
+});
+
 describe('Classifier with message features', () => {
   const classifier = trainedClassifier();
   it.each([
