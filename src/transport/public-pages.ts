@@ -12,6 +12,7 @@ import { LIFE_EVENTS, type LifeEventId } from '../nlu/types.js';
 import type { DialogBundle } from '../dialog/load.js';
 import { createTexts, type Translate } from '../dialog/i18n.js';
 import { formatCheckedDate, formatDate as formatFromDate } from '../dialog/direct.js';
+import { decimal } from '../dialog/formats.js';
 import { indexLinks } from '../dialog/links.js';
 import { planOf, type PlanAnswers } from '../dialog/plan.js';
 import {
@@ -41,7 +42,6 @@ export interface PublicPagesOptions {
 }
 
 const LEVELS: readonly MaturityLevel[] = ['information', 'data-exchange', 'proactive'];
-const LOCALE: Record<Lang, string> = { et: 'et-EE', en: 'en-GB', ru: 'ru-RU' };
 
 /** Escapes text for HTML element content and double-quoted attributes. */
 export function escapeHtml(value: string): string {
@@ -65,7 +65,7 @@ export function eventMaturity(services: readonly CatalogService[]): MaturityLeve
 
 function formatValue(fact: CatalogFact, lang: Lang, tc: Translate): string {
   if (fact.value === undefined) return '';
-  const n = new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: 2 }).format(fact.value);
+  const n = decimal(lang).format(fact.value);
   return fact.unit ? tc(`unit.${fact.unit}`, { n, count: fact.value }) : n;
 }
 
