@@ -93,11 +93,13 @@ describe('DialogEngine', () => {
       'marriage-property-change',
       'marriage-certificate',
     ]);
-    expect(text(withName)).toMatch(/6 services need your application/);
+    expect(text(withName)).toMatch(/You need to apply for 6 services/);
     // The text carries each service's summary and deadline, for channels without cards.
     expect(text(withName)).toMatch(/joint ownership applies/);
     expect(text(withName)).toMatch(/The state fee is €70 \(since 1 January 2025\)/);
-    expect(text(withName)).toMatch(/Deadline: The marriage takes place no sooner than 1 month/);
+    // A deadline written as a sentence stands on its own: no "Deadline: The …".
+    expect(text(withName)).toMatch(/ The marriage takes place no sooner than 1 month/);
+    expect(text(withName)).not.toMatch(/Deadline: [A-Z]/);
 
     const other = make();
     other.send({ type: 'choose', optionId: 'event:marriage' });
