@@ -4,7 +4,7 @@
  * before any dialog. Pure.
  */
 import type { Lang } from '../protocol/frames.js';
-import type { CatalogFact, CatalogService, Dialog } from './schema.js';
+import type { CatalogFact, CatalogService, Dialog, NodeOf } from './schema.js';
 import { EFFECTIVE_UNKNOWN, successors } from './schema.js';
 import type { Translate } from './i18n.js';
 import type { AskKind } from './understand.js';
@@ -172,8 +172,29 @@ export function factSentence(
 }
 
 /**
+ * Where a branch may go, given the known answers: a case whose condition is decided by them is
+ * taken or skipped, one that waits for an unknown answer may go either way.
+ */
+function branchTargets(node: NodeOf<'branch'>, known: Record<string, string>): string[] {
+  const targets: string[] = [];
+  for (const c of node.cases) {
+    const decided = Object.keys(c.when).every((name) => known[name] !== undefined);
+    if (!decided) {
+      targets.push(c.goto);
+      continue;
+    }
+    const holds = Object.entries(c.when).every(([name, expected]) =>
+      Array.isArray(expected) ? expected.includes(known[name]!) : String(expected) === known[name],
+    );
+    if (holds) return [...targets, c.goto];
+  }
+  return [...targets, node.otherwise];
+}
+
+/**
  * How many questions the dialog still asks at most, on its longest path from `from`, given the
- * answers already known (a question with a known answer is skipped).
+ * answers already known (a question with a known answer is skipped, a branch they decide is
+ * followed).
  */
 export function questionsAhead(
   dialog: Dialog,
@@ -190,7 +211,9 @@ export function questionsAhead(
     const next =
       node.kind === 'question' && known[node.var] !== undefined
         ? node.options.filter((o) => o.id === known[node.var]).map((o) => o.goto)
-        : successors(node);
+        : node.kind === 'branch'
+          ? branchTargets(node, known)
+          : successors(node);
     const rest = Math.max(0, ...next.map((n) => visit(n, path)));
     path.delete(id);
     const own =

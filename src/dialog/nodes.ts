@@ -226,12 +226,17 @@ function dateWords(value: string, lang: keyof typeof LOCALE): string | undefined
 }
 
 /** The services of a checklist node that apply to this person, in the node's order. */
+/**
+ * The services whose condition holds, each once: a service listed under two conditions (either
+ * may hold, e.g. the survivor's pension for a spouse or for whoever raises a small child) is
+ * shown at its first place, as the plan page (plan.ts) does.
+ */
 export function selectServices(turn: Turn, node: NodeOf<'checklist'>): CatalogService[] {
   const selected: CatalogService[] = [];
   for (const entry of node.services) {
     const { service, when } = checklistEntry(entry);
     const found = turn.deps.catalog.service(service);
-    if (found && (!when || holds(when, turn))) selected.push(found);
+    if (found && (!when || holds(when, turn)) && !selected.includes(found)) selected.push(found);
   }
   return selected;
 }

@@ -60,8 +60,11 @@ const NOT_IMPERATIVE = new Set([
   'lage',
   'sulge',
 ]);
-/** Word endings that look like -ge/-ke but are nouns or adjectives ("tuge", "väike", "raske"). */
-const NOT_IMPERATIVE_END = /(tuge|väike|raske|lühike|like|ike|oke|ake|aske|iske|uske)$/;
+/**
+ * Word endings that look like -ge/-ke but are nouns or adjectives ("tuge", "väike", "raske",
+ * "pereliige").
+ */
+const NOT_IMPERATIVE_END = /(tuge|liige|väike|raske|lühike|like|ike|oke|ake|aske|iske|uske)$/;
 /** Informal "ты" forms: Russian texts address the person with «вы». */
 const RU_INFORMAL =
   /(^|[^\p{L}])(ты|тебя|тебе|тобой|твой|твоя|твоё|твои|твоего|твоей)(?=[^\p{L}]|$)/iu;

@@ -220,6 +220,8 @@ describe('text rules', () => {
     expect(rule('et', 'Mis vallas te elate?')[0]).toMatch(/found "te"/);
     expect(rule('et', 'Esita avaldus ja kõige parem on teha seda kohe.')).toEqual([]);
     expect(rule('et', 'Ta saab tuge ja erituge, raske puude korral ka transporti.')).toEqual([]);
+    expect(rule('et', 'Pensioni võib saada ka vanem või muu pereliige.')).toEqual([]);
+    expect(rule('et', 'Pereliige, esitage avaldus.')[0]).toMatch(/found "esitage"/);
   });
 
   it('lets a couple be "te", but not mixed with "sina" in one message', () => {
@@ -254,20 +256,26 @@ describe('links for a person', () => {
   });
 
   it('sends a municipality whose site is not confirmed to the common page, and warns', () => {
-    const unconfirmed = bundle.municipalities.find((m) => !m.checked && m.id !== 'all');
-    expect(unconfirmed, 'an unconfirmed entry in municipalities.yaml').toBeDefined();
+    // Every site is confirmed today: take one back to unconfirmed (no checked date).
+    const b = changed((x) => {
+      const m = x.municipalities.find((e) => e.id === 'laaneranna');
+      if (m) delete m.checked;
+    });
+    const unconfirmed = b.municipalities.find((m) => m.id === 'laaneranna');
+    expect(unconfirmed?.checked).toBeUndefined();
     if (!unconfirmed) return;
-    expect(links.link(grant, 'et', unconfirmed.id)).toMatch(/sotsiaalkindlustusamet/);
-    expect(links.link(grant, 'et', unconfirmed.id)).not.toContain(unconfirmed.site);
-    // Confirming it (a checked date) sends the person to its own site again.
-    const confirmed = indexLinks(
-      bundle.municipalities.map((m) => (m === unconfirmed ? { ...m, checked: '2026-12-01' } : m)),
-    );
-    expect(confirmed.link(grant, 'et', unconfirmed.id)).toBe(unconfirmed.site);
-    const warnings = checkDialogBundle(bundle, NOW).filter(
+    const unconfirmedLinks = indexLinks(b.municipalities);
+    expect(unconfirmedLinks.link(grant, 'et', unconfirmed.id)).toMatch(/sotsiaalkindlustusamet/);
+    expect(unconfirmedLinks.link(grant, 'et', unconfirmed.id)).not.toContain(unconfirmed.site);
+    // Confirmed (a checked date), it sends the person to its own site.
+    expect(links.link(grant, 'et', unconfirmed.id)).toBe('https://laanerannavald.ee');
+    const warnings = checkDialogBundle(b, NOW).filter(
       (p) => p.severity === 'warning' && p.message.includes(unconfirmed.name.en),
     );
     expect(warnings).toHaveLength(1);
+    expect(
+      checkDialogBundle(bundle, NOW).filter((p) => p.message.includes(unconfirmed.name.en)),
+    ).toEqual([]);
   });
 
   it('understands a municipality typed as a name, inflected, in any language', () => {
@@ -297,16 +305,16 @@ describe('links for a person', () => {
 
   it("warns when an English or Russian speaker would get the portal's Estonian page", () => {
     const real = checkDialogBundle(realBundle(), NOW);
-    // The English page exists and is used: no warning for English on this service.
+    // The ID card: the English page exists and is used, so no warning for English on it.
     expect(
-      real.some((p) => p.path.endsWith('services.2.links.en') && p.path.startsWith('lifeEvents.3')),
+      real.some((p) => p.path.endsWith('services.3.links.en') && p.path.startsWith('lifeEvents.3')),
     ).toBe(false);
     const b = changed((x) => {
-      const s = service(x, 'settle-residence-registration');
+      const s = service(x, 'settle-id-card');
       if (s.links) delete s.links.en;
     });
     const warning = checkDialogBundle(b, NOW).find((p) =>
-      p.path.startsWith('lifeEvents.3.services.2.links.en'),
+      p.path.startsWith('lifeEvents.3.services.3.links.en'),
     );
     expect(warning?.severity).toBe('warning');
     expect(warning?.message).toMatch(/a page in English \(https:\/\/www\.eesti\.ee\/et\//);

@@ -122,4 +122,32 @@ describe('counting the questions ahead', () => {
     expect(questionsAhead(dialog, 'intro', { a: 'yes' })).toBe(1);
     expect(questionsAhead(dialog, 'intro', { b: 'Tartu' })).toBe(1);
   });
+
+  it('follows a branch the known answers decide, and either way while they do not', () => {
+    const branching = {
+      lifeEvent: 'death-of-relative',
+      start: 'a',
+      nodes: {
+        a: {
+          kind: 'question',
+          text: 'x',
+          var: 'a',
+          options: [
+            { id: 'yes', goto: 'pick' },
+            { id: 'no', goto: 'pick' },
+          ],
+        },
+        pick: {
+          kind: 'branch',
+          cases: [{ when: { a: 'yes' }, goto: 'b' }],
+          otherwise: 'end',
+        },
+        b: { kind: 'input', text: 'x', var: 'b', next: 'end' },
+        end: { kind: 'end', text: 'x' },
+      },
+    } as unknown as Dialog;
+    expect(questionsAhead(branching, 'a', {})).toBe(2);
+    expect(questionsAhead(branching, 'a', { a: 'yes' })).toBe(1);
+    expect(questionsAhead(branching, 'a', { a: 'no' })).toBe(0);
+  });
 });
