@@ -10,6 +10,7 @@ import type { Translate } from './i18n.js';
 import type { AskKind } from './understand.js';
 import { isHttpsUrl } from './check.js';
 import { tokens } from './extract/lexicon.js';
+import { dayMonthYear, decimal } from './formats.js';
 
 /** Which fact kinds answer which question, best first. */
 const FACT_KINDS: Record<AskKind, readonly CatalogFact['kind'][]> = {
@@ -96,8 +97,6 @@ export function overlap(question: readonly string[], sentence: readonly string[]
   return score;
 }
 
-const LOCALE: Record<Lang, string> = { et: 'et-EE', en: 'en-GB', ru: 'ru-RU' };
-
 /** Estonian month names in the elative: “kehtib alates 1. jaanuarist 2025”. */
 const ET_MONTHS_FROM = [
   'jaanuarist',
@@ -124,28 +123,18 @@ export function formatDate(iso: string, lang: Lang): string {
   if (lang === 'et') {
     return `${date.getUTCDate()}. ${ET_MONTHS_FROM[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
   }
-  return new Intl.DateTimeFormat(LOCALE[lang], {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(date);
+  return dayMonthYear(lang).format(date);
 }
 
 /** A date standing on its own (“checked 1 December 2026”); after “valid from” see formatDate. */
 export function formatCheckedDate(iso: string, lang: Lang): string {
-  return new Intl.DateTimeFormat(LOCALE[lang], {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(new Date(`${iso}T00:00:00Z`));
+  return dayMonthYear(lang).format(new Date(`${iso}T00:00:00Z`));
 }
 
 /** The value with its unit in words (`units.<unit>` in conversation.json, plural by count). */
 export function formatValue(fact: CatalogFact, lang: Lang, tv: Translate): string {
   if (fact.value === undefined) return '';
-  const n = new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: 2 }).format(fact.value);
+  const n = decimal(lang).format(fact.value);
   if (!fact.unit) return n;
   return tv(`units.${fact.unit}`, { n, count: fact.value });
 }

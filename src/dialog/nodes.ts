@@ -2,7 +2,7 @@
  * Walking a dialog tree: from a node, say what each node says and move on until a node waits
  * for the person (question, input, status) or the dialog ends (end, handover).
  */
-import type { Block, ChecklistItem } from '../protocol/frames.js';
+import type { Block, ChecklistItem, Lang } from '../protocol/frames.js';
 import type { LifeEventId } from '../nlu/types.js';
 import {
   checklistEntry,
@@ -13,6 +13,7 @@ import {
 } from './schema.js';
 import { checklistItem, checklistText } from './render.js';
 import { questionsAhead } from './direct.js';
+import { dayMonthYear, monthYear } from './formats.js';
 import type { Turn } from './turn.js';
 
 /** A guard against a cycle of nodes that never wait (the checker reports those too). */
@@ -199,8 +200,6 @@ export function heardList(turn: Turn, lifeEvent: LifeEventId, only?: readonly st
   });
 }
 
-const LOCALE = { et: 'et-EE', en: 'en-GB', ru: 'ru-RU' } as const;
-
 /** What a typed extractor read, in words: “vanus 63”, “30 November 2026”, «май 2027 г.». */
 export function detailText(turn: Turn, detail: string | undefined): string | undefined {
   if (!detail) return undefined;
@@ -213,16 +212,12 @@ export function detailText(turn: Turn, detail: string | undefined): string | und
 }
 
 /** `2026-11-30`, `2027-05` or `1961` in the person's language. */
-function dateWords(value: string, lang: keyof typeof LOCALE): string | undefined {
+function dateWords(value: string, lang: Lang): string | undefined {
   const [y, m, d] = value.split('-').map(Number);
   if (y === undefined || Number.isNaN(y)) return undefined;
   if (m === undefined) return String(y);
   const date = new Date(Date.UTC(y, m - 1, d ?? 1));
-  const options: Intl.DateTimeFormatOptions =
-    d === undefined
-      ? { month: 'long', year: 'numeric', timeZone: 'UTC' }
-      : { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' };
-  return new Intl.DateTimeFormat(LOCALE[lang], options).format(date);
+  return (d === undefined ? monthYear(lang) : dayMonthYear(lang)).format(date);
 }
 
 /** The services of a checklist node that apply to this person, in the node's order. */

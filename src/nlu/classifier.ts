@@ -22,6 +22,7 @@ import {
   type WordForm,
 } from './features.js';
 import type { Lexicon } from './lexicon.js';
+import { TwoGenerationCache } from '../two-generation-cache.js';
 import { normalize, tokenize } from './normalize.js';
 import { logits, softmax, trainSoftmax, type SoftmaxWeights } from './softmax-regression.js';
 import type { TrainingExample } from './training-data.js';
@@ -77,7 +78,7 @@ const TYPO_CACHE_MAX = 10_000;
 
 /**
  * How many tokens a classifier remembers resolved against its feature index (see `WordEntry`).
- * Two generations, as `wordForm`'s memory; at most twice this many tokens, never messages.
+ * A `TwoGenerationCache`, as `wordForm`'s memory: at most twice this many tokens, never messages.
  */
 const WORD_MEMO_SIZE = 2048;
 
@@ -343,29 +344,17 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
   // message's vector built in reused typed arrays. Same keys, order and sums as `scorePlain`.
   const builder = new FeatureVectorBuilder(index);
   const grams = new GramIndex(index);
-  let wordMemo = new Map<string, WordEntry>();
-  let wordMemoOld = new Map<string, WordEntry>();
-  const entryOf = (token: string): WordEntry => {
-    const known = wordMemo.get(token);
-    if (known !== undefined) return known;
-    let entry = wordMemoOld.get(token);
-    if (entry === undefined) {
-      const w = wordForm(token);
-      entry = {
-        indexed: indexWord(w, config.features, index, grams),
-        content: isContentWord(w.form),
-        known: index.has(`w:${w.form}`),
-        evidenceWord: evidenceOf.get(`w:${w.form}`),
-        evidenceStem: evidenceOf.get(`s:${w.stem}`),
-      };
-    }
-    if (wordMemo.size >= WORD_MEMO_SIZE) {
-      wordMemoOld = wordMemo;
-      wordMemo = new Map();
-    }
-    wordMemo.set(token, entry);
-    return entry;
-  };
+  const wordMemo = new TwoGenerationCache<WordEntry>(WORD_MEMO_SIZE, (token) => {
+    const w = wordForm(token);
+    return {
+      indexed: indexWord(w, config.features, index, grams),
+      content: isContentWord(w.form),
+      known: index.has(`w:${w.form}`),
+      evidenceWord: evidenceOf.get(`w:${w.form}`),
+      evidenceStem: evidenceOf.get(`s:${w.stem}`),
+    };
+  });
+  const entryOf = (token: string): WordEntry => wordMemo.get(token);
   const correctionOf = (entry: WordEntry): Correction | null => {
     if (entry.correction !== undefined) return entry.correction;
     const near = correct(entry.indexed.word);

@@ -8,6 +8,7 @@
  */
 import enStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import ruStemmer from 'natural/lib/natural/stemmers/porter_stemmer_ru.js';
+import { TwoGenerationCache } from '../two-generation-cache.js';
 import { deaccent, fold, isCyrillic, normalize, tokenize } from './normalize.js';
 
 export interface FeatureOptions {
@@ -55,30 +56,22 @@ export function computeWordForm(token: string): WordForm {
 
 /**
  * How many tokens `wordForm` remembers. Words recur in what people write, and the stemmers plus
- * `deaccent`/`fold` were a tenth of a turn. Two generations, as the dialog lexicons' token
- * memory: when the young one is full it becomes the old one and the oldest is dropped; a token
- * found in the old one moves to the young one. At most twice this many tokens, never messages.
+ * `deaccent`/`fold` were a tenth of a turn. A `TwoGenerationCache`: at most twice this many
+ * tokens, never messages.
  */
 export const WORD_FORM_MEMO_SIZE = 4096;
-let formMemo = new Map<string, WordForm>();
-let formMemoOld = new Map<string, WordForm>();
+const formMemo = new TwoGenerationCache<WordForm>(WORD_FORM_MEMO_SIZE, (token) =>
+  Object.freeze(computeWordForm(token)),
+);
 
 /** The word form of a token of `normalize`d text (remembered; the object is frozen, shared). */
 export function wordForm(token: string): WordForm {
-  const known = formMemo.get(token);
-  if (known !== undefined) return known;
-  const w = formMemoOld.get(token) ?? Object.freeze(computeWordForm(token));
-  if (formMemo.size >= WORD_FORM_MEMO_SIZE) {
-    formMemoOld = formMemo;
-    formMemo = new Map();
-  }
-  formMemo.set(token, w);
-  return w;
+  return formMemo.get(token);
 }
 
 /** How many tokens `wordForm` holds now (for the test of its bound). */
 export function wordFormMemoSize(): number {
-  return formMemo.size + formMemoOld.size;
+  return formMemo.size;
 }
 
 export function textWords(text: string): WordForm[] {

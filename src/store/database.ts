@@ -13,12 +13,18 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
+import { createSqliteWriteWorker, type SqliteWriteWorker } from './sqlite-write-worker.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
-/** The driver under Kysely, for the hot write path's prepared statements (transcript-writer). */
+/**
+ * The driver under Kysely, for the hot write path's prepared statements (transcript-writer).
+ * A SQLite file also offers a write worker (its own connection on a worker thread, started on
+ * first use and closed with the store); an in-memory database has none.
+ */
 export type NativeDb =
-  { dialect: 'postgres'; pool: pg.Pool } | { dialect: 'sqlite'; sqlite: SQLite.Database };
+  | { dialect: 'postgres'; pool: pg.Pool }
+  | { dialect: 'sqlite'; sqlite: SQLite.Database; writeWorker?: () => SqliteWriteWorker };
 
 export interface StoreDb {
   db: Kysely<Database>;
@@ -48,6 +54,8 @@ export interface OpenDatabaseOptions {
 // int8 (count(*), bigint columns) and numeric (avg) come back as strings from pg by default.
 const PG_INT8 = 20;
 const PG_NUMERIC = 1700;
+/** How long a SQLite connection waits for the other's write transaction before SQLITE_BUSY. */
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 /** Opens and migrates (for tools and tests). */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<StoreDb> {
@@ -65,6 +73,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<StoreD
 export function createDatabase(options: OpenDatabaseOptions): StoreDb {
   let db: Kysely<Database>;
   let native: NativeDb;
+  let worker: SqliteWriteWorker | undefined;
   if (options.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
@@ -98,9 +107,16 @@ export function createDatabase(options: OpenDatabaseOptions): StoreDb {
     const sqlite = new SQLite(file);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    native = { dialect: 'sqlite', sqlite };
+    const path = file;
+    native = sqlite.memory
+      ? { dialect: 'sqlite', sqlite }
+      : {
+          dialect: 'sqlite',
+          sqlite,
+          writeWorker: () => (worker ??= createSqliteWriteWorker(path, SQLITE_BUSY_TIMEOUT_MS)),
+        };
   }
   const dialect = native.dialect;
   return {
@@ -111,6 +127,9 @@ export function createDatabase(options: OpenDatabaseOptions): StoreDb {
     async ping() {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    async close() {
+      await worker?.close();
+      await db.destroy();
+    },
   };
 }

@@ -3,7 +3,8 @@
  * reused (no query-builder compile per row). PostgreSQL gets one named statement that takes
  * whole columns as arrays (`unnest`) and writes conversations, life events and messages in
  * one round trip, whatever the batch size; SQLite runs better-sqlite3 prepared statements
- * inside one synchronous transaction.
+ * inside one transaction, on the write worker's own connection for a database file (off the
+ * event loop, sqlite-write-worker.ts) and on the main connection for an in-memory one.
  *
  * Text is made storable first (storable.ts). A batch the database refuses for a reason that
  * is not an outage is split per conversation and then per row, so one bad row is set aside
@@ -11,6 +12,7 @@
  * refused) throws: nothing is set aside and the caller keeps the rows to retry.
  */
 import type { NativeDb } from './database.js';
+import type { WriteStep } from './sqlite-write-worker.js';
 import type { NewMessage } from './schema.js';
 import { storableOrNull, storableText } from './storable.js';
 import type { ConversationDelta, IntentUpdate, TranscriptBatch } from './transcript-store.js';
@@ -51,6 +53,8 @@ const NET_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'EAI_AGAIN',
+  // The SQLite write worker ended (sqlite-write-worker.ts): the next write starts a new one.
+  'ERR_WORKER_EXITED',
 ]);
 const SQLITE_TRANSIENT = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|PROTOCOL)/;
 
@@ -126,7 +130,7 @@ const SQLITE = {
   intents: `update messages set intent = ?, confidence = ? where conversation_id = ? and seq = ?`,
 };
 
-type Row = (string | number | null)[];
+type Row = WriteStep['rows'][number];
 
 function conversationRow(c: ConversationDelta): Row {
   return [
@@ -259,7 +263,7 @@ export function createTranscriptWriter(
   exclusive: (work: () => void) => Promise<void>,
 ): TranscriptWriter {
   const writeAll =
-    native.dialect === 'postgres' ? pgWriter(native.pool) : sqliteWriter(native.sqlite, exclusive);
+    native.dialect === 'postgres' ? pgWriter(native.pool) : sqliteWriter(native, exclusive);
 
   async function isolate(batch: TranscriptBatch): Promise<WriteResult> {
     const rejected: RejectedRow[] = [];
@@ -354,42 +358,43 @@ function pgWriter(pool: Extract<NativeDb, { dialect: 'postgres' }>['pool']) {
   };
 }
 
+/** A batch as the SQLite statements and their parameter rows, in the order they run. */
+function sqliteSteps(batch: TranscriptBatch): WriteStep[] {
+  const lifeEvents: Row[] = [];
+  for (const c of batch.conversations) for (const le of c.lifeEvents) lifeEvents.push([c.id, le]);
+  return [
+    { sql: SQLITE.conversations, rows: batch.conversations.map(conversationRow) },
+    { sql: SQLITE.lifeEvents, rows: lifeEvents },
+    { sql: SQLITE.messages, rows: batch.messages.map(messageRow) },
+    {
+      sql: SQLITE.intents,
+      rows: batch.intents.map((u) => [u.intent, u.confidence, u.conversationId, u.seq]),
+    },
+  ].filter((step) => step.rows.length > 0);
+}
+
 function sqliteWriter(
-  sqlite: Extract<NativeDb, { dialect: 'sqlite' }>['sqlite'],
+  native: Extract<NativeDb, { dialect: 'sqlite' }>,
   exclusive: (work: () => void) => Promise<void>,
 ) {
-  let statements:
-    | {
-        conversations: Stmt;
-        lifeEvents: Stmt;
-        messages: Stmt;
-        intents: Stmt;
-        run: (b: TranscriptBatch) => void;
-      }
-    | undefined;
-  type Stmt = ReturnType<typeof sqlite.prepare>;
-  // Prepared on first use: the tables exist only after the migrations ran.
-  const prepared = () => {
-    if (statements) return statements;
-    const s = {
-      conversations: sqlite.prepare(SQLITE.conversations),
-      lifeEvents: sqlite.prepare(SQLITE.lifeEvents),
-      messages: sqlite.prepare(SQLITE.messages),
-      intents: sqlite.prepare(SQLITE.intents),
-    };
-    const run = sqlite.transaction((batch: TranscriptBatch) => {
-      for (const c of batch.conversations) {
-        s.conversations.run(conversationRow(c));
-        for (const le of c.lifeEvents) s.lifeEvents.run(c.id, le);
-      }
-      for (const m of batch.messages) s.messages.run(messageRow(m));
-      for (const u of batch.intents) s.intents.run(u.intent, u.confidence, u.conversationId, u.seq);
-    });
-    statements = { ...s, run };
-    return statements;
-  };
+  // A file: the batch's transaction runs on the write worker, off the event loop.
+  if (native.writeWorker) {
+    const worker = native.writeWorker;
+    return (batch: TranscriptBatch): Promise<void> => worker().run(sqliteSteps(batch));
+  }
+  // In memory: the same statements on the main connection, prepared on first use (the tables
+  // exist only after the migrations ran).
+  const sqlite = native.sqlite;
+  const prepared = new Map<string, ReturnType<typeof sqlite.prepare>>();
+  const run = sqlite.transaction((steps: WriteStep[]) => {
+    for (const step of steps) {
+      let s = prepared.get(step.sql);
+      if (!s) prepared.set(step.sql, (s = sqlite.prepare(step.sql)));
+      for (const row of step.rows) s.run(row);
+    }
+  });
   return (batch: TranscriptBatch): Promise<void> =>
     exclusive(() => {
-      prepared().run(batch);
+      run(sqliteSteps(batch));
     });
 }

@@ -12,6 +12,7 @@ import { LIFE_EVENTS, type LifeEventId } from '../nlu/types.js';
 import type { DialogBundle } from '../dialog/load.js';
 import { createTexts, type Translate } from '../dialog/i18n.js';
 import { formatCheckedDate, formatDate as formatFromDate } from '../dialog/direct.js';
+import { decimal } from '../dialog/formats.js';
 import { indexLinks } from '../dialog/links.js';
 import { deadlineLine, providerName } from '../dialog/render.js';
 import { planOf, type PlanAnswers } from '../dialog/plan.js';
@@ -42,7 +43,6 @@ export interface PublicPagesOptions {
 }
 
 const LEVELS: readonly MaturityLevel[] = ['information', 'data-exchange', 'proactive'];
-const LOCALE: Record<Lang, string> = { et: 'et-EE', en: 'en-GB', ru: 'ru-RU' };
 
 /** Escapes text for HTML element content and double-quoted attributes. */
 /** Stands for a service's name in a template whose other words are escaped around it. */
@@ -69,7 +69,7 @@ export function eventMaturity(services: readonly CatalogService[]): MaturityLeve
 
 function formatValue(fact: CatalogFact, lang: Lang, tc: Translate): string {
   if (fact.value === undefined) return '';
-  const n = new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: 2 }).format(fact.value);
+  const n = decimal(lang).format(fact.value);
   return fact.unit ? tc(`unit.${fact.unit}`, { n, count: fact.value }) : n;
 }
 

@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { createPseudonymizer } from '../../src/privacy/pseudonym.js';
 import type { Session } from '../../src/session/session.js';
-import type { TranscriptBatch } from '../../src/store/transcript-store.js';
+import { openDatabase } from '../../src/store/database.js';
+import { createTranscriptStore, type TranscriptBatch } from '../../src/store/transcript-store.js';
 import { createTranscriptRecorder } from '../../src/transcripts/recorder.js';
 
 const logger = createLogger('silent');
@@ -165,5 +169,73 @@ describe('TranscriptRecorder', () => {
     expect(r.pending()).toBe(0);
     expect(dropped).toEqual([[1, 'rejected']]);
     expect(written).toEqual([2]);
+  });
+});
+
+describe('TranscriptRecorder on a SQLite file (the write worker)', () => {
+  it('writes every queued row before close() returns, and reports a refused row', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recorder-file-'));
+    try {
+      const storeDb = await openDatabase({ dataDir: dir });
+      const transcripts = createTranscriptStore(storeDb);
+      const dropped: [number, string][] = [];
+      let written = 0;
+      const r = createTranscriptRecorder({
+        store: transcripts,
+        pseudonymize,
+        logger,
+        maxRows: 25,
+        onWritten: (n) => (written += n),
+        onDropped: (n, reason) => dropped.push([n, reason]),
+      });
+      // 40 conversations of 5 frames each, fed without waiting: several batches in flight
+      // and more still queued when close() is called.
+      for (let c = 0; c < 40; c++) {
+        const s = session({ id: `c${c}`, identity: undefined });
+        for (let seq = 1; seq <= 5; seq++)
+          r.observer.onFrame?.(s, {
+            type: 'user',
+            seq,
+            id: `m${seq}`,
+            text: `message ${seq} of ${c}`,
+            ts: 10 + seq,
+          });
+      }
+      await r.close();
+      await storeDb.close();
+
+      const reopened = await openDatabase({ dataDir: dir });
+      const stored = await reopened.db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      expect(Number(stored.n)).toBe(200);
+      expect(written).toBe(240);
+      expect(dropped).toEqual([]);
+
+      // A row the database refuses (no text) is set aside and counted; its neighbours are written.
+      const again = createTranscriptStore(reopened);
+      const result = await again.writeBatch({
+        conversations: [],
+        messages: [
+          {
+            conversation_id: 'c0',
+            seq: 6,
+            role: 'citizen',
+            text: null as unknown as string,
+            created_at: 20,
+          },
+          { conversation_id: 'c0', seq: 7, role: 'citizen', text: 'fine', created_at: 21 },
+        ],
+        intents: [],
+      });
+      expect(result.rejected).toEqual([
+        { kind: 'message', conversationId: 'c0', seq: 6, code: 'SQLITE_CONSTRAINT_NOTNULL' },
+      ]);
+      expect((await again.get('c0'))?.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 7]);
+      await reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -14,6 +14,7 @@
  * folding case, diacritics and punctuation, so “sündis” and “sundis”, “ребёнок” and “ребенок”
  * are the same. Pure: no I/O.
  */
+import { TwoGenerationCache } from '../../two-generation-cache.js';
 import { normalise } from '../match.js';
 
 type WordPattern =
@@ -376,11 +377,9 @@ export interface LexiconMatch {
 }
 
 /**
- * How many tokens a lexicon remembers what their first words matched. Words recur in what people
- * write (and the assistant's own replies are made of a few hundred words), so most tokens of a
- * message are known. Two generations: when the young one is full it becomes the old one and
- * the oldest is dropped; a token found in the old one moves to the young one, so the words used
- * often stay. At most twice this many tokens; it holds tokens, never messages.
+ * How many tokens a lexicon remembers what their first words matched (a `TwoGenerationCache`:
+ * at most twice this many). Words recur in what people write, and the assistant's own replies
+ * are made of a few hundred words, so most tokens of a message are known.
  */
 const FIRST_WORD_MEMO_SIZE = 2048;
 const NO_MATCHES: readonly number[] = Object.freeze([]);
@@ -400,8 +399,10 @@ export class Lexicon {
   /** The shortest token each first word can match (`minLength`). */
   private readonly minLength: number[];
   /** Per token, the first words it matches, flat: first word index, quality (2 or 1), … */
-  private firstMemo = new Map<string, readonly number[]>();
-  private firstMemoOld = new Map<string, readonly number[]>();
+  private readonly firstMemo = new TwoGenerationCache<readonly number[]>(
+    FIRST_WORD_MEMO_SIZE,
+    (token) => this.findFirsts(token),
+  );
   /** Which first words this token already tried (`tried[i] === stamp`). */
   private readonly tried: Uint32Array;
   private stamp = 0;
@@ -457,13 +458,10 @@ export class Lexicon {
 
   /** The first words that match the token (trying only those its index points to), memoised. */
   private firstMatches(token: string): readonly number[] {
-    const known = this.firstMemo.get(token);
-    if (known !== undefined) return known;
-    const old = this.firstMemoOld.get(token);
-    if (old !== undefined) {
-      this.remember(token, old);
-      return old;
-    }
+    return this.firstMemo.get(token);
+  }
+
+  private findFirsts(token: string): readonly number[] {
     if (++this.stamp === 0xffffffff) {
       this.tried.fill(0);
       this.stamp = 1;
@@ -489,17 +487,7 @@ export class Lexicon {
         }
       }
     }
-    const matches = found.length === 0 ? NO_MATCHES : found;
-    this.remember(token, matches);
-    return matches;
-  }
-
-  private remember(token: string, matches: readonly number[]): void {
-    if (this.firstMemo.size >= FIRST_WORD_MEMO_SIZE) {
-      this.firstMemoOld = this.firstMemo;
-      this.firstMemo = new Map();
-    }
-    this.firstMemo.set(token, matches);
+    return found.length === 0 ? NO_MATCHES : found;
   }
 
   /** Adds the first words of `ids` (shortest first) that match the token to `found`. */
