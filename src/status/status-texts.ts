@@ -10,6 +10,7 @@ import { LANGS, type Lang, type StatusItem } from '../protocol/frames.js';
 import { LIFE_EVENTS, type LifeEventId } from '../nlu/types.js';
 import type { ProactiveOffer, ServiceStatus } from '../core/status.js';
 import { SERVICE_STATES } from './status-schema.js';
+import { dayMonthYear } from '../dialog/formats.js';
 
 const record = <K extends string>(keys: readonly K[]) =>
   z
@@ -144,12 +145,7 @@ export function offerDate(iso: string, lang: Lang): string {
   if (!m) return iso;
   const [, y, mo, d] = m;
   if (lang !== 'en') return `${d}.${mo}.${y}`;
-  return new Intl.DateTimeFormat('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d))));
+  return dayMonthYear('en').format(new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d))));
 }
 
 /** A name for a service id the locales do not know yet: `funeral-grant` -> `Funeral grant`. */
