@@ -10,6 +10,7 @@
  */
 import { normalise } from '../dialog/match.js';
 import { leadText } from '../protocol/lead-text.js';
+import { deadlineText } from '../protocol/deadline.js';
 import type { Block, Lang, Option, ReplyFrame } from '../protocol/frames.js';
 import { CHANNEL_TEXTS } from './texts.js';
 
@@ -87,7 +88,7 @@ function servicesText(block: Extract<Block, { type: 'services' }>, lang: Lang): 
     .map((s) => {
       const lines = [`• ${s.name} — ${s.provider}`];
       if (s.summary) lines.push(`  ${s.summary}`);
-      if (s.deadline) lines.push(`  ${CHANNEL_TEXTS.deadline[lang](s.deadline)}`);
+      if (s.deadline) lines.push(`  ${deadlineText(s.deadline, CHANNEL_TEXTS.deadline[lang])}`);
       lines.push(`  ${s.url}`);
       return lines.join('\n');
     })

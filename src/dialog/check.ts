@@ -3,6 +3,7 @@
  * problems, each with file, path and what was expected.
  */
 import { LANGS, type Lang } from '../protocol/frames.js';
+import { deadlineFormProblem } from '../protocol/deadline.js';
 import { LIFE_EVENTS } from '../nlu/types.js';
 import type { DialogBundle, JsonTree, Namespace } from './load.js';
 import { NAMESPACES } from './load.js';
@@ -174,6 +175,20 @@ export function checkDialogBundle(bundle: DialogBundle, now = new Date()): Probl
       }
       for (const field of ['name', 'summary', ...(s.deadline ? ['deadline'] : [])]) {
         requireKey('catalog', `service.${s.id}.${field}`, catalogFile, `${sp}.id`);
+      }
+      if (s.deadline) {
+        for (const lang of LANGS) {
+          const key = `service.${s.id}.deadline`;
+          const text = locales.keys[lang].catalog.get(key);
+          const problem = text === undefined ? undefined : deadlineFormProblem(text);
+          if (problem) {
+            problems.push({
+              file: bundle.localeFile(lang, 'catalog'),
+              path: key,
+              message: problem,
+            });
+          }
+        }
       }
       const factIds = new Set<string>();
       (s.facts ?? []).forEach((fact, fi) => {

@@ -34,6 +34,8 @@ export const ENGINE_KEYS = [
   'status.state.offered',
   'checklist.title',
   'checklist.line',
+  'checklist.entry',
+  'checklist.provider',
   'checklist.deadline',
   'mode.automatic',
   'mode.proactive',

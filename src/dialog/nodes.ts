@@ -220,9 +220,8 @@ function dateWords(value: string, lang: Lang): string | undefined {
   return (d === undefined ? monthYear(lang) : dayMonthYear(lang)).format(date);
 }
 
-/** The services of a checklist node that apply to this person, in the node's order. */
 /**
- * The services whose condition holds, each once: a service listed under two conditions (either
+ * The services of a checklist node that apply to this person, in the node's order, each once: a service listed under two conditions (either
  * may hold, e.g. the survivor's pension for a spouse or for whoever raises a small child) is
  * shown at its first place, as the plan page (plan.ts) does.
  */

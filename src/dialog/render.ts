@@ -3,6 +3,7 @@
  * leave this file: a link that is not https is dropped, not shown.
  */
 import type { Block, ChecklistItem, Lang, ServiceCard, StatusItem } from '../protocol/frames.js';
+import { deadlineText } from '../protocol/deadline.js';
 import type { LifeEventStatus, ProactiveOffer } from '../core/status.js';
 import type { Catalog, CatalogService, Municipality } from './schema.js';
 import type { Translate } from './i18n.js';
@@ -76,7 +77,11 @@ export function checklistItem(
   };
 }
 
-/** The checklist as plain numbered lines (name, mode, provider, summary, deadline). */
+/**
+ * The checklist as plain numbered lines: name and mode, provider, summary, deadline, each a
+ * sentence of its own (a provider name often carries brackets already, so it is not put in
+ * brackets again).
+ */
 export function checklistText(services: CatalogService[], t: Translate, tc: Translate): string {
   return services
     .map((s, i) => {
@@ -84,17 +89,23 @@ export function checklistText(services: CatalogService[], t: Translate, tc: Tran
         n: i + 1,
         name: tc(`service.${s.id}.name`),
         mode: t(`mode.${s.mode}`),
-        provider: providerName(s, tc),
       });
       // The summary carries the facts (amounts with their year, who qualifies); the deadline
       // closes the item, so a text-only channel gets the same answer as the cards.
-      const parts = [line, tc(`service.${s.id}.summary`)];
-      if (s.deadline) {
-        parts.push(t('checklist.deadline', { deadline: tc(`service.${s.id}.deadline`) }));
-      }
+      const parts = [
+        line,
+        t('checklist.provider', { provider: providerName(s, tc) }),
+        tc(`service.${s.id}.summary`),
+      ];
+      if (s.deadline) parts.push(deadlineLine(tc(`service.${s.id}.deadline`), t));
       return parts.join(' ');
     })
     .join('\n');
+}
+
+/** A deadline as a plan line shows it: a fragment after "Deadline:", a sentence on its own. */
+export function deadlineLine(deadline: string, t: Translate): string {
+  return deadlineText(deadline, (fragment) => t('checklist.deadline', { deadline: fragment }));
 }
 
 export function statusBlock(

@@ -11,7 +11,8 @@ export const QUEUE_TEXTS = {
       minutes <= 1 ? 'Ootad umbes minuti.' : `Ootad umbes ${minutes} minutit.`,
     en: (minutes: number) =>
       minutes <= 1 ? 'The wait is about a minute.' : `The wait is about ${minutes} minutes.`,
-    ru: (minutes: number) => `Ждать примерно ${minutes} ${minutesRu(minutes)}.`,
+    ru: (minutes: number) =>
+      minutes <= 1 ? 'Ждать примерно минуту.' : `Ждать примерно ${minutes} ${minutesRu(minutes)}.`,
   },
   leaveButton: {
     et: () => 'Lahku järjekorrast',
@@ -33,10 +34,11 @@ export const QUEUE_TEXTS = {
   },
 } satisfies Record<string, Record<Lang, (...args: never[]) => string>>;
 
+/** «Минута» as the object of «ждать»: accusative (1, 21 → «минуту», 2–4 → «минуты»). */
 function minutesRu(n: number): string {
   const d = n % 10;
   const dd = n % 100;
-  if (d === 1 && dd !== 11) return 'минута';
+  if (d === 1 && dd !== 11) return 'минуту';
   if (d >= 2 && d <= 4 && (dd < 12 || dd > 14)) return 'минуты';
   return 'минут';
 }

@@ -57,7 +57,7 @@ export const HANDOVER_TEXTS = {
     ru: () => 'Сотрудник службы поддержки присоединился к разговору.',
   },
   handedBack: {
-    et: () => 'Klienditeenindaja lahkus vestlusest. Edasi aitab jälle abiline — küsi julgelt.',
+    et: () => 'Klienditeenindaja lahkus vestlusest. Edasi aitab jälle abiline – küsi julgelt.',
     en: () => 'The member of staff has left. The assistant is back — feel free to ask more.',
     ru: () =>
       'Сотрудник службы поддержки вышел из разговора. Дальше с вами снова помощник — спрашивайте.',

@@ -10,6 +10,7 @@ import { LANGS, type Lang, type StatusItem } from '../protocol/frames.js';
 import { LIFE_EVENTS, type LifeEventId } from '../nlu/types.js';
 import type { ProactiveOffer, ServiceStatus } from '../core/status.js';
 import { SERVICE_STATES } from './status-schema.js';
+import { dayMonthYear } from '../dialog/formats.js';
 
 const record = <K extends string>(keys: readonly K[]) =>
   z
@@ -125,13 +126,26 @@ function createStatusTexts(files: Record<Lang, StatusTextsFile>): StatusTexts {
         state: 'offered',
         ...(o.offeredAt && { date: o.offeredAt }),
         nextStep: o.expires
-          ? fill(files[lang].offer.nextStep, { date: o.expires })
+          ? fill(files[lang].offer.nextStep, { date: offerDate(o.expires, lang) })
           : files[lang].offer.nextStepNoDate,
         ...(o.url && { url: o.url }),
       };
     },
   };
   return texts;
+}
+
+/**
+ * A date in running text as each language writes it: `31.12.2026` in Estonian and Russian
+ * (the numeric form needs no case ending after „hiljemalt“ or «до»), `31 December 2026` in
+ * English. Never the ISO form the panel sends. A value that is not an ISO date is left as it is.
+ */
+export function offerDate(iso: string, lang: Lang): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) return iso;
+  const [, y, mo, d] = m;
+  if (lang !== 'en') return `${d}.${mo}.${y}`;
+  return dayMonthYear('en').format(new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d))));
 }
 
 /** A name for a service id the locales do not know yet: `funeral-grant` -> `Funeral grant`. */

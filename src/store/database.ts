@@ -9,7 +9,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDialectConfig,
+} from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
@@ -56,6 +66,30 @@ const PG_INT8 = 20;
 const PG_NUMERIC = 1700;
 /** How long a SQLite connection waits for the other's write transaction before SQLITE_BUSY. */
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * A transaction on the main connection begins IMMEDIATE, taking the write lock at once. The
+ * transcript worker writes the same file through its own connection; a DEFERRED transaction
+ * that reads before it writes (a canned reply's `put`) would fail with SQLITE_BUSY_SNAPSHOT,
+ * without waiting, if a worker batch committed between its read and its write. IMMEDIATE
+ * waits for the worker's short batch (busy_timeout) instead.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
 
 /** Opens and migrates (for tools and tests). */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<StoreDb> {
@@ -108,7 +142,7 @@ export function createDatabase(options: OpenDatabaseOptions): StoreDb {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
     const path = file;
     native = sqlite.memory
       ? { dialect: 'sqlite', sqlite }

@@ -14,6 +14,7 @@ import { createTexts, type Translate } from '../dialog/i18n.js';
 import { formatCheckedDate, formatDate as formatFromDate } from '../dialog/direct.js';
 import { decimal } from '../dialog/formats.js';
 import { indexLinks } from '../dialog/links.js';
+import { deadlineLine, providerName } from '../dialog/render.js';
 import { planOf, type PlanAnswers } from '../dialog/plan.js';
 import {
   EFFECTIVE_UNKNOWN,
@@ -44,6 +45,9 @@ export interface PublicPagesOptions {
 const LEVELS: readonly MaturityLevel[] = ['information', 'data-exchange', 'proactive'];
 
 /** Escapes text for HTML element content and double-quoted attributes. */
+/** Stands for a service's name in a template whose other words are escaped around it. */
+const NAME_MARK = '\u0000name\u0000';
+
 export function escapeHtml(value: string): string {
   return value
     .replace(/&/g, '&amp;')
@@ -370,14 +374,19 @@ ${servicesTable(event.services, lang, tc('page.servicesOf', { event: name }))}
       .map((s, i) => {
         const url = links.link(s, lang, plan.municipality);
         const deadline = s.deadline
-          ? `<br>${escapeHtml(td('checklist.deadline', { deadline: tc(`service.${s.id}.deadline`) }))}`
+          ? `<br>${escapeHtml(deadlineLine(tc(`service.${s.id}.deadline`), td))}`
           : '';
         const name = escapeHtml(tc(`service.${s.id}.name`));
-        return `<li id="step-${i + 1}"><strong>${url ? `<a href="${escapeHtml(url)}">${name}</a>` : name}</strong> — ${escapeHtml(
-          td(`mode.${s.mode}`),
-        )} (${escapeHtml(s.providers.map((p) => tc(`agency.${p}`)).join(' / '))})<br>${escapeHtml(
-          tc(`service.${s.id}.summary`),
-        )}${deadline}</li>`;
+        // The entry's own words around the name, which is a link: the template is filled with
+        // a marker for the name, escaped, and the marker replaced by the name's HTML.
+        const entry = escapeHtml(
+          td('checklist.entry', { name: NAME_MARK, mode: td(`mode.${s.mode}`) }),
+        );
+        const provider = td('checklist.provider', { provider: providerName(s, tc) });
+        return `<li id="step-${i + 1}">${entry.replace(
+          NAME_MARK,
+          `<strong>${url ? `<a href="${escapeHtml(url)}">${name}</a>` : name}</strong>`,
+        )} ${escapeHtml(provider)}<br>${escapeHtml(tc(`service.${s.id}.summary`))}${deadline}</li>`;
       })
       .join('');
     const body = `<h1>${escapeHtml(td('checklist.title', { event }))}</h1>

@@ -100,7 +100,7 @@ describe('facts from any message fill the questions', () => {
     say('yes');
     const plan = say('Tartu');
     expect(text(plan)).toMatch(
-      /You said: the baby is born, the birthplace is abroad, the parents are married\./,
+      /Here is what I understood: the baby is born, the birthplace is abroad, the parents are married\./,
     );
   });
 

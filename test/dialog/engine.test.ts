@@ -93,11 +93,13 @@ describe('DialogEngine', () => {
       'marriage-property-change',
       'marriage-certificate',
     ]);
-    expect(text(withName)).toMatch(/6 services need your application/);
+    expect(text(withName)).toMatch(/You need to apply for 6 services/);
     // The text carries each service's summary and deadline, for channels without cards.
     expect(text(withName)).toMatch(/joint ownership applies/);
     expect(text(withName)).toMatch(/The state fee is €70 \(since 1 January 2025\)/);
-    expect(text(withName)).toMatch(/Deadline: The marriage takes place no sooner than 1 month/);
+    // A deadline written as a sentence stands on its own: no "Deadline: The …".
+    expect(text(withName)).toMatch(/ The marriage takes place no sooner than 1 month/);
+    expect(text(withName)).not.toMatch(/Deadline: [A-Z]/);
 
     const other = make();
     other.send({ type: 'choose', optionId: 'event:marriage' });
@@ -420,6 +422,6 @@ describe('DialogEngine', () => {
     et.send({ type: 'choose', optionId: 'yes' });
     et.send({ type: 'choose', optionId: 'no' });
     const turn = et.send({ type: 'choose', optionId: 'yes' });
-    expect(text(turn)).toMatch(/1 teenuse teeb riik ise/);
+    expect(text(turn)).toMatch(/Ühe teenuse teeb riik ise/);
   });
 });

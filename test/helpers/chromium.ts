@@ -15,7 +15,15 @@
  * tests run with --disable-gpu.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,13 +63,26 @@ function unpackNpmChromium(): ChromiumBinary {
   };
   const root = fileURLToPath(new URL('../../', import.meta.url));
   // Versioned, so an upgrade never reuses an older binary; under node_modules, so it goes with it.
-  const dir = join(root, 'node_modules', '.cache', `sparticuz-chromium-${version}`);
+  // By its real path: git worktrees share one node_modules through a symlink, and a fonts.conf
+  // naming one worktree's path finds no fonts once that worktree is gone.
+  const dir = join(
+    realpathSync(join(root, 'node_modules')),
+    '.cache',
+    `sparticuz-chromium-${version}`,
+  );
   const binary: ChromiumBinary = {
     executablePath: join(dir, 'chromium'),
     env: { LD_LIBRARY_PATH: join(dir, 'lib'), FONTCONFIG_FILE: join(dir, 'fonts.conf') },
     source: 'npm',
   };
-  if (existsSync(join(dir, 'fonts.conf'))) return binary;
+  const fontsConf = join(dir, 'fonts.conf');
+  if (existsSync(fontsConf)) {
+    // A copy unpacked through another path (an older helper, a removed worktree): name ours.
+    if (!readFileSync(fontsConf, 'utf8').includes(`<dir>${join(dir, 'fonts')}</dir>`)) {
+      writeFileSync(fontsConf, fontConfig(dir));
+    }
+    return binary;
+  }
 
   // Unpacked into a private folder and renamed into place, so a concurrent worker either sees
   // nothing (and unpacks its own copy) or a complete one.
@@ -75,12 +96,7 @@ function unpackNpmChromium(): ChromiumBinary {
   execFileSync('tar', ['-x', '-C', work], { input: unbrotli('al2023.tar.br') });
   execFileSync('tar', ['-x', '-C', work], { input: unbrotli('fonts.tar.br') });
   // The packed fonts.conf names Lambda's folders; this one names ours (the final ones).
-  writeFileSync(
-    join(work, 'fonts.conf'),
-    `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n` +
-      `  <dir>${join(dir, 'fonts')}</dir>\n  <cachedir>${join(dir, 'fonts-cache')}</cachedir>\n` +
-      `</fontconfig>\n`,
-  );
+  writeFileSync(join(work, 'fonts.conf'), fontConfig(dir));
   try {
     renameSync(work, dir);
   } catch (err) {
@@ -89,4 +105,13 @@ function unpackNpmChromium(): ChromiumBinary {
     if (!existsSync(join(dir, 'fonts.conf'))) throw err;
   }
   return binary;
+}
+
+/** A fontconfig file naming the unpacked fonts in `dir` (their final place). */
+function fontConfig(dir: string): string {
+  return (
+    `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n` +
+    `  <dir>${join(dir, 'fonts')}</dir>\n  <cachedir>${join(dir, 'fonts-cache')}</cachedir>\n` +
+    `</fontconfig>\n`
+  );
 }

@@ -105,6 +105,8 @@ const REPLIES: Record<string, AssistantReply> = {
             text: 'New names in the population register',
             mode: 'automatic',
             provider: 'Population register',
+            // A deadline written as a sentence: never after a label, never in the one line.
+            deadline: 'The register enters it by itself after the wedding.',
             summary: 'Your new surname is entered automatically after the marriage is registered.',
           },
           {

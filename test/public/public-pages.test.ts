@@ -167,6 +167,16 @@ describe('public life-event pages', () => {
     expect(html).toContain('Are you the deceased&#39;s spouse?');
     expect(html).toContain('<dd>Tallinn</dd>');
     expect(html).toContain('href="https://www.tallinn.ee/en/services/funeral-benefit"');
+    // The name is the link inside the entry's own words; the provider is a sentence of its
+    // own (no brackets inside brackets); a deadline sentence has no label before it.
+    expect(html).toMatch(
+      /<li id="step-\d+"><strong><a href="https:\/\/www\.tallinn\.ee\/en\/services\/funeral-benefit">Funeral grant<\/a><\/strong> — you apply\. Provider: /,
+    );
+    expect(html).toContain(
+      '<br>The deadline is set by the local government of the deceased&#39;s residence.</li>',
+    );
+    expect(html).not.toMatch(/\([^()<]*\(/);
+    expect(html).not.toContain('Deadline: The');
     // Nothing the person typed in their own words.
     expect(html).not.toContain('my husband died');
   });

@@ -71,7 +71,7 @@ describe('fixture status panel', () => {
       expect.objectContaining({ serviceId: 'birth-maternity-benefit', lifeEvent: 'child-birth' }),
     ]);
     const maternity = status.lifeEvents[1]!.services[0]!;
-    expect(maternity.nextStep).toMatch(/Kinnitage/);
+    expect(maternity.nextStep).toMatch(/^Kinnita ema vanemahüvitise pakkumus/);
     expect(maternity.nextStepByLang?.en).toMatch(/Confirm/);
   });
 

@@ -110,7 +110,7 @@ describe('personal status through the WebSocket', () => {
         serviceId: 'birth-maternity-benefit',
         state: 'offered',
         name: "Maternity leave and mother's parental benefit",
-        nextStep: expect.stringContaining('2026-12-31') as string,
+        nextStep: expect.stringContaining('by 31 December 2026') as string,
       }),
     ]);
     await client.close();

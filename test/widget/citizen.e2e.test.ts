@@ -157,8 +157,19 @@ describe('the citizen side of the widget', () => {
     // One line each: name, who, by when; the facts and the link only when opened.
     const summaries = await texts(plan.locator('summary'));
     expect(summaries[1]).toBe(
-      '✎ Avaldus tuleb esitada Register the marriage Ootab sinu tegevust Vital statistics office · tähtaeg 1–6 months before the wedding',
+      '✎ Avaldus tuleb esitada Register the marriage Ootab sinu tegevust Vital statistics office · tähtaeg: 1–6 months before the wedding',
     );
+    // A deadline written as a sentence stays out of the one line and has no label before it.
+    expect(summaries[0]).toBe(
+      '✓ Riik teeb ise New names in the population register Population register',
+    );
+    const first = plan.locator('details').nth(0);
+    await first.locator('summary').click();
+    expect(await first.innerText()).toContain(
+      '\nThe register enters it by itself after the wedding.',
+    );
+    expect(await first.innerText()).not.toContain('Tähtaeg: The');
+    await first.locator('summary').click();
     const details = plan.locator('details').nth(1);
     expect(await details.locator('a').isVisible()).toBe(false);
     await details.locator('summary').click();
@@ -230,8 +241,9 @@ describe('the citizen side of the widget', () => {
     expect(copied.split('\n').slice(0, 3)).toEqual([
       'Your plan: getting married',
       'Kõigepealt: Register the marriage',
-      '1. New names in the population register [Riik teeb ise] — Population register',
+      '1. New names in the population register [Riik teeb ise] — Population register · The register enters it by itself after the wedding.',
     ]);
+    expect(copied).toContain('— Vital statistics office · Tähtaeg: 1–6 months before the wedding');
     expect(copied).toContain('   https://www.eesti.ee/en/family/marriage');
     await page.close();
   });

@@ -15,6 +15,7 @@ import type {
 } from '../../src/protocol/frames.js';
 import type { TextKey } from './i18n.js';
 import { link, safeHref } from './rich-text.js';
+import { deadlineText, isDeadlineSentence } from '../../src/protocol/deadline.js';
 
 export interface BlockContext {
   lang: Lang;
@@ -95,7 +96,7 @@ function serviceCard(s: ServiceCard, ctx: BlockContext): TemplateResult {
     </p>
     <p class="meta">${ctx.t('service.provider')}: ${s.provider}</p>
     ${s.summary ? html`<p>${s.summary}</p>` : nothing}
-    ${s.deadline ? html`<p class="meta">${ctx.t('service.deadline')}: ${s.deadline}</p>` : nothing}
+    ${s.deadline ? html`<p class="meta">${deadlineLabelled(s.deadline, ctx)}</p>` : nothing}
     ${
       href
         ? link(
@@ -122,14 +123,25 @@ function firstStep(items: ChecklistItem[]): ChecklistItem | undefined {
   return open.find((i) => i.mode !== 'automatic') ?? open[0];
 }
 
-/** A deadline short enough for the one line ("within 30 days"); longer ones go in the details. */
+/**
+ * A deadline short enough for the one line ("within 30 days"); longer ones, and deadlines
+ * written as a sentence of their own, go in the details (src/protocol/deadline.ts).
+ */
 const SHORT_DEADLINE = 40;
 
+function shortDeadline(item: ChecklistItem): string | undefined {
+  const d = item.deadline;
+  return d && d.length <= SHORT_DEADLINE && !isDeadlineSentence(d) ? d : undefined;
+}
+
+/** A deadline with its label, or a sentence deadline as it is. */
+function deadlineLabelled(deadline: string, ctx: BlockContext): string {
+  return deadlineText(deadline, (d) => `${ctx.t('service.deadline')}: ${d}`);
+}
+
 function oneLine(item: ChecklistItem, ctx: BlockContext): string {
-  const deadline =
-    item.deadline && item.deadline.length <= SHORT_DEADLINE
-      ? ctx.t('plan.by', { deadline: item.deadline })
-      : undefined;
+  const short = shortDeadline(item);
+  const deadline = short ? ctx.t('plan.by', { deadline: short }) : undefined;
   return [item.provider, deadline].filter(Boolean).join(' · ');
 }
 
@@ -140,7 +152,8 @@ export function planText(block: Checklist, ctx: BlockContext): string {
   if (first) lines.push(ctx.t('plan.first', { item: first.text }));
   block.items.forEach((item, i) => {
     const mode = item.mode ? ` [${ctx.t(`service.mode.${item.mode}`)}]` : '';
-    const line = [item.provider, item.deadline].filter(Boolean).join(' · ');
+    const deadline = item.deadline ? deadlineLabelled(item.deadline, ctx) : undefined;
+    const line = [item.provider, deadline].filter(Boolean).join(' · ');
     lines.push(`${i + 1}. ${item.text}${mode}${line ? ` — ${line}` : ''}`);
     if (item.summary) lines.push(`   ${item.summary}`);
     const href = safeHref(item.url);
@@ -183,8 +196,7 @@ function planItem(item: ChecklistItem, ctx: BlockContext): TemplateResult {
   const href = safeHref(item.url);
   const line = oneLine(item, ctx);
   const mode = item.mode ?? 'application';
-  const longDeadline =
-    item.deadline && item.deadline.length > SHORT_DEADLINE ? item.deadline : undefined;
+  const longDeadline = item.deadline && !shortDeadline(item) ? item.deadline : undefined;
   const head = html`<span class="mark" data-mode=${mode}
       ><span aria-hidden="true">${SYMBOL[mode]} </span>${ctx.t(`service.mode.${mode}`)}</span
     >
@@ -195,7 +207,7 @@ function planItem(item: ChecklistItem, ctx: BlockContext): TemplateResult {
       item.summary || href || longDeadline
         ? html`<details>
             <summary>${head}</summary>
-            ${longDeadline ? html`<p>${ctx.t('service.deadline')}: ${longDeadline}</p>` : nothing}
+            ${longDeadline ? html`<p>${deadlineLabelled(longDeadline, ctx)}</p>` : nothing}
             ${item.summary ? html`<p>${item.summary}</p>` : nothing}
             ${
               href

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { checklistText } from '../../src/dialog/render.js';
+import { createTexts } from '../../src/dialog/i18n.js';
+import { LANGS } from '../../src/protocol/frames.js';
+import { realBundle } from './helpers.js';
+
+const bundle = realBundle();
+const texts = createTexts(bundle.resources);
+const services = bundle.catalog.lifeEvents.flatMap((e) => e.services);
+const withDeadline = services.filter((s) => s.deadline);
+
+/** Brackets inside brackets: "(… (…) …)". */
+const NESTED = /\([^()]*\(/;
+
+describe('checklistText', () => {
+  it('never nests brackets in a plan line, in any language', () => {
+    for (const lang of LANGS) {
+      const text = checklistText(services, texts.dialog(lang), texts.catalog(lang));
+      for (const line of text.split('\n')) expect(line).not.toMatch(NESTED);
+    }
+  });
+
+  it('names the provider in a sentence of its own', () => {
+    const registration = services.filter((s) => s.id === 'birth-registration');
+    const et = checklistText(registration, texts.dialog('et'), texts.catalog('et'));
+    expect(et).toMatch(
+      /^1\. Sünni registreerimine \(nimi, isadus\) – avaldus tuleb esitada\. Pakkuja: /,
+    );
+    const ru = checklistText(registration, texts.dialog('ru'), texts.catalog('ru'));
+    expect(ru).toMatch(/\. Кто оказывает: /);
+  });
+
+  it('puts "Deadline:" only before a deadline fragment, never before a sentence', () => {
+    for (const lang of LANGS) {
+      const t = texts.dialog(lang);
+      const label = t('checklist.deadline', { deadline: '' }).replace(/\.$/, '').trim();
+      const text = checklistText(withDeadline, t, texts.catalog(lang));
+      // After the label the deadline goes on in lower case (or with a number).
+      const after = [...text.matchAll(new RegExp(`${label} (.)`, 'gu'))].map((m) => m[1]!);
+      expect(after.length).toBeGreaterThan(0);
+      for (const c of after) expect(c).toBe(c.toLowerCase());
+    }
+    const et = checklistText(withDeadline, texts.dialog('et'), texts.catalog('et'));
+    expect(et).toContain(
+      'Tähtaeg: 1 kuu jooksul pärast sündi, mõjuval põhjusel kuni 2 kuu jooksul.',
+    );
+    expect(et).toContain(' Tähtaja määrab lahkunu elukoha omavalitsus.');
+    expect(et).not.toContain('Tähtaeg: Tähtaja');
+    const ru = checklistText(withDeadline, texts.dialog('ru'), texts.catalog('ru'));
+    expect(ru).not.toContain('Срок: Срок');
+  });
+});
