@@ -422,6 +422,6 @@ describe('DialogEngine', () => {
     et.send({ type: 'choose', optionId: 'yes' });
     et.send({ type: 'choose', optionId: 'no' });
     const turn = et.send({ type: 'choose', optionId: 'yes' });
-    expect(text(turn)).toMatch(/Ühe teenuse teeb riik ise/);
+    expect(text(turn)).toMatch(/Ühe teenuse osutab riik ise/);
   });
 });
