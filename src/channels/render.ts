@@ -10,6 +10,7 @@
  */
 import { normalise } from '../dialog/match.js';
 import { leadText } from '../protocol/lead-text.js';
+import { LINE_DASH } from '../protocol/dash.js';
 import { deadlineText } from '../protocol/deadline.js';
 import type { Block, Lang, Option, ReplyFrame } from '../protocol/frames.js';
 import { CHANNEL_TEXTS } from './texts.js';
@@ -86,7 +87,7 @@ function numbered(options: readonly Option[], lang: Lang): string {
 function servicesText(block: Extract<Block, { type: 'services' }>, lang: Lang): string {
   return block.services
     .map((s) => {
-      const lines = [`• ${s.name} — ${s.provider}`];
+      const lines = [`• ${s.name}${LINE_DASH[lang]}${s.provider}`];
       if (s.summary) lines.push(`  ${s.summary}`);
       if (s.deadline) lines.push(`  ${deadlineText(s.deadline, CHANNEL_TEXTS.deadline[lang])}`);
       lines.push(`  ${s.url}`);

@@ -863,8 +863,11 @@ function status(turn: Turn, lookup: StatusLookup): void {
     if (count > 0) {
       const block = statusBlock(title, events, turn.deps.catalog, tc, turn.state.lang);
       const lines = block.items.map((i) => {
-        const line = t('status.line', { name: i.name, state: t(`status.state.${i.state}`) });
-        return i.nextStep ? `${line} — ${i.nextStep}` : line;
+        // ET-3/RU-3 (review 15): the next step is a sentence of its own after the state.
+        const vars = { name: i.name, state: t(`status.state.${i.state}`) };
+        return i.nextStep
+          ? t('status.lineNext', { ...vars, next: i.nextStep })
+          : t('status.line', vars);
       });
       // Lead paragraph, then the plain form of the block for text-only channels.
       turn.say(`${t('status.found', { count })}\n\n${lines.join('\n')}`, [block]);

@@ -8,6 +8,7 @@
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { LANGS, type Lang } from '../protocol/frames.js';
+import { LINE_DASH } from '../protocol/dash.js';
 import { LIFE_EVENTS, type LifeEventId } from '../nlu/types.js';
 import type { DialogBundle } from '../dialog/load.js';
 import { createTexts, type Translate } from '../dialog/i18n.js';
@@ -272,7 +273,7 @@ ${body}
     const items = eventsOf()
       .map(
         (e) =>
-          `<li><a href="/${lang}/life-events/${e.id}">${escapeHtml(tc(`lifeEvent.${e.id}.name`))}</a> — ${escapeHtml(
+          `<li><a href="/${lang}/life-events/${e.id}">${escapeHtml(tc(`lifeEvent.${e.id}.name`))}</a>${LINE_DASH[lang]}${escapeHtml(
             tc('page.eventLevel'),
           )}: ${level(eventMaturity(e.services), tc)} (${escapeHtml(
             tc('page.serviceCount', { count: e.services.length }),

@@ -64,6 +64,10 @@ describe('renderReply', () => {
     expect(renderReply(reply, { suggestedActions: 0, lang: 'et' }).text).toBe(
       'Services\n\n• Marriage application — Local government\n  You apply together.\n  Deadline: 1–6 months ahead\n  https://www.eesti.ee/en/family',
     );
+    // ET-3 (review 15): Estonian writes the dash between name and provider as an en dash.
+    const et = renderReply({ ...reply, lang: 'et' }, { suggestedActions: 0, lang: 'et' }).text;
+    expect(et).toContain('• Marriage application – Local government\n');
+    expect(et).not.toContain(' — ');
   });
 
   it('puts each status line’s link under it', () => {

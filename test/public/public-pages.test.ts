@@ -39,9 +39,12 @@ describe('public life-event pages', () => {
     expect(et).toContain('<html lang="et">');
     for (const name of ['Abiellumine', 'Lähedase surm', 'Ajateenistus']) expect(et).toContain(name);
     expect(et).toMatch(/infoteenus|andmevahetusega teenus|proaktiivne teenus/);
+    // ET-3 (review 15): the Estonian dash is an en dash; ru and en keep the em dash.
+    expect(et).toContain('Abiellumine</a> – ');
+    expect(et).not.toContain('</a> — ');
     const ru = await (await get('/ru/life-events')).text();
     expect(ru).toContain('<html lang="ru">');
-    expect(ru).toContain('Вступление в брак');
+    expect(ru).toContain('Вступление в брак</a> — ');
     expect(ru).toContain('проактивная услуга');
     const en = await (await get('/life-events?lang=en')).text();
     expect(en).toContain('<html lang="en">');

@@ -238,12 +238,13 @@ describe('the citizen side of the widget', () => {
       .poll(() => widget(page).locator('.plan-actions [role=status]').innerText())
       .toBe('Tegevuskava on kopeeritud.');
     const copied = await page.evaluate(() => navigator.clipboard.readText());
+    // ET-3 (review 15): the Estonian widget joins name and provider with an en dash.
     expect(copied.split('\n').slice(0, 3)).toEqual([
       'Your plan: getting married',
       'Kõigepealt: Register the marriage',
-      '1. New names in the population register [Riik teeb ise] — Population register · The register enters it by itself after the wedding.',
+      '1. New names in the population register [Riik teeb ise] – Population register · The register enters it by itself after the wedding.',
     ]);
-    expect(copied).toContain('— Vital statistics office · Tähtaeg: 1–6 months before the wedding');
+    expect(copied).toContain('– Vital statistics office · Tähtaeg: 1–6 months before the wedding');
     expect(copied).toContain('   https://www.eesti.ee/en/family/marriage');
     await page.close();
   });

@@ -16,6 +16,7 @@ import type {
 import type { TextKey } from './i18n.js';
 import { link, safeHref } from './rich-text.js';
 import { deadlineText, isDeadlineSentence } from '../../src/protocol/deadline.js';
+import { LINE_DASH } from '../../src/protocol/dash.js';
 
 export interface BlockContext {
   lang: Lang;
@@ -154,7 +155,7 @@ export function planText(block: Checklist, ctx: BlockContext): string {
     const mode = item.mode ? ` [${ctx.t(`service.mode.${item.mode}`)}]` : '';
     const deadline = item.deadline ? deadlineLabelled(item.deadline, ctx) : undefined;
     const line = [item.provider, deadline].filter(Boolean).join(' · ');
-    lines.push(`${i + 1}. ${item.text}${mode}${line ? ` — ${line}` : ''}`);
+    lines.push(`${i + 1}. ${item.text}${mode}${line ? `${LINE_DASH[ctx.lang]}${line}` : ''}`);
     if (item.summary) lines.push(`   ${item.summary}`);
     const href = safeHref(item.url);
     if (href) lines.push(`   ${href}`);
