@@ -121,9 +121,10 @@ export function checkDialogBundle(bundle: DialogBundle, now = new Date()): Probl
   const { catalog, catalogFile } = bundle;
   const agencies = new Set(catalog.agencies);
   const services = new Map<string, string>(); // service id -> life event
-  catalog.agencies.forEach((a, i) =>
-    requireKey('catalog', `agency.${a}`, catalogFile, `agencies.${i}`),
-  );
+  catalog.agencies.forEach((a, i) => {
+    requireKey('catalog', `agency.${a}`, catalogFile, `agencies.${i}`);
+    requireKey('catalog', `agencyInSentence.${a}`, catalogFile, `agencies.${i}`);
+  });
   for (const id of LIFE_EVENTS) {
     if (!catalog.lifeEvents.some((e) => e.id === id)) {
       problems.push({ file: catalogFile, path: 'lifeEvents', message: `an entry for "${id}"` });

@@ -638,7 +638,7 @@ function directAnswer(
   } else if (local) {
     parts.push(tv('direct.dependsOnMunicipality', { service: name, url: link }));
   } else if (kind === 'provider' || kind === 'where') {
-    const provider = providerName(service, tc);
+    const provider = providerName(service, tc, 'in-sentence');
     parts.push(tv('direct.provider', { service: name, provider, url: link }));
   } else {
     parts.push(tv('direct.noFact', { service: name, url: link }));

@@ -34,8 +34,18 @@ export function indexCatalog(
   };
 }
 
-export function providerName(service: CatalogService, tc: Translate): string {
-  return service.providers.map((p) => tc(`agency.${p}`)).join(' / ');
+/**
+ * The providers' names: as a heading or table cell (`agency.*`), or inside a sentence
+ * (`agencyInSentence.*`, where a generic name such as „kohalik omavalitsus“ / «нотариус» goes
+ * on in lower case after „Pakkuja:“ / «Кто оказывает:», and proper names keep their capital).
+ */
+export function providerName(
+  service: CatalogService,
+  tc: Translate,
+  place: 'alone' | 'in-sentence' = 'alone',
+): string {
+  const ns = place === 'in-sentence' ? 'agencyInSentence' : 'agency';
+  return service.providers.map((p) => tc(`${ns}.${p}`)).join(' / ');
 }
 
 function link(service: CatalogService): string | undefined {
@@ -94,7 +104,7 @@ export function checklistText(services: CatalogService[], t: Translate, tc: Tran
       // closes the item, so a text-only channel gets the same answer as the cards.
       const parts = [
         line,
-        t('checklist.provider', { provider: providerName(s, tc) }),
+        t('checklist.provider', { provider: providerName(s, tc, 'in-sentence') }),
         tc(`service.${s.id}.summary`),
       ];
       if (s.deadline) parts.push(deadlineLine(tc(`service.${s.id}.deadline`), t));

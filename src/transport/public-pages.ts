@@ -383,7 +383,7 @@ ${servicesTable(event.services, lang, tc('page.servicesOf', { event: name }))}
         const entry = escapeHtml(
           td('checklist.entry', { name: NAME_MARK, mode: td(`mode.${s.mode}`) }),
         );
-        const provider = td('checklist.provider', { provider: providerName(s, tc) });
+        const provider = td('checklist.provider', { provider: providerName(s, tc, 'in-sentence') });
         return `<li id="step-${i + 1}">${entry.replace(
           NAME_MARK,
           `<strong>${url ? `<a href="${escapeHtml(url)}">${name}</a>` : name}</strong>`,

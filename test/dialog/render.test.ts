@@ -30,6 +30,20 @@ describe('checklistText', () => {
     expect(ru).toMatch(/\. Кто оказывает: /);
   });
 
+  it('writes a generic provider in lower case inside the sentence, a proper name with its capital (ET-1/RU-1)', () => {
+    const ids = ['death-funeral', 'death-survivors-benefit'];
+    const two = services.filter((s) => ids.includes(s.id));
+    expect(two.map((s) => s.providers)).toEqual([['funeral-home'], ['SKA']]);
+    const et = checklistText(two, texts.dialog('et'), texts.catalog('et'));
+    expect(et).toContain('Pakkuja: matusebüroo ja kalmistu.');
+    expect(et).toContain('Pakkuja: Sotsiaalkindlustusamet (SKA).');
+    const ru = checklistText(two, texts.dialog('ru'), texts.catalog('ru'));
+    expect(ru).toContain('Кто оказывает: похоронное бюро и кладбище.');
+    expect(ru).toContain('Кто оказывает: Департамент социального страхования (SKA).');
+    // A card or table cell keeps the name as a heading.
+    expect(texts.catalog('et')('agency.funeral-home')).toBe('Matusebüroo ja kalmistu');
+  });
+
   it('puts "Deadline:" only before a deadline fragment, never before a sentence', () => {
     for (const lang of LANGS) {
       const t = texts.dialog(lang);
