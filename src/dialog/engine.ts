@@ -673,7 +673,9 @@ function directAnswer(
     { id: `plan:${lifeEvent}`, label: tv('option.plan') },
     node ? turn.option('continue') : { id: 'no-plan', label: tv('option.noPlan') },
   ];
-  parts.push(tv('direct.offer', { count, event: turn.eventName(lifeEvent) }));
+  // The number as a word where the language has one ("kuus", not "6"), as in a dialog's intro.
+  const n = tv(`intro.numbers.${count}`, { defaultValue: String(count) });
+  parts.push(tv('direct.offer', { count, n, event: turn.eventName(lifeEvent) }));
   turn.say(parts.join('\n\n'), [{ type: 'options', options }]);
 }
 
