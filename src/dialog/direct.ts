@@ -5,7 +5,7 @@
  */
 import type { Lang } from '../protocol/frames.js';
 import type { CatalogFact, CatalogService, Dialog, NodeOf } from './schema.js';
-import { EFFECTIVE_UNKNOWN, successors } from './schema.js';
+import { EFFECTIVE_UNKNOWN, conditionHolds, successors } from './schema.js';
 import type { Translate } from './i18n.js';
 import type { AskKind } from './understand.js';
 import { isHttpsUrl } from './check.js';
@@ -172,10 +172,7 @@ function branchTargets(node: NodeOf<'branch'>, known: Record<string, string>): s
       targets.push(c.goto);
       continue;
     }
-    const holds = Object.entries(c.when).every(([name, expected]) =>
-      Array.isArray(expected) ? expected.includes(known[name]!) : String(expected) === known[name],
-    );
-    if (holds) return [...targets, c.goto];
+    if (conditionHolds(c.when, (name) => known[name])) return [...targets, c.goto];
   }
   return [...targets, node.otherwise];
 }

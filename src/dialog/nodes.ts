@@ -6,6 +6,7 @@ import type { Block, ChecklistItem, Lang } from '../protocol/frames.js';
 import type { LifeEventId } from '../nlu/types.js';
 import {
   checklistEntry,
+  conditionHolds,
   type Condition,
   type CatalogService,
   type Dialog,
@@ -32,11 +33,9 @@ export function currentNode(turn: Turn): Dialog['nodes'][string] | undefined {
 }
 
 export function holds(when: Condition, turn: Turn): boolean {
-  return Object.entries(when).every(([name, expected]) => {
-    const actual = name === 'signedIn' ? String(turn.ctx.signedIn) : turn.state.vars[name];
-    if (actual === undefined) return false;
-    return Array.isArray(expected) ? expected.includes(actual) : String(expected) === actual;
-  });
+  return conditionHolds(when, (name) =>
+    name === 'signedIn' ? String(turn.ctx.signedIn) : turn.state.vars[name],
+  );
 }
 
 /**

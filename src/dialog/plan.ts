@@ -6,7 +6,13 @@
 import type { Lang } from '../protocol/frames.js';
 import type { LifeEventId } from '../nlu/types.js';
 import type { DialogBundle } from './load.js';
-import { checklistEntry, type CatalogService, type Condition, type DialogNode } from './schema.js';
+import {
+  checklistEntry,
+  conditionHolds,
+  type CatalogService,
+  type Condition,
+  type DialogNode,
+} from './schema.js';
 import { indexLinks } from './links.js';
 
 /** What the plan page may know of a conversation: its language and the dialog's answers. */
@@ -35,11 +41,7 @@ export interface Plan {
 
 /** Every answer the walk may read: option ids, and `signedIn`/`status` are never known here. */
 function holds(when: Condition, vars: Record<string, string>): boolean {
-  return Object.entries(when).every(([name, expected]) => {
-    const actual = vars[name];
-    if (actual === undefined) return false;
-    return Array.isArray(expected) ? expected.includes(actual) : String(expected) === actual;
-  });
+  return conditionHolds(when, (name) => vars[name]);
 }
 
 export function planOf(bundle: DialogBundle, answers: PlanAnswers): Plan | undefined {

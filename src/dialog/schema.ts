@@ -178,6 +178,18 @@ export const Condition = z.record(
 );
 export type Condition = z.infer<typeof Condition>;
 
+/** Whether a condition holds for these answers (`answer(name)`: undefined while not known). */
+export function conditionHolds(
+  when: Condition,
+  answer: (name: string) => string | undefined,
+): boolean {
+  return Object.entries(when).every(([name, expected]) => {
+    const actual = answer(name);
+    if (actual === undefined) return false;
+    return Array.isArray(expected) ? expected.includes(actual) : String(expected) === actual;
+  });
+}
+
 export const QuestionOption = z.strictObject({
   /** Stable id, stored as the answer (`yes`, `no`, `abroad`...). */
   id: z.string().regex(slug, 'an option id in kebab-case'),

@@ -8,7 +8,7 @@
  * Russian go on in lower case. `dialogs check` holds the catalog to these two forms.
  */
 
-/** True when the deadline is a sentence of its own (a capital first, a full stop last). */
+/** True when the deadline is a sentence of its own: it starts with a capital (`dialogs check` also wants its full stop). */
 export function isDeadlineSentence(text: string): boolean {
   const first = text.trimStart().charAt(0);
   return first !== '' && first !== first.toLowerCase();
