@@ -45,10 +45,10 @@ export interface PublicPagesOptions {
 
 const LEVELS: readonly MaturityLevel[] = ['information', 'data-exchange', 'proactive'];
 
-/** Escapes text for HTML element content and double-quoted attributes. */
 /** Stands for a service's name in a template whose other words are escaped around it. */
 const NAME_MARK = '\u0000name\u0000';
 
+/** Escapes text for HTML element content and double-quoted attributes. */
 export function escapeHtml(value: string): string {
   return value
     .replace(/&/g, '&amp;')
