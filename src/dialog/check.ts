@@ -347,6 +347,7 @@ function checkDialog(
   for (const [id, node] of Object.entries(nodes)) {
     const at = `nodes.${id}`;
     if ('text' in node) requireText(node.text, `${at}.text`);
+    if (node.kind === 'input' && node.hint) requireText(node.hint, `${at}.hint`);
     const targets = gotoPaths(node);
     for (const [path, target] of targets) {
       if (!(target in nodes)) {

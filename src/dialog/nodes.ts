@@ -51,7 +51,11 @@ export function questionsLeft(turn: Turn, dialog: Dialog, from: string): string 
 
 /** Says the question again with its options (after a language switch, a status, "continue"). */
 export function ask(turn: Turn, node: NodeOf<'question'> | NodeOf<'input'>, prefix?: string): void {
-  const text = prefix ? `${prefix}\n${turn.t(node.text)}` : turn.t(node.text);
+  const question =
+    node.kind === 'input' && node.hint
+      ? `${turn.t(node.text)} ${turn.t(node.hint)}`
+      : turn.t(node.text);
+  const text = prefix ? `${prefix}\n${question}` : question;
   if (node.kind === 'input') return turn.say(text);
   const options = node.options.map((o) => ({
     id: o.id,

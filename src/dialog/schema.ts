@@ -237,7 +237,10 @@ const QuestionNode = z.strictObject({
 /** A question answered in the person's own words; the answer is kept in `var` (max 200 chars). */
 const InputNode = z.strictObject({
   kind: z.literal('input'),
+  /** The question alone: the plan page lists it with the answer. */
   text: TextKey,
+  /** What the chat says after the question (why it asks, how to skip it); not on the plan. */
+  hint: TextKey.optional(),
   var: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/, 'a variable name like municipality'),
   next: NodeId,
 });

@@ -112,6 +112,32 @@ describe('public life-event pages', () => {
     expect((await get('/et/life-events/holiday')).status).toBe(404);
   });
 
+  it('puts each value into its fact sentence in a form the sentence can take (review 16)', async () => {
+    const page = async (path: string) => (await (await get(path)).text()).replace(/&#39;/g, "'");
+    const birthEt = await page('/et/life-events/child-birth');
+    // ET-1: „saab 15 aastat vanaks“ is not Estonian; „on vähemalt 15 aastat vana“ is.
+    expect(birthEt).toContain('ID-kaart on kohustuslik lapsele, kes on vähemalt 15 aastat vana.');
+    expect(birthEt).toContain('Isa vanemahüvitist makstakse 30 päeva eest.'); // ET-3
+    // ET-4: whose age (the child's).
+    expect(birthEt).toContain(
+      'Jagatavat vanemahüvitist saab kasutada, kuni laps on 3 aastat vana.',
+    );
+    expect(birthEt).toContain('Lapsetoetust makstakse, kuni laps on 19 aastat vana; kui ta'); // ET-5
+    expect(birthEt).not.toMatch(/saab \d+ aastat vanaks|vanusepiir on \d+ aastat, õppijal/);
+    expect(await page('/et/life-events/military-service')).toContain(
+      'Meeskodanik kantakse kaitseväekohustuslaste registrisse, kui ta on 17 aastat vana.',
+    );
+    expect(await page('/et/life-events/death-of-relative')).toContain(
+      'kes kasvatab lahkunu last, kui laps ei ole veel 3 aastat vana.', // ET-2
+    );
+    expect(await page('/et/life-events/settling-in-estonia')).toContain(
+      '5 aastat pärast esimese elamisloa või elamisõiguse saamist.', // ET-12
+    );
+    expect(await page('/ru/life-events/child-birth')).toContain(
+      'Детское пособие платят, пока ребёнку не исполнится 19 лет; если он ещё учится', // RU-6
+    );
+  });
+
   it('serves the same catalog as JSON', async () => {
     const res = await get('/api/v1/life-events');
     expect(res.headers.get('content-type')).toMatch(/json/);
@@ -169,6 +195,10 @@ describe('public life-event pages', () => {
     // The answers by their official wording; Tallinn's own page for the funeral grant.
     expect(html).toContain('Are you the deceased&#39;s spouse?');
     expect(html).toContain('<dd>Tallinn</dd>');
+    // ET-6 (review 16): the question alone; the chat's hint (why it asks, how to skip) is not
+    // for a printed plan.
+    expect(html).toContain('<dt>Which municipality did the deceased live in?</dt><dd>Tallinn</dd>');
+    expect(html).not.toContain('write “don&#39;t know”');
     expect(html).toContain('href="https://www.tallinn.ee/en/services/funeral-benefit"');
     // The name is the link inside the entry's own words; the provider is a sentence of its
     // own (no brackets inside brackets); a deadline sentence has no label before it.
