@@ -136,6 +136,15 @@ describe('public life-event pages', () => {
     expect(await page('/ru/life-events/child-birth')).toContain(
       'Детское пособие платят, пока ребёнку не исполнится 19 лет; если он ещё учится', // RU-6
     );
+    // ET-9, RU-8: the note under the event's level says which step is still the person's.
+    expect(birthEt).toContain(
+      'Elusündmuse küpsustase on sama mis selle kõige vähem küpsel põhiteenusel: selle teenuse jaoks pead veel ise pöörduma.',
+    );
+    const divorceRu = await page('/ru/life-events/divorce');
+    expect(divorceRu).toContain('по этой услуге вам пока нужно обращаться самим.');
+    // RU-11: an optional service is «дополнительная», as the widget calls it.
+    expect(divorceRu).toContain('дополнительная услуга');
+    expect(divorceRu).not.toContain('необязательная услуга');
   });
 
   it('serves the same catalog as JSON', async () => {
