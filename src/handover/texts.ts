@@ -18,7 +18,7 @@ export const HANDOVER_TEXTS = {
     et: (n: number) => `Ühendan sind klienditeenindajaga. Sinu koht järjekorras: ${n}.`,
     en: (n: number) =>
       `I am connecting you to a member of staff. You are number ${n} in the queue.`,
-    ru: (n: number) => `Соединяю вас с сотрудником службы поддержки. Ваш номер в очереди: ${n}.`,
+    ru: (n: number) => `Соединяю вас с сотрудником службы поддержки. Ваше место в очереди: ${n}.`,
   },
   unavailable: {
     et: ({ hours, back }: OfficeWhen) =>

@@ -27,6 +27,20 @@ describe('back-office texts (locales/<lang>/staff.json)', () => {
     }
   });
 
+  it('names the assistant in canned replies as the citizen window does (review 16 ET-13, RU-10)', () => {
+    for (const lang of ['et', 'en', 'ru'] as const) {
+      const widget = JSON.parse(
+        readFileSync(join(ROOT, `locales/${lang}/widget.json`), 'utf8'),
+      ) as {
+        assistant: string;
+      };
+      const handBack = locales.canned[lang].find((c) => c.id === 'hand-back')?.text ?? '';
+      // The widget's name, declined: Abiline → abilisele, Помощник → помощнику.
+      expect(handBack.toLowerCase()).toContain(widget.assistant.toLowerCase().slice(0, 5));
+      expect(handBack).not.toMatch(/virtuaal|виртуальн|virtual/i);
+    }
+  });
+
   it('has every key the client asks for, so no text of the interface lives in code', () => {
     const dir = join(ROOT, 'staff/src');
     const used = new Set<string>();
