@@ -93,7 +93,7 @@ describe('DialogEngine', () => {
       'marriage-property-change',
       'marriage-certificate',
     ]);
-    expect(text(withName)).toMatch(/You need to apply for 6 services/);
+    expect(text(withName)).toMatch(/For 6 services you need to act yourself/);
     // The text carries each service's summary and deadline, for channels without cards.
     expect(text(withName)).toMatch(/joint ownership applies/);
     expect(text(withName)).toMatch(/The state fee is €70 \(since 1 January 2025\)/);
@@ -415,7 +415,7 @@ describe('DialogEngine', () => {
     send({ type: 'choose', optionId: 'event:marriage' });
     send({ type: 'choose', optionId: 'yes' });
     send({ type: 'choose', optionId: 'yes' });
-    expect(text(send({ type: 'choose', optionId: 'no' }))).toMatch(/Для 5 услуг нужно/);
+    expect(text(send({ type: 'choose', optionId: 'no' }))).toMatch(/По 5 услугам нужно действовать самим/);
     const et = make();
     et.send({ type: 'set-lang', lang: 'et' });
     et.send({ type: 'choose', optionId: 'event:retirement' });

@@ -23,11 +23,25 @@ describe('checklistText', () => {
   it('names the provider in a sentence of its own', () => {
     const registration = services.filter((s) => s.id === 'birth-registration');
     const et = checklistText(registration, texts.dialog('et'), texts.catalog('et'));
-    expect(et).toMatch(
-      /^1\. Sünni registreerimine \(nimi, isadus\) – avaldus tuleb esitada\. Pakkuja: /,
-    );
+    expect(et).toMatch(/^1\. Sünni registreerimine \(nimi, isadus\) – tuleb ise teha\. Pakkuja: /);
     const ru = checklistText(registration, texts.dialog('ru'), texts.catalog('ru'));
     expect(ru).toMatch(/\. Кто оказывает: /);
+  });
+
+  it('marks what the person does with words that fit a step that is not an application (ET-14, RU-12)', () => {
+    const ids = ['death-funeral', 'death-inheritance', 'mil-health-check'];
+    const steps = services.filter((s) => ids.includes(s.id));
+    expect(steps.map((s) => s.mode)).toEqual(['application', 'application', 'application']);
+    const et = checklistText(steps, texts.dialog('et'), texts.catalog('et'));
+    expect(et).toContain('Matused ja hauaplats – tuleb ise teha.');
+    expect(et).toContain('Pärimine – tuleb ise teha.');
+    expect(et).toContain('Terviseseisundi hindamine – tuleb ise teha.');
+    expect(et).not.toContain('avaldus tuleb esitada');
+    const ru = checklistText(steps, texts.dialog('ru'), texts.catalog('ru'));
+    expect(ru).toContain('Наследование — нужно сделать самим.');
+    expect(ru).not.toContain('вы подаёте заявление');
+    const en = checklistText(steps, texts.dialog('en'), texts.catalog('en'));
+    expect(en).toContain('— you do it yourself.');
   });
 
   it('writes a generic provider in lower case inside the sentence, a proper name with its capital (ET-1/RU-1)', () => {

@@ -61,7 +61,7 @@ describe('public life-event pages', () => {
     expect(html).not.toContain('<script');
     expect(html).toContain('Marriage application and ceremony');
     expect(html).toContain('Registry office');
-    expect(html).toContain('you apply');
+    expect(html).toContain('you do it yourself');
     expect(html).toContain('data-exchange service');
     expect(html).toContain('The state fee for registering a marriage is €70.');
     expect(html).toContain('in force since 1 January 2025');
@@ -212,7 +212,7 @@ describe('public life-event pages', () => {
     // The name is the link inside the entry's own words; the provider is a sentence of its
     // own (no brackets inside brackets); a deadline sentence has no label before it.
     expect(html).toMatch(
-      /<li id="step-\d+"><strong><a href="https:\/\/www\.tallinn\.ee\/en\/services\/funeral-benefit">Funeral grant<\/a><\/strong> — you apply\. Provider: /,
+      /<li id="step-\d+"><strong><a href="https:\/\/www\.tallinn\.ee\/en\/services\/funeral-benefit">Funeral grant<\/a><\/strong> — you do it yourself\. Provider: /,
     );
     expect(html).toContain(
       '<br>The deadline is set by the local government of the deceased&#39;s residence.</li>',

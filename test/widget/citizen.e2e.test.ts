@@ -151,13 +151,13 @@ describe('the citizen side of the widget', () => {
     // Text, symbol and shape differ, not only the colour.
     expect(marks).toEqual([
       ['✓ Riik teeb ise', 'dashed', '12.8px'],
-      ['✎ Avaldus tuleb esitada', 'solid', '0px'],
+      ['✎ Tuleb ise teha', 'solid', '0px'],
       ['☑ Pakkumine tuleb kinnitada', 'solid', expect.stringMatching(/^[3-4]\.\d+px$/)],
     ]);
     // One line each: name, who, by when; the facts and the link only when opened.
     const summaries = await texts(plan.locator('summary'));
     expect(summaries[1]).toBe(
-      '✎ Avaldus tuleb esitada Register the marriage Ootab sinu tegevust Vital statistics office · tähtaeg: 1–6 months before the wedding',
+      '✎ Tuleb ise teha Register the marriage Ootab sinu tegevust Vital statistics office · tähtaeg: 1–6 months before the wedding',
     );
     // A deadline written as a sentence stays out of the one line and has no label before it.
     expect(summaries[0]).toBe(

@@ -92,7 +92,7 @@ describe('chat widget in the browser', () => {
     expect(await cards.count()).toBe(2);
     expect(await texts(cards.first())).toEqual([
       expect.stringMatching(
-        /Registering a marriage .*Põhiteenus .*Avaldus tuleb esitada .*Vital statistics office/,
+        /Registering a marriage .*Põhiteenus .*Tuleb ise teha .*Vital statistics office/,
       ),
     ]);
     expect(await cards.first().locator('a').getAttribute('href')).toBe(
