@@ -415,7 +415,9 @@ describe('DialogEngine', () => {
     send({ type: 'choose', optionId: 'event:marriage' });
     send({ type: 'choose', optionId: 'yes' });
     send({ type: 'choose', optionId: 'yes' });
-    expect(text(send({ type: 'choose', optionId: 'no' }))).toMatch(/По 5 услугам нужно действовать самим/);
+    expect(text(send({ type: 'choose', optionId: 'no' }))).toMatch(
+      /По 5 услугам нужно действовать самим/,
+    );
     const et = make();
     et.send({ type: 'set-lang', lang: 'et' });
     et.send({ type: 'choose', optionId: 'event:retirement' });
