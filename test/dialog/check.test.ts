@@ -32,6 +32,7 @@ describe('dialogs check', () => {
       // a key missing in one locale, and in all
       'dialogs/marriage.yaml: nodes.ask.text: text "marriage.ask" in locales/{ru}/dialog.json (missing there)',
       'dialogs/marriage.yaml: nodes.list.text: text "marriage.missing-text" in locales/{et,en,ru}/dialog.json',
+      'dialogs/marriage.yaml: nodes.where.hint: text "marriage.missing-hint" in locales/{et,en,ru}/dialog.json',
       // services and the catalog
       'dialogs/marriage.yaml: nodes.list.services.1: a service in dialogs/catalog.yaml, got "not-in-catalog"',
       'dialogs/marriage.yaml: nodes.list.services.1.when.nameChange: one of yes, no, got "maybe"',
