@@ -39,6 +39,8 @@ describe('public life-event pages', () => {
     expect(et).toContain('<html lang="et">');
     for (const name of ['Abiellumine', 'Lähedase surm', 'Ajateenistus']) expect(et).toContain(name);
     expect(et).toMatch(/infoteenus|andmevahetusega teenus|proaktiivne teenus/);
+    // The three groups in the words of the plan's markers (review 16 ET-14).
+    expect(et).toContain('mida ta sulle pakub ja mida tuleb ise teha.');
     // ET-3 (review 15): the Estonian dash is an en dash; ru and en keep the em dash.
     expect(et).toContain('Abiellumine</a> – ');
     expect(et).not.toContain('</a> — ');
