@@ -14,7 +14,12 @@ import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { LANGS } from '../protocol/frames.js';
 import { createBaseline } from '../nlu/baseline.js';
-import { calibrate, crossValidationReport, outOfFoldScores } from '../nlu/cross-validate.js';
+import {
+  baselineOutOfFold,
+  calibrate,
+  crossValidationReport,
+  outOfFoldScores,
+} from '../nlu/cross-validate.js';
 import {
   evaluate,
   formatComparison,
@@ -213,16 +218,22 @@ function cvCommand(intentsDir: string, folds: number, json: boolean, io: CliIo):
   // The lexicon is domain knowledge outside the folds: every fold's model has all of it.
   const scores = outOfFoldScores(examples, config, folds, 1, loadLexiconOf(intentsDir));
   const report = crossValidationReport(scores, config);
+  const baselineReport = evaluate(baselineOutOfFold(examples, folds, 1));
   const calibration = calibrate(scores, config.decision);
   const seconds = (performance.now() - started) / 1000;
   if (json) {
-    io.stdout(JSON.stringify({ folds, report, calibration }, null, 2) + '\n');
+    io.stdout(
+      JSON.stringify({ folds, report, baseline: baselineReport, calibration }, null, 2) + '\n',
+    );
     return 0;
   }
   const out: string[] = [
     `${folds}-fold cross-validation over ${examples.length} training examples (${seconds.toFixed(1)} s)`,
     '',
-    formatComparison([{ name: 'current config', report }]),
+    formatComparison([
+      { name: 'current config', report },
+      { name: 'natural Bayes', report: baselineReport },
+    ]),
     '',
     `temperature: fitted ${calibration.temperature} (out-of-fold NLL ${calibration.nllBefore.toFixed(3)} at T=1 -> ${calibration.nllAfter.toFixed(3)})`,
     '',

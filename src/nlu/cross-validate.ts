@@ -3,6 +3,7 @@
  * and decision thresholds from its out-of-fold scores (so config values are measured, not guessed).
  */
 import type { Lang } from '../protocol/frames.js';
+import { createBaseline } from './baseline.js';
 import { createClassifier } from './classifier.js';
 import type { NluConfig } from './config.js';
 import type { Lexicon } from './lexicon.js';
@@ -72,6 +73,28 @@ export function outOfFoldScores(
     }
   });
   return out;
+}
+
+/**
+ * natural's BayesClassifier (the baseline) on the same folds as `outOfFoldScores` (same k and
+ * seed): each held-out sentence classified by a Bayes model trained on the other folds, so CV
+ * is reported beside the baseline as the splits are.
+ */
+export function baselineOutOfFold(
+  examples: readonly TrainingExample[],
+  k: number,
+  seed = 1,
+): Prediction[] {
+  const folds = stratifiedFolds(examples, k, seed);
+  return folds.flatMap((test, i) => {
+    const baseline = createBaseline(folds.filter((_, j) => j !== i).flat());
+    return test.map((e) => ({
+      text: e.text,
+      gold: e.intent,
+      predicted: baseline.classify(e.text),
+      lang: e.lang,
+    }));
+  });
 }
 
 function ranked(s: OutOfFoldScore, temperature: number): ScoredIntent[] {
