@@ -91,4 +91,19 @@ describe('lexiconFeatures', () => {
       'g:thanks+praise',
     ]);
   });
+
+  it('adds g:cue+event when an out-of-scope cue stands beside a life event, and only then', () => {
+    expect(lexiconFeatures(['divorce', 'out-of-scope/abroad'])).toEqual([
+      'g:divorce',
+      'g:out-of-scope/abroad',
+      'g:cue+event',
+    ]);
+    expect(lexiconFeatures(['out-of-scope/statistics'])).toEqual(['g:out-of-scope/statistics']);
+    expect(lexiconFeatures(['divorce', 'retirement'])).toEqual(['g:divorce', 'g:retirement']);
+    // A conversational intent is not a life event's topic.
+    expect(lexiconFeatures(['thanks', 'out-of-scope/shopping'])).toEqual([
+      'g:thanks',
+      'g:out-of-scope/shopping',
+    ]);
+  });
 });
