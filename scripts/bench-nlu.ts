@@ -10,7 +10,11 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { createBaseline } from '../src/nlu/baseline.js';
 import { createClassifier, type NluClassifier } from '../src/nlu/classifier.js';
 import { loadNluConfig } from '../src/nlu/config.js';
-import { crossValidationReport, outOfFoldScores } from '../src/nlu/cross-validate.js';
+import {
+  baselineOutOfFold,
+  crossValidationReport,
+  outOfFoldScores,
+} from '../src/nlu/cross-validate.js';
 import { evaluate, type Prediction } from '../src/nlu/eval.js';
 import { loadLexiconOf } from '../src/nlu/load.js';
 import { loadLabelledFile, loadTrainingData } from '../src/nlu/training-data.js';
@@ -111,11 +115,14 @@ for (const split of splits) {
 
 if (process.argv.includes('--cv')) {
   const cv = crossValidationReport(outOfFoldScores(examples, config, 5, 1, lexicon), config);
+  // natural's Bayes on the same folds, in brackets as on the splits.
+  const cvBase = evaluate(baselineOutOfFold(examples, 5, 1));
   for (const lang of ['et', 'en', 'ru'] as const) {
     const rl = cv.byLang[lang];
-    if (!rl) continue;
+    const bl = cvBase.byLang[lang];
+    if (!rl || !bl) continue;
     rows.push(
-      `| 5-fold CV | ${lang} | ${rl.n} | ${pct(rl.accuracy)} | ${frac(rl.oosFalseAcceptance)} = ${pct(rl.oosFalseAcceptance.rate)} | ${pct(rl.keyConversationalRecall.rate)} | ${frac(rl.oovOverconfidence)} |`,
+      `| 5-fold CV | ${lang} | ${rl.n} | ${pct(rl.accuracy)} (${pct(bl.accuracy)}) | ${frac(rl.oosFalseAcceptance)} = ${pct(rl.oosFalseAcceptance.rate)} (${frac(bl.oosFalseAcceptance)}) | ${pct(rl.keyConversationalRecall.rate)} (${pct(bl.keyConversationalRecall.rate)}) | ${frac(rl.oovOverconfidence)} |`,
     );
   }
 }

@@ -14,7 +14,13 @@ import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { LANGS } from '../protocol/frames.js';
 import { createBaseline } from '../nlu/baseline.js';
-import { calibrate, crossValidationReport, outOfFoldScores } from '../nlu/cross-validate.js';
+import {
+  baselineOutOfFold,
+  calibrate,
+  crossValidationReport,
+  openSetTradeOff,
+  outOfFoldScores,
+} from '../nlu/cross-validate.js';
 import {
   evaluate,
   formatComparison,
@@ -213,16 +219,24 @@ function cvCommand(intentsDir: string, folds: number, json: boolean, io: CliIo):
   // The lexicon is domain knowledge outside the folds: every fold's model has all of it.
   const scores = outOfFoldScores(examples, config, folds, 1, loadLexiconOf(intentsDir));
   const report = crossValidationReport(scores, config);
+  const baselineReport = evaluate(baselineOutOfFold(examples, folds, 1));
   const calibration = calibrate(scores, config.decision);
+  const tradeOff = openSetTradeOff(scores, config.temperature, config.decision);
   const seconds = (performance.now() - started) / 1000;
   if (json) {
-    io.stdout(JSON.stringify({ folds, report, calibration }, null, 2) + '\n');
+    io.stdout(
+      JSON.stringify({ folds, report, baseline: baselineReport, calibration, tradeOff }, null, 2) +
+        '\n',
+    );
     return 0;
   }
   const out: string[] = [
     `${folds}-fold cross-validation over ${examples.length} training examples (${seconds.toFixed(1)} s)`,
     '',
-    formatComparison([{ name: 'current config', report }]),
+    formatComparison([
+      { name: 'current config', report },
+      { name: 'natural Bayes', report: baselineReport },
+    ]),
     '',
     `temperature: fitted ${calibration.temperature} (out-of-fold NLL ${calibration.nllBefore.toFixed(3)} at T=1 -> ${calibration.nllAfter.toFixed(3)})`,
     '',
@@ -234,6 +248,15 @@ function cvCommand(intentsDir: string, folds: number, json: boolean, io: CliIo):
         (r) =>
           `${r.minConfidence.toFixed(2).padEnd(15)}${(r.accuracy * 100).toFixed(1).padEnd(10)}${(r.oosFalseAcceptance * 100).toFixed(1).padEnd(18)}${(r.lifeEventFalseRejection * 100).toFixed(1)}`,
       ),
+    '',
+    'open-set trade-off, nested (life-event thresholds chosen on the other folds, counted on the held-out one)',
+    'cost of a false acceptance, mode  accuracy  oos-false-accept  life-event-false-reject  thresholds (all folds)',
+    ...tradeOff.map((p) => {
+      const t = Object.values(p.thresholds);
+      const range =
+        p.mode === 'global' ? String(t[0] ?? '-') : `${Math.min(...t)}-${Math.max(...t)}`;
+      return `${`${p.cost} ${p.mode}`.padEnd(33)}${(p.accuracy * 100).toFixed(1).padEnd(10)}${(p.oosFalseAcceptance * 100).toFixed(1).padEnd(18)}${(p.lifeEventFalseRejection * 100).toFixed(1).padEnd(24)}${range}`;
+    }),
     '',
     'ambiguityMargin  correct-flagged  wrong-flagged',
     ...calibration.ambiguity.map(

@@ -260,7 +260,19 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
   const idf = inverseDocumentFrequency(featuresOf, index, config.features.idf);
   const xs: SparseVector[] = featuresOf.map((f) => vectorize(f, index, idf).vector);
   const ys = examples.map((e) => classOf.get(e.intent) ?? 0);
-  const model: SoftmaxWeights = trainSoftmax(xs, ys, index.size, intents.length, config.training);
+  // Cost-sensitive training: an out-of-scope example's gradient counts `outOfScopeWeight` times,
+  // as taking an off-topic message for a life event costs more than asking "did you mean".
+  const oosClass = classOf.get(OUT_OF_SCOPE);
+  const { outOfScopeWeight, ...trainOptions } = config.training;
+  const sampleWeights = ys.map((y) => (y === oosClass ? outOfScopeWeight : 1));
+  const model: SoftmaxWeights = trainSoftmax(
+    xs,
+    ys,
+    index.size,
+    intents.length,
+    trainOptions,
+    sampleWeights,
+  );
   const vocab = buildVocabulary(wordsOf.flat());
   const evidenceOf = buildEvidence(wordsOf, lexiconKeysOf, ys, intents.length);
   const detector: LanguageDetector = createLanguageDetector({ samples: options.examples });

@@ -54,8 +54,9 @@ export const NluConfigSchema = z.strictObject({
       learningRate: z.number().positive(),
       l2: z.number().min(0),
       seed: z.number().int(),
+      outOfScopeWeight: z.number().positive().default(1),
     })
-    .default(DEFAULT_TRAIN_OPTIONS),
+    .default({ ...DEFAULT_TRAIN_OPTIONS, outOfScopeWeight: 1 }),
 });
 
 export interface NluConfig {
@@ -63,7 +64,8 @@ export interface NluConfig {
   temperature: number;
   alternatives: number;
   features: FeatureOptions;
-  training: TrainOptions;
+  /** `outOfScopeWeight`: the factor on an out-of-scope example's gradient (cost-sensitive). */
+  training: TrainOptions & { outOfScopeWeight: number };
 }
 
 export const DEFAULT_NLU_CONFIG: NluConfig = {
@@ -71,7 +73,7 @@ export const DEFAULT_NLU_CONFIG: NluConfig = {
   temperature: 1,
   alternatives: 3,
   features: DEFAULT_FEATURE_OPTIONS,
-  training: DEFAULT_TRAIN_OPTIONS,
+  training: { ...DEFAULT_TRAIN_OPTIONS, outOfScopeWeight: 1 },
 };
 
 export function parseNluConfig(file: string, text: string): NluConfig {

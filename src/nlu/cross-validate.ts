@@ -3,6 +3,7 @@
  * and decision thresholds from its out-of-fold scores (so config values are measured, not guessed).
  */
 import type { Lang } from '../protocol/frames.js';
+import { createBaseline } from './baseline.js';
 import { createClassifier } from './classifier.js';
 import type { NluConfig } from './config.js';
 import type { Lexicon } from './lexicon.js';
@@ -15,6 +16,8 @@ import { isLifeEvent, OUT_OF_SCOPE, type IntentId, type ScoredIntent } from './t
 
 export interface OutOfFoldScore {
   example: TrainingExample;
+  /** The fold the example was held out in (0..k-1). */
+  fold: number;
   intents: readonly IntentId[];
   logits: Float64Array;
   coverage: number;
@@ -68,10 +71,32 @@ export function outOfFoldScores(
     const classifier = createClassifier({ examples: train, config, lexicon: foldLexicon });
     for (const example of test) {
       const s = classifier.score(example.text);
-      out.push({ example, intents: classifier.intents, ...s });
+      out.push({ example, fold: i, intents: classifier.intents, ...s });
     }
   });
   return out;
+}
+
+/**
+ * natural's BayesClassifier (the baseline) on the same folds as `outOfFoldScores` (same k and
+ * seed): each held-out sentence classified by a Bayes model trained on the other folds, so CV
+ * is reported beside the baseline as the splits are.
+ */
+export function baselineOutOfFold(
+  examples: readonly TrainingExample[],
+  k: number,
+  seed = 1,
+): Prediction[] {
+  const folds = stratifiedFolds(examples, k, seed);
+  return folds.flatMap((test, i) => {
+    const baseline = createBaseline(folds.filter((_, j) => j !== i).flat());
+    return test.map((e) => ({
+      text: e.text,
+      gold: e.intent,
+      predicted: baseline.classify(e.text),
+      lang: e.lang,
+    }));
+  });
 }
 
 function ranked(s: OutOfFoldScore, temperature: number): ScoredIntent[] {
@@ -299,4 +324,136 @@ export function crossValidationReport(
   config: NluConfig,
 ): EvalReport {
   return evaluate(predictionsAt(scores, config.temperature, config.decision));
+}
+
+/** One point of the open-set trade-off: how thresholds chosen on the other folds fare. */
+export interface OpenSetPoint {
+  /** What taking an out-of-scope message for a life event costs, in correct answers. */
+  cost: number;
+  /** One threshold for every life event, or one per life event. */
+  mode: 'global' | 'per-intent';
+  accuracy: number;
+  oosFalseAcceptance: number;
+  lifeEventFalseRejection: number;
+  /** The thresholds chosen on all folds' scores (what the config would take). */
+  thresholds: Partial<Record<IntentId, number>>;
+}
+
+const THRESHOLDS = grid(0.3, 0.98, 0.02);
+
+/** Per message: its top intent, and whether `decide` answers it at each of `THRESHOLDS`. */
+export interface Acceptance {
+  top: IntentId | undefined;
+  gold: IntentId;
+  /** Only for a life event on top: accepted[j] at THRESHOLDS[j]. */
+  accepted?: boolean[];
+  /** The answer when the top is not a life event (the threshold does not apply). */
+  other: IntentId;
+}
+
+export function acceptances(
+  scores: readonly OutOfFoldScore[],
+  rankings: readonly ScoredIntent[][],
+  rules: DecisionRules,
+): Acceptance[] {
+  return scores.map((s, i) => {
+    const r = rankings[i] ?? [];
+    const top = r[0]?.intent;
+    const gold = s.example.intent;
+    if (top === undefined || !isLifeEvent(top)) {
+      return { top, gold, other: decide(r, signalsOf(s), rules).intent };
+    }
+    const accepted = THRESHOLDS.map(
+      (t) => decide(r, signalsOf(s), { ...rules, minConfidence: t }).intent === top,
+    );
+    return { top, gold, accepted, other: OUT_OF_SCOPE };
+  });
+}
+
+/**
+ * The life-event thresholds that maximise correct life-event answers minus `cost` × out-of-scope
+ * messages taken for a life event. Per intent the choice is separable: a life event's threshold
+ * only changes the messages whose top intent it is.
+ */
+export function chooseThresholds(
+  messages: readonly Acceptance[],
+  cost: number,
+  mode: OpenSetPoint['mode'],
+): Partial<Record<IntentId, number>> {
+  const gains = new Map<IntentId, Float64Array>();
+  for (const m of messages) {
+    if (!m.accepted || m.top === undefined) continue;
+    const value = m.gold === m.top ? 1 : m.gold === OUT_OF_SCOPE ? -cost : 0;
+    const row = gains.get(m.top) ?? new Float64Array(THRESHOLDS.length);
+    gains.set(m.top, row);
+    m.accepted.forEach((a, j) => {
+      if (a) row[j] = (row[j] ?? 0) + value;
+    });
+  }
+  const best = (row: Float64Array): number => {
+    let j = 0;
+    for (let k = 1; k < row.length; k++) if ((row[k] ?? 0) > (row[j] ?? 0) + 1e-9) j = k;
+    return THRESHOLDS[j] ?? 0;
+  };
+  if (mode === 'per-intent') {
+    return Object.fromEntries([...gains].map(([intent, row]) => [intent, best(row)]));
+  }
+  const total = new Float64Array(THRESHOLDS.length);
+  for (const row of gains.values()) row.forEach((v, j) => (total[j] = (total[j] ?? 0) + v));
+  const t = best(total);
+  return Object.fromEntries([...gains.keys()].map((intent) => [intent, t]));
+}
+
+function answer(m: Acceptance, thresholds: Partial<Record<IntentId, number>>): IntentId {
+  if (!m.accepted || m.top === undefined) return m.other;
+  const t = thresholds[m.top] ?? THRESHOLDS[0] ?? 0;
+  const j = THRESHOLDS.findIndex((x) => x >= t - 1e-9);
+  return m.accepted[j < 0 ? THRESHOLDS.length - 1 : j] ? m.top : OUT_OF_SCOPE;
+}
+
+/**
+ * The open-set trade-off, measured honestly: for each cost and mode, the thresholds are chosen
+ * on the other folds' out-of-fold scores and applied to the held-out fold (nested), so no figure
+ * comes from thresholds tuned on the messages it counts. `thresholds` are those chosen on all
+ * folds (what the config would take).
+ */
+export function openSetTradeOff(
+  scores: readonly OutOfFoldScore[],
+  temperature: number,
+  rules: DecisionRules,
+  costs: readonly number[] = [1, 2, 4, 8, 16, 32],
+): OpenSetPoint[] {
+  const rankings = scores.map((s) => ranked(s, temperature));
+  const messages = acceptances(scores, rankings, rules);
+  const folds = [...new Set(scores.map((s) => s.fold))];
+  const points: OpenSetPoint[] = [];
+  for (const mode of ['global', 'per-intent'] as const) {
+    for (const cost of costs) {
+      const predictions: Prediction[] = [];
+      for (const fold of folds) {
+        const thresholds = chooseThresholds(
+          messages.filter((_, i) => scores[i]?.fold !== fold),
+          cost,
+          mode,
+        );
+        scores.forEach((s, i) => {
+          if (s.fold !== fold) return;
+          const m = messages[i] as Acceptance;
+          predictions.push({
+            text: s.example.text,
+            gold: s.example.intent,
+            predicted: answer(m, thresholds),
+            lang: s.example.lang,
+          });
+        });
+      }
+      points.push({
+        cost,
+        mode,
+        ...quickRates(predictions),
+        thresholds: chooseThresholds(messages, cost, mode),
+      });
+    }
+  }
+  return points;
 }

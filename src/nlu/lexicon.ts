@@ -19,7 +19,7 @@ import * as z from 'zod';
 import { LANGS, type Lang } from '../protocol/frames.js';
 import { deaccent, normalize, tokenize } from './normalize.js';
 import { TrainingDataError, type DataProblem } from './training-data.js';
-import { CONVERSATION_INTENTS, LIFE_EVENTS } from './types.js';
+import { CONVERSATION_INTENTS, isLifeEvent, LIFE_EVENTS, OUT_OF_SCOPE } from './types.js';
 
 const TermList = z.array(z.string().trim().min(1, 'a term must not be empty'));
 const LexiconIntents = [...LIFE_EVENTS, ...CONVERSATION_INTENTS] as const;
@@ -178,9 +178,21 @@ export function createLexicon(terms: z.infer<typeof LexiconFileSchema>): Lexicon
  * "aitäh, sa oled tubli"): such a message is thanks, which a linear model cannot learn from the
  * two keys apart (each also comes alone, as thanks or as a compliment).
  */
+/** The feature of an out-of-scope category's cue and a life event's term in one message. */
+export const CUE_AND_EVENT = 'g:cue+event';
+const isCue = (key: string): boolean =>
+  key.startsWith(`${OUT_OF_SCOPE}/`) && key !== `${OUT_OF_SCOPE}/abroad`;
 export function lexiconFeatures(keys: readonly string[]): string[] {
   const out = keys.map((key) => `g:${key}`);
   if (keys.includes('thanks') && keys.includes('smalltalk-compliment')) out.push('g:thanks+praise');
+  // An out-of-scope category's cue ("how many", "buy", "the dog") beside a life event's own
+  // term ("how many pensioners live in tartu", "the dog died"): the question is about something
+  // else although it names the topic. One feature for every category and event, so what the
+  // near misses of one event teach carries to the others (a linear model cannot learn the "and"
+  // from the two alone). Not for `abroad`: "our son was born in finland" and "my father died in
+  // germany" are the person's own event abroad, in scope; a foreign country's own rules are left
+  // to the abroad feature itself (with it, those two fell to out-of-scope).
+  if (keys.some(isCue) && keys.some(isLifeEvent)) out.push(CUE_AND_EVENT);
   return out;
 }
 

@@ -81,6 +81,8 @@ export function trainSoftmax(
   numFeatures: number,
   numClasses: number,
   options: TrainOptions,
+  /** Per example, a factor on its gradient (cost-sensitive training); 1 when absent. */
+  sampleWeights?: readonly number[],
 ): SoftmaxWeights {
   const model: SoftmaxWeights = {
     numClasses,
@@ -105,7 +107,7 @@ export function trainSoftmax(
     for (const i of order) {
       const x = xs[i] as SparseVector;
       const y = ys[i] ?? 0;
-      const lr = options.learningRate / (1 + step / xs.length);
+      const lr = (options.learningRate / (1 + step / xs.length)) * (sampleWeights?.[i] ?? 1);
       step++;
       softmax(logits(model, x, z));
       const decay = 1 - lr * options.l2;

@@ -91,4 +91,24 @@ describe('lexiconFeatures', () => {
       'g:thanks+praise',
     ]);
   });
+
+  it('adds g:cue+event when an out-of-scope cue other than a country stands beside a life event', () => {
+    expect(lexiconFeatures(['divorce', 'out-of-scope/statistics'])).toEqual([
+      'g:divorce',
+      'g:out-of-scope/statistics',
+      'g:cue+event',
+    ]);
+    // A country: "my father died in germany" is the person's own event abroad.
+    expect(lexiconFeatures(['death-of-relative', 'out-of-scope/abroad'])).toEqual([
+      'g:death-of-relative',
+      'g:out-of-scope/abroad',
+    ]);
+    expect(lexiconFeatures(['out-of-scope/statistics'])).toEqual(['g:out-of-scope/statistics']);
+    expect(lexiconFeatures(['divorce', 'retirement'])).toEqual(['g:divorce', 'g:retirement']);
+    // A conversational intent is not a life event's topic.
+    expect(lexiconFeatures(['thanks', 'out-of-scope/shopping'])).toEqual([
+      'g:thanks',
+      'g:out-of-scope/shopping',
+    ]);
+  });
 });
