@@ -118,6 +118,11 @@ function tokenId(token: string): number {
   return id;
 }
 
+/** How many tokens the vocabulary numbers now (for the test of its start-over). */
+export function vocabularySize(): number {
+  return vocabulary.size;
+}
+
 interface TokenIds {
   ids: Int32Array;
   epoch: number;
@@ -447,6 +452,7 @@ export class Lexicon {
    * own replies are made of a few hundred words, so most tokens of a message are known.
    */
   private firstsById: (readonly number[] | undefined)[] = [];
+  /** The vocabulary epoch `firstsById` belongs to. */
   private firstsEpoch = -1;
   /** Which first words this token already tried (`tried[i] === stamp`). */
   private readonly tried: Uint32Array;
@@ -499,6 +505,16 @@ export class Lexicon {
 
   get size(): number {
     return this.values.length;
+  }
+
+  /** `tokenIds`, with what this lexicon kept for an older epoch's numbers forgotten. */
+  private idsOf(toks: readonly string[]): Int32Array | undefined {
+    const ids = tokenIds(toks);
+    if (this.firstsEpoch !== vocabularyEpoch) {
+      this.firstsById = [];
+      this.firstsEpoch = vocabularyEpoch;
+    }
+    return ids;
   }
 
   /** The first words that match the token (trying only those its index points to), memoised. */
@@ -565,11 +581,7 @@ export class Lexicon {
   private weigh(toks: readonly string[]): Float64Array {
     const weights = this.scratch;
     weights.fill(0);
-    const ids = tokenIds(toks);
-    if (this.firstsEpoch !== vocabularyEpoch) {
-      this.firstsById = [];
-      this.firstsEpoch = vocabularyEpoch;
-    }
+    const ids = this.idsOf(toks);
     for (let start = 0; start < toks.length; start++) {
       const firsts = this.firstMatches(toks[start]!, ids?.[start]);
       for (let f = 0; f < firsts.length; f += 2) {
