@@ -1,6 +1,6 @@
 /**
- * A bounded memory of values computed per token (the dialog lexicons' first words, `wordForm`,
- * the classifier's resolved word features). Words recur in what people write, so most tokens of
+ * A bounded memory of values computed per token (`wordForm`, the classifier's resolved word
+ * features, the language detector's per-token facts). Words recur in what people write, so most tokens of
  * a message are known; the set of words is open, so the memory must forget. Two generations:
  * when the young one is full it becomes the old one and the oldest is dropped; a key found in
  * the old one moves to the young one, so the words used often stay. No per-entry bookkeeping

@@ -294,14 +294,13 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
     content: number,
     unknown: number,
     evidence: Float64Array,
-    text: string,
-    langHint: Lang | undefined,
+    lang: Lang,
   ): RawScore => ({
     logits: logits(model, vector, new Float64Array(intents.length)),
     coverage: total > 0 ? known / total : 0,
     oov: content > 0 ? unknown / content : 0,
     evidence,
-    lang: detector.detect(text, langHint).lang,
+    lang,
   });
 
   const scorePlain = (text: string, langHint?: Lang): RawScore => {
@@ -351,7 +350,8 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
       addEvidence(`w:${near}`);
       addEvidence(`s:${stem}`);
     }
-    return signals(vectorize(features, index, idf), content, unknown, evidence, text, langHint);
+    const lang = detector.detect(text, langHint).lang;
+    return signals(vectorize(features, index, idf), content, unknown, evidence, lang);
   };
 
   // The fast path: each token's features resolved against the index once (and remembered), the
@@ -384,7 +384,8 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
   const unknownIndex = index.get(UNKNOWN_WORD);
 
   const score = (text: string, langHint?: Lang): RawScore => {
-    const entries = tokenize(normalize(text)).map(entryOf);
+    const toks = tokenize(normalize(text));
+    const entries = toks.map(entryOf);
     const forms = entries.map((e) => e.indexed.word.form);
     const { wordWeight, lexiconWeight } = config.features;
     builder.clear();
@@ -431,7 +432,8 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
       addEvidence(c.evidenceWord);
       addEvidence(c.evidenceStem);
     }
-    return signals(builder.vector(idf), content, unknown, evidence, text, langHint);
+    const lang = detector.detectTokens(toks, langHint).lang;
+    return signals(builder.vector(idf), content, unknown, evidence, lang);
   };
 
   const rank = (text: string, langHint?: Lang) => {

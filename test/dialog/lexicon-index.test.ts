@@ -12,6 +12,7 @@ import {
   compilePhrases,
   numberValue,
   tokens,
+  vocabularySize,
   withinOneEdit,
   type Phrase,
 } from '../../src/dialog/extract/lexicon.js';
@@ -287,6 +288,55 @@ describe('lexicon index', () => {
         expect(lexicon.all(tokens(text))).toEqual(lexicon.all([...toks]));
       }
     }
+  }, 60_000);
+
+  it('answers the same after the shared token numbering starts over', () => {
+    // Lexicons keep what a token matched by its number in one vocabulary of all tokens, which
+    // starts over when full (16,384 tokens); what they kept must not answer for other tokens.
+    const { entries, stem } = lexiconEntries().find((l) => l.name === 'terms')!;
+    const lexicon = new Lexicon(entries, { stem });
+    const other = new Lexicon([['x', 'zz']]);
+    const values = referenceOf(entries, stem);
+    // Every eleventh message, one that names a service first.
+    const texts = messages().filter((_, i) => i % 11 === 0);
+    const first = texts.findIndex((t) => refAll(values, tokens(t)).length > 0);
+    texts.unshift(...texts.splice(first, 1));
+    let fresh = 0;
+    /** New tokens, numbered through the other lexicon, until the vocabulary starts over. */
+    const startOver = () => {
+      for (let size = vocabularySize(); ; size = vocabularySize()) {
+        other.all(Object.freeze(Array.from({ length: 100 }, () => `uus${fresh++}`)));
+        if (vocabularySize() < size) return;
+      }
+    };
+    const check = (shift: number) => {
+      // A few new tokens first, so the messages' tokens get other numbers than last time.
+      other.all(Object.freeze(Array.from({ length: shift }, () => `uus${fresh++}`)));
+      let matched = 0;
+      for (const text of texts) {
+        const toks = tokens(text);
+        const all = lexicon.all(toks);
+        expect(all).toEqual(refAll(values, toks));
+        if (all.length > 0) matched++;
+        lexicon
+          .perToken(toks)
+          .forEach((said, i) => expect(said).toEqual(refAll(values, [toks[i]!])));
+      }
+      expect(matched).toBeGreaterThan(20);
+    };
+    startOver();
+    check(0);
+    startOver();
+    check(37);
+    // A message's list numbered before the start-over is numbered again, not trusted: its old
+    // numbers now belong to other messages' tokens.
+    const toks = tokens(texts[0]!);
+    startOver();
+    lexicon.all(toks);
+    startOver();
+    for (const text of texts.slice(1)) lexicon.all(tokens(text));
+    expect(lexicon.all(toks)).toEqual(refAll(values, toks));
+    expect(refAll(values, toks).length).toBeGreaterThan(0);
   }, 60_000);
 
   it('gives the same tokens for the same text, frozen', () => {

@@ -14,7 +14,6 @@
  * folding case, diacritics and punctuation, so “sündis” and “sundis”, “ребёнок” and “ребенок”
  * are the same. Pure: no I/O.
  */
-import { TwoGenerationCache } from '../../two-generation-cache.js';
 import { normalise } from '../match.js';
 
 type WordPattern =
@@ -94,6 +93,61 @@ export function tokens(text: string): readonly string[] {
   if (tokenMemo.size >= TOKEN_MEMO_SIZE) tokenMemo.delete(tokenMemo.keys().next().value!);
   tokenMemo.set(text, toks);
   return toks;
+}
+
+/**
+ * Every token met lately, numbered: a message's tokens are looked up here once, and each lexicon
+ * keeps what a token's first words matched in an array by that number instead of a Map of its
+ * own (a turn asks about 14 lexicons about the same tokens). Bounded: when full it starts over
+ * with a new epoch, and each lexicon forgets what it kept for the old numbers.
+ */
+const VOCABULARY_SIZE = 16_384;
+let vocabulary = new Map<string, number>();
+let vocabularyEpoch = 0;
+
+function tokenId(token: string): number {
+  let id = vocabulary.get(token);
+  if (id === undefined) {
+    if (vocabulary.size >= VOCABULARY_SIZE) {
+      vocabulary = new Map();
+      vocabularyEpoch++;
+    }
+    id = vocabulary.size;
+    vocabulary.set(token, id);
+  }
+  return id;
+}
+
+/** How many tokens the vocabulary numbers now (for the test of its start-over). */
+export function vocabularySize(): number {
+  return vocabulary.size;
+}
+
+interface TokenIds {
+  ids: Int32Array;
+  epoch: number;
+}
+/** The numbers of the token lists `tokens` gives (frozen, so they cannot change). */
+const idsOfList = new WeakMap<readonly string[], TokenIds>();
+
+/**
+ * The tokens' numbers, all of the current epoch; undefined for a list too long to number (more
+ * tokens than the vocabulary holds).
+ */
+function tokenIds(toks: readonly string[]): Int32Array | undefined {
+  if (toks.length >= VOCABULARY_SIZE) return undefined;
+  const known = idsOfList.get(toks);
+  if (known !== undefined && known.epoch === vocabularyEpoch) return known.ids;
+  const ids = new Int32Array(toks.length);
+  let epoch: number;
+  do {
+    // If the vocabulary starts over part way, number them all again in the new epoch (it has
+    // room for all of them then).
+    epoch = vocabularyEpoch;
+    for (let i = 0; i < toks.length; i++) ids[i] = tokenId(toks[i]!);
+  } while (epoch !== vocabularyEpoch);
+  if (Object.isFrozen(toks)) idsOfList.set(toks, { ids, epoch });
+  return ids;
 }
 
 /**
@@ -376,12 +430,6 @@ export interface LexiconMatch {
   weight: number;
 }
 
-/**
- * How many tokens a lexicon remembers what their first words matched (a `TwoGenerationCache`:
- * at most twice this many). Words recur in what people write, and the assistant's own replies
- * are made of a few hundred words, so most tokens of a message are known.
- */
-const FIRST_WORD_MEMO_SIZE = 2048;
 const NO_MATCHES: readonly number[] = Object.freeze([]);
 
 /** A lexicon: phrases per value. `pick` returns the value with the strongest match. */
@@ -398,11 +446,14 @@ export class Lexicon {
   private readonly anyToken: number[] = [];
   /** The shortest token each first word can match (`minLength`). */
   private readonly minLength: number[];
-  /** Per token, the first words it matches, flat: first word index, quality (2 or 1), … */
-  private readonly firstMemo = new TwoGenerationCache<readonly number[]>(
-    FIRST_WORD_MEMO_SIZE,
-    (token) => this.findFirsts(token),
-  );
+  /**
+   * Per token number (`tokenId`, of `firstsEpoch`), the first words the token matches, flat:
+   * first word index, quality (2 or 1), … Words recur in what people write, and the assistant's
+   * own replies are made of a few hundred words, so most tokens of a message are known.
+   */
+  private firstsById: (readonly number[] | undefined)[] = [];
+  /** The vocabulary epoch `firstsById` belongs to. */
+  private firstsEpoch = -1;
   /** Which first words this token already tried (`tried[i] === stamp`). */
   private readonly tried: Uint32Array;
   private stamp = 0;
@@ -456,9 +507,28 @@ export class Lexicon {
     return this.values.length;
   }
 
+  /** `tokenIds`, with what this lexicon kept for an older epoch's numbers forgotten. */
+  private idsOf(toks: readonly string[]): Int32Array | undefined {
+    const ids = tokenIds(toks);
+    if (this.firstsEpoch !== vocabularyEpoch) {
+      this.firstsById = [];
+      this.firstsEpoch = vocabularyEpoch;
+    }
+    return ids;
+  }
+
   /** The first words that match the token (trying only those its index points to), memoised. */
-  private firstMatches(token: string): readonly number[] {
-    return this.firstMemo.get(token);
+  private firstMatches(token: string, id: number | undefined): readonly number[] {
+    if (id === undefined) return this.findFirsts(token);
+    const known = this.firstsById;
+    let found = known[id];
+    if (found === undefined) {
+      found = this.findFirsts(token);
+      // Numbers are handed out in order, so the array grows without holes.
+      while (known.length < id) known.push(undefined);
+      known[id] = found;
+    }
+    return found;
   }
 
   private findFirsts(token: string): readonly number[] {
@@ -511,8 +581,9 @@ export class Lexicon {
   private weigh(toks: readonly string[]): Float64Array {
     const weights = this.scratch;
     weights.fill(0);
+    const ids = this.idsOf(toks);
     for (let start = 0; start < toks.length; start++) {
-      const firsts = this.firstMatches(toks[start]!);
+      const firsts = this.firstMatches(toks[start]!, ids?.[start]);
       for (let f = 0; f < firsts.length; f += 2) {
         const q = firsts[f + 1]!;
         for (const id of this.firsts[firsts[f]!]!.phrases) {
