@@ -24,7 +24,7 @@ import type { DialogBundle } from './load.js';
 import { createTexts, type Texts } from './i18n.js';
 import { matchOption } from './match.js';
 import { ask, currentNode, run, dialogOf, heardList } from './nodes.js';
-import { indexCatalog, offerCards, providerName, statusBlock } from './render.js';
+import { indexCatalog, linkLanguageNote, offerCards, providerName, statusBlock } from './render.js';
 import type { CatalogFact, CatalogService } from './schema.js';
 import {
   factFor,
@@ -647,6 +647,12 @@ function directAnswer(
   if (own && link && !parts.some((p) => p.includes(link))) {
     parts.push(tv('direct.local', { name: own.name[lang], url: link }));
   }
+  // A link to a page in another language says so („Lingitud leht on inglise keeles.“).
+  const note =
+    link && parts.some((p) => p.includes(link))
+      ? linkLanguageNote(service, link, lang, tc)
+      : undefined;
+  if (note) parts.push(note);
   turn.info.direct = `${service.id}:${fact?.id ?? '-'}`;
 
   const node = currentNode(turn);
