@@ -41,9 +41,6 @@ import { initialState, restoreState, type DialogState } from './state.js';
 import { Turn, type EngineDeps } from './turn.js';
 import { isBothWaysSalutation } from './salutations.js';
 
-/** Quick replies that answer the municipality question: `municipality:<id>`. */
-const MUNICIPALITY_OPTION = 'municipality';
-
 export interface DialogAssistantOptions {
   bundle: DialogBundle;
   classifier: Classifier;
@@ -240,45 +237,18 @@ function choose(turn: Turn, optionId: string): void {
   if (node?.kind === 'question' && node.options.some((o) => o.id === optionId)) {
     return answer(turn, optionId);
   }
-  if (
-    prefix === MUNICIPALITY_OPTION &&
-    node?.kind === 'input' &&
-    node.var === 'municipality' &&
-    turn.deps.bundle.municipalities.some((m) => m.id === rest)
-  ) {
-    return takeMunicipality(turn, node, rest ?? '');
-  }
   // A stale button from an earlier message: show where we are instead.
   if (node) return resume(turn);
   greet(turn, 'global.greeting');
 }
 
-/** The municipality question answered with a municipality's id (typed or chosen). */
+/** The municipality question answered with a municipality's id. */
 function takeMunicipality(turn: Turn, node: NodeOf<'input'>, municipality: string): void {
   turn.state.municipality = municipality;
   turn.state.vars[node.var] = municipality;
   turn.state.heard = [...(turn.state.heard ?? []).filter((h) => h !== node.var), node.var];
   turn.state.misses = 0;
   run(turn, node.next);
-}
-
-/** A name several municipalities share: which one, with each as a quick reply. */
-function askWhichMunicipality(turn: Turn, ids: readonly string[]): true {
-  const { lang } = turn.state;
-  const names = ids.flatMap((id) => {
-    const m = turn.deps.bundle.municipalities.find((x) => x.id === id);
-    return m ? [{ id, name: m.name[lang] }] : [];
-  });
-  const list = names.map((n) => n.name);
-  const and = turn.tv('municipality.and');
-  const joined = `${list.slice(0, -1).join(', ')} ${and} ${list[list.length - 1] ?? ''}`.trim();
-  turn.say(turn.tv('municipality.which', { names: joined }), [
-    {
-      type: 'options',
-      options: names.map((n) => ({ id: `${MUNICIPALITY_OPTION}:${n.id}`, label: n.name })),
-    },
-  ]);
-  return true;
 }
 
 function answer(turn: Turn, optionId: string, typed = false): void {
@@ -444,9 +414,15 @@ function inDialog(turn: Turn, said: string): boolean {
     // The person's own words answer it (kept by the caller); a municipality is kept as its id.
     if (node.var !== 'municipality') return false;
     const candidates = turn.deps.extractors.municipalityCandidates(said);
-    // „Tartu“ is both Tartu linn and Tartu vald: ask which, rather than guess or drop it.
-    if (candidates.length > 1) return askWhichMunicipality(turn, candidates);
-    const [municipality] = candidates;
+    let [municipality] = candidates;
+    if (candidates.length > 1) {
+      // „Tartu“ is both Tartu linn and Tartu vald. A town's bare name means the town (as for
+      // links); it is said back („omavalitsus: Tartu linn“), so the person sees it and can
+      // correct it („Tartu vallas“), rather than kept as words that name no municipality.
+      const named = turn.deps.catalog.municipality(said)?.id;
+      if (!named || !candidates.includes(named)) return false;
+      municipality = named;
+    }
     if (!municipality) return false;
     takeMunicipality(turn, node, municipality);
     return true;
