@@ -15,6 +15,7 @@ import type { StatusLookup } from '../core/status.js';
 import { LANGS, LIMITS, type Block, type Lang, type Option } from '../protocol/frames.js';
 import {
   CONVERSATION_INTENTS,
+  LIFE_EVENTS,
   isLifeEvent,
   type Classifier,
   type LifeEventId,
@@ -28,6 +29,7 @@ import { indexCatalog, linkLanguageNote, offerCards, providerName, statusBlock }
 import type { CatalogFact, CatalogService, NodeOf } from './schema.js';
 import {
   factFor,
+  factsWith,
   factSentence,
   formatValue,
   questionsAhead,
@@ -623,7 +625,22 @@ function directAnswer(
     // much more of the question: «через сколько лет раздельного проживания суд разводит».
     const topic = turn.deps.understanding.topic(said);
     const events = [named, ...(topic && isLifeEvent(topic) && topic !== named ? [topic] : [])];
-    const found = bestAnswer(turn, said, kind, serviceId, events);
+    let found = bestAnswer(turn, said, kind, serviceId, events);
+    if (!found?.fact && !awaitsOwnFigure(turn, serviceId, kind)) {
+      // No fact of that kind there: another life event's service may have it, if its fact says
+      // much of the question and its name as much as the named service's („mis vanusest on
+      // ID-kaart kohustuslik“: the child's ID card, not the ID card's fee).
+      const question = tokens(said);
+      const elsewhere = bestAnswer(turn, said, kind, undefined, LIFE_EVENTS);
+      if (
+        elsewhere?.fact &&
+        elsewhere.score >= UNNAMED_MIN_OVERLAP &&
+        overlap(question, nameWords(turn, elsewhere.service.id)) >=
+          overlap(question, nameWords(turn, serviceId))
+      ) {
+        found = elsewhere;
+      }
+    }
     if (found) {
       service = found.service;
       preset = found.fact;
@@ -649,7 +666,15 @@ function directAnswer(
   // The figure is set by each local government and we do not know which one yet.
   const local = !own && !fact && hasLocalFacts(turn, service.id, kind);
   if (fact) {
-    parts.push(factSentence(service, fact, lang, tc, tv));
+    // A service fact with others of its kind that answer as well (8 and 11 months) comes with
+    // them; one source link where they share it, after the last.
+    const facts = localFacts.includes(fact)
+      ? [fact]
+      : factsWith(service, fact, question, factWords(turn, service));
+    facts.forEach((f, i) => {
+      const next = facts[i + 1];
+      parts.push(factSentence(service, f, lang, tc, tv, next?.source !== f.source));
+    });
   } else if (local) {
     parts.push(tv('direct.dependsOnMunicipality', { service: name, url: link }));
   } else if (kind === 'provider' || kind === 'where') {
@@ -791,6 +816,16 @@ function prefilled(turn: Turn, lifeEvent: LifeEventId, said: string): Record<str
   const known = Object.fromEntries([...found].map(([name, e]) => [name, e.value]));
   const municipality = turn.deps.extractors.municipality(said) ?? turn.state.municipality;
   return municipality ? { ...known, municipality } : known;
+}
+
+/**
+ * Whether the service's own figure of this kind is one the answer must not stand in for: set
+ * by each municipality, or one no official page confirms (catalog `unconfirmed`).
+ */
+function awaitsOwnFigure(turn: Turn, serviceId: string, kind: AskKind): boolean {
+  const service = turn.deps.catalog.service(serviceId);
+  const unconfirmed = (service?.unconfirmed ?? []).some((u) => u.kind === kind);
+  return unconfirmed || hasLocalFacts(turn, serviceId, kind);
 }
 
 /** Whether some municipality has its own fact of this kind for the service. */
