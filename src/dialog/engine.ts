@@ -665,12 +665,14 @@ function directAnswer(
   const parts: string[] = [];
   // The figure is set by each local government and we do not know which one yet.
   const local = !own && !fact && hasLocalFacts(turn, service.id, kind);
-  if (fact) {
-    // A service fact with others of its kind that answer as well (8 and 11 months) comes with
-    // them; one source link where they share it, after the last.
-    const facts = localFacts.includes(fact)
+  // A service fact with others of its kind that answer as well (8 and 11 months) comes with
+  // them; one source link where they share it, after the last.
+  const facts = !fact
+    ? []
+    : localFacts.includes(fact)
       ? [fact]
       : factsWith(service, fact, question, factWords(turn, service));
+  if (fact) {
     facts.forEach((f, i) => {
       const next = facts[i + 1];
       parts.push(factSentence(service, f, lang, tc, tv, next?.source !== f.source));
@@ -687,12 +689,14 @@ function directAnswer(
   if (own && link && !parts.some((p) => p.includes(link))) {
     parts.push(tv('direct.local', { name: own.name[lang], url: link }));
   }
-  // A link to a page in another language says so („Lingitud leht on inglise keeles.“).
-  const note =
-    link && parts.some((p) => p.includes(link))
-      ? linkLanguageNote(service, link, lang, tc)
-      : undefined;
-  if (note) parts.push(note);
+  // A page shown in another language says so („Lingitud leht on inglise keeles.“): the link or a
+  // fact's source, when every page shown is in that one other language.
+  const shown = [...new Set([link, ...facts.map((f) => f.source)])].filter(
+    (url) => url !== '' && parts.some((p) => p.includes(url)),
+  );
+  const notes = new Set(shown.map((url) => linkLanguageNote(service, url, lang, tc)));
+  const [note] = notes;
+  if (notes.size === 1 && note) parts.push(note);
   turn.info.direct = `${service.id}:${fact?.id ?? '-'}`;
 
   const node = currentNode(turn);
