@@ -72,10 +72,47 @@ export function scoredFact(
   if (kind === 'provider' || kind === 'where') return undefined;
   for (const fact of usable) {
     if (fact.value === undefined) continue;
+    // A sum of money answers only a question about money: „mis vanusest on ID-kaart
+    // kohustuslik“ must not get the ID card's fee, «как долго…» not the benefit's amount.
+    if (isMoney(fact.kind) && !isMoney(kind)) continue;
     const score = overlap(question, tokens(sentence(fact)));
     if (score > 0 && (!best || score > best.score)) best = { fact, score };
   }
   return best;
+}
+
+function isMoney(kind: CatalogFact['kind'] | AskKind): boolean {
+  return kind === 'amount' || kind === 'fee';
+}
+
+/** Words of at least this many letters count in `overlap`: one such word more is one word. */
+const WORD_LETTERS = 4;
+
+/**
+ * The facts that answer the question together with `best`: the service's other facts of the
+ * same kind and unit that say as much of the question, give or take one short word („kui kaua
+ * kestab ajateenistus“: 8 and 11 months, not only the first; „raske puudega lapse toetus“ still
+ * only the severe one). `best` comes first.
+ */
+export function factsWith(
+  service: CatalogService,
+  best: CatalogFact,
+  question: readonly string[],
+  sentence: (fact: CatalogFact) => string,
+): CatalogFact[] {
+  const score = (f: CatalogFact) => overlap(question, tokens(sentence(f)));
+  const bar = score(best) - WORD_LETTERS;
+  const others = (service.facts ?? []).filter(
+    (f) =>
+      f !== best &&
+      f.id !== best.id &&
+      f.status !== 'draft' &&
+      f.kind === best.kind &&
+      f.unit === best.unit &&
+      f.value !== undefined &&
+      score(f) >= bar,
+  );
+  return [best, ...others];
 }
 
 /**
@@ -92,7 +129,7 @@ export function overlap(question: readonly string[], sentence: readonly string[]
       while (n < q.length && n < w.length && q[n] === w[n]) n++;
       if (n > best) best = n;
     }
-    if (best >= 4) score += best;
+    if (best >= WORD_LETTERS) score += best;
   }
   return score;
 }
@@ -146,6 +183,7 @@ export function factSentence(
   lang: Lang,
   tc: Translate,
   tv: Translate,
+  withSource = true,
 ): string {
   const value = formatValue(fact, lang, tv);
   const sentence = tc(`service.${service.id}.facts.${fact.id}`, { value });
@@ -156,7 +194,8 @@ export function factSentence(
       : tv(fact.status === 'adopted' ? 'direct.adopted' : 'direct.since', {
           date: formatDate(fact.effective, lang),
         });
-  const source = isHttpsUrl(fact.source) ? ` ${tv('direct.source', { url: fact.source })}` : '';
+  const source =
+    withSource && isHttpsUrl(fact.source) ? ` ${tv('direct.source', { url: fact.source })}` : '';
   return `${sentence.replace(/\.$/, '')} (${when}).${source}`;
 }
 

@@ -15,6 +15,7 @@ import type { StatusLookup } from '../core/status.js';
 import { LANGS, LIMITS, type Block, type Lang, type Option } from '../protocol/frames.js';
 import {
   CONVERSATION_INTENTS,
+  LIFE_EVENTS,
   isLifeEvent,
   type Classifier,
   type LifeEventId,
@@ -24,10 +25,11 @@ import type { DialogBundle } from './load.js';
 import { createTexts, type Texts } from './i18n.js';
 import { matchOption } from './match.js';
 import { ask, currentNode, run, dialogOf, heardList } from './nodes.js';
-import { indexCatalog, offerCards, providerName, statusBlock } from './render.js';
-import type { CatalogFact, CatalogService } from './schema.js';
+import { indexCatalog, linkLanguageNote, offerCards, providerName, statusBlock } from './render.js';
+import type { CatalogFact, CatalogService, NodeOf } from './schema.js';
 import {
   factFor,
+  factsWith,
   factSentence,
   formatValue,
   questionsAhead,
@@ -242,6 +244,15 @@ function choose(turn: Turn, optionId: string): void {
   greet(turn, 'global.greeting');
 }
 
+/** The municipality question answered with a municipality's id. */
+function takeMunicipality(turn: Turn, node: NodeOf<'input'>, municipality: string): void {
+  turn.state.municipality = municipality;
+  turn.state.vars[node.var] = municipality;
+  turn.state.heard = [...(turn.state.heard ?? []).filter((h) => h !== node.var), node.var];
+  turn.state.misses = 0;
+  run(turn, node.next);
+}
+
 function answer(turn: Turn, optionId: string, typed = false): void {
   const node = currentNode(turn);
   if (node?.kind !== 'question') return;
@@ -403,13 +414,19 @@ function inDialog(turn: Turn, said: string): boolean {
   const node = currentNode(turn);
   if (node?.kind === 'input') {
     // The person's own words answer it (kept by the caller); a municipality is kept as its id.
-    const municipality = turn.deps.extractors.municipality(said);
-    if (node.var !== 'municipality' || !municipality) return false;
-    turn.state.municipality = municipality;
-    turn.state.vars.municipality = municipality;
-    turn.state.heard = [...(turn.state.heard ?? []).filter((h) => h !== node.var), node.var];
-    turn.state.misses = 0;
-    run(turn, node.next);
+    if (node.var !== 'municipality') return false;
+    const candidates = turn.deps.extractors.municipalityCandidates(said);
+    let [municipality] = candidates;
+    if (candidates.length > 1) {
+      // „Tartu“ is both Tartu linn and Tartu vald. A town's bare name means the town (as for
+      // links); it is said back („omavalitsus: Tartu linn“), so the person sees it and can
+      // correct it („Tartu vallas“), rather than kept as words that name no municipality.
+      const named = turn.deps.catalog.municipality(said)?.id;
+      if (!named || !candidates.includes(named)) return false;
+      municipality = named;
+    }
+    if (!municipality) return false;
+    takeMunicipality(turn, node, municipality);
     return true;
   }
   const correcting = u.has('correction', said);
@@ -608,7 +625,22 @@ function directAnswer(
     // much more of the question: «через сколько лет раздельного проживания суд разводит».
     const topic = turn.deps.understanding.topic(said);
     const events = [named, ...(topic && isLifeEvent(topic) && topic !== named ? [topic] : [])];
-    const found = bestAnswer(turn, said, kind, serviceId, events);
+    let found = bestAnswer(turn, said, kind, serviceId, events);
+    if (!found?.fact && !awaitsOwnFigure(turn, serviceId, kind)) {
+      // No fact of that kind there: another life event's service may have it, if its fact says
+      // much of the question and its name as much as the named service's („mis vanusest on
+      // ID-kaart kohustuslik“: the child's ID card, not the ID card's fee).
+      const question = tokens(said);
+      const elsewhere = bestAnswer(turn, said, kind, undefined, LIFE_EVENTS);
+      if (
+        elsewhere?.fact &&
+        elsewhere.score >= UNNAMED_MIN_OVERLAP &&
+        overlap(question, nameWords(turn, elsewhere.service.id)) >=
+          overlap(question, nameWords(turn, serviceId))
+      ) {
+        found = elsewhere;
+      }
+    }
     if (found) {
       service = found.service;
       preset = found.fact;
@@ -633,8 +665,18 @@ function directAnswer(
   const parts: string[] = [];
   // The figure is set by each local government and we do not know which one yet.
   const local = !own && !fact && hasLocalFacts(turn, service.id, kind);
+  // A service fact with others of its kind that answer as well (8 and 11 months) comes with
+  // them; one source link where they share it, after the last.
+  const facts = !fact
+    ? []
+    : localFacts.includes(fact)
+      ? [fact]
+      : factsWith(service, fact, question, factWords(turn, service));
   if (fact) {
-    parts.push(factSentence(service, fact, lang, tc, tv));
+    facts.forEach((f, i) => {
+      const next = facts[i + 1];
+      parts.push(factSentence(service, f, lang, tc, tv, next?.source !== f.source));
+    });
   } else if (local) {
     parts.push(tv('direct.dependsOnMunicipality', { service: name, url: link }));
   } else if (kind === 'provider' || kind === 'where') {
@@ -647,6 +689,14 @@ function directAnswer(
   if (own && link && !parts.some((p) => p.includes(link))) {
     parts.push(tv('direct.local', { name: own.name[lang], url: link }));
   }
+  // A page shown in another language says so („Lingitud leht on inglise keeles.“): the link or a
+  // fact's source, when every page shown is in that one other language.
+  const shown = [...new Set([link, ...facts.map((f) => f.source)])].filter(
+    (url) => url !== '' && parts.some((p) => p.includes(url)),
+  );
+  const notes = new Set(shown.map((url) => linkLanguageNote(service, url, lang, tc)));
+  const [note] = notes;
+  if (notes.size === 1 && note) parts.push(note);
   turn.info.direct = `${service.id}:${fact?.id ?? '-'}`;
 
   const node = currentNode(turn);
@@ -770,6 +820,16 @@ function prefilled(turn: Turn, lifeEvent: LifeEventId, said: string): Record<str
   const known = Object.fromEntries([...found].map(([name, e]) => [name, e.value]));
   const municipality = turn.deps.extractors.municipality(said) ?? turn.state.municipality;
   return municipality ? { ...known, municipality } : known;
+}
+
+/**
+ * Whether the service's own figure of this kind is one the answer must not stand in for: set
+ * by each municipality, or one no official page confirms (catalog `unconfirmed`).
+ */
+function awaitsOwnFigure(turn: Turn, serviceId: string, kind: AskKind): boolean {
+  const service = turn.deps.catalog.service(serviceId);
+  const unconfirmed = (service?.unconfirmed ?? []).some((u) => u.kind === kind);
+  return unconfirmed || hasLocalFacts(turn, serviceId, kind);
 }
 
 /** Whether some municipality has its own fact of this kind for the service. */

@@ -3,7 +3,7 @@
  * and for a local-government service their own municipality's page (or its site), or the common
  * page when the municipality is not known. Never another municipality's page. Pure.
  */
-import type { Lang } from '../protocol/frames.js';
+import { LANGS, type Lang } from '../protocol/frames.js';
 import {
   ALL_MUNICIPALITIES,
   type CatalogService,
@@ -39,6 +39,20 @@ export function onDomain(host: string, domain: string): boolean {
 
 export function pick(links: LangLinks | undefined, lang: Lang): string | undefined {
   return links ? (links[lang] ?? links.et) : undefined;
+}
+
+/**
+ * The language a service's page is in, where it can be told: the catalog names it (`links.<lang>`,
+ * the reader's own language first when several languages share a page), or its address does
+ * (`/et/…`, `/en/…`, `/ru/…`). Undefined otherwise (a municipality's front page, an address
+ * without a language): nothing is claimed then.
+ */
+export function pageLanguage(service: CatalogService, url: string, lang: Lang): Lang | undefined {
+  const named = LANGS.filter((l) => service.links?.[l] === url);
+  if (named.includes(lang)) return lang;
+  if (named[0]) return named[0];
+  const inPath = /^https:\/\/[^/]+\/(et|en|ru)(?:\/|$)/.exec(url)?.[1];
+  return LANGS.find((l) => l === inPath);
 }
 
 const fold = (s: string): string =>

@@ -12,7 +12,7 @@ import {
   type Dialog,
   type NodeOf,
 } from './schema.js';
-import { checklistItem, checklistText } from './render.js';
+import { checklistItem, checklistText, serviceSummary } from './render.js';
 import { questionsAhead } from './direct.js';
 import { dayMonthYear, monthYear } from './formats.js';
 import type { Turn } from './turn.js';
@@ -247,12 +247,14 @@ function sayChecklist(turn: Turn, node: NodeOf<'checklist'>, lifeEvent: LifeEven
   const lines = heard ? [heard, t(node.text)] : [t(node.text)];
   if (toApply > 0) lines.push(t('checklist.apply', { count: toApply }));
   if (byState > 0) lines.push(t('checklist.automatic', { count: byState }));
-  const items: ChecklistItem[] = services.map((s) =>
-    checklistItem(s, tc, turn.deps.catalog.link(s, turn.state.lang, turn.state.vars.municipality)),
-  );
+  const { lang } = turn.state;
+  const url = (s: CatalogService): string | undefined =>
+    turn.deps.catalog.link(s, lang, turn.state.vars.municipality);
+  const items: ChecklistItem[] = services.map((s) => checklistItem(s, tc, url(s), lang));
   // One view of the plan: the checklist block carries provider, mode, kind, deadline and link.
   const blocks: Block[] = [
     { type: 'checklist', title: t('checklist.title', { event: turn.eventName(lifeEvent) }), items },
   ];
-  turn.say(`${lines.join(' ')}\n\n${checklistText(services, t, tc)}`, blocks);
+  const summaryOf = (s: CatalogService): string => serviceSummary(s, tc, url(s), lang);
+  turn.say(`${lines.join(' ')}\n\n${checklistText(services, t, tc, summaryOf)}`, blocks);
 }

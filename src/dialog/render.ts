@@ -7,7 +7,7 @@ import { deadlineText } from '../protocol/deadline.js';
 import type { LifeEventStatus, ProactiveOffer } from '../core/status.js';
 import type { Catalog, CatalogService, Municipality } from './schema.js';
 import type { Translate } from './i18n.js';
-import { indexLinks, isHttpsUrl } from './links.js';
+import { indexLinks, isHttpsUrl, pageLanguage } from './links.js';
 
 export interface CatalogIndex {
   service(id: string): CatalogService | undefined;
@@ -52,10 +52,38 @@ function link(service: CatalogService): string | undefined {
   return service.sources.find(isHttpsUrl);
 }
 
+/**
+ * The sentence that tells the reader the linked page is in another language („Lingitud leht on
+ * inglise keeles.“, «Страница по ссылке — на эстонском языке.»), where the page's language is
+ * known and is not the reader's; undefined otherwise.
+ */
+export function linkLanguageNote(
+  service: CatalogService,
+  url: string | undefined,
+  lang: Lang,
+  tc: Translate,
+): string | undefined {
+  const page = url ? pageLanguage(service, url, lang) : undefined;
+  return page && page !== lang ? tc(`linkLanguage.${page}`) : undefined;
+}
+
+/** The service's summary, followed by the note on the linked page's language when it has one. */
+export function serviceSummary(
+  service: CatalogService,
+  tc: Translate,
+  url?: string,
+  lang?: Lang,
+): string {
+  const summary = tc(`service.${service.id}.summary`);
+  const note = lang ? linkLanguageNote(service, url, lang, tc) : undefined;
+  return note ? `${summary} ${note}` : summary;
+}
+
 export function serviceCard(
   service: CatalogService,
   tc: Translate,
   url: string | undefined = link(service),
+  lang?: Lang,
 ): ServiceCard | undefined {
   if (!url) return undefined;
   return {
@@ -64,7 +92,7 @@ export function serviceCard(
     provider: providerName(service, tc),
     kind: service.kind,
     mode: service.mode,
-    summary: tc(`service.${service.id}.summary`),
+    summary: serviceSummary(service, tc, url, lang),
     ...(service.deadline ? { deadline: tc(`service.${service.id}.deadline`) } : {}),
     url,
   };
@@ -74,11 +102,12 @@ export function checklistItem(
   service: CatalogService,
   tc: Translate,
   url: string | undefined = link(service),
+  lang?: Lang,
 ): ChecklistItem {
   return {
     serviceId: service.id,
     text: tc(`service.${service.id}.name`),
-    summary: tc(`service.${service.id}.summary`),
+    summary: serviceSummary(service, tc, url, lang),
     kind: service.kind,
     mode: service.mode,
     provider: providerName(service, tc),
@@ -92,7 +121,12 @@ export function checklistItem(
  * sentence of its own (a provider name often carries brackets already, so it is not put in
  * brackets again).
  */
-export function checklistText(services: CatalogService[], t: Translate, tc: Translate): string {
+export function checklistText(
+  services: CatalogService[],
+  t: Translate,
+  tc: Translate,
+  summaryOf: (s: CatalogService) => string = (s) => serviceSummary(s, tc),
+): string {
   return services
     .map((s, i) => {
       const line = t('checklist.line', {
@@ -105,7 +139,7 @@ export function checklistText(services: CatalogService[], t: Translate, tc: Tran
       const parts = [
         line,
         t('checklist.provider', { provider: providerName(s, tc, 'in-sentence') }),
-        tc(`service.${s.id}.summary`),
+        summaryOf(s),
       ];
       if (s.deadline) parts.push(deadlineLine(tc(`service.${s.id}.deadline`), t));
       return parts.join(' ');
@@ -157,7 +191,7 @@ export function offerCards(
   const cards: ServiceCard[] = [];
   for (const offer of offers) {
     const service = catalog.service(offer.serviceId);
-    const card = service && serviceCard(service, tc, catalog.link(service, lang));
+    const card = service && serviceCard(service, tc, catalog.link(service, lang), lang);
     if (card) cards.push(card);
   }
   return cards;

@@ -15,7 +15,7 @@ import { createTexts, type Translate } from '../dialog/i18n.js';
 import { formatCheckedDate, formatDate as formatFromDate } from '../dialog/direct.js';
 import { decimal } from '../dialog/formats.js';
 import { indexLinks } from '../dialog/links.js';
-import { deadlineLine, providerName } from '../dialog/render.js';
+import { deadlineLine, providerName, serviceSummary } from '../dialog/render.js';
 import { planOf, type PlanAnswers } from '../dialog/plan.js';
 import {
   EFFECTIVE_UNKNOWN,
@@ -249,7 +249,7 @@ ${body}
 <td>${escapeHtml(s.providers.map((p) => tc(`agency.${p}`)).join(' / '))}</td>
 <td>${escapeHtml(td(`mode.${s.mode}`))}</td>
 <td>${level(s.maturity, tc)}</td>
-<td>${escapeHtml(tc(`service.${s.id}.summary`))}${facts ? `<ul>${facts}</ul>` : ''}<p class="muted">${escapeHtml(tc('page.sources'))}: ${sources}</p></td>
+<td>${escapeHtml(serviceSummary(s, tc, url, lang))}${facts ? `<ul>${facts}</ul>` : ''}<p class="muted">${escapeHtml(tc('page.sources'))}: ${sources}</p></td>
 </tr>`;
   };
 
@@ -387,7 +387,7 @@ ${servicesTable(event.services, lang, tc('page.servicesOf', { event: name }))}
         return `<li id="step-${i + 1}">${entry.replace(
           NAME_MARK,
           `<strong>${url ? `<a href="${escapeHtml(url)}">${name}</a>` : name}</strong>`,
-        )} ${escapeHtml(provider)}<br>${escapeHtml(tc(`service.${s.id}.summary`))}${deadline}</li>`;
+        )} ${escapeHtml(provider)}<br>${escapeHtml(serviceSummary(s, tc, url, lang))}${deadline}</li>`;
       })
       .join('');
     const body = `<h1>${escapeHtml(td('checklist.title', { event }))}</h1>

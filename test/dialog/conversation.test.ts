@@ -100,7 +100,8 @@ describe('facts from any message fill the questions', () => {
     say('yes');
     const plan = say('Tartu');
     expect(text(plan)).toMatch(
-      /Here is what I understood: the baby is born, the birthplace is abroad, the parents are married\./,
+      // F-5 (review 16): „Tartu“ (a town and a parish) is taken as the town and said back.
+      /Here is what I understood: the baby is born, the birthplace is abroad, the parents are married, in Tartu\./,
     );
   });
 

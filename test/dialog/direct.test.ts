@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   factFor,
+  factsWith,
   factSentence,
   formatDate,
   overlap,
@@ -55,6 +56,45 @@ describe('choosing the fact of a direct question', () => {
       factFor(service, 'provider', tokens('who pays the allowance'), sentence),
     ).toBeUndefined();
     expect(factFor(service, 'age', tokens('until what age'), sentence)).toBeUndefined();
+  });
+
+  it('never answers a question about anything but money with a sum of money', () => {
+    // F-2 (review 16): “how long … allowance” shares “allowance” with the amount's sentence.
+    const money = {
+      id: 'fee-only',
+      facts: [fact('fee', 'fee', 45), fact('amount', 'amount', 200)],
+    } as unknown as CatalogService;
+    const q = tokens('how long is the allowance paid, from what age');
+    expect(factFor(money, 'duration', q, sentence)).toBeUndefined();
+    expect(factFor(money, 'age', q, sentence)).toBeUndefined();
+    expect(factFor(money, 'amount', tokens('the allowance'), sentence)?.id).toBe('amount');
+  });
+
+  it('gives the facts of the same kind and unit that answer as well, not the others', () => {
+    const lengths = {
+      id: 'service-length',
+      facts: [
+        fact('short', 'duration', 8),
+        fact('long', 'duration', 11),
+        fact('notice', 'deadline', 30),
+        { ...fact('draft', 'duration', 12), status: 'draft' },
+      ],
+    } as unknown as CatalogService;
+    const said: Record<string, string> = {
+      short: 'Shorter service lasts 8 months.',
+      long: 'Longer service lasts 11 months.',
+      notice: 'The start is given 30 days ahead.',
+      draft: 'Service lasts 12 months.',
+    };
+    const words = (f: CatalogFact) => said[f.id] ?? '';
+    const [short, long] = lengths.facts ?? [];
+    const ids = (q: string, best: CatalogFact) =>
+      factsWith(lengths, best, tokens(q), words).map((f) => f.id);
+    // “How long” shares 4 letters with “Longer”: one short word, so both lengths are given.
+    expect(ids('how long is service', long!)).toEqual(['long', 'short']);
+    expect(ids('how long does service last', short!)).toEqual(['short', 'long']);
+    // A question that says much more of one of them gets that one only.
+    expect(ids('how long is the longer service that lasts', long!)).toEqual(['long']);
   });
 
   it('counts shared words by their common beginning of at least 4 letters', () => {

@@ -133,4 +133,17 @@ describe('extractors of the real dialogs', () => {
     expect(extractors.municipality('Narvas või Tallinnas')).toBeUndefined();
     expect(extractors.municipality('no place here')).toBeUndefined();
   });
+
+  it('keeps both municipalities a bare shared name names, and lets a kind word pick one', () => {
+    const real = new Extractors(bundle.resources, bundle.municipalities);
+    // F-5 (review 16): „Tartu“ is Tartu linn and Tartu vald; the dialog asks which.
+    expect(real.municipalityCandidates('Tartu').sort()).toEqual(['tartu', 'tartu-vald']);
+    expect(real.municipality('Tartu')).toBeUndefined();
+    expect(real.municipality('Tartu vallas')).toBe('tartu-vald');
+    expect(real.municipality('в волости Тарту')).toBe('tartu-vald');
+    expect(real.municipality('Tartu linn')).toBe('tartu');
+    expect(real.municipality('город Тарту')).toBe('tartu');
+    // A name only one municipality has is not narrowed away by a kind word that does not fit.
+    expect(real.municipality('Tallinna vallas')).toBe('tallinn');
+  });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checklistText } from '../../src/dialog/render.js';
+import {
+  checklistItem,
+  checklistText,
+  indexCatalog,
+  linkLanguageNote,
+  serviceSummary,
+} from '../../src/dialog/render.js';
+import { pageLanguage } from '../../src/dialog/links.js';
 import { createTexts } from '../../src/dialog/i18n.js';
 import { LANGS } from '../../src/protocol/frames.js';
 import { realBundle } from './helpers.js';
@@ -76,5 +83,58 @@ describe('checklistText', () => {
     expect(et).not.toContain('Tähtaeg: Tähtaja');
     const ru = checklistText(withDeadline, texts.dialog('ru'), texts.catalog('ru'));
     expect(ru).not.toContain('Срок: Срок');
+  });
+});
+
+describe('the language of the linked page', () => {
+  const catalog = indexCatalog(bundle.catalog, bundle.municipalities);
+  const byId = (id: string) => {
+    const s = services.find((x) => x.id === id);
+    if (!s) throw new Error(`no service ${id}`);
+    return s;
+  };
+
+  it('is told when a Russian reader is sent to an Estonian page, and not when the page is Russian', () => {
+    const inheritance = byId('death-inheritance');
+    const url = catalog.link(inheritance, 'ru');
+    expect(url).toBe(inheritance.links?.et);
+    expect(pageLanguage(inheritance, url ?? '', 'ru')).toBe('et');
+    const item = checklistItem(inheritance, texts.catalog('ru'), url, 'ru');
+    expect(item.summary).toMatch(/ Страница по ссылке — на эстонском языке\.$/);
+
+    const registration = byId('marriage-registration');
+    const ru = checklistItem(
+      registration,
+      texts.catalog('ru'),
+      catalog.link(registration, 'ru'),
+      'ru',
+    );
+    expect(ru.summary).not.toMatch(/Страница по ссылке/);
+  });
+
+  it('is read from the address when the catalog does not name it, and never guessed', () => {
+    const permit = byId('settle-residence-permit');
+    const url = catalog.link(permit, 'et') ?? '';
+    expect(url).toMatch(/politsei\.ee\/en\//);
+    expect(pageLanguage(permit, url, 'et')).toBe('en');
+    expect(linkLanguageNote(permit, url, 'et', texts.catalog('et'))).toBe(
+      'Lingitud leht on inglise keeles.',
+    );
+    // An address without a language in it claims nothing.
+    expect(pageLanguage(permit, 'https://www.politsei.ee/teenused', 'ru')).toBeUndefined();
+    // A page the catalog gives for two languages is the reader's own.
+    const programme = byId('settle-programme');
+    expect(pageLanguage(programme, programme.links?.en ?? '', 'en')).toBe('en');
+  });
+
+  it('reaches the plain-text plan too', () => {
+    const inheritance = byId('death-inheritance');
+    const tc = texts.catalog('ru');
+    const text = checklistText([inheritance], texts.dialog('ru'), tc, (s) =>
+      serviceSummary(s, tc, catalog.link(s, 'ru'), 'ru'),
+    );
+    expect(text).toMatch(/Страница по ссылке — на эстонском языке\./);
+    // Without the reader's language nothing is added.
+    expect(checklistText([inheritance], texts.dialog('ru'), tc)).not.toMatch(/Страница по ссылке/);
   });
 });

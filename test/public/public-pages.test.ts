@@ -71,11 +71,11 @@ describe('public life-event pages', () => {
       'href="https://www.riigiteataja.ee/oigusuudised/eelvaadeSeadusUudis/2378"',
     );
     const et = await (await get('/et/life-events/military-service')).text();
-    // The 2027 change is said with its status (a government draft of December 2025); no
-    // official page states the new length, so no length is given for it.
-    expect(et).toContain('alustavad teenistust 2027. aastal, muutub teenistuse kestus');
-    expect(et).toContain('eelnõu heaks 2025. aasta detsembris');
-    expect(et).not.toMatch(/2027[^.]*\b(?:6|7|9|10|12) kuud/);
+    // F-1 (review 16): no official page shows the 2027 length change adopted, so neither the
+    // December 2025 draft nor a new length is given: the person checks it with the agency.
+    expect(et).toContain('kontrolli enne selle algust Kaitseressursside Ametist');
+    expect(et).not.toContain('eelnõu');
+    expect(et).not.toContain('2027');
     // A figure no official page confirms is not shown (maintenance allowance 200 €), and a
     // rule whose start no source states is "in force" with the checked date: no invented date
     // and no note about the sources.

@@ -103,6 +103,8 @@ export class Extractors {
   private readonly lexicons = new Map<string, Lexicon>();
   /** Municipality names by id; a text names one when exactly one id matches. */
   private readonly municipalities: Lexicon;
+  /** Whether each municipality is a town or a parish (from its Estonian name). */
+  private readonly placeKinds = new Map<string, PlaceKind>();
 
   constructor(
     resources: Resources,
@@ -128,6 +130,10 @@ export class Extractors {
         .filter((m) => m.id !== 'all')
         .flatMap((m) => LANGS.map((l): [string, string] => [m.id, namePattern(m.name[l])])),
     );
+    // A municipality whose Estonian name has no „vald“ or „linn“ (Tallinn) is a town.
+    for (const m of municipalities) {
+      this.placeKinds.set(m.id, placeKindOf(tokens(m.name.et)) ?? 'town');
+    }
   }
 
   lexicon(name: string): Lexicon | undefined {
@@ -215,9 +221,21 @@ export class Extractors {
 
   /** The municipality (id from dialogs/municipalities.yaml) the text names, if exactly one. */
   municipality(text: string): string | undefined {
+    const ids = this.municipalityCandidates(text);
+    return ids.length === 1 ? ids[0] : undefined;
+  }
+
+  /**
+   * Every municipality the text may name: „Tartu“ names both Tartu linn and Tartu vald, „Tartu
+   * vallas“ / «в волости Тарту» only the parish and „Tartu linnas“ only the town.
+   */
+  municipalityCandidates(text: string): string[] {
     const toks = tokens(text);
-    const hits = this.municipalities.all(toks);
-    return hits.length === 1 ? hits[0]!.value : undefined;
+    const ids = [...new Set(this.municipalities.all(toks).map((h) => h.value))];
+    const said = ids.length > 1 ? placeKindOf(toks) : undefined;
+    if (!said) return ids;
+    const narrowed = ids.filter((id) => this.placeKinds.get(id) === said);
+    return narrowed.length > 0 ? narrowed : ids;
   }
 
   private dateLexicons(): { cue: Lexicon | undefined; months: Lexicon | undefined } {
@@ -356,6 +374,15 @@ const GENERIC_PLACE_WORDS = new Set([
   'город',
   'уезд',
 ]);
+
+type PlaceKind = 'town' | 'parish';
+
+/** „vald“, „vallas“, parish, «волость», «волости» say parish; „linn“, „linnas“, city, town, «город» say town. */
+function placeKindOf(toks: readonly string[]): PlaceKind | undefined {
+  if (toks.some((t) => /^(vald|valla|parish|волост)/.test(t))) return 'parish';
+  if (toks.some((t) => /^(linn|city|town|город)/.test(t))) return 'town';
+  return undefined;
+}
 
 /** The phrase for a municipality name: each significant word as a stem (endings: Tallinnas, Таллинне). */
 export function namePattern(name: string): string {
