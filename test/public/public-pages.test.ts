@@ -71,11 +71,12 @@ describe('public life-event pages', () => {
       'href="https://www.riigiteataja.ee/oigusuudised/eelvaadeSeadusUudis/2378"',
     );
     const et = await (await get('/et/life-events/military-service')).text();
-    // F-1 (review 16): no official page shows the 2027 length change adopted, so neither the
-    // December 2025 draft nor a new length is given: the person checks it with the agency.
+    // F-1 (review 16), issue 13: the 2027 length change is given with its status (a draft sent
+    // out for consultation in December 2025), never as law, and the person checks their own
+    // length with the agency.
     expect(et).toContain('kontrolli enne selle algust Kaitseressursside Ametist');
-    expect(et).not.toContain('eelnõu');
-    expect(et).not.toContain('2027');
+    expect(et).toContain('saatis 2025. aasta detsembris kooskõlastamiseks eelnõu');
+    expect(et).not.toContain('kiitis vastava eelnõu heaks');
     // A figure no official page confirms is not shown (maintenance allowance 200 €), and a
     // rule whose start no source states is "in force" with the checked date: no invented date
     // and no note about the sources.
