@@ -157,6 +157,19 @@ function enter(turn: Turn, lifeEvent: LifeEventId, announce: boolean, said?: str
   run(turn, dialogOf(turn, lifeEvent).start, prefix ? { prefix } : {});
 }
 
+/**
+ * The municipality the text names, as an id. „Tartu“ is both Tartu linn and Tartu vald: a
+ * town's bare name means the town (as for links). It is said back („omavalitsus: Tartu linn“),
+ * so the person sees it and can correct it („Tartu vallas“). The same rule for a first message
+ * („mu isa suri, elas Tartus“) and the answer to the question, so it is never asked again.
+ */
+function municipalityNamed(turn: Turn, said: string): string | undefined {
+  const candidates = turn.deps.extractors.municipalityCandidates(said);
+  if (candidates.length <= 1) return candidates[0];
+  const named = turn.deps.catalog.municipality(said)?.id;
+  return named && candidates.includes(named) ? named : undefined;
+}
+
 /** Stores what the text answers in the active dialog; returns the variables it changed. */
 function takeFacts(turn: Turn, said: string): { fresh: string[]; changed: string[] } {
   const { lifeEvent } = turn.state;
@@ -165,7 +178,7 @@ function takeFacts(turn: Turn, said: string): { fresh: string[]; changed: string
   if (!lifeEvent) return { fresh, changed };
   const { vars } = turn.state;
   const found = turn.deps.extractors.forDialog(dialogOf(turn, lifeEvent), said, turn.ctx);
-  const municipality = turn.deps.extractors.municipality(said);
+  const municipality = municipalityNamed(turn, said);
   if (municipality) {
     turn.state.municipality = municipality;
     found.set('municipality', { value: municipality, node: '' });
@@ -307,12 +320,7 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
     if (offer && yesNo === 'yes') return enter(turn, offer.lifeEvent, false, offer.text);
     if (offer && yesNo === 'no') return noPlan(turn);
     // “In Tallinn”: the municipality the figure depends on, after a direct answer without it.
-    if (
-      offer?.service &&
-      offer.kind &&
-      yesNo === undefined &&
-      turn.deps.extractors.municipality(said)
-    ) {
+    if (offer?.service && offer.kind && yesNo === undefined && municipalityNamed(turn, said)) {
       return directAnswer(turn, offer.service, offer.kind as AskKind, `${offer.text}\n${said}`);
     }
     // Answering the plan's first question straight away (“we both agree”) accepts it.
@@ -415,16 +423,7 @@ function inDialog(turn: Turn, said: string): boolean {
   if (node?.kind === 'input') {
     // The person's own words answer it (kept by the caller); a municipality is kept as its id.
     if (node.var !== 'municipality') return false;
-    const candidates = turn.deps.extractors.municipalityCandidates(said);
-    let [municipality] = candidates;
-    if (candidates.length > 1) {
-      // „Tartu“ is both Tartu linn and Tartu vald. A town's bare name means the town (as for
-      // links); it is said back („omavalitsus: Tartu linn“), so the person sees it and can
-      // correct it („Tartu vallas“), rather than kept as words that name no municipality.
-      const named = turn.deps.catalog.municipality(said)?.id;
-      if (!named || !candidates.includes(named)) return false;
-      municipality = named;
-    }
+    const municipality = municipalityNamed(turn, said);
     if (!municipality) return false;
     takeMunicipality(turn, node, municipality);
     return true;
@@ -651,7 +650,7 @@ function directAnswer(
   turn.state.misses = 0;
   const { tc, tv } = turn;
   const { lang } = turn.state;
-  const municipality = turn.deps.extractors.municipality(said) ?? turn.state.municipality;
+  const municipality = municipalityNamed(turn, said) ?? turn.state.municipality;
   if (municipality) turn.state.municipality = municipality;
   const own = turn.deps.bundle.municipalities.find((m) => m.id === municipality);
   const name = tc(`service.${service.id}.name`);
@@ -818,7 +817,7 @@ function namedLike(turn: Turn, said: string, lifeEvent: LifeEventId): string | u
 function prefilled(turn: Turn, lifeEvent: LifeEventId, said: string): Record<string, string> {
   const found = turn.deps.extractors.forDialog(dialogOf(turn, lifeEvent), said, turn.ctx);
   const known = Object.fromEntries([...found].map(([name, e]) => [name, e.value]));
-  const municipality = turn.deps.extractors.municipality(said) ?? turn.state.municipality;
+  const municipality = municipalityNamed(turn, said) ?? turn.state.municipality;
   return municipality ? { ...known, municipality } : known;
 }
 

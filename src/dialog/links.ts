@@ -123,7 +123,8 @@ export function indexLinks(municipalities: readonly Municipality[]): LinkIndex {
       byName.set(fold(name), m);
       const key = nameKey(name);
       const taken = byName.get(key);
-      const isCity = !/\b(vald|parish|волость)\b/iu.test(name);
+      // Not \b: it knows only ASCII letters, so „волость Тарту“ would pass as a town.
+      const isCity = !/(^|\s)(vald|parish|волость)(\s|$)/iu.test(name);
       if (!taken || isCity) byName.set(key, m);
     }
   }
