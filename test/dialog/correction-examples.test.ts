@@ -98,30 +98,35 @@ describe('correction examples correct the answer (every dialog, et/en/ru)', () =
     expect(all.length).toBeGreaterThan(100);
   });
 
-  it('types each example shown after a typed answer and gets another option', () => {
-    const failures: string[] = [];
-    let checked = 0;
-    for (const c of all) {
-      let walk = planAfter(c);
-      if (!walk.typed) walk = planAfter(c, true);
-      const { plan, typed, send, state } = walk;
-      // Paths that skip the question (a branch) or do not read the phrase there are not
-      // this test's business; the count below keeps the test from passing on none.
-      if (!typed || state().vars[c.question.var] !== c.value) continue;
-      const example = /[„“«]([^“”»]+)[“”»]\)/.exec(plan)?.[1];
-      if (!example) continue;
-      checked += 1;
-      if (process.env.SHOW_EXAMPLES)
-        console.log(`${c.lang} ${c.event}.${c.question.var}: ${example}`);
-      send({ type: 'text', text: example });
-      const now = state().vars[c.question.var];
-      if (now === c.value || now === undefined) {
-        failures.push(
-          `${c.lang} ${c.event}.${c.question.var}=${c.value}: „${example}“ gave ${now}`,
-        );
+  // One test per language: the whole walk is CPU-bound and took 9–30 s as one test.
+  it.each(LANGS)(
+    'types each example shown after a typed answer and gets another option (%s)',
+    (lang) => {
+      const failures: string[] = [];
+      let checked = 0;
+      for (const c of all.filter((x) => x.lang === lang)) {
+        let walk = planAfter(c);
+        if (!walk.typed) walk = planAfter(c, true);
+        const { plan, typed, send, state } = walk;
+        // Paths that skip the question (a branch) or do not read the phrase there are not
+        // this test's business; the count below keeps the test from passing on none.
+        if (!typed || state().vars[c.question.var] !== c.value) continue;
+        const example = /[„“«]([^“”»]+)[“”»]\)/.exec(plan)?.[1];
+        if (!example) continue;
+        checked += 1;
+        if (process.env.SHOW_EXAMPLES)
+          console.log(`${c.lang} ${c.event}.${c.question.var}: ${example}`);
+        send({ type: 'text', text: example });
+        const now = state().vars[c.question.var];
+        if (now === c.value || now === undefined) {
+          failures.push(
+            `${c.lang} ${c.event}.${c.question.var}=${c.value}: „${example}“ gave ${now}`,
+          );
+        }
       }
-    }
-    expect(failures).toEqual([]);
-    expect(checked).toBeGreaterThanOrEqual(100);
-  });
+      expect(failures).toEqual([]);
+      // 51 per language today: the count keeps the test from passing on none.
+      expect(checked).toBeGreaterThanOrEqual(45);
+    },
+  );
 });
