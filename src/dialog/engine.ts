@@ -159,7 +159,7 @@ function enter(turn: Turn, lifeEvent: LifeEventId, announce: boolean, said?: str
 
 /**
  * The municipality the text names, as an id. „Tartu“ is both Tartu linn and Tartu vald: a
- * town's bare name means the town (as for links). It is said back („omavalitsus: Tartu linn“),
+ * town's bare name means the town (as for links). It is said back („omavalitsus on Tartu linn“),
  * so the person sees it and can correct it („Tartu vallas“). The same rule for a first message
  * („mu isa suri, elas Tartus“) and the answer to the question, so it is never asked again.
  */

@@ -74,7 +74,7 @@ describe('public life-event pages', () => {
     // F-1 (review 16), issue 13: the 2027 length change is given with its status (a draft sent
     // out for consultation in December 2025), never as law, and the person checks their own
     // length with the agency.
-    expect(et).toContain('kontrolli enne selle algust Kaitseressursside Ametist');
+    expect(et).toContain('Enne teenistuse algust uuri Kaitseressursside Ametist');
     expect(et).toContain('saatis 2025. aasta detsembris kooskõlastamiseks eelnõu');
     expect(et).not.toContain('kiitis vastava eelnõu heaks');
     // A figure no official page confirms is not shown (maintenance allowance 200 €), and a
