@@ -44,8 +44,20 @@ export function matchOption(
       }
     }
   }
+  // "ei tea" / «не знаю» where the question offers no "not sure": it is not "ei" / «не» (no).
+  if (best && !options.some((o) => o.id === NOT_SURE.id)) {
+    const unsure = wordsFor(NOT_SURE, texts);
+    if (
+      unsure.includes(said) ||
+      unsure.some((w) => w.length > best.length && said.startsWith(`${w} `))
+    )
+      return undefined;
+  }
   return best?.id;
 }
+
+/** The "not sure" answer, known even where a question does not offer it. */
+const NOT_SURE: OfferedOption = { id: 'not-sure', label: 'option.not-sure' };
 
 /** Words per option, compiled once per texts instance (options come from the dialog data). */
 const compiled = new WeakMap<Texts, Map<string, string[]>>();
