@@ -24,7 +24,7 @@ import {
 import type { DialogBundle } from './load.js';
 import { createTexts, type Texts } from './i18n.js';
 import { matchOption } from './match.js';
-import { ask, currentNode, run, dialogOf, heardList } from './nodes.js';
+import { ask, currentNode, run, dialogOf, heardList, numberWord } from './nodes.js';
 import { indexCatalog, linkLanguageNote, offerCards, providerName, statusBlock } from './render.js';
 import type { CatalogFact, CatalogService, NodeOf } from './schema.js';
 import {
@@ -723,8 +723,9 @@ function directAnswer(
     node ? turn.option('continue') : { id: 'no-plan', label: tv('option.noPlan') },
   ];
   // The number as a word where the language has one ("kuus", not "6"), as in a dialog's intro.
-  const n = tv(`intro.numbers.${count}`, { defaultValue: String(count) });
-  parts.push(tv('direct.offer', { count, n, event: turn.eventName(lifeEvent) }));
+  parts.push(
+    tv('direct.offer', { count, n: numberWord(turn, count), event: turn.eventName(lifeEvent) }),
+  );
   turn.say(parts.join('\n\n'), [{ type: 'options', options }]);
 }
 

@@ -45,8 +45,12 @@ export function holds(when: Condition, turn: Turn): boolean {
 export function questionsLeft(turn: Turn, dialog: Dialog, from: string): string {
   const count = questionsAhead(dialog, from, turn.state.vars);
   if (count === 0) return '';
-  const n = turn.tv(`intro.numbers.${count}`, { defaultValue: String(count) });
-  return turn.tv('intro.questions', { count, n });
+  return turn.tv('intro.questions', { count, n: numberWord(turn, count) });
+}
+
+/** A count as a word where the language has one ("kuus", «три»), else as digits. */
+export function numberWord(turn: Turn, count: number): string {
+  return turn.tv(`intro.numbers.${count}`, { defaultValue: String(count) });
 }
 
 /** Says the question again with its options (after a language switch, a status, "continue"). */

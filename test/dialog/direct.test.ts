@@ -19,14 +19,15 @@ const fact = (id: string, kind: CatalogFact['kind'], value?: number): CatalogFac
   source: 'https://www.sotsiaalkindlustusamet.ee/',
 });
 
-const service = {
-  id: 'support',
-  facts: [
-    fact('paid-for', 'duration', 150),
-    fact('apply-within', 'deadline', 45),
-    fact('amount', 'amount', 200),
-  ],
-} as unknown as CatalogService;
+/** A service with only an id and facts: all that the fact choice reads. */
+const serviceWith = (id: string, facts: object[]): CatalogService =>
+  ({ id, facts }) as unknown as CatalogService;
+
+const service = serviceWith('support', [
+  fact('paid-for', 'duration', 150),
+  fact('apply-within', 'deadline', 45),
+  fact('amount', 'amount', 200),
+]);
 
 const SENTENCES: Record<string, string> = {
   'paid-for': 'During court proceedings the allowance is paid for up to 150 days.',
@@ -60,10 +61,7 @@ describe('choosing the fact of a direct question', () => {
 
   it('never answers a question about anything but money with a sum of money', () => {
     // F-2 (review 16): “how long … allowance” shares “allowance” with the amount's sentence.
-    const money = {
-      id: 'fee-only',
-      facts: [fact('fee', 'fee', 45), fact('amount', 'amount', 200)],
-    } as unknown as CatalogService;
+    const money = serviceWith('fee-only', [fact('fee', 'fee', 45), fact('amount', 'amount', 200)]);
     const q = tokens('how long is the allowance paid, from what age');
     expect(factFor(money, 'duration', q, sentence)).toBeUndefined();
     expect(factFor(money, 'age', q, sentence)).toBeUndefined();
@@ -71,15 +69,12 @@ describe('choosing the fact of a direct question', () => {
   });
 
   it('gives the facts of the same kind and unit that answer as well, not the others', () => {
-    const lengths = {
-      id: 'service-length',
-      facts: [
-        fact('short', 'duration', 8),
-        fact('long', 'duration', 11),
-        fact('notice', 'deadline', 30),
-        { ...fact('draft', 'duration', 12), status: 'draft' },
-      ],
-    } as unknown as CatalogService;
+    const lengths = serviceWith('service-length', [
+      fact('short', 'duration', 8),
+      fact('long', 'duration', 11),
+      fact('notice', 'deadline', 30),
+      { ...fact('draft', 'duration', 12), status: 'draft' },
+    ]);
     const said: Record<string, string> = {
       short: 'Shorter service lasts 8 months.',
       long: 'Longer service lasts 11 months.',

@@ -219,12 +219,6 @@ export class Extractors {
     return found;
   }
 
-  /** The municipality (id from dialogs/municipalities.yaml) the text names, if exactly one. */
-  municipality(text: string): string | undefined {
-    const ids = this.municipalityCandidates(text);
-    return ids.length === 1 ? ids[0] : undefined;
-  }
-
   /**
    * Every municipality the text may name: „Tartu“ names both Tartu linn and Tartu vald, „Tartu
    * vallas“ / «в волости Тарту» only the parish and „Tartu linnas“ only the town.
