@@ -164,6 +164,16 @@ function enter(turn: Turn, lifeEvent: LifeEventId, announce: boolean, said?: str
  * („mu isa suri, elas Tartus“) and the answer to the question, so it is never asked again.
  */
 function municipalityNamed(turn: Turn, said: string): string | undefined {
+  // Several messages joined (a plan offer's question and the answer to it): the last one that
+  // names a municipality wins, so “…in Tallinn?” then “and in Tartu?” means Tartu.
+  const lines = said.split('\n');
+  if (lines.length > 1) {
+    for (const line of lines.reverse()) {
+      const named = municipalityNamed(turn, line);
+      if (named) return named;
+    }
+    return undefined;
+  }
   const candidates = turn.deps.extractors.municipalityCandidates(said);
   if (candidates.length <= 1) return candidates[0];
   const named = turn.deps.catalog.municipality(said)?.id;
@@ -312,6 +322,11 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
   const { pendingSwitch, offer } = turn.state;
   delete turn.state.pendingSwitch;
   delete turn.state.offer;
+  // The direct question the plan offer followed, for a follow-up about the same figure.
+  const asked =
+    offer?.service && offer.kind
+      ? { service: offer.service, kind: offer.kind as AskKind }
+      : undefined;
   if (pendingSwitch || offer) {
     const yesNo = matchOption(said, YES_NO, turn.deps.texts);
     if (pendingSwitch && yesNo === 'yes')
@@ -319,10 +334,26 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
     if (pendingSwitch && yesNo === 'no') return resume(turn);
     if (offer && yesNo === 'yes') return enter(turn, offer.lifeEvent, false, offer.text);
     if (offer && yesNo === 'no') return noPlan(turn);
-    // “In Tallinn”: the municipality the figure depends on, after a direct answer without it.
-    if (offer?.service && offer.kind && yesNo === undefined && municipalityNamed(turn, said)) {
-      return directAnswer(turn, offer.service, offer.kind as AskKind, `${offer.text}\n${said}`);
+    const asked =
+      offer?.service && offer.kind
+        ? { service: offer.service, kind: offer.kind as AskKind }
+        : undefined;
+    // “In Tallinn”, “and in Tartu?”: the municipality the figure depends on, after a direct answer
+    // without it or with another one. The last municipality named wins (municipalityNamed).
+    if (
+      offer &&
+      asked &&
+      yesNo === undefined &&
+      municipalityNamed(turn, said) &&
+      hasLocalFacts(turn, asked.service, asked.kind)
+    ) {
+      return directAnswer(turn, asked.service, asked.kind, `${offer.text}\n${said}`);
     }
+    // “And a divorce?” after “how much does registering a marriage cost?”: the same question
+    // about what the short follow-up names.
+    const followUp =
+      asked && yesNo === undefined ? ellipticalFollowUp(turn, said, asked) : undefined;
+    if (followUp && asked) return directAnswer(turn, followUp, asked.kind, said);
     // Answering the plan's first question straight away (“we both agree”) accepts it.
     if (offer && yesNo === undefined && u.direct(said) === undefined) {
       const dialog = dialogOf(turn, offer.lifeEvent);
@@ -359,6 +390,13 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
   const nlu = classifier.classify(said, turn.state.lang);
   turn.info.nlu = nlu;
   const confident = nlu.intent !== 'out-of-scope' && !nlu.ambiguous;
+  // A short follow-up that is nothing on its own („а для женщин?“) is read with the direct
+  // question it follows.
+  if (offer && asked && nlu.intent === 'out-of-scope' && words(said) <= FOLLOW_UP_MAX_WORDS) {
+    const context = `${offer.text}\n${said}`;
+    const again = u.direct(context);
+    if (again) return directAnswer(turn, again.service, again.kind, context);
+  }
   // A question for a fact that names no service (“за сколько месяцев до пенсии можно подать
   // заявление?”): the fact of the life event it is about whose sentence says most of it.
   if (!direct) {
@@ -716,7 +754,8 @@ function directAnswer(
   turn.state.offer = {
     lifeEvent,
     text: said.slice(0, INPUT_MAX_CHARS),
-    ...(local && { service: service.id, kind }),
+    service: service.id,
+    kind,
   };
   const options: Option[] = [
     { id: `plan:${lifeEvent}`, label: tv('option.plan') },
@@ -731,6 +770,8 @@ function directAnswer(
 
 /** Below this, a question that names no service is not taken for a fact question. */
 const UNNAMED_MIN_OVERLAP = 8;
+/** Longest message read as a follow-up to the last direct question („aga lahutus?“). */
+const FOLLOW_UP_MAX_WORDS = 5;
 /** The service the words name is preferred by this much over another with a closer fact. */
 const NAMED_SERVICE_BONUS = 8;
 
@@ -796,6 +837,33 @@ function bestAnswer(
     }
   }
   return best;
+}
+
+/**
+ * A short follow-up that names another service or life event and asks nothing of its own
+ * („aga lahutus?“, «а развод?», "and for a divorce?") after a direct answer: the service whose
+ * fact of the same kind answers it, if one has such a fact.
+ */
+function ellipticalFollowUp(
+  turn: Turn,
+  said: string,
+  asked: { service: string; kind: AskKind },
+): string | undefined {
+  const u = turn.deps.understanding;
+  if (tokens(said).length > FOLLOW_UP_MAX_WORDS || u.askKind(said) !== undefined) return undefined;
+  const named = u.serviceIn(said);
+  if (named === asked.service) return undefined;
+  const topic = u.topic(said);
+  const lifeEvent = named
+    ? lifeEventOf(turn, named)
+    : topic && isLifeEvent(topic)
+      ? topic
+      : undefined;
+  if (!lifeEvent) return undefined;
+  // A service named is answered even without a figure (a local one, or where to ask).
+  if (named) return named;
+  const found = bestAnswer(turn, said, asked.kind, undefined, [lifeEvent]);
+  return found?.fact && found.service.id !== asked.service ? found.service.id : undefined;
 }
 
 /** The service of the life event whose name in any language shares most words with the text. */
