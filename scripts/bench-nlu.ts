@@ -43,6 +43,7 @@ const SPLITS = [
   ['fourth', 'fourth-'],
   ['fifth', 'fifth-'],
   ['sixth', 'sixth-'],
+  ['seventh', 'seventh-'],
 ] as const;
 const splits = SPLITS.map(([name, prefix]) => ({
   name,
