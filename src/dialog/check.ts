@@ -14,7 +14,7 @@ import {
   ENGINE_PLURAL_KEYS,
   PLURAL_FORMS,
 } from './keys.js';
-import { FactUnit } from './schema.js';
+import { COUNTED_UNITS, FactUnit } from './schema.js';
 import { ASK_KINDS, EMERGENCY_KINDS } from './understand.js';
 import { TYPED_CUES, TYPED_EXTRACTORS, TYPED_LEXICONS, isTyped } from './extract/extractors.js';
 import type { Problem } from './problem.js';
@@ -457,8 +457,6 @@ function gotoPaths(node: DialogNode): [string, string][] {
   }
 }
 
-const COUNTED_UNITS: readonly string[] = ['days', 'working-days', 'months', 'years'];
-
 /**
  * The engine's own data: texts, emergency and question lexicons, service search terms, every
  * question's extractors (each lexicon and value in all three languages, each mapped value an
@@ -508,6 +506,7 @@ function checkConversation(
   }
   for (const unit of FactUnit.options) {
     if (!COUNTED_UNITS.includes(unit)) need(`units.${unit}`, `units.${unit}`);
+    else need(`units.bare.${unit}`, `units.bare.${unit}`);
   }
   for (const kind of EMERGENCY_KINDS) {
     need(`emergency.words.${kind}`, `emergency.words.${kind}`);

@@ -37,6 +37,9 @@ export const FactUnit = z.enum([
   'years',
   'percent',
 ]);
+
+/** Units counted in whole numbers: plural forms, and one of them reads as the bare word. */
+export const COUNTED_UNITS: readonly string[] = ['days', 'working-days', 'months', 'years'];
 export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2025-01-01');
 /**
  * The date a fact applies from, or `unknown` when no official source states it (the fact is

@@ -12,8 +12,7 @@ import { LINE_DASH } from '../protocol/dash.js';
 import { LIFE_EVENTS, type LifeEventId } from '../nlu/types.js';
 import type { DialogBundle } from '../dialog/load.js';
 import { createTexts, type Translate } from '../dialog/i18n.js';
-import { formatCheckedDate, formatDate as formatFromDate } from '../dialog/direct.js';
-import { decimal } from '../dialog/formats.js';
+import { formatCheckedDate, formatDate as formatFromDate, formatValue } from '../dialog/direct.js';
 import { indexLinks } from '../dialog/links.js';
 import { deadlineLine, providerName, serviceSummary } from '../dialog/render.js';
 import { planOf, type PlanAnswers } from '../dialog/plan.js';
@@ -68,12 +67,6 @@ export function eventMaturity(services: readonly CatalogService[]): MaturityLeve
   return LEVELS[Math.min(...levels)] ?? 'information';
 }
 
-function formatValue(fact: CatalogFact, lang: Lang, tc: Translate): string {
-  if (fact.value === undefined) return '';
-  const n = decimal(lang).format(fact.value);
-  return fact.unit ? tc(`unit.${fact.unit}`, { n, count: fact.value }) : n;
-}
-
 const LangQuery = z.object({ lang: z.enum(LANGS).optional() });
 
 export function createPublicPages(options: PublicPagesOptions): express.Router {
@@ -118,7 +111,7 @@ export function createPublicPages(options: PublicPagesOptions): express.Router {
         LANGS.map((l) => [
           l,
           texts.catalog(l)(`service.${s.id}.facts.${f.id}`, {
-            value: formatValue(f, l, texts.catalog(l)),
+            value: formatValue(f, l, texts.catalog(l), 'unit'),
           }),
         ]),
       ),
@@ -217,7 +210,9 @@ ${body}
     `<span class="level">${escapeHtml(tc(`maturity.${m}`))}</span>`;
 
   const factLine = (s: CatalogService, f: CatalogFact, lang: Lang, tc: Translate): string => {
-    const sentence = tc(`service.${s.id}.facts.${f.id}`, { value: formatValue(f, lang, tc) });
+    const sentence = tc(`service.${s.id}.facts.${f.id}`, {
+      value: formatValue(f, lang, tc, 'unit'),
+    });
     // No invented start date: a rule whose start no source states is "in force" plus the
     // checked date, as in the chat.
     const when =
