@@ -3,6 +3,7 @@
  * for the person (question, input, status) or the dialog ends (end, handover).
  */
 import type { Block, ChecklistItem, Lang } from '../protocol/frames.js';
+import { planMarker } from '../protocol/marker.js';
 import type { LifeEventId } from '../nlu/types.js';
 import {
   checklistEntry,
@@ -48,9 +49,18 @@ export function questionsLeft(turn: Turn, dialog: Dialog, from: string): string 
   return turn.tv('intro.questions', { count, n: numberWord(turn, count) });
 }
 
-/** A count as a word where the language has one ("kuus", «три»), else as digits. */
-export function numberWord(turn: Turn, count: number): string {
-  return turn.tv(`intro.numbers.${count}`, { defaultValue: String(count) });
+/**
+ * A count as a word where the language has one ("kuus", «три»), else as digits, in the form
+ * its place needs: `numbers` as the intro says it, `per` after “for N services” („nelja
+ * teenuse puhul“, «по четырём услугам»), `services` before the word for services («две
+ * услуги»: услуга is feminine).
+ */
+export function numberWord(
+  turn: Turn,
+  count: number,
+  form: 'numbers' | 'per' | 'services' = 'numbers',
+): string {
+  return turn.tv(`intro.${form}.${count}`, { defaultValue: String(count) });
 }
 
 /** Says the question again with its options (after a language switch, a status, "continue"). */
@@ -245,12 +255,21 @@ export function selectServices(turn: Turn, node: NodeOf<'checklist'>): CatalogSe
 function sayChecklist(turn: Turn, node: NodeOf<'checklist'>, lifeEvent: LifeEventId): void {
   const { t, tc } = turn;
   const services = selectServices(turn, node);
-  const toApply = services.filter((s) => s.mode === 'application').length;
-  const byState = services.length - toApply;
+  // An optional service the person may apply for is no obligation: it is in neither count, and
+  // its marker says so (planMarker).
+  const toApply = services.filter((s) => planMarker(s) === 'application').length;
+  const byState = services.filter((s) => s.mode !== 'application').length;
   const heard = understoodLine(turn, lifeEvent);
   const lines = heard ? [heard, t(node.text)] : [t(node.text)];
-  if (toApply > 0) lines.push(t('checklist.apply', { count: toApply }));
-  if (byState > 0) lines.push(t('checklist.automatic', { count: byState }));
+  // The count in words, in the form the sentence needs: `n` („kaks teenust“, «две услуги»),
+  // `nPer` („kahe teenuse puhul“, «по двум услугам»).
+  const count = (n: number) => ({
+    count: n,
+    n: numberWord(turn, n, 'services'),
+    nPer: numberWord(turn, n, 'per'),
+  });
+  if (toApply > 0) lines.push(t('checklist.apply', count(toApply)));
+  if (byState > 0) lines.push(t('checklist.automatic', count(byState)));
   const { lang } = turn.state;
   const url = (s: CatalogService): string | undefined =>
     turn.deps.catalog.link(s, lang, turn.state.vars.municipality);

@@ -2,6 +2,7 @@
  * Catalog services and a person's status as protocol blocks, in one language. Only https links
  * leave this file: a link that is not https is dropped, not shown.
  */
+import { planMarker } from '../protocol/marker.js';
 import type { Block, ChecklistItem, Lang, ServiceCard, StatusItem } from '../protocol/frames.js';
 import { deadlineText } from '../protocol/deadline.js';
 import type { LifeEventStatus, ProactiveOffer } from '../core/status.js';
@@ -132,7 +133,7 @@ export function checklistText(
       const line = t('checklist.line', {
         n: i + 1,
         name: tc(`service.${s.id}.name`),
-        mode: t(`mode.${s.mode}`),
+        mode: t(`mode.${planMarker(s)}`),
       });
       // The summary carries the facts (amounts with their year, who qualifies); the deadline
       // closes the item, so a text-only channel gets the same answer as the cards.

@@ -9,6 +9,7 @@ import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { LANGS, type Lang } from '../protocol/frames.js';
 import { LINE_DASH } from '../protocol/dash.js';
+import { planMarker } from '../protocol/marker.js';
 import { LIFE_EVENTS, type LifeEventId } from '../nlu/types.js';
 import type { DialogBundle } from '../dialog/load.js';
 import { createTexts, type Translate } from '../dialog/i18n.js';
@@ -242,7 +243,7 @@ ${body}
     return `<tr>
 <th scope="row">${url ? `<a href="${escapeHtml(url)}">${name}</a>` : name}<br><span class="muted">${escapeHtml(tc(`kind.${s.kind}`))}</span></th>
 <td>${escapeHtml(s.providers.map((p) => tc(`agency.${p}`)).join(' / '))}</td>
-<td>${escapeHtml(td(`mode.${s.mode}`))}</td>
+<td>${escapeHtml(td(`mode.${planMarker(s)}`))}</td>
 <td>${level(s.maturity, tc)}</td>
 <td>${escapeHtml(serviceSummary(s, tc, url, lang))}${facts ? `<ul>${facts}</ul>` : ''}<p class="muted">${escapeHtml(tc('page.sources'))}: ${sources}</p></td>
 </tr>`;
@@ -376,7 +377,7 @@ ${servicesTable(event.services, lang, tc('page.servicesOf', { event: name }))}
         // The entry's own words around the name, which is a link: the template is filled with
         // a marker for the name, escaped, and the marker replaced by the name's HTML.
         const entry = escapeHtml(
-          td('checklist.entry', { name: NAME_MARK, mode: td(`mode.${s.mode}`) }),
+          td('checklist.entry', { name: NAME_MARK, mode: td(`mode.${planMarker(s)}`) }),
         );
         const provider = td('checklist.provider', { provider: providerName(s, tc, 'in-sentence') });
         return `<li id="step-${i + 1}">${entry.replace(
