@@ -64,7 +64,7 @@ const MAX_LAST_TERMS = 10;
 
 export function createDialogAssistant(options: DialogAssistantOptions): Assistant<DialogState> {
   const { bundle, classifier } = options;
-  const catalog = indexCatalog(bundle.catalog, bundle.municipalities);
+  const catalog = indexCatalog(bundle.catalog, bundle.municipalities, bundle.officialDomains);
   const deps: EngineDeps = {
     bundle,
     texts: options.texts ?? createTexts(bundle.resources),
@@ -693,7 +693,8 @@ function directAnswer(
   const shown = [...new Set([link, ...facts.map((f) => f.source)])].filter(
     (url) => url !== '' && parts.some((p) => p.includes(url)),
   );
-  const notes = new Set(shown.map((url) => linkLanguageNote(service, url, lang, tc)));
+  const languageOf = turn.deps.catalog.pageLanguage;
+  const notes = new Set(shown.map((url) => linkLanguageNote(service, url, lang, tc, languageOf)));
   const [note] = notes;
   if (notes.size === 1 && note) parts.push(note);
   turn.info.direct = `${service.id}:${fact?.id ?? '-'}`;

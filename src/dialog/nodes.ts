@@ -13,7 +13,7 @@ import {
   type Dialog,
   type NodeOf,
 } from './schema.js';
-import { checklistItem, checklistText, serviceSummary } from './render.js';
+import { checklistItem, checklistText, linkLanguageNote, serviceSummary } from './render.js';
 import { questionsAhead } from './direct.js';
 import { dayMonthYear, monthYear } from './formats.js';
 import type { Turn } from './turn.js';
@@ -273,11 +273,15 @@ function sayChecklist(turn: Turn, node: NodeOf<'checklist'>, lifeEvent: LifeEven
   const { lang } = turn.state;
   const url = (s: CatalogService): string | undefined =>
     turn.deps.catalog.link(s, lang, turn.state.vars.municipality);
-  const items: ChecklistItem[] = services.map((s) => checklistItem(s, tc, url(s), lang));
+  const { pageLanguage } = turn.deps.catalog;
+  const items: ChecklistItem[] = services.map((s) =>
+    checklistItem(s, tc, url(s), lang, pageLanguage),
+  );
   // One view of the plan: the checklist block carries provider, mode, kind, deadline and link.
   const blocks: Block[] = [
     { type: 'checklist', title: t('checklist.title', { event: turn.eventName(lifeEvent) }), items },
   ];
-  const summaryOf = (s: CatalogService): string => serviceSummary(s, tc, url(s), lang);
-  turn.say(`${lines.join(' ')}\n\n${checklistText(services, t, tc, summaryOf)}`, blocks);
+  const summaryOf = (s: CatalogService): string => serviceSummary(s, tc);
+  const noteOf = (s: CatalogService) => linkLanguageNote(s, url(s), lang, tc, pageLanguage);
+  turn.say(`${lines.join(' ')}\n\n${checklistText(services, t, tc, summaryOf, noteOf)}`, blocks);
 }

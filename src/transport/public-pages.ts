@@ -15,7 +15,7 @@ import type { DialogBundle } from '../dialog/load.js';
 import { createTexts, type Translate } from '../dialog/i18n.js';
 import { formatCheckedDate, formatDate as formatFromDate, formatValue } from '../dialog/direct.js';
 import { indexLinks } from '../dialog/links.js';
-import { deadlineLine, providerName, serviceSummary } from '../dialog/render.js';
+import { deadlineLine, linkLanguageNote, providerName, serviceSummary } from '../dialog/render.js';
 import { planOf, type PlanAnswers } from '../dialog/plan.js';
 import {
   EFFECTIVE_UNKNOWN,
@@ -73,7 +73,7 @@ const LangQuery = z.object({ lang: z.enum(LANGS).optional() });
 export function createPublicPages(options: PublicPagesOptions): express.Router {
   const { bundle, tokens } = options;
   const texts = createTexts(bundle.resources);
-  const links = indexLinks(bundle.municipalities);
+  const links = indexLinks(bundle.municipalities, bundle.officialDomains);
   const router = express.Router();
 
   const langOf = (req: Request, fromPath?: string): Lang => {
@@ -245,7 +245,7 @@ ${body}
 <td>${escapeHtml(s.providers.map((p) => tc(`agency.${p}`)).join(' / '))}</td>
 <td>${escapeHtml(td(`mode.${planMarker(s)}`))}</td>
 <td>${level(s.maturity, tc)}</td>
-<td>${escapeHtml(serviceSummary(s, tc, url, lang))}${facts ? `<ul>${facts}</ul>` : ''}<p class="muted">${escapeHtml(tc('page.sources'))}: ${sources}</p></td>
+<td>${escapeHtml(serviceSummary(s, tc, url, lang, links.pageLanguage))}${facts ? `<ul>${facts}</ul>` : ''}<p class="muted">${escapeHtml(tc('page.sources'))}: ${sources}</p></td>
 </tr>`;
   };
 
@@ -380,10 +380,13 @@ ${servicesTable(event.services, lang, tc('page.servicesOf', { event: name }))}
           td('checklist.entry', { name: NAME_MARK, mode: td(`mode.${planMarker(s)}`) }),
         );
         const provider = td('checklist.provider', { provider: providerName(s, tc, 'in-sentence') });
+        // The page's language closes the entry, after the deadline (review 17 F-1).
+        const language = linkLanguageNote(s, url, lang, tc, links.pageLanguage);
+        const note = language ? ` ${escapeHtml(language)}` : '';
         return `<li id="step-${i + 1}">${entry.replace(
           NAME_MARK,
           `<strong>${url ? `<a href="${escapeHtml(url)}">${name}</a>` : name}</strong>`,
-        )} ${escapeHtml(provider)}<br>${escapeHtml(serviceSummary(s, tc, url, lang))}${deadline}</li>`;
+        )} ${escapeHtml(provider)}<br>${escapeHtml(serviceSummary(s, tc))}${deadline}${note}</li>`;
       })
       .join('');
     const body = `<h1>${escapeHtml(td('checklist.title', { event }))}</h1>

@@ -325,6 +325,35 @@ describe('links for a person', () => {
     expect(warning?.message).toMatch(/a page in English \(https:\/\/www\.eesti\.ee\/et\//);
   });
 
+  it('tells the language of an Estonian-only page of kra.ee and mil.ee, and fails a page whose language is unknown (review 17 F-2)', () => {
+    const known = indexLinks(bundle.municipalities, bundle.officialDomains);
+    const health = service(bundle, 'mil-health-check');
+    const url = known.link(health, 'ru') ?? '';
+    expect(url).toMatch(/^https:\/\/kra\.ee\/ajateenistus\//);
+    expect(known.pageLanguage(health, url, 'ru')).toBe('et');
+    expect(known.pageLanguage(health, 'https://kra.ee/en/x', 'ru')).toBe('en');
+    const support = service(bundle, 'mil-support');
+    expect(known.pageLanguage(support, 'https://mil.ee/ajateenistus/', 'en')).toBe('et');
+    // The language in the address beats the site's: europa.eu names it in the file.
+    expect(
+      known.pageLanguage(
+        support,
+        'https://europa.eu/youreurope/citizens/residence/documents-formalities/registering-residence/estonia/index_et.htm',
+        'en',
+      ),
+    ).toBe('et');
+    // A site whose language nobody gave: the check fails for a reader of English and Russian.
+    const b = changed((x) => {
+      const kra = x.officialDomains.find((d) => d.domain === 'kra.ee');
+      if (kra) delete kra.language;
+    });
+    expect(errors(b)).toContainEqual(
+      expect.stringMatching(
+        /a page whose language can be told for a reader of ru \(https:\/\/kra\.ee\/ajateenistus\/terviseseisundi-hindamine\//,
+      ),
+    );
+  });
+
   it('explains why a host is official', () => {
     expect(
       officialReason('https://www.eesti.ee/et/x', bundle.officialDomains, bundle.municipalities),

@@ -96,8 +96,8 @@ function serviceCard(s: ServiceCard, ctx: BlockContext): TemplateResult {
       <span class="mode">${ctx.t(`service.mode.${planMarker(s)}`)}</span>
     </p>
     <p class="meta">${ctx.t('service.provider')}: ${s.provider}</p>
-    ${s.summary ? html`<p>${s.summary}</p>` : nothing}
     ${s.deadline ? html`<p class="meta">${deadlineLabelled(s.deadline, ctx)}</p>` : nothing}
+    ${s.summary ? html`<p>${s.summary}</p>` : nothing}
     ${
       href
         ? link(
