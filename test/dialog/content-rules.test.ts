@@ -308,6 +308,26 @@ describe('links for a person', () => {
     expect(links.link(mediation, 'en')).toBe(mediation.sources[0]);
   });
 
+  it("links a newborn's family doctor and a death's registration to their own pages (review 17 F-3)", () => {
+    const known = indexLinks(bundle.municipalities, bundle.officialDomains);
+    for (const id of ['birth-family-doctor', 'settle-family-doctor']) {
+      const doctor = service(bundle, id);
+      expect(known.link(doctor, 'et')).toBe(
+        'https://tervisekassa.ee/perearsti-valimine-ja-vahetamine',
+      );
+      expect(known.link(doctor, 'en')).toMatch(
+        /^https:\/\/terviseamet\.ee\/en\/.*choosing-family-physician-and-switching$/,
+      );
+    }
+    const death = service(bundle, 'death-registration');
+    for (const lang of ['et', 'en', 'ru'] as const) {
+      expect(known.link(death, lang)).toMatch(/^https:\/\/www\.siseministeerium\.ee\//);
+    }
+    expect(known.link(death, 'ru')).toContain('/ru/');
+    // No English page: the Estonian one, and the reader is told so.
+    expect(known.pageLanguage(death, known.link(death, 'en') ?? '', 'en')).toBe('et');
+  });
+
   it("warns when an English or Russian speaker would get the portal's Estonian page", () => {
     const real = checkDialogBundle(realBundle(), NOW);
     // The ID card: the English page exists and is used, so no warning for English on it.
