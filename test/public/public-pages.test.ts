@@ -126,7 +126,9 @@ describe('public life-event pages', () => {
     const birthEt = await page('/et/life-events/child-birth');
     // ET-1: „saab 15 aastat vanaks“ is not Estonian; „on vähemalt 15 aastat vana“ is.
     expect(birthEt).toContain('ID-kaart on kohustuslik lapsele, kes on vähemalt 15 aastat vana.');
-    expect(birthEt).toContain('Isa vanemahüvitist makstakse 30 päeva eest.'); // ET-3
+    expect(birthEt).toContain(
+      'Isapuhkus kestab 30 päeva; selle aja eest makstakse isa vanemahüvitist.',
+    ); // ET-3, review 17 item 8
     // ET-4: whose age (the child's).
     expect(birthEt).toContain(
       'Jagatavat vanemahüvitist saab kasutada, kuni laps on 3 aastat vana.',
