@@ -96,7 +96,9 @@ describe('DialogEngine', () => {
     // Three of the six are optional (review 17 F-0): not counted as things to do, and the count
     // is a word (review 17, item 9).
     expect(text(withName)).toMatch(/For three services you need to act yourself\./);
-    expect(text(withName)).toMatch(/Marriage certificate — you can do it yourself if you need it\./);
+    expect(text(withName)).toMatch(
+      /Marriage certificate — you can do it yourself if you need it\./,
+    );
     // The text carries each service's summary and deadline, for channels without cards.
     expect(text(withName)).toMatch(/joint ownership applies/);
     expect(text(withName)).toMatch(/The state fee is €70 \(since 1 January 2025\)/);
