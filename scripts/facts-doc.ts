@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadDialogBundle } from '../src/dialog/load.js';
 import { createTexts } from '../src/dialog/i18n.js';
+import { formatValue } from '../src/dialog/direct.js';
 import type { CatalogFact } from '../src/dialog/schema.js';
 
 const OUT = 'docs/facts.md';
@@ -44,12 +45,7 @@ export function factsMarkdown(rootDir = '.'): string {
       lines.push('| Fact | Value | Status | Effective | Checked | Source |');
       lines.push('| --- | --- | --- | --- | --- | --- |');
       for (const f of facts) {
-        const value =
-          f.value === undefined
-            ? ''
-            : f.unit
-              ? tc(`unit.${f.unit}`, { n: String(f.value), count: f.value })
-              : String(f.value);
+        const value = formatValue(f, 'en', tc, 'unit');
         const sentence = tc(`service.${service.id}.facts.${f.id}`, { value });
         lines.push(
           `| ${cell(sentence)} | ${unit(f)} | ${status(f)} | ${f.effective} | ${f.checked} | ${f.source} |`,

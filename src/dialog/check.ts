@@ -14,7 +14,7 @@ import {
   ENGINE_PLURAL_KEYS,
   PLURAL_FORMS,
 } from './keys.js';
-import { FactUnit } from './schema.js';
+import { COUNTED_UNITS, FactUnit } from './schema.js';
 import { ASK_KINDS, EMERGENCY_KINDS } from './understand.js';
 import { TYPED_CUES, TYPED_EXTRACTORS, TYPED_LEXICONS, isTyped } from './extract/extractors.js';
 import type { Problem } from './problem.js';
@@ -30,6 +30,7 @@ import {
 } from './schema.js';
 import {
   hostOf,
+  indexLinks,
   isHttpsUrl,
   municipalityOfHost,
   officialReason,
@@ -103,6 +104,47 @@ class LocaleIndex {
   }
 }
 
+/**
+ * A person reading English or Russian is told when a page is in another language (review 17
+ * F-2), so every page such a person can be shown must have a language that can be told
+ * (links.ts pageLanguage): the service's link for each municipality and for none, and its facts'
+ * sources.
+ */
+function checkPageLanguages(
+  s: CatalogService,
+  sp: string,
+  file: string,
+  links: ReturnType<typeof indexLinks>,
+  bundle: DialogBundle,
+): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  const municipalities = s.local
+    ? [undefined, ...bundle.municipalities.map((m) => m.id)]
+    : [undefined];
+  for (const lang of ['en', 'ru'] as const) {
+    const shown: [string, string][] = (s.facts ?? []).map((f, fi) => [
+      `${sp}.facts.${fi}.source`,
+      f.source,
+    ]);
+    for (const m of municipalities) {
+      const url = links.link(s, lang, m);
+      if (url) shown.push([m ? `${sp} (for ${m})` : `${sp}.links.${lang}`, url]);
+    }
+    for (const [path, url] of shown) {
+      if (!isHttpsUrl(url) || seen.has(`${lang} ${url}`)) continue;
+      seen.add(`${lang} ${url}`);
+      if (links.pageLanguage(s, url, lang) !== undefined) continue;
+      problems.push({
+        file,
+        path,
+        message: `a page whose language can be told for a reader of ${lang} (${url}: name it under links, put it in the address, or give its site a language in dialogs/official-domains.yaml)`,
+      });
+    }
+  }
+  return problems;
+}
+
 export function checkDialogBundle(bundle: DialogBundle, now = new Date()): Problem[] {
   const problems: Problem[] = [];
   const locales = new LocaleIndex(bundle);
@@ -121,6 +163,7 @@ export function checkDialogBundle(bundle: DialogBundle, now = new Date()): Probl
   const { catalog, catalogFile } = bundle;
   const agencies = new Set(catalog.agencies);
   const services = new Map<string, string>(); // service id -> life event
+  const links = indexLinks(bundle.municipalities, bundle.officialDomains);
   catalog.agencies.forEach((a, i) => {
     requireKey('catalog', `agency.${a}`, catalogFile, `agencies.${i}`);
     requireKey('catalog', `agencyInSentence.${a}`, catalogFile, `agencies.${i}`);
@@ -174,6 +217,7 @@ export function checkDialogBundle(bundle: DialogBundle, now = new Date()): Probl
           });
         }
       }
+      problems.push(...checkPageLanguages(s, sp, catalogFile, links, bundle));
       for (const field of ['name', 'summary', ...(s.deadline ? ['deadline'] : [])]) {
         requireKey('catalog', `service.${s.id}.${field}`, catalogFile, `${sp}.id`);
       }
@@ -457,8 +501,6 @@ function gotoPaths(node: DialogNode): [string, string][] {
   }
 }
 
-const COUNTED_UNITS: readonly string[] = ['days', 'working-days', 'months', 'years'];
-
 /**
  * The engine's own data: texts, emergency and question lexicons, service search terms, every
  * question's extractors (each lexicon and value in all three languages, each mapped value an
@@ -508,6 +550,7 @@ function checkConversation(
   }
   for (const unit of FactUnit.options) {
     if (!COUNTED_UNITS.includes(unit)) need(`units.${unit}`, `units.${unit}`);
+    else need(`units.bare.${unit}`, `units.bare.${unit}`);
   }
   for (const kind of EMERGENCY_KINDS) {
     need(`emergency.words.${kind}`, `emergency.words.${kind}`);

@@ -5,7 +5,7 @@
  */
 import type { Lang } from '../protocol/frames.js';
 import type { CatalogFact, CatalogService, Dialog, NodeOf } from './schema.js';
-import { EFFECTIVE_UNKNOWN, conditionHolds, successors } from './schema.js';
+import { COUNTED_UNITS, EFFECTIVE_UNKNOWN, conditionHolds, successors } from './schema.js';
 import type { Translate } from './i18n.js';
 import type { AskKind } from './understand.js';
 import { isHttpsUrl } from './check.js';
@@ -168,12 +168,23 @@ export function formatCheckedDate(iso: string, lang: Lang): string {
   return dayMonthYear(lang).format(new Date(`${iso}T00:00:00Z`));
 }
 
-/** The value with its unit in words (`units.<unit>` in conversation.json, plural by count). */
-export function formatValue(fact: CatalogFact, lang: Lang, tv: Translate): string {
+/**
+ * The value with its unit in words (`<prefix>.<unit>`, plural by count: `units` in
+ * conversation.json, `unit` in catalog.json). One of a counted unit is the bare unit word
+ * (`<prefix>.bare.<unit>`): «за год», „aasta enne“, “a year before”, never «за 1 год».
+ */
+export function formatValue(
+  fact: CatalogFact,
+  lang: Lang,
+  tv: Translate,
+  prefix: 'units' | 'unit' = 'units',
+): string {
   if (fact.value === undefined) return '';
   const n = decimal(lang).format(fact.value);
   if (!fact.unit) return n;
-  return tv(`units.${fact.unit}`, { n, count: fact.value });
+  if (fact.value === 1 && COUNTED_UNITS.includes(fact.unit))
+    return tv(`${prefix}.bare.${fact.unit}`);
+  return tv(`${prefix}.${fact.unit}`, { n, count: fact.value });
 }
 
 /** The fact's sentence with its date and source link. */

@@ -64,7 +64,7 @@ const MAX_LAST_TERMS = 10;
 
 export function createDialogAssistant(options: DialogAssistantOptions): Assistant<DialogState> {
   const { bundle, classifier } = options;
-  const catalog = indexCatalog(bundle.catalog, bundle.municipalities);
+  const catalog = indexCatalog(bundle.catalog, bundle.municipalities, bundle.officialDomains);
   const deps: EngineDeps = {
     bundle,
     texts: options.texts ?? createTexts(bundle.resources),
@@ -731,7 +731,8 @@ function directAnswer(
   const shown = [...new Set([link, ...facts.map((f) => f.source)])].filter(
     (url) => url !== '' && parts.some((p) => p.includes(url)),
   );
-  const notes = new Set(shown.map((url) => linkLanguageNote(service, url, lang, tc)));
+  const languageOf = turn.deps.catalog.pageLanguage;
+  const notes = new Set(shown.map((url) => linkLanguageNote(service, url, lang, tc, languageOf)));
   const [note] = notes;
   if (notes.size === 1 && note) parts.push(note);
   turn.info.direct = `${service.id}:${fact?.id ?? '-'}`;
@@ -816,6 +817,7 @@ function bestAnswer(
   lifeEvents: readonly LifeEventId[],
 ): { service: CatalogService; fact?: CatalogFact; score: number } | undefined {
   const question = tokens(said);
+  const alsoNamed = named ? turn.deps.understanding.servicesIn(said) : [];
   let best: { service: CatalogService; fact?: CatalogFact; score: number } | undefined;
   let bestRank = -1;
   for (const event of turn.deps.bundle.catalog.lifeEvents) {
@@ -824,12 +826,17 @@ function bestAnswer(
       const service = turn.deps.catalog.service(s.id);
       if (!service) continue;
       const sentence = factWords(turn, service);
-      const found = scoredFact(service, kind, question, (f) =>
-        wordsOf(turn, `fact:${s.id}.${f.id}`, () => sentence(f)).join(' '),
-      );
+      const factToks = (f: CatalogFact) => wordsOf(turn, `fact:${s.id}.${f.id}`, () => sentence(f));
+      const found = scoredFact(service, kind, question, (f) => factToks(f).join(' '));
       if (!found && s.id !== named) continue;
-      const score = (found?.score ?? 0) + overlap(question, nameWords(turn, s.id));
-      const rank = score + (s.id === named ? NAMED_SERVICE_BONUS : 0);
+      const name = nameWords(turn, s.id);
+      const score = (found?.score ?? 0) + overlap(question, name);
+      // The rank counts a question word once, whether the fact or the name says it: „olen ELi
+      // kodanik, mis ajaks pean elukoha registreerima“ is the EU citizen's deadline, though
+      // the registration's name says „elukoha registreerimine“ too (review 17 F-7). Every
+      // service the words name is preferred, not only the strongest.
+      const told = found ? overlap(question, [...factToks(found.fact), ...name]) : score;
+      const rank = told + (s.id === named || alsoNamed.includes(s.id) ? NAMED_SERVICE_BONUS : 0);
       if (rank > bestRank) {
         best = found ? { service, fact: found.fact, score } : { service, score };
         bestRank = rank;

@@ -40,6 +40,7 @@ export const ENGINE_KEYS = [
   'mode.automatic',
   'mode.proactive',
   'mode.application',
+  'mode.optional',
   'option.restart',
   'option.human',
   'option.continue',

@@ -41,18 +41,61 @@ export function pick(links: LangLinks | undefined, lang: Lang): string | undefin
   return links ? (links[lang] ?? links.et) : undefined;
 }
 
+/** Tells the language of the page at `url`, shown for `service` to a reader of `lang`. */
+export type PageLanguageOf = (service: CatalogService, url: string, lang: Lang) => Lang | undefined;
+
 /**
  * The language a service's page is in, where it can be told: the catalog names it (`links.<lang>`,
  * the reader's own language first when several languages share a page), or its address does
- * (`/et/…`, `/en/…`, `/ru/…`). Undefined otherwise (a municipality's front page, an address
- * without a language): nothing is claimed then.
+ * (`/et/…`, `/45/ET/…`, `index_et.htm`), or its site does (`hostLanguage`: the language of an
+ * official site's pages whose address names none, dialogs/official-domains.yaml). Undefined
+ * otherwise: nothing is claimed then, and `dialogs check` fails for a link a person of another
+ * language than Estonian would get.
  */
-export function pageLanguage(service: CatalogService, url: string, lang: Lang): Lang | undefined {
+export function pageLanguage(
+  service: CatalogService,
+  url: string,
+  lang: Lang,
+  hostLanguage: (host: string) => Lang | undefined = () => undefined,
+): Lang | undefined {
   const named = LANGS.filter((l) => service.links?.[l] === url);
   if (named.includes(lang)) return lang;
   if (named[0]) return named[0];
-  const inPath = /^https:\/\/[^/]+\/(et|en|ru)(?:\/|$)/.exec(url)?.[1];
-  return LANGS.find((l) => l === inPath);
+  return addressLanguage(url) ?? hostLanguage(hostOf(url) ?? '');
+}
+
+/** The language an address names: a path segment (`/en/`, `/ET/`) or a file (`index_et.htm`). */
+export function addressLanguage(url: string): Lang | undefined {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+  const segments = path.split('/').filter(Boolean).slice(0, 2);
+  const named = segments.map((s) => s.toLowerCase()).find((s) => isLang(s));
+  const inFile = /_(et|en|ru)\.html?$/i.exec(path)?.[1]?.toLowerCase();
+  const found = named ?? inFile;
+  return found && isLang(found) ? found : undefined;
+}
+
+function isLang(value: string): value is Lang {
+  return (LANGS as readonly string[]).includes(value);
+}
+
+/**
+ * The language of an official host's pages whose address names none: the allow-list says it
+ * for state sites; a local government's site is in Estonian.
+ */
+export function hostLanguages(
+  domains: OfficialDomains['domains'],
+  municipalities: readonly Municipality[],
+): (host: string) => Lang | undefined {
+  return (host) => {
+    const state = domains.find((d) => onDomain(host, d.domain));
+    if (state) return state.language;
+    return municipalityOfHost(host, municipalities) ? 'et' : undefined;
+  };
 }
 
 const fold = (s: string): string =>
@@ -111,9 +154,15 @@ export interface LinkIndex {
    * ("Tartu", "Saku vald"); undefined for anything else ("ei tea").
    */
   municipality(value: string): Municipality | undefined;
+  /** The language of a page shown for a service (pageLanguage with the sites' languages). */
+  pageLanguage: PageLanguageOf;
 }
 
-export function indexLinks(municipalities: readonly Municipality[]): LinkIndex {
+export function indexLinks(
+  municipalities: readonly Municipality[],
+  domains: OfficialDomains['domains'] = [],
+): LinkIndex {
+  const hostLanguage = hostLanguages(domains, municipalities);
   const byId = new Map(municipalities.map((m) => [m.id, m]));
   // Exact names in all languages; a city's bare name ("Tartu") means the city, not the parish.
   const byName = new Map<string, Municipality>();
@@ -156,6 +205,17 @@ export function indexLinks(municipalities: readonly Municipality[]): LinkIndex {
     pick(m.pages?.[serviceId], lang);
   return {
     municipality: find,
+    pageLanguage(service, url, lang) {
+      // A local government's page named per language (municipalities.yaml `pages`).
+      if (service.local) {
+        for (const m of municipalities) {
+          const pages = m.pages?.[service.id];
+          const named = LANGS.filter((l) => pages?.[l] === url);
+          if (named.length > 0) return named.includes(lang) ? lang : named[0];
+        }
+      }
+      return pageLanguage(service, url, lang, hostLanguage);
+    },
     link(service, lang, municipality) {
       if (service.local) {
         const own = find(municipality);

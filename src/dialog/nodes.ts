@@ -3,6 +3,7 @@
  * for the person (question, input, status) or the dialog ends (end, handover).
  */
 import type { Block, ChecklistItem, Lang } from '../protocol/frames.js';
+import { planMarker } from '../protocol/marker.js';
 import type { LifeEventId } from '../nlu/types.js';
 import {
   checklistEntry,
@@ -12,7 +13,7 @@ import {
   type Dialog,
   type NodeOf,
 } from './schema.js';
-import { checklistItem, checklistText, serviceSummary } from './render.js';
+import { checklistItem, checklistText, linkLanguageNote, serviceSummary } from './render.js';
 import { questionsAhead } from './direct.js';
 import { dayMonthYear, monthYear } from './formats.js';
 import type { Turn } from './turn.js';
@@ -48,9 +49,18 @@ export function questionsLeft(turn: Turn, dialog: Dialog, from: string): string 
   return turn.tv('intro.questions', { count, n: numberWord(turn, count) });
 }
 
-/** A count as a word where the language has one ("kuus", «три»), else as digits. */
-export function numberWord(turn: Turn, count: number): string {
-  return turn.tv(`intro.numbers.${count}`, { defaultValue: String(count) });
+/**
+ * A count as a word where the language has one ("kuus", «три»), else as digits, in the form
+ * its place needs: `numbers` as the intro says it, `per` after “for N services” („nelja
+ * teenuse puhul“, «по четырём услугам»), `services` before the word for services («две
+ * услуги»: услуга is feminine).
+ */
+export function numberWord(
+  turn: Turn,
+  count: number,
+  form: 'numbers' | 'per' | 'services' = 'numbers',
+): string {
+  return turn.tv(`intro.${form}.${count}`, { defaultValue: String(count) });
 }
 
 /** Says the question again with its options (after a language switch, a status, "continue"). */
@@ -245,20 +255,33 @@ export function selectServices(turn: Turn, node: NodeOf<'checklist'>): CatalogSe
 function sayChecklist(turn: Turn, node: NodeOf<'checklist'>, lifeEvent: LifeEventId): void {
   const { t, tc } = turn;
   const services = selectServices(turn, node);
-  const toApply = services.filter((s) => s.mode === 'application').length;
-  const byState = services.length - toApply;
+  // An optional service the person may apply for is no obligation: it is in neither count, and
+  // its marker says so (planMarker).
+  const toApply = services.filter((s) => planMarker(s) === 'application').length;
+  const byState = services.filter((s) => s.mode !== 'application').length;
   const heard = understoodLine(turn, lifeEvent);
   const lines = heard ? [heard, t(node.text)] : [t(node.text)];
-  if (toApply > 0) lines.push(t('checklist.apply', { count: toApply }));
-  if (byState > 0) lines.push(t('checklist.automatic', { count: byState }));
+  // The count in words, in the form the sentence needs: `n` („kaks teenust“, «две услуги»),
+  // `nPer` („kahe teenuse puhul“, «по двум услугам»).
+  const count = (n: number) => ({
+    count: n,
+    n: numberWord(turn, n, 'services'),
+    nPer: numberWord(turn, n, 'per'),
+  });
+  if (toApply > 0) lines.push(t('checklist.apply', count(toApply)));
+  if (byState > 0) lines.push(t('checklist.automatic', count(byState)));
   const { lang } = turn.state;
   const url = (s: CatalogService): string | undefined =>
     turn.deps.catalog.link(s, lang, turn.state.vars.municipality);
-  const items: ChecklistItem[] = services.map((s) => checklistItem(s, tc, url(s), lang));
+  const { pageLanguage } = turn.deps.catalog;
+  const items: ChecklistItem[] = services.map((s) =>
+    checklistItem(s, tc, url(s), lang, pageLanguage),
+  );
   // One view of the plan: the checklist block carries provider, mode, kind, deadline and link.
   const blocks: Block[] = [
     { type: 'checklist', title: t('checklist.title', { event: turn.eventName(lifeEvent) }), items },
   ];
-  const summaryOf = (s: CatalogService): string => serviceSummary(s, tc, url(s), lang);
-  turn.say(`${lines.join(' ')}\n\n${checklistText(services, t, tc, summaryOf)}`, blocks);
+  const summaryOf = (s: CatalogService): string => serviceSummary(s, tc);
+  const noteOf = (s: CatalogService) => linkLanguageNote(s, url(s), lang, tc, pageLanguage);
+  turn.say(`${lines.join(' ')}\n\n${checklistText(services, t, tc, summaryOf, noteOf)}`, blocks);
 }

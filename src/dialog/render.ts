@@ -2,12 +2,13 @@
  * Catalog services and a person's status as protocol blocks, in one language. Only https links
  * leave this file: a link that is not https is dropped, not shown.
  */
+import { planMarker } from '../protocol/marker.js';
 import type { Block, ChecklistItem, Lang, ServiceCard, StatusItem } from '../protocol/frames.js';
 import { deadlineText } from '../protocol/deadline.js';
 import type { LifeEventStatus, ProactiveOffer } from '../core/status.js';
-import type { Catalog, CatalogService, Municipality } from './schema.js';
+import type { Catalog, CatalogService, Municipality, OfficialDomains } from './schema.js';
 import type { Translate } from './i18n.js';
-import { indexLinks, isHttpsUrl, pageLanguage } from './links.js';
+import { indexLinks, isHttpsUrl, pageLanguage, type PageLanguageOf } from './links.js';
 
 export interface CatalogIndex {
   service(id: string): CatalogService | undefined;
@@ -18,19 +19,23 @@ export interface CatalogIndex {
   link(service: CatalogService, lang: Lang, municipality?: string): string | undefined;
   /** The municipality a typed answer or an id names (`all` only by its id), if any. */
   municipality(value: string): Municipality | undefined;
+  /** The language of a page shown for a service, where it can be told (links.ts). */
+  pageLanguage: PageLanguageOf;
 }
 
 export function indexCatalog(
   catalog: Catalog,
   municipalities: readonly Municipality[] = [],
+  domains: OfficialDomains['domains'] = [],
 ): CatalogIndex {
   const byId = new Map<string, CatalogService>();
   for (const event of catalog.lifeEvents) for (const s of event.services) byId.set(s.id, s);
-  const links = indexLinks(municipalities);
+  const links = indexLinks(municipalities, domains);
   return {
     service: (id) => byId.get(id),
     link: (s, lang, m) => links.link(s, lang, m),
     municipality: (value) => links.municipality(value),
+    pageLanguage: links.pageLanguage,
   };
 }
 
@@ -62,20 +67,25 @@ export function linkLanguageNote(
   url: string | undefined,
   lang: Lang,
   tc: Translate,
+  languageOf: PageLanguageOf = pageLanguage,
 ): string | undefined {
-  const page = url ? pageLanguage(service, url, lang) : undefined;
+  const page = url ? languageOf(service, url, lang) : undefined;
   return page && page !== lang ? tc(`linkLanguage.${page}`) : undefined;
 }
 
-/** The service's summary, followed by the note on the linked page's language when it has one. */
+/**
+ * The service's summary, followed by the note on the linked page's language when it has one
+ * (where a deadline follows the summary, the note comes after it: see checklistText).
+ */
 export function serviceSummary(
   service: CatalogService,
   tc: Translate,
   url?: string,
   lang?: Lang,
+  languageOf?: PageLanguageOf,
 ): string {
   const summary = tc(`service.${service.id}.summary`);
-  const note = lang ? linkLanguageNote(service, url, lang, tc) : undefined;
+  const note = lang ? linkLanguageNote(service, url, lang, tc, languageOf) : undefined;
   return note ? `${summary} ${note}` : summary;
 }
 
@@ -84,6 +94,7 @@ export function serviceCard(
   tc: Translate,
   url: string | undefined = link(service),
   lang?: Lang,
+  languageOf?: PageLanguageOf,
 ): ServiceCard | undefined {
   if (!url) return undefined;
   return {
@@ -92,7 +103,7 @@ export function serviceCard(
     provider: providerName(service, tc),
     kind: service.kind,
     mode: service.mode,
-    summary: serviceSummary(service, tc, url, lang),
+    summary: serviceSummary(service, tc, url, lang, languageOf),
     ...(service.deadline ? { deadline: tc(`service.${service.id}.deadline`) } : {}),
     url,
   };
@@ -103,11 +114,12 @@ export function checklistItem(
   tc: Translate,
   url: string | undefined = link(service),
   lang?: Lang,
+  languageOf?: PageLanguageOf,
 ): ChecklistItem {
   return {
     serviceId: service.id,
     text: tc(`service.${service.id}.name`),
-    summary: serviceSummary(service, tc, url, lang),
+    summary: serviceSummary(service, tc, url, lang, languageOf),
     kind: service.kind,
     mode: service.mode,
     provider: providerName(service, tc),
@@ -117,8 +129,8 @@ export function checklistItem(
 }
 
 /**
- * The checklist as plain numbered lines: name and mode, provider, summary, deadline, each a
- * sentence of its own (a provider name often carries brackets already, so it is not put in
+ * The checklist as plain numbered lines: name and mode, provider, summary, deadline and the
+ * linked page's language, each a sentence of its own (a provider name often carries brackets already, so it is not put in
  * brackets again).
  */
 export function checklistText(
@@ -126,13 +138,14 @@ export function checklistText(
   t: Translate,
   tc: Translate,
   summaryOf: (s: CatalogService) => string = (s) => serviceSummary(s, tc),
+  noteOf: (s: CatalogService) => string | undefined = () => undefined,
 ): string {
   return services
     .map((s, i) => {
       const line = t('checklist.line', {
         n: i + 1,
         name: tc(`service.${s.id}.name`),
-        mode: t(`mode.${s.mode}`),
+        mode: t(`mode.${planMarker(s)}`),
       });
       // The summary carries the facts (amounts with their year, who qualifies); the deadline
       // closes the item, so a text-only channel gets the same answer as the cards.
@@ -142,6 +155,9 @@ export function checklistText(
         summaryOf(s),
       ];
       if (s.deadline) parts.push(deadlineLine(tc(`service.${s.id}.deadline`), t));
+      // The page's language closes the item, after the deadline (review 17 F-1).
+      const note = noteOf(s);
+      if (note) parts.push(note);
       return parts.join(' ');
     })
     .join('\n');
@@ -191,7 +207,8 @@ export function offerCards(
   const cards: ServiceCard[] = [];
   for (const offer of offers) {
     const service = catalog.service(offer.serviceId);
-    const card = service && serviceCard(service, tc, catalog.link(service, lang), lang);
+    const card =
+      service && serviceCard(service, tc, catalog.link(service, lang), lang, catalog.pageLanguage);
     if (card) cards.push(card);
   }
   return cards;

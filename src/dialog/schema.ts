@@ -37,6 +37,9 @@ export const FactUnit = z.enum([
   'years',
   'percent',
 ]);
+
+/** Units counted in whole numbers: plural forms, and one of them reads as the bare word. */
+export const COUNTED_UNITS: readonly string[] = ['days', 'working-days', 'months', 'years'];
 export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2025-01-01');
 /**
  * The date a fact applies from, or `unknown` when no official source states it (the fact is
@@ -160,6 +163,11 @@ export const OfficialDomain = z.strictObject({
   domain: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'a host name like eesti.ee'),
   /** Why this host is official: who runs it. */
   reason: z.string().min(10, 'a reason (who runs the site and why it is official)'),
+  /**
+   * The language of its pages whose address names none (`kra.ee/ajateenistus/…` is Estonian,
+   * `kra.ee/en/…` English); absent when every address names its language (europa.eu).
+   */
+  language: z.optional(z.enum(['et', 'en', 'ru'])),
 });
 export const OfficialDomains = z.strictObject({ domains: z.array(OfficialDomain).min(1) });
 export type OfficialDomains = z.infer<typeof OfficialDomains>;

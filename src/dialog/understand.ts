@@ -163,6 +163,11 @@ export class Understanding {
     return this.topics.pick(tokens(text))?.value;
   }
 
+  /** Every service the words name, strongest first. */
+  servicesIn(text: string): string[] {
+    return this.services.all(tokens(text)).map((m) => m.value);
+  }
+
   /** The service the words name, if any (for routing a sub-service question to its event). */
   serviceIn(text: string): string | undefined {
     return this.services.pick(tokens(text))?.value;

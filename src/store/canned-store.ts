@@ -2,8 +2,9 @@
  * The agents' canned replies per language, in the database (admins edit them in the back
  * office, docs/staff.md). The files locales/<lang>/staff.json "canned" are the defaults: each
  * file entry is added once (`seed`), never over an admin's edit, and a reply an admin deleted
- * keeps a tombstone so the file does not bring it back at the next start. One query code for
- * SQLite and PostgreSQL.
+ * keeps a tombstone so the file does not bring it back at the next start. A default no one has
+ * edited (`updated_by` null) follows the file: a server started on a newer file shows its text,
+ * not the one seeded years ago. One query code for SQLite and PostgreSQL.
  */
 import { LANGS, type Lang } from '../protocol/frames.js';
 import type { StoreDb } from './database.js';
@@ -82,7 +83,10 @@ export function createCannedStore(store: StoreDb) {
       return out;
     },
 
-    /** Adds the file defaults that were never stored (edited and deleted ones stay as they are). */
+    /**
+     * Adds the file defaults that were never stored and brings an unedited stored default to the
+     * file's current text; edited and deleted ones stay as they are. Answers how many it added.
+     */
     async seed(lang: Lang, replies: readonly CannedReply[], at: number): Promise<number> {
       let position = await nextPosition(lang);
       let added = 0;
@@ -104,7 +108,17 @@ export function createCannedStore(store: StoreDb) {
         if (Number(r.numInsertedOrUpdatedRows ?? 0) > 0) {
           added += 1;
           position += 1;
+          continue;
         }
+        await db
+          .updateTable('canned_replies')
+          .set({ label: c.label, text: c.text, updated_at: at })
+          .where('lang', '=', lang)
+          .where('id', '=', c.id)
+          .where('updated_by', 'is', null)
+          .where('deleted_at', 'is', null)
+          .where((eb) => eb.or([eb('label', '!=', c.label), eb('text', '!=', c.text)]))
+          .execute();
       }
       return added;
     },

@@ -9,13 +9,13 @@ import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { LANGS, type Lang } from '../protocol/frames.js';
 import { LINE_DASH } from '../protocol/dash.js';
+import { planMarker } from '../protocol/marker.js';
 import { LIFE_EVENTS, type LifeEventId } from '../nlu/types.js';
 import type { DialogBundle } from '../dialog/load.js';
 import { createTexts, type Translate } from '../dialog/i18n.js';
-import { formatCheckedDate, formatDate as formatFromDate } from '../dialog/direct.js';
-import { decimal } from '../dialog/formats.js';
+import { formatCheckedDate, formatDate as formatFromDate, formatValue } from '../dialog/direct.js';
 import { indexLinks } from '../dialog/links.js';
-import { deadlineLine, providerName, serviceSummary } from '../dialog/render.js';
+import { deadlineLine, linkLanguageNote, providerName, serviceSummary } from '../dialog/render.js';
 import { planOf, type PlanAnswers } from '../dialog/plan.js';
 import {
   EFFECTIVE_UNKNOWN,
@@ -68,18 +68,12 @@ export function eventMaturity(services: readonly CatalogService[]): MaturityLeve
   return LEVELS[Math.min(...levels)] ?? 'information';
 }
 
-function formatValue(fact: CatalogFact, lang: Lang, tc: Translate): string {
-  if (fact.value === undefined) return '';
-  const n = decimal(lang).format(fact.value);
-  return fact.unit ? tc(`unit.${fact.unit}`, { n, count: fact.value }) : n;
-}
-
 const LangQuery = z.object({ lang: z.enum(LANGS).optional() });
 
 export function createPublicPages(options: PublicPagesOptions): express.Router {
   const { bundle, tokens } = options;
   const texts = createTexts(bundle.resources);
-  const links = indexLinks(bundle.municipalities);
+  const links = indexLinks(bundle.municipalities, bundle.officialDomains);
   const router = express.Router();
 
   const langOf = (req: Request, fromPath?: string): Lang => {
@@ -118,7 +112,7 @@ export function createPublicPages(options: PublicPagesOptions): express.Router {
         LANGS.map((l) => [
           l,
           texts.catalog(l)(`service.${s.id}.facts.${f.id}`, {
-            value: formatValue(f, l, texts.catalog(l)),
+            value: formatValue(f, l, texts.catalog(l), 'unit'),
           }),
         ]),
       ),
@@ -217,7 +211,9 @@ ${body}
     `<span class="level">${escapeHtml(tc(`maturity.${m}`))}</span>`;
 
   const factLine = (s: CatalogService, f: CatalogFact, lang: Lang, tc: Translate): string => {
-    const sentence = tc(`service.${s.id}.facts.${f.id}`, { value: formatValue(f, lang, tc) });
+    const sentence = tc(`service.${s.id}.facts.${f.id}`, {
+      value: formatValue(f, lang, tc, 'unit'),
+    });
     // No invented start date: a rule whose start no source states is "in force" plus the
     // checked date, as in the chat.
     const when =
@@ -247,9 +243,9 @@ ${body}
     return `<tr>
 <th scope="row">${url ? `<a href="${escapeHtml(url)}">${name}</a>` : name}<br><span class="muted">${escapeHtml(tc(`kind.${s.kind}`))}</span></th>
 <td>${escapeHtml(s.providers.map((p) => tc(`agency.${p}`)).join(' / '))}</td>
-<td>${escapeHtml(td(`mode.${s.mode}`))}</td>
+<td>${escapeHtml(td(`mode.${planMarker(s)}`))}</td>
 <td>${level(s.maturity, tc)}</td>
-<td>${escapeHtml(serviceSummary(s, tc, url, lang))}${facts ? `<ul>${facts}</ul>` : ''}<p class="muted">${escapeHtml(tc('page.sources'))}: ${sources}</p></td>
+<td>${escapeHtml(serviceSummary(s, tc, url, lang, links.pageLanguage))}${facts ? `<ul>${facts}</ul>` : ''}<p class="muted">${escapeHtml(tc('page.sources'))}: ${sources}</p></td>
 </tr>`;
   };
 
@@ -381,13 +377,16 @@ ${servicesTable(event.services, lang, tc('page.servicesOf', { event: name }))}
         // The entry's own words around the name, which is a link: the template is filled with
         // a marker for the name, escaped, and the marker replaced by the name's HTML.
         const entry = escapeHtml(
-          td('checklist.entry', { name: NAME_MARK, mode: td(`mode.${s.mode}`) }),
+          td('checklist.entry', { name: NAME_MARK, mode: td(`mode.${planMarker(s)}`) }),
         );
         const provider = td('checklist.provider', { provider: providerName(s, tc, 'in-sentence') });
+        // The page's language closes the entry, after the deadline (review 17 F-1).
+        const language = linkLanguageNote(s, url, lang, tc, links.pageLanguage);
+        const note = language ? ` ${escapeHtml(language)}` : '';
         return `<li id="step-${i + 1}">${entry.replace(
           NAME_MARK,
           `<strong>${url ? `<a href="${escapeHtml(url)}">${name}</a>` : name}</strong>`,
-        )} ${escapeHtml(provider)}<br>${escapeHtml(serviceSummary(s, tc, url, lang))}${deadline}</li>`;
+        )} ${escapeHtml(provider)}<br>${escapeHtml(serviceSummary(s, tc))}${deadline}${note}</li>`;
       })
       .join('');
     const body = `<h1>${escapeHtml(td('checklist.title', { event }))}</h1>

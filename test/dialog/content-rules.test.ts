@@ -308,6 +308,26 @@ describe('links for a person', () => {
     expect(links.link(mediation, 'en')).toBe(mediation.sources[0]);
   });
 
+  it("links a newborn's family doctor and a death's registration to their own pages (review 17 F-3)", () => {
+    const known = indexLinks(bundle.municipalities, bundle.officialDomains);
+    for (const id of ['birth-family-doctor', 'settle-family-doctor']) {
+      const doctor = service(bundle, id);
+      expect(known.link(doctor, 'et')).toBe(
+        'https://tervisekassa.ee/perearsti-valimine-ja-vahetamine',
+      );
+      expect(known.link(doctor, 'en')).toMatch(
+        /^https:\/\/terviseamet\.ee\/en\/.*choosing-family-physician-and-switching$/,
+      );
+    }
+    const death = service(bundle, 'death-registration');
+    for (const lang of ['et', 'en', 'ru'] as const) {
+      expect(known.link(death, lang)).toMatch(/^https:\/\/www\.siseministeerium\.ee\//);
+    }
+    expect(known.link(death, 'ru')).toContain('/ru/');
+    // No English page: the Estonian one, and the reader is told so.
+    expect(known.pageLanguage(death, known.link(death, 'en') ?? '', 'en')).toBe('et');
+  });
+
   it("warns when an English or Russian speaker would get the portal's Estonian page", () => {
     const real = checkDialogBundle(realBundle(), NOW);
     // The ID card: the English page exists and is used, so no warning for English on it.
@@ -323,6 +343,35 @@ describe('links for a person', () => {
     );
     expect(warning?.severity).toBe('warning');
     expect(warning?.message).toMatch(/a page in English \(https:\/\/www\.eesti\.ee\/et\//);
+  });
+
+  it('tells the language of an Estonian-only page of kra.ee and mil.ee, and fails a page whose language is unknown (review 17 F-2)', () => {
+    const known = indexLinks(bundle.municipalities, bundle.officialDomains);
+    const health = service(bundle, 'mil-health-check');
+    const url = known.link(health, 'ru') ?? '';
+    expect(url).toMatch(/^https:\/\/kra\.ee\/ajateenistus\//);
+    expect(known.pageLanguage(health, url, 'ru')).toBe('et');
+    expect(known.pageLanguage(health, 'https://kra.ee/en/x', 'ru')).toBe('en');
+    const support = service(bundle, 'mil-support');
+    expect(known.pageLanguage(support, 'https://mil.ee/ajateenistus/', 'en')).toBe('et');
+    // The language in the address beats the site's: europa.eu names it in the file.
+    expect(
+      known.pageLanguage(
+        support,
+        'https://europa.eu/youreurope/citizens/residence/documents-formalities/registering-residence/estonia/index_et.htm',
+        'en',
+      ),
+    ).toBe('et');
+    // A site whose language nobody gave: the check fails for a reader of English and Russian.
+    const b = changed((x) => {
+      const kra = x.officialDomains.find((d) => d.domain === 'kra.ee');
+      if (kra) delete kra.language;
+    });
+    expect(errors(b)).toContainEqual(
+      expect.stringMatching(
+        /a page whose language can be told for a reader of ru \(https:\/\/kra\.ee\/ajateenistus\/terviseseisundi-hindamine\//,
+      ),
+    );
   });
 
   it('explains why a host is official', () => {

@@ -93,7 +93,12 @@ describe('DialogEngine', () => {
       'marriage-property-change',
       'marriage-certificate',
     ]);
-    expect(text(withName)).toMatch(/For 6 services you need to act yourself/);
+    // Three of the six are optional (review 17 F-0): not counted as things to do, and the count
+    // is a word (review 17, item 9).
+    expect(text(withName)).toMatch(/For three services you need to act yourself\./);
+    expect(text(withName)).toMatch(
+      /Marriage certificate — you can do it yourself if you need it\./,
+    );
     // The text carries each service's summary and deadline, for channels without cards.
     expect(text(withName)).toMatch(/joint ownership applies/);
     expect(text(withName)).toMatch(/The state fee is €70 \(since 1 January 2025\)/);
@@ -416,7 +421,7 @@ describe('DialogEngine', () => {
     send({ type: 'choose', optionId: 'yes' });
     send({ type: 'choose', optionId: 'yes' });
     expect(text(send({ type: 'choose', optionId: 'no' }))).toMatch(
-      /По 5 услугам нужно действовать самим/,
+      /По трём услугам нужно действовать самим/,
     );
     const et = make();
     et.send({ type: 'set-lang', lang: 'et' });

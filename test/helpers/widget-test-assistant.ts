@@ -125,6 +125,13 @@ const REPLIES: Record<string, AssistantReply> = {
             deadline: 'within 12 months',
             url: 'https://www.sotsiaalkindlustusamet.ee/en',
           },
+          {
+            // An optional service the person applies for: no obligation (review 17 F-0).
+            text: 'Marriage certificate',
+            kind: 'optional',
+            mode: 'application',
+            provider: 'Vital statistics office',
+          },
         ],
       },
     ],

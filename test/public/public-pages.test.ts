@@ -40,7 +40,9 @@ describe('public life-event pages', () => {
     for (const name of ['Abiellumine', 'Lähedase surm', 'Ajateenistus']) expect(et).toContain(name);
     expect(et).toMatch(/infoteenus|andmevahetusega teenus|proaktiivne teenus/);
     // The three groups in the words of the plan's markers (review 16 ET-14).
-    expect(et).toContain('mida ta sulle pakub ja mida tuleb ise teha.');
+    expect(et).toContain(
+      'mida ta sulle pakub, mida tuleb ise teha ja mida saab soovi korral ise teha.',
+    );
     // ET-3 (review 15): the Estonian dash is an en dash; ru and en keep the em dash.
     expect(et).toContain('Abiellumine</a> – ');
     expect(et).not.toContain('</a> — ');
@@ -64,6 +66,10 @@ describe('public life-event pages', () => {
     expect(html).toContain('Marriage application and ceremony');
     expect(html).toContain('Registry office');
     expect(html).toContain('you do it yourself');
+    // F-0 (review 17): an optional service the person applies for is no obligation.
+    expect(html).toMatch(
+      /Marriage certificate<\/a>(?:(?!<\/tr>).)*<td>you can do it yourself if you need it<\/td>/s,
+    );
     expect(html).toContain('data-exchange service');
     expect(html).toContain('The state fee for registering a marriage is €70.');
     expect(html).toContain('in force since 1 January 2025');
@@ -120,7 +126,9 @@ describe('public life-event pages', () => {
     const birthEt = await page('/et/life-events/child-birth');
     // ET-1: „saab 15 aastat vanaks“ is not Estonian; „on vähemalt 15 aastat vana“ is.
     expect(birthEt).toContain('ID-kaart on kohustuslik lapsele, kes on vähemalt 15 aastat vana.');
-    expect(birthEt).toContain('Isa vanemahüvitist makstakse 30 päeva eest.'); // ET-3
+    expect(birthEt).toContain(
+      'Isapuhkus kestab 30 päeva; selle aja eest makstakse isa vanemahüvitist.',
+    ); // ET-3, review 17 item 8
     // ET-4: whose age (the child's).
     expect(birthEt).toContain(
       'Jagatavat vanemahüvitist saab kasutada, kuni laps on 3 aastat vana.',

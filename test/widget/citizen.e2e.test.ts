@@ -132,7 +132,7 @@ describe('the citizen side of the widget', () => {
     await page.close();
   });
 
-  it('shows the plan: first step, one line per service, three markers, details behind a disclosure', async () => {
+  it('shows the plan: first step, one line per service, four markers, details behind a disclosure', async () => {
     const page = await openPage(1280, 700);
     await openChat(page);
     await say(page, 'plan please');
@@ -153,6 +153,8 @@ describe('the citizen side of the widget', () => {
       ['✓ Riik teeb ise', 'dashed', '12.8px'],
       ['✎ Tuleb ise teha', 'solid', '0px'],
       ['☑ Pakkumine tuleb kinnitada', 'solid', expect.stringMatching(/^[3-4]\.\d+px$/)],
+      // F-0 (review 17): an optional service is no obligation.
+      ['＋ Soovi korral saab ise teha', 'dotted', '0px'],
     ]);
     // One line each: name, who, by when; the facts and the link only when opened.
     const summaries = await texts(plan.locator('summary'));

@@ -9,7 +9,6 @@ import type {
   ChecklistItem,
   Lang,
   ServiceCard,
-  ServiceMode,
   ServiceState,
   StatusItem,
 } from '../../src/protocol/frames.js';
@@ -17,6 +16,7 @@ import type { TextKey } from './i18n.js';
 import { link, safeHref } from './rich-text.js';
 import { deadlineText, isDeadlineSentence } from '../../src/protocol/deadline.js';
 import { LINE_DASH } from '../../src/protocol/dash.js';
+import { planMarker, type PlanMarker } from '../../src/protocol/marker.js';
 
 export interface BlockContext {
   lang: Lang;
@@ -93,11 +93,11 @@ function serviceCard(s: ServiceCard, ctx: BlockContext): TemplateResult {
     <p class="card-name">${s.name}</p>
     <p class="badges">
       <span class="badge" data-kind=${s.kind} part="badge">${ctx.t(`service.kind.${s.kind}`)}</span>
-      <span class="mode">${ctx.t(`service.mode.${s.mode}`)}</span>
+      <span class="mode">${ctx.t(`service.mode.${planMarker(s)}`)}</span>
     </p>
     <p class="meta">${ctx.t('service.provider')}: ${s.provider}</p>
-    ${s.summary ? html`<p>${s.summary}</p>` : nothing}
     ${s.deadline ? html`<p class="meta">${deadlineLabelled(s.deadline, ctx)}</p>` : nothing}
+    ${s.summary ? html`<p>${s.summary}</p>` : nothing}
     ${
       href
         ? link(
@@ -152,7 +152,7 @@ export function planText(block: Checklist, ctx: BlockContext): string {
   const lines = [block.title];
   if (first) lines.push(ctx.t('plan.first', { item: first.text }));
   block.items.forEach((item, i) => {
-    const mode = item.mode ? ` [${ctx.t(`service.mode.${item.mode}`)}]` : '';
+    const mode = item.mode ? ` [${ctx.t(`service.mode.${planMarker(item)}`)}]` : '';
     const deadline = item.deadline ? deadlineLabelled(item.deadline, ctx) : undefined;
     const line = [item.provider, deadline].filter(Boolean).join(' · ');
     lines.push(`${i + 1}. ${item.text}${mode}${line ? `${LINE_DASH[ctx.lang]}${line}` : ''}`);
@@ -191,12 +191,17 @@ function plan(block: Checklist, ctx: BlockContext): TemplateResult {
 }
 
 /** The markers differ in symbol and shape (styles.ts), not only in colour. */
-const SYMBOL: Record<ServiceMode, string> = { automatic: '✓', proactive: '☑', application: '✎' };
+const SYMBOL: Record<PlanMarker, string> = {
+  automatic: '✓',
+  proactive: '☑',
+  application: '✎',
+  optional: '＋',
+};
 
 function planItem(item: ChecklistItem, ctx: BlockContext): TemplateResult {
   const href = safeHref(item.url);
   const line = oneLine(item, ctx);
-  const mode = item.mode ?? 'application';
+  const mode = planMarker(item);
   const longDeadline = item.deadline && !shortDeadline(item) ? item.deadline : undefined;
   const head = html`<span class="mark" data-mode=${mode}
       ><span aria-hidden="true">${SYMBOL[mode]} </span>${ctx.t(`service.mode.${mode}`)}</span

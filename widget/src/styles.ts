@@ -415,7 +415,7 @@ export const styles = css`
     color: var(--accent);
     white-space: nowrap;
   }
-  /* Three markers that differ in shape and symbol, not only in colour. */
+  /* Four markers that differ in shape and symbol, not only in colour. */
   .mark[data-mode='automatic'] {
     border-style: dashed;
     border-color: var(--muted);
@@ -428,6 +428,10 @@ export const styles = css`
   .mark[data-mode='application'] {
     background: var(--accent);
     color: var(--on-accent);
+    border-radius: 0;
+  }
+  .mark[data-mode='optional'] {
+    border-style: dotted;
     border-radius: 0;
   }
   .plan-actions,
