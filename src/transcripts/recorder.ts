@@ -92,6 +92,9 @@ export interface TranscriptRecorder {
   close(): Promise<void>;
 }
 
+/** Assistant reply texts remembered redacted (`cleanReply`). */
+const REPLY_MEMO_LIMIT = 2_048;
+
 const SpilledBatch = z.object({
   conversations: z.array(z.object({ id: z.string() }).passthrough()),
   messages: z.array(z.object({ conversation_id: z.string(), seq: z.number() }).passthrough()),
@@ -159,6 +162,23 @@ export function createTranscriptRecorder(options: TranscriptRecorderOptions): Tr
 
   function clean(session: Session, text: string): string {
     return redact(text, session.identity ? { names: [session.identity.name] } : {}).text;
+  }
+
+  /**
+   * The assistant's replies come from a few hundred texts: each is redacted once and remembered
+   * (bounded). Not for a signed-in conversation (its person's name is hidden too) nor for what
+   * a person wrote (an agent's or a citizen's words are never kept here).
+   */
+  const cleanReplies = new Map<string, string>();
+  function cleanReply(session: Session, text: string): string {
+    if (session.identity) return clean(session, text);
+    let done = cleanReplies.get(text);
+    if (done === undefined) {
+      done = redact(text).text;
+      if (cleanReplies.size >= REPLY_MEMO_LIMIT) cleanReplies.clear();
+      cleanReplies.set(text, done);
+    }
+    return done;
   }
 
   function onFrame(session: Session, frame: HistoryFrame, info?: TurnInfo): void {
@@ -246,7 +266,7 @@ export function createTranscriptRecorder(options: TranscriptRecorderOptions): Tr
           const d = delta(session);
           d.messages += 1;
           messages.push({
-            ...row(session, e.frame),
+            ...row(session, e.frame, e.frame.role === 'assistant'),
             role: e.frame.role,
             node: e.info?.node ?? null,
             life_event: e.info?.lifeEvent ?? null,
@@ -283,11 +303,11 @@ export function createTranscriptRecorder(options: TranscriptRecorderOptions): Tr
     if (touched) schedule();
   }
 
-  function row(session: Session, frame: HistoryFrame) {
+  function row(session: Session, frame: HistoryFrame, assistant = false) {
     return {
       conversation_id: session.id,
       seq: frame.seq,
-      text: clean(session, frame.text),
+      text: assistant ? cleanReply(session, frame.text) : clean(session, frame.text),
       intent: null,
       confidence: null,
       node: null,
