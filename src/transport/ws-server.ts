@@ -1,7 +1,8 @@
 /**
- * The chat socket at /ws: the only code that touches `ws`. Parses every inbound frame with
- * zod, enforces the limits (frame size, message rate, heartbeat, idle timeout) and hands
- * valid input to the chat service. An invalid frame gets an error frame and is logged once;
+ * The chat socket at /ws: the only code that touches `ws`. Checks every inbound frame (a
+ * message by hand with zod's rules, src/protocol/message-frame.ts; the others with zod),
+ * enforces the limits (frame size, message rate, heartbeat, idle timeout) and hands valid
+ * input to the chat service. An invalid frame gets an error frame and is logged once;
  * nothing a client sends can crash the process.
  */
 import type { IncomingMessage, Server } from 'node:http';
@@ -10,6 +11,7 @@ import { startHeartbeat } from './heartbeat.js';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { ClientFrame, PROTOCOL_VERSION, type ServerFrame } from '../protocol/frames.js';
 import { ProtocolError, describeIssues } from '../protocol/errors.js';
+import { plainMessageFrame } from '../protocol/message-frame.js';
 import type { ChatService } from '../session/chat-service.js';
 import type { Identity } from '../session/session.js';
 import type { Logger } from '../logger.js';
@@ -204,6 +206,12 @@ class Connection {
           'UNSUPPORTED_VERSION',
           `Protocol version ${JSON.stringify(raw.v)} is not supported; use ${PROTOCOL_VERSION}.`,
         );
+      }
+      // A turn's message is checked by hand (the same rules); anything else goes through zod.
+      const message = plainMessageFrame(raw);
+      if (message) {
+        this.dispatch(message);
+        return;
       }
       const parsed = ClientFrame.safeParse(raw);
       if (!parsed.success) {
