@@ -380,7 +380,11 @@ class Connection {
   };
 
   private touch(): void {
-    clearTimeout(this.idleTimer);
+    // Every frame restarts the idle timer: the same timer object, started again (refresh).
+    if (this.idleTimer) {
+      this.idleTimer.refresh();
+      return;
+    }
     this.idleTimer = setTimeout(
       () => this.ws.close(CLOSE_CODES.idle, 'idle timeout'),
       this.options.limits.idleTimeoutMs,
