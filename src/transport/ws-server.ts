@@ -192,9 +192,12 @@ class Connection {
           `Frame of ${size} bytes is over the limit of ${limits.maxFrameBytes} bytes.`,
         );
       }
-      const text = Array.isArray(data)
-        ? Buffer.concat(data).toString('utf8')
-        : Buffer.from(data as ArrayBuffer).toString('utf8');
+      // ws hands over a Buffer (its default binaryType): read it in place, without a copy.
+      const text = Buffer.isBuffer(data)
+        ? data.toString('utf8')
+        : Array.isArray(data)
+          ? Buffer.concat(data).toString('utf8')
+          : Buffer.from(data).toString('utf8');
       let raw: unknown;
       try {
         raw = JSON.parse(text);
