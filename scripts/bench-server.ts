@@ -5,7 +5,8 @@
  *   --mode echo   a raw ws server that answers the same frames the app does for a turn that
  *                 waits for no I/O (welcome; per message: the user frame, one reply, typing
  *                 off) and nothing else: a 4-letter reply with no blocks, one write per frame;
- *                 after `{type:'replies', replies}` over IPC, each message is answered with
+ *                 after `{type:'replies', replies}` over IPC (more such messages add to the
+ *                 replies known), each message is answered with
  *                 the reply frames the app sent for that text (same size and shape; seq, ts and
  *                 replyTo set afresh), corked into one write per turn as the app does
  *
@@ -136,7 +137,12 @@ process.on('message', (m: { type: string }) => {
   }
   if (m.type === 'cpu') process.send?.({ type: 'cpu', ...process.cpuUsage() });
   if (m.type === 'replies') {
-    speak = new Map((m as unknown as { replies: [string, Record<string, unknown>[]][] }).replies);
+    // Each message adds the replies learnt since the last one (the closed loop's rounds).
+    speak ??= new Map();
+    for (const [text, frames] of (
+      m as unknown as { replies: [string, Record<string, unknown>[]][] }
+    ).replies)
+      speak.set(text, frames);
     process.send?.({ type: 'replies', count: speak.size });
   }
   if (m.type === 'stop') {

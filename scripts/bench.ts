@@ -6,15 +6,20 @@
  * 1. memory per idle conversation: heap after a full GC, before and after M conversations
  *    (hello, one message, socket closed), divided by M;
  * 2. closed loop: C conversations each sending its next message as soon as the last turn is
- *    complete (typing off), for D seconds, against the app and against a raw ws echo server
- *    that answers the same frames, with this same client; prints both and the ratio;
+ *    complete (typing off), against the app and against a raw ws echo server, twice (as it
+ *    always was, and answering the same frames as the app), with this same client; the three
+ *    take turns in W rounds of S-second windows (`closedLoops`), and the ratio app / echo is
+ *    the median of the rounds' ratios, with their range (the machine's speed drifts);
  * 3. open loop: N conversations each writing every T s (±50%, random phase) for D seconds;
  *    turn latency (message sent → typing off) p50/p95/p99 and turns still unanswered 3 s
  *    after the last message.
  *
  *   npm run bench [-- --quick] [--backend embedded|shared|both] [--write] [--profile DIR]
- *                 [--closed C] [--open N] [--interval S] [--seconds D] [--idle M]
+ *                 [--closed C] [--windows W] [--window S] [--open N] [--interval S]
+ *                 [--seconds D] [--idle M]
  *
+ * Defaults: 200 closed-loop conversations, 6 rounds of 2 s; 2,000 (embedded) or 1,000 open-loop
+ * conversations every 5 s for 20 s; 2,000 idle conversations.
  * `--quick` (embedded only, small counts) finishes within 30 s. `--profile DIR` runs the app
  * server under `node --cpu-prof` and leaves the .cpuprofile in DIR.
  */
@@ -39,6 +44,8 @@ const { values } = parseArgs({
     open: { type: 'string' },
     interval: { type: 'string' },
     seconds: { type: 'string' },
+    windows: { type: 'string' },
+    window: { type: 'string' },
     idle: { type: 'string' },
   },
 });
@@ -53,6 +60,9 @@ const backends: ('embedded' | 'shared')[] =
 const CLOSED = Number(values.closed ?? (quick ? 50 : 200));
 const INTERVAL_S = Number(values.interval ?? 5);
 const SECONDS = Number(values.seconds ?? (quick ? 3 : 20));
+/** Closed loop: rounds, and the seconds each server gets per round. */
+const WINDOWS = Number(values.windows ?? (quick ? 3 : 6));
+const WINDOW_S = Number(values.window ?? (quick ? 1 : 2));
 /** Turns not complete this long after the last message count as unanswered. */
 const GRACE_MS = quick ? 2000 : 3000;
 const IDLE = Number(values.idle ?? (quick ? 200 : 2000));
@@ -242,11 +252,11 @@ const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const round = (n: number, d = 1) => Number(n.toFixed(d));
 
-async function closedLoop(server: Server, clients: number, seconds: number) {
-  const convs = await openMany(server.port, clients);
+/** One window of the closed loop: each conversation sends as soon as its last turn is complete. */
+async function closedWindow(server: Server, convs: Conversation[], seconds: number) {
   const cpuBefore = await server.cpu();
-  const deadline = performance.now() + seconds * 1000;
   const started = performance.now();
+  const deadline = started + seconds * 1000;
   let turns = 0;
   await Promise.all(
     convs.map(async (c) => {
@@ -258,13 +268,105 @@ async function closedLoop(server: Server, clients: number, seconds: number) {
   );
   const elapsed = (performance.now() - started) / 1000;
   const cpuUs = (await server.cpu()) - cpuBefore;
-  await Promise.all(convs.map((c) => c.close()));
+  return { turns, seconds: elapsed, cpuUs };
+}
+
+type Window = Awaited<ReturnType<typeof closedWindow>>;
+
+function summary(clients: number, windows: Window[]) {
+  const turns = windows.reduce((n, w) => n + w.turns, 0);
+  const seconds = windows.reduce((n, w) => n + w.seconds, 0);
+  const cpuUs = windows.reduce((n, w) => n + w.cpuUs, 0);
   return {
     clients,
     turns,
-    turnsPerSecond: round(turns / elapsed),
+    turnsPerSecond: round(turns / seconds),
     /** The server process's CPU time per turn (all threads), µs. */
     cpuUsPerTurn: Math.round(cpuUs / turns),
+    /** Turns per second in each window, in the order run. */
+    windows: windows.map((w) => round(w.turns / w.seconds)),
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m]! : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
+};
+
+/** The median of per-round ratios and their spread (the machine's speed drifts within minutes). */
+function ratioOf(app: Window[], other: Window[]) {
+  const each = app.map((a, i) => {
+    const o = other[i]!;
+    return a.turns / a.seconds / (o.turns / o.seconds);
+  });
+  return {
+    median: round(median(each), 3),
+    min: round(Math.min(...each), 3),
+    max: round(Math.max(...each), 3),
+    each: each.map((r) => round(r, 3)),
+  };
+}
+
+/**
+ * The closed loop, interleaved: C conversations on each of three servers (the app, the echo as
+ * it always was, the same-frames echo), then `windows` rounds in which each server gets a window
+ * of `seconds` in turn (the order reversed every other round), all from this one client process.
+ * A ratio is taken per round, from windows a few seconds apart, so a drift of the machine's speed
+ * (±25% within minutes on a shared machine) moves both sides of it; the median of the rounds and
+ * their range are reported. A warm-up window per server comes first (the app's also records the
+ * reply frames the same-frames echo answers with).
+ */
+async function closedLoops(
+  app: Server,
+  echo: Server,
+  same: Server,
+  clients: number,
+  windows: number,
+  seconds: number,
+) {
+  const appConvs = await openMany(app.port, clients);
+  const echoConvs = await openMany(echo.port, clients);
+  const sameConvs = await openMany(same.port, clients);
+  const spoken = new Set<string>();
+  /** The same-frames echo learns the app's replies seen since it was last told. */
+  const speakNew = async () => {
+    const fresh = new Map([...appReplies].filter(([text]) => !spoken.has(text)));
+    for (const text of fresh.keys()) spoken.add(text);
+    if (fresh.size > 0) await same.speak(fresh);
+  };
+  const warmup = Math.max(1, seconds);
+  await closedWindow(app, appConvs, warmup);
+  await closedWindow(echo, echoConvs, warmup);
+  await speakNew();
+  await closedWindow(same, sameConvs, warmup);
+  const runs: Record<'app' | 'echo' | 'same', Window[]> = { app: [], echo: [], same: [] };
+  for (let r = 0; r < windows; r++) {
+    const order =
+      r % 2 === 0 ? (['app', 'echo', 'same'] as const) : (['same', 'echo', 'app'] as const);
+    for (const which of order) {
+      if (which === 'same') await speakNew();
+      const server = which === 'app' ? app : which === 'echo' ? echo : same;
+      const convs = which === 'app' ? appConvs : which === 'echo' ? echoConvs : sameConvs;
+      runs[which].push(await closedWindow(server, convs, seconds));
+    }
+  }
+  await Promise.all([...appConvs, ...echoConvs, ...sameConvs].map((c) => c.close()));
+  const ratio = ratioOf(runs.app, runs.echo);
+  const sameRatio = ratioOf(runs.app, runs.same);
+  return {
+    windows,
+    windowSeconds: seconds,
+    app: summary(clients, runs.app),
+    echo: summary(clients, runs.echo),
+    /** Median of the per-round ratios app / echo. */
+    ratio: ratio.median,
+    ratioRange: [ratio.min, ratio.max],
+    ratios: ratio.each,
+    sameFramesEcho: summary(clients, runs.same),
+    sameFramesRatio: sameRatio.median,
+    sameFramesRatioRange: [sameRatio.min, sameRatio.max],
+    sameFramesRatios: sameRatio.each,
   };
 }
 
@@ -365,10 +467,11 @@ async function sharedEnv(): Promise<{ env: Record<string, string>; cleanup: () =
 
 async function runBackend(backend: 'embedded' | 'shared') {
   const shared = backend === 'shared' ? await sharedEnv() : undefined;
-  // Both servers start at once (start-up is most of a quick run); the echo server idles
-  // while the app is measured.
-  const [app, echo] = await Promise.all([
+  // All servers start at once (start-up is most of a quick run); each idles while another is
+  // measured. Two echo processes: as it always was, and the same-frames echo.
+  const [app, echo, same] = await Promise.all([
     startServer('app', shared?.env ?? {}, values.profile),
+    startServer('echo', {}),
     startServer('echo', {}),
   ]);
   try {
@@ -376,32 +479,19 @@ async function runBackend(backend: 'embedded' | 'shared') {
     const step = (what: string) => process.stderr.write(`bench ${backend}: ${what}\n`);
     step('memory per idle conversation');
     const memory = await idleMemory(app, IDLE);
-    step('closed loop, app');
-    const closedApp = await closedLoop(app, CLOSED, SECONDS);
-    step('closed loop, echo');
-    // The echo server as it always was (a 4-letter reply, no blocks, one write per frame) ...
-    const closedEcho = await closedLoop(echo, CLOSED, SECONDS);
-    // ... and answering each message with the frames the app sent for it (same size and shape).
-    await echo.speak(appReplies);
-    step('closed loop, same-frames echo');
-    const closedSame = await closedLoop(echo, CLOSED, SECONDS);
+    step(`closed loop, app / echo / same-frames echo in ${WINDOWS} rounds of ${WINDOW_S} s`);
+    const closed = await closedLoops(app, echo, same, CLOSED, WINDOWS, WINDOW_S);
     step('open loop, app');
     const open = await openLoop(app.port, openCount(backend), INTERVAL_S, SECONDS);
     return {
       backend,
       loadAverage: { start: loadAtStart, end: round(loadavg()[0] ?? NaN, 2) },
       memory,
-      closed: {
-        app: closedApp,
-        echo: closedEcho,
-        ratio: round(closedApp.turnsPerSecond / closedEcho.turnsPerSecond, 3),
-        sameFramesEcho: closedSame,
-        sameFramesRatio: round(closedApp.turnsPerSecond / closedSame.turnsPerSecond, 3),
-      },
+      closed,
       open,
     };
   } finally {
-    await Promise.all([app.stop(), echo.stop()]);
+    await Promise.all([app.stop(), echo.stop(), same.stop()]);
     await shared?.cleanup();
   }
 }
@@ -419,12 +509,12 @@ for (const backend of backends) {
 if (values.write) {
   const rows = results.map(
     (r) =>
-      `| ${r.backend === 'embedded' ? 'embedded (memory + SQLite)' : 'Redis + PostgreSQL'} | ${r.closed.app.turnsPerSecond} | ${r.closed.app.cpuUsPerTurn} | ${r.closed.echo.turnsPerSecond} | **${r.closed.ratio}** | ${r.closed.sameFramesEcho.turnsPerSecond} | **${r.closed.sameFramesRatio}** | ${r.open.conversations} every ${r.open.intervalS} s | ${r.open.sent} | ${r.open.unanswered} | ${r.open.p50ms} | ${r.open.p95ms} | ${r.open.p99ms} | ${(r.memory.heapBytesPerConversation / 1024).toFixed(1)} KB | ${r.loadAverage.start} → ${r.loadAverage.end} |`,
+      `| ${r.backend === 'embedded' ? 'embedded (memory + SQLite)' : 'Redis + PostgreSQL'} | ${r.closed.app.turnsPerSecond} | ${r.closed.app.cpuUsPerTurn} | ${r.closed.echo.turnsPerSecond} | **${r.closed.ratio}** (${r.closed.ratioRange.join('–')}) | ${r.closed.sameFramesEcho.turnsPerSecond} | **${r.closed.sameFramesRatio}** (${r.closed.sameFramesRatioRange.join('–')}) | ${r.open.conversations} every ${r.open.intervalS} s | ${r.open.sent} | ${r.open.unanswered} | ${r.open.p50ms} | ${r.open.p95ms} | ${r.open.p99ms} | ${(r.memory.heapBytesPerConversation / 1024).toFixed(1)} KB | ${r.loadAverage.start} → ${r.loadAverage.end} |`,
   );
   writeBenchmarkSection(
     'Load (WebSocket turns)',
     [
-      `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench -- --write${quick ? ' --quick' : ''}\` on ${machine}; server and load generator in separate processes on loopback. Messages: the ${TEXTS.length} held-out NLU messages (intents/test), each conversation starting at its own place. Closed loop: ${CLOSED} conversations sending back to back for ${SECONDS} s, against the app and against a raw ws echo server (same client, same run), twice: as it always was (welcome; per message the user frame, a 4-letter reply with no blocks, typing off, one write per frame) and answering each message with the reply frames the app sent for it (same size and shape, one write per turn like the app). App CPU: the server process's CPU time (all threads) per closed-loop turn. Open loop: each conversation writes every ${INTERVAL_S} s ±50% for ${SECONDS} s; unanswered = no complete turn ${GRACE_MS / 1000} s after the last message. Memory: heap after GC per idle conversation (${IDLE} conversations, one turn each, sockets closed). Load: the machine's 1-minute load average at the start and end of the backend's run.`,
+      `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench -- --write${quick ? ' --quick' : ''}\` on ${machine}; server and load generator in separate processes on loopback. Messages: the ${TEXTS.length} held-out NLU messages (intents/test), each conversation starting at its own place. Closed loop: ${CLOSED} conversations sending back to back, against the app and against a raw ws echo server (same client, same run), twice: as it always was (welcome; per message the user frame, a 4-letter reply with no blocks, typing off, one write per frame) and answering each message with the reply frames the app sent for it (same size and shape, one write per turn like the app); the three take turns in ${WINDOWS} rounds of ${WINDOW_S}-s windows after a warm-up window each, and a ratio is the median of the rounds' ratios (their range in brackets). Turns/s: all windows' turns over their time. App CPU: the server process's CPU time (all threads) per closed-loop turn. Open loop: each conversation writes every ${INTERVAL_S} s ±50% for ${SECONDS} s; unanswered = no complete turn ${GRACE_MS / 1000} s after the last message. Memory: heap after GC per idle conversation (${IDLE} conversations, one turn each, sockets closed). Load: the machine's 1-minute load average at the start and end of the backend's run.`,
       '',
       '| backend | closed loop turns/s | app CPU µs/turn | echo turns/s | ratio | same-frames echo turns/s | ratio | open loop | sent | unanswered | p50 ms | p95 ms | p99 ms | heap per idle conversation | load |',
       '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',

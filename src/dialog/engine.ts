@@ -92,7 +92,11 @@ export function createDialogAssistant(options: DialogAssistantOptions): Assistan
       if (next.lifeEvent) turn.info.lifeEvent = next.lifeEvent;
       // The words a bare “what does that mean?” may ask about: those just said.
       if (!turn.explained && turn.replies.length > 0) {
-        const terms = deps.understanding.termsIn(turn.replies.map((r) => r.text).join('\n'));
+        const terms = deps.understanding.termsInReply(
+          turn.replies.length === 1
+            ? turn.replies[0]!.text
+            : turn.replies.map((r) => r.text).join('\n'),
+        );
         if (terms.length > 0) next.lastTerms = terms.slice(0, MAX_LAST_TERMS);
         else delete next.lastTerms;
       }

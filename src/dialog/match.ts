@@ -21,13 +21,24 @@ export interface OfferedOption {
   label: string;
 }
 
+/**
+ * The last text `matchOption` folded: a turn asks about the same message up to three times
+ * (yes/no, restart/person, the question's options), and folding is the costly part.
+ */
+let lastText: string | undefined;
+let lastSaid = '';
+
 /** The id of the option the text means, or undefined. */
 export function matchOption(
   text: string,
   options: readonly OfferedOption[],
   texts: Texts,
 ): string | undefined {
-  const said = normalise(text);
+  if (text !== lastText) {
+    lastSaid = normalise(text);
+    lastText = text;
+  }
+  const said = lastSaid;
   if (said === '') return undefined;
   const words = options.map((option) => ({ id: option.id, words: wordsFor(option, texts) }));
   // Whole answers first, so "ei tea" (not sure) wins over "ei" (no) opening a longer answer.

@@ -60,6 +60,13 @@ function lexiconOf(resources: Resources, path: string, stem = false): Lexicon {
   return new Lexicon(entries, { stem });
 }
 
+/**
+ * The assistant's replies read for glossary terms lately (`termsInReply`): a turn's replies come
+ * from a few hundred texts (questions, plans, fact sentences), so the same text is read again
+ * and again. Bounded: cleared when full (a reply can carry a person's words, e.g. a name).
+ */
+const REPLY_TERMS_LIMIT = 2_048;
+
 /** Words that point back at what was just said (“what does *that* mean”). */
 const POINTERS = new Set(['that', 'this', 'it', 'see', 'seda', 'это', 'то', 'этого']);
 
@@ -71,6 +78,7 @@ export class Understanding {
   private readonly services: Lexicon;
   private readonly cues: Lexicon;
   private readonly topics: Lexicon;
+  private readonly replyTerms = new Map<string, readonly string[]>();
 
   constructor(resources: Resources) {
     this.emergency = lexiconOf(resources, 'emergency.words');
@@ -102,6 +110,20 @@ export class Understanding {
   /** Glossary terms named in a text, strongest first. */
   termsIn(text: string): string[] {
     return this.glossary.all(tokens(text)).map((m) => m.value);
+  }
+
+  /**
+   * `termsIn` of the assistant's own replies, remembered per text (the same frozen array for
+   * the same text): the words a bare “what does that mean?” may ask about next.
+   */
+  termsInReply(text: string): readonly string[] {
+    let terms = this.replyTerms.get(text);
+    if (terms === undefined) {
+      terms = Object.freeze(this.termsIn(text));
+      if (this.replyTerms.size >= REPLY_TERMS_LIMIT) this.replyTerms.clear();
+      this.replyTerms.set(text, terms);
+    }
+    return terms;
   }
 
   /**

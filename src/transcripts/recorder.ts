@@ -92,6 +92,9 @@ export interface TranscriptRecorder {
   close(): Promise<void>;
 }
 
+/** Assistant reply texts remembered redacted (`cleanReply`). */
+const REPLY_MEMO_LIMIT = 2_048;
+
 const SpilledBatch = z.object({
   conversations: z.array(z.object({ id: z.string() }).passthrough()),
   messages: z.array(z.object({ conversation_id: z.string(), seq: z.number() }).passthrough()),
@@ -161,20 +164,34 @@ export function createTranscriptRecorder(options: TranscriptRecorderOptions): Tr
     return redact(text, session.identity ? { names: [session.identity.name] } : {}).text;
   }
 
+  /**
+   * The assistant's replies come from a few hundred texts: each is redacted once and remembered
+   * (bounded). Not for a signed-in conversation (its person's name is hidden too) nor for what
+   * a person wrote (an agent's or a citizen's words are never kept here).
+   */
+  const cleanReplies = new Map<string, string>();
+  function cleanReply(session: Session, text: string): string {
+    if (session.identity) return clean(session, text);
+    let done = cleanReplies.get(text);
+    if (done === undefined) {
+      done = redact(text).text;
+      if (cleanReplies.size >= REPLY_MEMO_LIMIT) cleanReplies.clear();
+      cleanReplies.set(text, done);
+    }
+    return done;
+  }
+
   function onFrame(session: Session, frame: HistoryFrame, info?: TurnInfo): void {
     const d = delta(session);
     d.messages += 1;
-    const base = row(session, frame);
     if (frame.type === 'user') {
-      messages.push({ ...base, role: 'citizen' });
+      messages.push(row(session, frame, 'citizen'));
       lastCitizenSeq.set(session.id, frame.seq);
     } else {
-      messages.push({
-        ...base,
-        role: frame.role,
-        node: info?.node ?? null,
-        life_event: info?.lifeEvent ?? null,
-      });
+      const said = row(session, frame, frame.role);
+      said.node = info?.node ?? null;
+      said.life_event = info?.lifeEvent ?? null;
+      messages.push(said);
     }
     if (info?.lifeEvent && !d.lifeEvents.includes(info.lifeEvent))
       d.lifeEvents.push(info.lifeEvent);
@@ -229,12 +246,10 @@ export function createTranscriptRecorder(options: TranscriptRecorderOptions): Tr
           const d = delta(session);
           d.messages += 1;
           const nlu = e.understanding?.nlu;
-          messages.push({
-            ...row(session, e.frame),
-            role: 'citizen',
-            intent: nlu?.intent ?? null,
-            confidence: nlu?.confidence ?? null,
-          });
+          const citizen = row(session, e.frame, 'citizen');
+          citizen.intent = nlu?.intent ?? null;
+          citizen.confidence = nlu?.confidence ?? null;
+          messages.push(citizen);
           if (nlu) {
             d.classified += 1;
             if (nlu.intent === 'out-of-scope') d.fallbacks += 1;
@@ -245,12 +260,10 @@ export function createTranscriptRecorder(options: TranscriptRecorderOptions): Tr
         case 'assistant-said': {
           const d = delta(session);
           d.messages += 1;
-          messages.push({
-            ...row(session, e.frame),
-            role: e.frame.role,
-            node: e.info?.node ?? null,
-            life_event: e.info?.lifeEvent ?? null,
-          });
+          const said = row(session, e.frame, e.frame.role);
+          said.node = e.info?.node ?? null;
+          said.life_event = e.info?.lifeEvent ?? null;
+          messages.push(said);
           const le = e.info?.lifeEvent;
           if (le && !d.lifeEvents.includes(le)) d.lifeEvents.push(le);
           touched = true;
@@ -283,11 +296,12 @@ export function createTranscriptRecorder(options: TranscriptRecorderOptions): Tr
     if (touched) schedule();
   }
 
-  function row(session: Session, frame: HistoryFrame) {
+  /** A message row, every column in the same order (one object shape for all rows). */
+  function row(session: Session, frame: HistoryFrame, role: NewMessage['role']): NewMessage {
     return {
       conversation_id: session.id,
       seq: frame.seq,
-      text: clean(session, frame.text),
+      text: role === 'assistant' ? cleanReply(session, frame.text) : clean(session, frame.text),
       intent: null,
       confidence: null,
       node: null,
@@ -296,6 +310,7 @@ export function createTranscriptRecorder(options: TranscriptRecorderOptions): Tr
       corrected_intent: null,
       corrected_by: null,
       corrected_at: null,
+      role,
     };
   }
 

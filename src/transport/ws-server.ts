@@ -1,7 +1,8 @@
 /**
- * The chat socket at /ws: the only code that touches `ws`. Parses every inbound frame with
- * zod, enforces the limits (frame size, message rate, heartbeat, idle timeout) and hands
- * valid input to the chat service. An invalid frame gets an error frame and is logged once;
+ * The chat socket at /ws: the only code that touches `ws`. Checks every inbound frame (a
+ * message by hand with zod's rules, src/protocol/message-frame.ts; the others with zod),
+ * enforces the limits (frame size, message rate, heartbeat, idle timeout) and hands valid
+ * input to the chat service. An invalid frame gets an error frame and is logged once;
  * nothing a client sends can crash the process.
  */
 import type { IncomingMessage, Server } from 'node:http';
@@ -10,6 +11,7 @@ import { startHeartbeat } from './heartbeat.js';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { ClientFrame, PROTOCOL_VERSION, type ServerFrame } from '../protocol/frames.js';
 import { ProtocolError, describeIssues } from '../protocol/errors.js';
+import { plainMessageFrame } from '../protocol/message-frame.js';
 import type { ChatService } from '../session/chat-service.js';
 import type { Identity } from '../session/session.js';
 import type { Logger } from '../logger.js';
@@ -190,9 +192,12 @@ class Connection {
           `Frame of ${size} bytes is over the limit of ${limits.maxFrameBytes} bytes.`,
         );
       }
-      const text = Array.isArray(data)
-        ? Buffer.concat(data).toString('utf8')
-        : Buffer.from(data as ArrayBuffer).toString('utf8');
+      // ws hands over a Buffer (its default binaryType): read it in place, without a copy.
+      const text = Buffer.isBuffer(data)
+        ? data.toString('utf8')
+        : Array.isArray(data)
+          ? Buffer.concat(data).toString('utf8')
+          : Buffer.from(data).toString('utf8');
       let raw: unknown;
       try {
         raw = JSON.parse(text);
@@ -204,6 +209,12 @@ class Connection {
           'UNSUPPORTED_VERSION',
           `Protocol version ${JSON.stringify(raw.v)} is not supported; use ${PROTOCOL_VERSION}.`,
         );
+      }
+      // A turn's message is checked by hand (the same rules); anything else goes through zod.
+      const message = plainMessageFrame(raw);
+      if (message) {
+        this.dispatch(message);
+        return;
       }
       const parsed = ClientFrame.safeParse(raw);
       if (!parsed.success) {
@@ -372,7 +383,11 @@ class Connection {
   };
 
   private touch(): void {
-    clearTimeout(this.idleTimer);
+    // Every frame restarts the idle timer: the same timer object, started again (refresh).
+    if (this.idleTimer) {
+      this.idleTimer.refresh();
+      return;
+    }
     this.idleTimer = setTimeout(
       () => this.ws.close(CLOSE_CODES.idle, 'idle timeout'),
       this.options.limits.idleTimeoutMs,

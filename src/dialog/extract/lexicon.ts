@@ -82,18 +82,27 @@ const tokenMemo = new Map<string, readonly string[]>();
 
 /** The folded words of a text (see `normalise`). The same text gives the same (frozen) array. */
 export function tokens(text: string): readonly string[] {
+  // The text asked for last is already the most recent: nothing to move.
+  if (text === lastText) return lastToks;
   const known = tokenMemo.get(text);
   if (known !== undefined) {
     tokenMemo.delete(text);
     tokenMemo.set(text, known);
+    lastText = text;
+    lastToks = known;
     return known;
   }
   const folded = normalise(text);
   const toks = Object.freeze(folded === '' ? [] : folded.split(' '));
   if (tokenMemo.size >= TOKEN_MEMO_SIZE) tokenMemo.delete(tokenMemo.keys().next().value!);
   tokenMemo.set(text, toks);
+  lastText = text;
+  lastToks = toks;
   return toks;
 }
+/** The last text `tokens` answered (the newest entry of `tokenMemo`) and its tokens. */
+let lastText: string | undefined;
+let lastToks: readonly string[] = Object.freeze([]);
 
 /**
  * Every token met lately, numbered: a message's tokens are looked up here once, and each lexicon
