@@ -718,7 +718,15 @@ function directAnswer(
     parts.push(tv('direct.dependsOnMunicipality', { service: name, url: link }));
   } else if (kind === 'provider' || kind === 'where') {
     const provider = providerName(service, tc, 'in-sentence');
-    parts.push(tv('direct.provider', { service: name, provider, url: link }));
+    // What the person has to do follows the service's mode, as in the plan: nobody applies
+    // for an automatic service, a proactive one is only confirmed.
+    const key =
+      service.mode === 'automatic'
+        ? 'direct.providerAutomatic'
+        : service.mode === 'proactive'
+          ? 'direct.providerProactive'
+          : 'direct.provider';
+    parts.push(tv(key, { service: name, provider, url: link }));
   } else {
     parts.push(tv('direct.noFact', { service: name, url: link }));
   }

@@ -72,6 +72,8 @@ export const CONVERSATION_KEYS = [
   'direct.adopted',
   'direct.source',
   'direct.provider',
+  'direct.providerAutomatic',
+  'direct.providerProactive',
   'direct.noFact',
   'direct.dependsOnMunicipality',
   'direct.local',
