@@ -715,7 +715,12 @@ function directAnswer(
       parts.push(factSentence(service, f, lang, tc, tv, next?.source !== f.source));
     });
   } else if (local) {
-    parts.push(tv('direct.dependsOnMunicipality', { service: name, url: link }));
+    // Say what the municipality sets: the deadline asked for, not "the amount" (review 18 F-11).
+    const what =
+      kind === 'deadline' || kind === 'duration'
+        ? 'direct.dependsOnMunicipalityDeadline'
+        : 'direct.dependsOnMunicipality';
+    parts.push(tv(what, { service: name, url: link }));
   } else if (kind === 'provider' || kind === 'where') {
     const provider = providerName(service, tc, 'in-sentence');
     // What the person has to do follows the service's mode, as in the plan: nobody applies

@@ -76,6 +76,7 @@ export const CONVERSATION_KEYS = [
   'direct.providerProactive',
   'direct.noFact',
   'direct.dependsOnMunicipality',
+  'direct.dependsOnMunicipalityDeadline',
   'direct.local',
   'direct.noPlan',
   'switch.ask',
