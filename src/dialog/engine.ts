@@ -108,6 +108,9 @@ export function createDialogAssistant(options: DialogAssistantOptions): Assistan
 }
 
 function handle(turn: Turn, event: AssistantEvent, classifier: Classifier): void {
+  // “Did this help?” / “talk to a person?” is open for the next message only.
+  const { asked } = turn.state;
+  delete turn.state.asked;
   switch (event.type) {
     case 'start':
       turn.resetDialog();
@@ -123,16 +126,53 @@ function handle(turn: Turn, event: AssistantEvent, classifier: Classifier): void
       return resume(turn);
     case 'choose':
       return choose(turn, event.optionId);
-    case 'text':
-      return text(turn, event.text.trim().slice(0, LIMITS.textMaxChars), classifier);
+    case 'text': {
+      const said = event.text.trim().slice(0, LIMITS.textMaxChars);
+      if (asked && answered(turn, asked, said)) return;
+      return text(turn, said, classifier);
+    }
     case 'status':
       return status(turn, event.lookup);
     case 'feedback':
       if (event.rating >= 3) return turn.say(turn.t('global.feedbackThanks'));
-      return turn.say(turn.t('global.feedbackSorry'), [
-        { type: 'options', options: [turn.option('human'), turn.option('restart')] },
-      ]);
+      return notHelped(turn);
   }
+}
+
+/**
+ * A typed yes or no to the end's “Did this help?” answers that question: “no” is met with regret
+ * and a person to talk to, as a low rating is, not with small talk's “Alright.” (review 18 ET-12);
+ * a yes to that offer calls the person.
+ */
+function answered(turn: Turn, asked: 'helped' | 'human', said: string): boolean {
+  // A correction of the plan („ei, ma ei ole ELi kodanik“) also opens with “no”: it goes on to
+  // the dialog.
+  const { lifeEvent } = turn.state;
+  if (
+    lifeEvent &&
+    turn.deps.extractors.forDialog(dialogOf(turn, lifeEvent), said, turn.ctx).size > 0
+  )
+    return false;
+  const yesNo = matchOption(said, YES_NO, turn.deps.texts);
+  if (yesNo === undefined) return false;
+  if (asked === 'human') {
+    if (yesNo === 'yes') handover(turn);
+    else noPlan(turn);
+    return true;
+  }
+  if (yesNo === 'yes') {
+    turn.say(turn.t('global.glad'), [{ type: 'options', options: [turn.option('restart')] }]);
+  } else {
+    notHelped(turn);
+  }
+  return true;
+}
+
+function notHelped(turn: Turn): void {
+  turn.say(turn.t('global.feedbackSorry'), [
+    { type: 'options', options: [turn.option('human'), turn.option('restart')] },
+  ]);
+  turn.state.asked = 'human';
 }
 
 /** A greeting or help text with the life events as quick replies (and "continue" mid-dialog). */

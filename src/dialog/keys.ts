@@ -6,6 +6,7 @@ export const ENGINE_KEYS = [
   'global.greeting',
   'global.help',
   'global.thanks',
+  'global.glad',
   'global.goodbye',
   'global.restart',
   'global.switchTopic',
