@@ -50,7 +50,7 @@ export function factsMarkdown(rootDir = '.'): string {
             : f.unit
               ? tc(`unit.${f.unit}`, { n: String(f.value), count: f.value })
               : String(f.value);
-        const sentence = tc(`service.${service.id}.facts.${f.id}`, { value });
+        const sentence = tc(`service.${service.id}.facts.${f.id}`, { value, n: String(f.value) });
         lines.push(
           `| ${cell(sentence)} | ${unit(f)} | ${status(f)} | ${f.effective} | ${f.checked} | ${f.source} |`,
         );

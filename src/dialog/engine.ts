@@ -30,8 +30,8 @@ import type { CatalogFact, CatalogService, NodeOf } from './schema.js';
 import {
   factFor,
   factsWith,
+  factParams,
   factSentence,
-  formatValue,
   questionsAhead,
   overlap,
   scoredFact,
@@ -842,9 +842,10 @@ function wordsOf(turn: Turn, key: string, make: () => string): readonly string[]
 function factWords(turn: Turn, service: CatalogService): (f: CatalogFact) => string {
   return (f) =>
     LANGS.map((l) =>
-      turn.deps.texts.catalog(l)(`service.${service.id}.facts.${f.id}`, {
-        value: formatValue(f, l, turn.deps.texts.conversation(l)),
-      }),
+      turn.deps.texts.catalog(l)(
+        `service.${service.id}.facts.${f.id}`,
+        factParams(f, l, turn.deps.texts.conversation(l)),
+      ),
     ).join(' ');
 }
 

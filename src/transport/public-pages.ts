@@ -74,6 +74,12 @@ function formatValue(fact: CatalogFact, lang: Lang, tc: Translate): string {
   return fact.unit ? tc(`unit.${fact.unit}`, { n, count: fact.value }) : n;
 }
 
+/** A fact sentence's value with its unit, and the bare number (see dialog/direct.ts factParams). */
+function factParams(fact: CatalogFact, lang: Lang, tc: Translate): { value: string; n: string } {
+  const n = fact.value === undefined ? '' : decimal(lang).format(fact.value);
+  return { value: formatValue(fact, lang, tc), n };
+}
+
 const LangQuery = z.object({ lang: z.enum(LANGS).optional() });
 
 export function createPublicPages(options: PublicPagesOptions): express.Router {
@@ -117,9 +123,7 @@ export function createPublicPages(options: PublicPagesOptions): express.Router {
       text: Object.fromEntries(
         LANGS.map((l) => [
           l,
-          texts.catalog(l)(`service.${s.id}.facts.${f.id}`, {
-            value: formatValue(f, l, texts.catalog(l)),
-          }),
+          texts.catalog(l)(`service.${s.id}.facts.${f.id}`, factParams(f, l, texts.catalog(l))),
         ]),
       ),
     })),
@@ -217,7 +221,7 @@ ${body}
     `<span class="level">${escapeHtml(tc(`maturity.${m}`))}</span>`;
 
   const factLine = (s: CatalogService, f: CatalogFact, lang: Lang, tc: Translate): string => {
-    const sentence = tc(`service.${s.id}.facts.${f.id}`, { value: formatValue(f, lang, tc) });
+    const sentence = tc(`service.${s.id}.facts.${f.id}`, factParams(f, lang, tc));
     // No invented start date: a rule whose start no source states is "in force" plus the
     // checked date, as in the chat.
     const when =
@@ -228,9 +232,11 @@ ${body}
           : f.status === 'adopted'
             ? tc('page.adopted', { date: formatFromDate(f.effective, lang) })
             : tc('page.effective', { date: formatFromDate(f.effective, lang) });
-    return `<li>${escapeHtml(sentence)} <span class="muted">(${escapeHtml(when)}; ${escapeHtml(
+    // The note belongs to the sentence: it comes before the sentence's full stop, as in the chat
+    // („… on 70 € (kehtib alates …).“).
+    return `<li>${escapeHtml(sentence.replace(/\.$/, ''))} <span class="muted">(${escapeHtml(when)}; ${escapeHtml(
       tc('page.checked', { date: formatCheckedDate(f.checked, lang) }),
-    )}; <a href="${escapeHtml(f.source)}">${escapeHtml(tc('page.source'))}</a>)</span></li>`;
+    )}; <a href="${escapeHtml(f.source)}">${escapeHtml(tc('page.source'))}</a>)</span>.</li>`;
   };
 
   const serviceRow = (s: CatalogService, lang: Lang, municipality?: string): string => {
@@ -273,8 +279,9 @@ ${body}
     const items = eventsOf()
       .map(
         (e) =>
+          // After the dash the line goes on in lower case („Abiellumine – elusündmuse küpsustase: …“).
           `<li><a href="/${lang}/life-events/${e.id}">${escapeHtml(tc(`lifeEvent.${e.id}.name`))}</a>${LINE_DASH[lang]}${escapeHtml(
-            tc('page.eventLevel'),
+            tc('page.eventLevelInline'),
           )}: ${level(eventMaturity(e.services), tc)} (${escapeHtml(
             tc('page.serviceCount', { count: e.services.length }),
           )})</li>`,
