@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadDialogBundle } from '../src/dialog/load.js';
 import { createTexts } from '../src/dialog/i18n.js';
-import { formatValue } from '../src/dialog/direct.js';
+import { factParams } from '../src/dialog/direct.js';
 import type { CatalogFact } from '../src/dialog/schema.js';
 
 const OUT = 'docs/facts.md';
@@ -45,8 +45,8 @@ export function factsMarkdown(rootDir = '.'): string {
       lines.push('| Fact | Value | Status | Effective | Checked | Source |');
       lines.push('| --- | --- | --- | --- | --- | --- |');
       for (const f of facts) {
-        const value = formatValue(f, 'en', tc, 'unit');
-        const sentence = tc(`service.${service.id}.facts.${f.id}`, { value });
+        const params = factParams(f, 'en', tc, 'unit');
+        const sentence = tc(`service.${service.id}.facts.${f.id}`, params);
         lines.push(
           `| ${cell(sentence)} | ${unit(f)} | ${status(f)} | ${f.effective} | ${f.checked} | ${f.source} |`,
         );

@@ -252,11 +252,11 @@ export function checkDialogBundle(bundle: DialogBundle, now = new Date()): Probl
         if (fact.value !== undefined) {
           for (const lang of LANGS) {
             const text = locales.keys[lang].catalog.get(key);
-            if (text !== undefined && !text.includes('{{value}}')) {
+            if (text !== undefined && !text.includes('{{value}}') && !text.includes('{{n}}')) {
               problems.push({
                 file: bundle.localeFile(lang, 'catalog'),
                 path: key,
-                message: "the fact's value as {{value}} in its sentence",
+                message: "the fact's value as {{value}} (or the bare number {{n}}) in its sentence",
               });
             }
           }

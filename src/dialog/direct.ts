@@ -187,6 +187,21 @@ export function formatValue(
   return tv(`${prefix}.${fact.unit}`, { n, count: fact.value });
 }
 
+/**
+ * What a fact's sentence may say of its value: `value`, the number with its unit („19 aastat“),
+ * or `n`, the bare number, for a form the unit word cannot take („lapse {{n}}-aastaseks
+ * saamiseni“).
+ */
+export function factParams(
+  fact: CatalogFact,
+  lang: Lang,
+  tv: Translate,
+  prefix: 'units' | 'unit' = 'units',
+): { value: string; n: string } {
+  const n = fact.value === undefined ? '' : decimal(lang).format(fact.value);
+  return { value: formatValue(fact, lang, tv, prefix), n };
+}
+
 /** The fact's sentence with its date and source link. */
 export function factSentence(
   service: CatalogService,
@@ -196,8 +211,7 @@ export function factSentence(
   tv: Translate,
   withSource = true,
 ): string {
-  const value = formatValue(fact, lang, tv);
-  const sentence = tc(`service.${service.id}.facts.${fact.id}`, { value });
+  const sentence = tc(`service.${service.id}.facts.${fact.id}`, factParams(fact, lang, tv));
   // No invented start date: a rule whose start no official source states is "in force, checked …".
   const when =
     fact.effective === EFFECTIVE_UNKNOWN

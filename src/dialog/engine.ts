@@ -30,8 +30,8 @@ import type { CatalogFact, CatalogService, NodeOf } from './schema.js';
 import {
   factFor,
   factsWith,
+  factParams,
   factSentence,
-  formatValue,
   questionsAhead,
   overlap,
   scoredFact,
@@ -112,6 +112,9 @@ export function createDialogAssistant(options: DialogAssistantOptions): Assistan
 }
 
 function handle(turn: Turn, event: AssistantEvent, classifier: Classifier): void {
+  // “Did this help?” / “talk to a person?” is open for the next message only.
+  const { asked } = turn.state;
+  delete turn.state.asked;
   switch (event.type) {
     case 'start':
       turn.resetDialog();
@@ -127,16 +130,53 @@ function handle(turn: Turn, event: AssistantEvent, classifier: Classifier): void
       return resume(turn);
     case 'choose':
       return choose(turn, event.optionId);
-    case 'text':
-      return text(turn, event.text.trim().slice(0, LIMITS.textMaxChars), classifier);
+    case 'text': {
+      const said = event.text.trim().slice(0, LIMITS.textMaxChars);
+      if (asked && answered(turn, asked, said)) return;
+      return text(turn, said, classifier);
+    }
     case 'status':
       return status(turn, event.lookup);
     case 'feedback':
       if (event.rating >= 3) return turn.say(turn.t('global.feedbackThanks'));
-      return turn.say(turn.t('global.feedbackSorry'), [
-        { type: 'options', options: [turn.option('human'), turn.option('restart')] },
-      ]);
+      return notHelped(turn);
   }
+}
+
+/**
+ * A typed yes or no to the end's “Did this help?” answers that question: “no” is met with regret
+ * and a person to talk to, as a low rating is, not with small talk's “Alright.” (review 18 ET-12);
+ * a yes to that offer calls the person.
+ */
+function answered(turn: Turn, asked: 'helped' | 'human', said: string): boolean {
+  // A correction of the plan („ei, ma ei ole ELi kodanik“) also opens with “no”: it goes on to
+  // the dialog.
+  const { lifeEvent } = turn.state;
+  if (
+    lifeEvent &&
+    turn.deps.extractors.forDialog(dialogOf(turn, lifeEvent), said, turn.ctx).size > 0
+  )
+    return false;
+  const yesNo = matchOption(said, YES_NO, turn.deps.texts);
+  if (yesNo === undefined) return false;
+  if (asked === 'human') {
+    if (yesNo === 'yes') handover(turn);
+    else noPlan(turn);
+    return true;
+  }
+  if (yesNo === 'yes') {
+    turn.say(turn.t('global.glad'), [{ type: 'options', options: [turn.option('restart')] }]);
+  } else {
+    notHelped(turn);
+  }
+  return true;
+}
+
+function notHelped(turn: Turn): void {
+  turn.say(turn.t('global.feedbackSorry'), [
+    { type: 'options', options: [turn.option('human'), turn.option('restart')] },
+  ]);
+  turn.state.asked = 'human';
 }
 
 /** A greeting or help text with the life events as quick replies (and "continue" mid-dialog). */
@@ -719,10 +759,23 @@ function directAnswer(
       parts.push(factSentence(service, f, lang, tc, tv, next?.source !== f.source));
     });
   } else if (local) {
-    parts.push(tv('direct.dependsOnMunicipality', { service: name, url: link }));
+    // Say what the municipality sets: the deadline asked for, not "the amount" (review 18 F-11).
+    const what =
+      kind === 'deadline' || kind === 'duration'
+        ? 'direct.dependsOnMunicipalityDeadline'
+        : 'direct.dependsOnMunicipality';
+    parts.push(tv(what, { service: name, url: link }));
   } else if (kind === 'provider' || kind === 'where') {
     const provider = providerName(service, tc, 'in-sentence');
-    parts.push(tv('direct.provider', { service: name, provider, url: link }));
+    // What the person has to do follows the service's mode, as in the plan: nobody applies
+    // for an automatic service, a proactive one is only confirmed.
+    const key =
+      service.mode === 'automatic'
+        ? 'direct.providerAutomatic'
+        : service.mode === 'proactive'
+          ? 'direct.providerProactive'
+          : 'direct.provider';
+    parts.push(tv(key, { service: name, provider, url: link }));
   } else {
     parts.push(tv('direct.noFact', { service: name, url: link }));
   }
@@ -779,6 +832,8 @@ const UNNAMED_MIN_OVERLAP = 8;
 const FOLLOW_UP_MAX_WORDS = 5;
 /** The service the words name is preferred by this much over another with a closer fact. */
 const NAMED_SERVICE_BONUS = 8;
+/** Between services the words name, a tie goes to the one they name most strongly. */
+const STRONGEST_NAMED_TIE_BREAK = 0.5;
 
 /** The words of a text key in every language, computed once per assistant (texts do not change). */
 function wordsOf(turn: Turn, key: string, make: () => string): readonly string[] {
@@ -794,9 +849,10 @@ function wordsOf(turn: Turn, key: string, make: () => string): readonly string[]
 function factWords(turn: Turn, service: CatalogService): (f: CatalogFact) => string {
   return (f) =>
     LANGS.map((l) =>
-      turn.deps.texts.catalog(l)(`service.${service.id}.facts.${f.id}`, {
-        value: formatValue(f, l, turn.deps.texts.conversation(l)),
-      }),
+      turn.deps.texts.catalog(l)(
+        `service.${service.id}.facts.${f.id}`,
+        factParams(f, l, turn.deps.texts.conversation(l)),
+      ),
     ).join(' ');
 }
 
@@ -838,9 +894,14 @@ function bestAnswer(
       // The rank counts a question word once, whether the fact or the name says it: „olen ELi
       // kodanik, mis ajaks pean elukoha registreerima“ is the EU citizen's deadline, though
       // the registration's name says „elukoha registreerimine“ too (review 17 F-7). Every
-      // service the words name is preferred, not only the strongest.
+      // service the words name is preferred, not only the strongest; between them a tie goes to
+      // the one the words name most strongly («женщина … за сколько дней сообщают»: voluntary
+      // service's 90 days, not the 30 days after a deferment; review 18 F-10).
       const told = found ? overlap(question, [...factToks(found.fact), ...name]) : score;
-      const rank = told + (s.id === named || alsoNamed.includes(s.id) ? NAMED_SERVICE_BONUS : 0);
+      const rank =
+        told +
+        (s.id === named || alsoNamed.includes(s.id) ? NAMED_SERVICE_BONUS : 0) +
+        (s.id === named ? STRONGEST_NAMED_TIE_BREAK : 0);
       if (rank > bestRank) {
         best = found ? { service, fact: found.fact, score } : { service, score };
         bestRank = rank;

@@ -149,6 +149,7 @@ export function run(turn: Turn, from: string, options: RunOptions = {}): void {
           { type: 'options', options: [turn.option('restart')] },
         ]);
         turn.effects.push({ type: 'outcome', outcome: 'resolved' });
+        turn.state.asked = 'helped';
         return;
     }
   }

@@ -50,7 +50,10 @@ export function providerName(
   place: 'alone' | 'in-sentence' = 'alone',
 ): string {
   const ns = place === 'in-sentence' ? 'agencyInSentence' : 'agency';
-  return service.providers.map((p) => tc(`${ns}.${p}`)).join(' / ');
+  // A heading or cell lists them as „A / B“; prose does not take a slash („Pakkuja: A, B.“).
+  return service.providers
+    .map((p) => tc(`${ns}.${p}`))
+    .join(place === 'in-sentence' ? ', ' : ' / ');
 }
 
 function link(service: CatalogService): string | undefined {

@@ -37,6 +37,11 @@ export const DialogState = z.object({
       kind: z.string().max(20).optional(),
     })
     .optional(),
+  /**
+   * The assistant's last words asked “Did this help?” (a dialog's end) or “Would you like to talk
+   * to a person?” (after it did not): a yes or no answers that, not small talk.
+   */
+  asked: z.enum(['helped', 'human']).optional(),
   /** Glossary terms in what the assistant said last, for a bare “what does that mean?”. */
   lastTerms: z.array(z.string()).max(10).optional(),
   /** The municipality named in this conversation (an id of dialogs/municipalities.yaml). */

@@ -14,11 +14,12 @@ export interface OfficeWhen {
 }
 
 export const HANDOVER_TEXTS = {
+  // The assistant has just said it is calling a person („Kutsun vestlusesse klienditeenindaja.“):
+  // the queue says only what is new, also when the position changes (review 18 ET-13, RU-14).
   queued: {
-    et: (n: number) => `Ühendan sind klienditeenindajaga. Sinu koht järjekorras: ${n}.`,
-    en: (n: number) =>
-      `I am connecting you to a member of staff. You are number ${n} in the queue.`,
-    ru: (n: number) => `Соединяю вас с сотрудником службы поддержки. Ваше место в очереди: ${n}.`,
+    et: (n: number) => `Sinu koht järjekorras: ${n}.`,
+    en: (n: number) => `You are number ${n} in the queue.`,
+    ru: (n: number) => `Ваше место в очереди: ${n}.`,
   },
   unavailable: {
     et: ({ hours, back }: OfficeWhen) =>

@@ -13,7 +13,7 @@ import { planMarker } from '../protocol/marker.js';
 import { LIFE_EVENTS, type LifeEventId } from '../nlu/types.js';
 import type { DialogBundle } from '../dialog/load.js';
 import { createTexts, type Translate } from '../dialog/i18n.js';
-import { formatCheckedDate, formatDate as formatFromDate, formatValue } from '../dialog/direct.js';
+import { factParams, formatCheckedDate, formatDate as formatFromDate } from '../dialog/direct.js';
 import { indexLinks } from '../dialog/links.js';
 import { deadlineLine, linkLanguageNote, providerName, serviceSummary } from '../dialog/render.js';
 import { planOf, type PlanAnswers } from '../dialog/plan.js';
@@ -111,9 +111,10 @@ export function createPublicPages(options: PublicPagesOptions): express.Router {
       text: Object.fromEntries(
         LANGS.map((l) => [
           l,
-          texts.catalog(l)(`service.${s.id}.facts.${f.id}`, {
-            value: formatValue(f, l, texts.catalog(l), 'unit'),
-          }),
+          texts.catalog(l)(
+            `service.${s.id}.facts.${f.id}`,
+            factParams(f, l, texts.catalog(l), 'unit'),
+          ),
         ]),
       ),
     })),
@@ -211,9 +212,7 @@ ${body}
     `<span class="level">${escapeHtml(tc(`maturity.${m}`))}</span>`;
 
   const factLine = (s: CatalogService, f: CatalogFact, lang: Lang, tc: Translate): string => {
-    const sentence = tc(`service.${s.id}.facts.${f.id}`, {
-      value: formatValue(f, lang, tc, 'unit'),
-    });
+    const sentence = tc(`service.${s.id}.facts.${f.id}`, factParams(f, lang, tc, 'unit'));
     // No invented start date: a rule whose start no source states is "in force" plus the
     // checked date, as in the chat.
     const when =
@@ -224,9 +223,11 @@ ${body}
           : f.status === 'adopted'
             ? tc('page.adopted', { date: formatFromDate(f.effective, lang) })
             : tc('page.effective', { date: formatFromDate(f.effective, lang) });
-    return `<li>${escapeHtml(sentence)} <span class="muted">(${escapeHtml(when)}; ${escapeHtml(
+    // The note belongs to the sentence: it comes before the sentence's full stop, as in the chat
+    // („… on 70 € (kehtib alates …).“).
+    return `<li>${escapeHtml(sentence.replace(/\.$/, ''))} <span class="muted">(${escapeHtml(when)}; ${escapeHtml(
       tc('page.checked', { date: formatCheckedDate(f.checked, lang) }),
-    )}; <a href="${escapeHtml(f.source)}">${escapeHtml(tc('page.source'))}</a>)</span></li>`;
+    )}; <a href="${escapeHtml(f.source)}">${escapeHtml(tc('page.source'))}</a>)</span>.</li>`;
   };
 
   const serviceRow = (s: CatalogService, lang: Lang, municipality?: string): string => {
@@ -269,8 +270,9 @@ ${body}
     const items = eventsOf()
       .map(
         (e) =>
+          // After the dash the line goes on in lower case („Abiellumine – elusündmuse küpsustase: …“).
           `<li><a href="/${lang}/life-events/${e.id}">${escapeHtml(tc(`lifeEvent.${e.id}.name`))}</a>${LINE_DASH[lang]}${escapeHtml(
-            tc('page.eventLevel'),
+            tc('page.eventLevelInline'),
           )}: ${level(eventMaturity(e.services), tc)} (${escapeHtml(
             tc('page.serviceCount', { count: e.services.length }),
           )})</li>`,

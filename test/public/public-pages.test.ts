@@ -46,9 +46,11 @@ describe('public life-event pages', () => {
     // ET-3 (review 15): the Estonian dash is an en dash; ru and en keep the em dash.
     expect(et).toContain('Abiellumine</a> – ');
     expect(et).not.toContain('</a> — ');
+    // ET-5/RU-5 (review 18): after the dash the line goes on in lower case.
+    expect(et).toContain('Abiellumine</a> – elusündmuse küpsustase: ');
     const ru = await (await get('/ru/life-events')).text();
     expect(ru).toContain('<html lang="ru">');
-    expect(ru).toContain('Вступление в брак</a> — ');
+    expect(ru).toContain('Вступление в брак</a> — уровень зрелости жизненного события: ');
     expect(ru).toContain('проактивная услуга');
     const en = await (await get('/life-events?lang=en')).text();
     expect(en).toContain('<html lang="en">');
@@ -71,7 +73,10 @@ describe('public life-event pages', () => {
       /Marriage certificate<\/a>(?:(?!<\/tr>).)*<td>you can do it yourself if you need it<\/td>/s,
     );
     expect(html).toContain('data-exchange service');
-    expect(html).toContain('The state fee for registering a marriage is €70.');
+    // Review 18 ET-6/RU-6: the note comes before the sentence's full stop.
+    expect(html).toContain('The state fee for registering a marriage is €70 <span class="muted">(');
+    expect(html).not.toContain('€70. <span');
+    expect(html).toMatch(/<\/a>\)<\/span>\.<\/li>/);
     expect(html).toContain('in force since 1 January 2025');
     expect(html).toContain(
       'href="https://www.riigiteataja.ee/oigusuudised/eelvaadeSeadusUudis/2378"',
@@ -125,24 +130,25 @@ describe('public life-event pages', () => {
     const page = async (path: string) => (await (await get(path)).text()).replace(/&#39;/g, "'");
     const birthEt = await page('/et/life-events/child-birth');
     // ET-1: „saab 15 aastat vanaks“ is not Estonian; „on vähemalt 15 aastat vana“ is.
-    expect(birthEt).toContain('ID-kaart on kohustuslik lapsele, kes on vähemalt 15 aastat vana.');
     expect(birthEt).toContain(
-      'Isapuhkus kestab 30 päeva; selle aja eest makstakse isa vanemahüvitist.',
-    ); // ET-3, review 17 item 8
-    // ET-4: whose age (the child's).
-    expect(birthEt).toContain(
-      'Jagatavat vanemahüvitist saab kasutada, kuni laps on 3 aastat vana.',
+      'ID-kaart on kohustuslik lapsele, kes on vähemalt 15 aastat vana <span class="muted">(',
     );
-    expect(birthEt).toContain('Lapsetoetust makstakse, kuni laps on 19 aastat vana; kui ta'); // ET-5
+    expect(birthEt).toContain(
+      'Isapuhkus kestab 30 päeva; selle aja eest makstakse isa vanemahüvitist <span class="muted">(',
+    ); // ET-3, review 17 item 8
+    // ET-4: whose age (the child's); review 18 ET-1: until the child turns 3 / 19, as SKA writes
+    // it („kuni laps on 19 aastat vana“ read as "while the child is 19").
+    expect(birthEt).toContain('Jagatavat vanemahüvitist saab kasutada lapse 3-aastaseks saamiseni');
+    expect(birthEt).toContain('Lapsetoetust makstakse lapse 19-aastaseks saamiseni; kui ta'); // ET-5
     expect(birthEt).not.toMatch(/saab \d+ aastat vanaks|vanusepiir on \d+ aastat, õppijal/);
     expect(await page('/et/life-events/military-service')).toContain(
-      'Meeskodanik kantakse kaitseväekohustuslaste registrisse, kui ta on 17 aastat vana.',
+      'Meeskodanik kantakse kaitseväekohustuslaste registrisse, kui ta on 17 aastat vana <span class="muted">(',
     );
     expect(await page('/et/life-events/death-of-relative')).toContain(
-      'kes kasvatab lahkunu last, kui laps ei ole veel 3 aastat vana.', // ET-2
+      'kes kasvatab lahkunu last, kui laps ei ole veel 3 aastat vana <span class="muted">(', // ET-2
     );
     expect(await page('/et/life-events/settling-in-estonia')).toContain(
-      '5 aastat pärast esimese elamisloa või elamisõiguse saamist.', // ET-12
+      '5 aastat pärast esimese elamisloa või elamisõiguse saamist <span class="muted">(', // ET-12
     );
     expect(await page('/ru/life-events/child-birth')).toContain(
       'Детское пособие платят, пока ребёнку не исполнится 19 лет; если он ещё учится', // RU-6

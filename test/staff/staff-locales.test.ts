@@ -27,6 +27,11 @@ describe('back-office texts (locales/<lang>/staff.json)', () => {
     }
   });
 
+  it('marks a contact request (просьба, feminine) as handled in agreeing Russian (review 18 RU-9)', () => {
+    const ru = locales.ui.ru as { live?: { markHandled?: string } } | undefined;
+    expect(ru?.live?.markHandled).toBe('Отметить как обработанную');
+  });
+
   it('names the assistant in canned replies as the citizen window does (review 16 ET-13, RU-10)', () => {
     for (const lang of ['et', 'en', 'ru'] as const) {
       const widget = JSON.parse(

@@ -424,7 +424,7 @@ export class LifeEventChat extends LitElement {
       ${this.renderBars(status)}
       <ol class="log" part="messages" aria-label=${this.t('conversation')} tabindex="-1">
         <li class="privacy" part="privacy">
-          ${this.t('privacy.notice', { days: this.retentionDays })}
+          ${this.t('privacy.notice', { days: this.retentionDays, count: this.retentionDays })}
           ${link(
             this.privacyUrl || new URL('/privacy', this.base).href,
             this.t('privacy.link'),

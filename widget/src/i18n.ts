@@ -29,11 +29,20 @@ function lookup(messages: unknown, key: string): string | undefined {
   return typeof node === 'string' ? node : undefined;
 }
 
+/**
+ * A text with `count` among its variables takes the language's plural form where the language
+ * has one (`notice_one`, `notice_few` in Russian: «через 1 день», «через 3 дня»), else the key.
+ */
 export function translate(
   lang: Lang,
   key: TextKey,
   vars: Record<string, string | number> = {},
 ): string {
-  const text = lookup(MESSAGES[lang], key) ?? lookup(MESSAGES.et, key) ?? key;
+  const { count } = vars;
+  const plural =
+    typeof count === 'number'
+      ? lookup(MESSAGES[lang], `${key}_${new Intl.PluralRules(lang).select(count)}`)
+      : undefined;
+  const text = plural ?? lookup(MESSAGES[lang], key) ?? lookup(MESSAGES.et, key) ?? key;
   return text.replace(/\{\{(\w+)\}\}/g, (m, name: string) => String(vars[name] ?? m));
 }
