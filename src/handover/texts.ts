@@ -14,7 +14,9 @@ export interface OfficeWhen {
 }
 
 export const HANDOVER_TEXTS = {
-  // The assistant has just said it is calling a person („Kutsun vestlusesse klienditeenindaja.“):
+  // The assistant has just said it is looking for a person („Vaatan, kas klienditeenindaja saab
+  // vestlusega liituda.“), true whether the desk is open or not (it said „Kutsun…“ before the
+  // „no one answers now“ that followed when closed):
   // the queue says only what is new, also when the position changes (review 18 ET-13, RU-14).
   queued: {
     et: (n: number) => `Sinu koht järjekorras: ${n}.`,
