@@ -233,9 +233,11 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
   const wordsOf = examples.map((e) => textWords(e.text));
   // Lexicon terms found in each example: a `g:<intent>` feature, and evidence counted like a word.
   const lexicon = options.lexicon;
-  const lexiconKeysOf = wordsOf.map((words) =>
-    lexicon ? lexiconFeatures(lexicon.match(words.map((w) => w.form)).keys) : [],
-  );
+  const lexiconKeysOf = wordsOf.map((words) => {
+    if (!lexicon) return [];
+    const forms = words.map((w) => w.form);
+    return lexiconFeatures(lexicon.match(forms).keys, forms);
+  });
   // Words seen in only one example stand in for the unknown words of real traffic: the model
   // learns how much an unfamiliar word should pull towards out-of-scope ("hunting permit").
   const documentFrequency = new Map<string, number>();
@@ -315,8 +317,9 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
         if (p > (evidence[k] ?? 0)) evidence[k] = p;
       }
     };
-    const matched = lexicon?.match(words.map((w) => w.form));
-    for (const key of lexiconFeatures(matched?.keys ?? [])) {
+    const forms = words.map((w) => w.form);
+    const matched = lexicon?.match(forms);
+    for (const key of lexiconFeatures(matched?.keys ?? [], forms)) {
       features.set(key, config.features.lexiconWeight);
       addEvidence(key);
     }
@@ -402,7 +405,7 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
       }
     };
     const matched = lexicon?.match(forms);
-    for (const key of lexiconFeatures(matched?.keys ?? [])) {
+    for (const key of lexiconFeatures(matched?.keys ?? [], forms)) {
       builder.set(key, lexiconWeight);
       addEvidence(evidenceOf.get(key));
     }

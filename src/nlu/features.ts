@@ -124,7 +124,8 @@ const MARRIAGE = [
   ...['abielu*', 'abielus'],
   ...['брак', 'брака', 'браке', 'браком', 'браку', 'женат*', 'замужеств*', 'супружеств*'],
 ];
-const matcher = (words: readonly string[]): ((form: string) => boolean) => {
+/** A test for a main-form word against a word list (`*` at the end of a list word: a prefix). */
+export const matcher = (words: readonly string[]): ((form: string) => boolean) => {
   const whole = new Set(words.filter((w) => !w.endsWith('*')).map(deaccent));
   const prefixes = words.filter((w) => w.endsWith('*')).map((w) => deaccent(w.slice(0, -1)));
   return (form) => whole.has(form) || prefixes.some((p) => form.startsWith(p));

@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
 import { LANGS, type Lang } from '../protocol/frames.js';
+import { matcher } from './features.js';
 import { deaccent, normalize, tokenize } from './normalize.js';
 import { TrainingDataError, type DataProblem } from './training-data.js';
 import { CONVERSATION_INTENTS, isLifeEvent, LIFE_EVENTS, OUT_OF_SCOPE } from './types.js';
@@ -180,9 +181,51 @@ export function createLexicon(terms: z.infer<typeof LexiconFileSchema>): Lexicon
  */
 /** The feature of an out-of-scope category's cue and a life event's term in one message. */
 export const CUE_AND_EVENT = 'g:cue+event';
-const isCue = (key: string): boolean =>
-  key.startsWith(`${OUT_OF_SCOPE}/`) && key !== `${OUT_OF_SCOPE}/abroad`;
-export function lexiconFeatures(keys: readonly string[]): string[] {
+/** The feature of a foreign country and a life event's term, with no word for the writer. */
+export const ABROAD_RULES = 'g:abroad-rules';
+const ABROAD = `${OUT_OF_SCOPE}/abroad`;
+const isCue = (key: string): boolean => key.startsWith(`${OUT_OF_SCOPE}/`) && key !== ABROAD;
+/**
+ * Words by which a message speaks of the writer or their own family (main form; `*`: a prefix).
+ * A closed class: pronouns of the first person and the close relatives, not "child" or "women",
+ * which the questions about another country's rules use too ("child benefit in sweden").
+ */
+const PERSONAL = [
+  ...['i', 'im', 'ive', 'me', 'my', 'mine', 'we', 'us', 'our', 'ours', 'myself'],
+  ...['mum', 'mom', 'mother', 'dad', 'father', 'son', 'daughter', 'wife', 'husband', 'brother'],
+  ...['sister', 'grand*', 'uncle', 'aunt', 'partner', 'boyfriend', 'girlfriend', 'fiance*'],
+  ...['ma', 'mina', 'mu', 'minu', 'mul', 'mulle', 'minul', 'mind', 'me', 'meie', 'meil', 'meile'],
+  ...[
+    'meid',
+    'olen',
+    'oleme',
+    'olin',
+    'elan',
+    'elame',
+    'isa',
+    'isal*',
+    'isale',
+    'ema',
+    'emal*',
+    'issi',
+    'emme',
+  ],
+  ...['poeg', 'poja*', 'tutar', 'tutre*', 'vend', 'venna*', 'ode', 'oe', 'vanaema*', 'vanaisa*'],
+  ...['onu*', 'tadi*', 'abikaasa*', 'elukaasla*', 'peigm*', 'pruut*'],
+  ...['я', 'мне', 'меня', 'мнои', 'мои', 'моя', 'мое', 'моего', 'моеи', 'моих', 'мы', 'нас'],
+  ...['нам', 'наш*', 'мам*', 'пап*', 'отец', 'отца', 'мать', 'матери', 'сын*', 'доч*', 'жена'],
+  ...['жены', 'жену', 'муж', 'мужа', 'брат*', 'сестр*', 'бабушк*', 'дедушк*', 'дед', 'деда'],
+  ...['тет*', 'дяд*', 'супруг*'],
+];
+const isPersonal = matcher(PERSONAL);
+/**
+ * The classifier's features for a message's matched lexicon keys: `g:<key>` for each, then
+ * `g:thanks+praise` when the message thanks and praises together ("thanks buddy you rock",
+ * "aitäh, sa oled tubli"): such a message is thanks, which a linear model cannot learn from the
+ * two keys apart (each also comes alone, as thanks or as a compliment). `forms` (the message's
+ * main word forms) tell whether the message speaks of the writer (`g:abroad-rules`).
+ */
+export function lexiconFeatures(keys: readonly string[], forms: readonly string[] = []): string[] {
   const out = keys.map((key) => `g:${key}`);
   if (keys.includes('thanks') && keys.includes('smalltalk-compliment')) out.push('g:thanks+praise');
   // An out-of-scope category's cue ("how many", "buy", "the dog") beside a life event's own
@@ -190,9 +233,14 @@ export function lexiconFeatures(keys: readonly string[]): string[] {
   // else although it names the topic. One feature for every category and event, so what the
   // near misses of one event teach carries to the others (a linear model cannot learn the "and"
   // from the two alone). Not for `abroad`: "our son was born in finland" and "my father died in
-  // germany" are the person's own event abroad, in scope; a foreign country's own rules are left
-  // to the abroad feature itself (with it, those two fell to out-of-scope).
-  if (keys.some(isCue) && keys.some(isLifeEvent)) out.push(CUE_AND_EVENT);
+  // germany" are the person's own event abroad, in scope (with it, those two fell to
+  // out-of-scope).
+  const event = keys.some(isLifeEvent);
+  if (event && keys.some(isCue)) out.push(CUE_AND_EVENT);
+  // A foreign country beside a life event's term, and no word for the writer or their family:
+  // another country's own rules ("maternity leave in norway", "divorce law in germany"), not a
+  // person's own event abroad, which names them ("my father died in germany").
+  if (event && keys.includes(ABROAD) && !forms.some(isPersonal)) out.push(ABROAD_RULES);
   return out;
 }
 

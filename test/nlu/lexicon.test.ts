@@ -99,10 +99,9 @@ describe('lexiconFeatures', () => {
       'g:cue+event',
     ]);
     // A country: "my father died in germany" is the person's own event abroad.
-    expect(lexiconFeatures(['death-of-relative', 'out-of-scope/abroad'])).toEqual([
-      'g:death-of-relative',
-      'g:out-of-scope/abroad',
-    ]);
+    expect(
+      lexiconFeatures(['death-of-relative', 'out-of-scope/abroad'], ['my', 'father', 'died']),
+    ).toEqual(['g:death-of-relative', 'g:out-of-scope/abroad']);
     expect(lexiconFeatures(['out-of-scope/statistics'])).toEqual(['g:out-of-scope/statistics']);
     expect(lexiconFeatures(['divorce', 'retirement'])).toEqual(['g:divorce', 'g:retirement']);
     // A conversational intent is not a life event's topic.
@@ -110,5 +109,24 @@ describe('lexiconFeatures', () => {
       'g:thanks',
       'g:out-of-scope/shopping',
     ]);
+  });
+
+  it('adds g:abroad-rules for a country beside a life event when no word names the writer', () => {
+    const keys = ['divorce', 'out-of-scope/abroad'];
+    expect(lexiconFeatures(keys, ['divorce', 'law', 'in', 'germany'])).toEqual([
+      'g:divorce',
+      'g:out-of-scope/abroad',
+      'g:abroad-rules',
+    ]);
+    // The writer or their family: their own event abroad ("we", «мама», 'isa').
+    for (const forms of [
+      ['we', 'divorced', 'in', 'germany'],
+      ['мама', 'умерла'],
+      ['isa', 'suri'],
+    ]) {
+      expect(lexiconFeatures(keys, forms)).not.toContain('g:abroad-rules');
+    }
+    // A word that begins like a relative is not one: 'emapuhkus' (maternity leave) names no one.
+    expect(lexiconFeatures(keys, ['emapuhkus', 'norras'])).toContain('g:abroad-rules');
   });
 });
