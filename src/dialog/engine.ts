@@ -779,9 +779,13 @@ function directAnswer(
   } else {
     parts.push(tv('direct.noFact', { service: name, url: link }));
   }
-  // The person's own municipality's page, when the answer did not already give it.
-  if (own && link && !parts.some((p) => p.includes(link))) {
-    parts.push(tv('direct.local', { name: own.name[lang], url: link }));
+  // The person's own municipality's page, when the answer did not already give it: only for a
+  // local government's service; a state page is never labelled with the town (review 19 F-1).
+  // The name starts the line, so with a capital («Город Тарту: …»).
+  if (own && service.local && link && !parts.some((p) => p.includes(link))) {
+    const label = own.name[lang];
+    const start = label.charAt(0).toLocaleUpperCase(lang) + label.slice(1);
+    parts.push(tv('direct.local', { name: start, url: link }));
   }
   // A page shown in another language says so („Lingitud leht on inglise keeles.“): the link or a
   // fact's source, when every page shown is in that one other language.
