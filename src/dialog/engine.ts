@@ -495,6 +495,17 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
 }
 
 /**
+ * A plain yes or no where the question's option for it has another id: „ei“ / «нет» at „Kas laps
+ * on juba sündinud?“ is „Veel mitte“ (the option's `means: no`), not a refusal (review 19 F-9).
+ * „ei tea“ / «не знаю» is not a no (matchOption).
+ */
+function meant(turn: Turn, node: NodeOf<'question'>, said: string): string | undefined {
+  if (!node.options.some((o) => o.means)) return undefined;
+  const yesNo = matchOption(said, YES_NO, turn.deps.texts);
+  return yesNo && node.options.find((o) => o.means === yesNo)?.id;
+}
+
+/**
  * Reads the message as part of the active dialog: first as the open question's quick reply (in
  * words), then through every question's extractors. A changed earlier answer (a correction)
  * walks the dialog again with what is known. Returns false when it found nothing.
@@ -514,7 +525,7 @@ function inDialog(turn: Turn, said: string): boolean {
   let picked: string | undefined;
   if (node?.kind === 'question' && !correcting) {
     const offered = node.options.map((o) => ({ id: o.id, label: o.label ?? `option.${o.id}` }));
-    picked = matchOption(said, offered, turn.deps.texts);
+    picked = matchOption(said, offered, turn.deps.texts) ?? meant(turn, node, said);
   }
   const before = node?.kind === 'question' ? turn.state.vars[node.var] : undefined;
   const { fresh, changed } = takeFacts(turn, said);
