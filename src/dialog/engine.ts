@@ -947,6 +947,12 @@ function ellipticalFollowUp(
       ? topic
       : undefined;
   if (!lifeEvent) return undefined;
+  // A message that tells of the person's own life event («у меня умерла мама», „mu ema suri“)
+  // names it in its own right, not as a follow-up: its dialog starts as it would at the start
+  // (review 19 F-6). It says something that dialog asks; „aga lahutus?“ says nothing of it.
+  if (turn.deps.extractors.forDialog(dialogOf(turn, lifeEvent), said, turn.ctx).size > 0) {
+    return undefined;
+  }
   // A service named is answered even without a figure (a local one, or where to ask).
   if (named) return named;
   const found = bestAnswer(turn, said, asked.kind, undefined, [lifeEvent]);
