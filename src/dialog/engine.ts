@@ -398,6 +398,10 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
     const followUp =
       asked && yesNo === undefined ? ellipticalFollowUp(turn, said, asked) : undefined;
     if (followUp && asked) return directAnswer(turn, followUp, asked.kind, said);
+    // „aga kolmanda lapse puhul?“ after the child benefit: another fact of the same service.
+    const narrower =
+      asked && yesNo === undefined ? narrowerFact(turn, said, offer?.text ?? '', asked) : undefined;
+    if (narrower && asked) return directAnswer(turn, asked.service, asked.kind, said, narrower);
     // Answering the plan's first question straight away (“we both agree”) accepts it.
     if (offer && yesNo === undefined && u.direct(said) === undefined) {
       const dialog = dialogOf(turn, offer.lifeEvent);
@@ -957,6 +961,30 @@ function ellipticalFollowUp(
   if (named) return named;
   const found = bestAnswer(turn, said, asked.kind, undefined, [lifeEvent]);
   return found?.fact && found.service.id !== asked.service ? found.service.id : undefined;
+}
+
+/**
+ * A short follow-up that names nothing and asks nothing of its own but says words of one of the
+ * asked service's other facts of a kind that answers the question („aga kolmanda lapse puhul?“
+ * after „kui suur on lapsetoetus“: the third child's rate): that fact (review 19 F-11).
+ */
+function narrowerFact(
+  turn: Turn,
+  said: string,
+  first: string,
+  asked: { service: string; kind: AskKind },
+): CatalogFact | undefined {
+  const u = turn.deps.understanding;
+  const question = tokens(said);
+  if (question.length > FOLLOW_UP_MAX_WORDS || u.askKind(said) !== undefined) return undefined;
+  if (u.serviceIn(said) || u.topic(said) || municipalityNamed(turn, said)) return undefined;
+  const service = turn.deps.catalog.service(asked.service);
+  if (!service) return undefined;
+  const sentence = factWords(turn, service);
+  const found = scoredFact(service, asked.kind, question, sentence);
+  // Words of that fact, and another fact than the one the question itself was answered with.
+  const before = factFor(service, asked.kind, tokens(first), sentence);
+  return found && found.score > 0 && found.fact.id !== before?.id ? found.fact : undefined;
 }
 
 /** The service of the life event whose name in any language shares most words with the text. */
