@@ -882,6 +882,15 @@ function nameWords(turn: Turn, serviceId: string): readonly string[] {
   );
 }
 
+/** The phrases that name a service (`terms.<serviceId>`) in every language, as words. */
+function termWords(turn: Turn, serviceId: string): readonly string[] {
+  return wordsOf(turn, `terms:${serviceId}`, () =>
+    LANGS.map((l) =>
+      turn.deps.texts.conversation(l)(`terms.${serviceId}`, { defaultValue: '' }),
+    ).join(' '),
+  );
+}
+
 /**
  * The service and fact that answer a question of that kind, among the services of the given
  * life events: the fact whose sentence (and service name) says most of the question. The named
@@ -908,7 +917,12 @@ function bestAnswer(
       const factToks = (f: CatalogFact) => wordsOf(turn, `fact:${s.id}.${f.id}`, () => sentence(f));
       const found = scoredFact(service, kind, question, (f) => factToks(f).join(' '));
       if (!found && s.id !== named) continue;
-      const name = nameWords(turn, s.id);
+      const isNamed = s.id === named || alsoNamed.includes(s.id);
+      // A service the words name says what its own phrases say («зарегистрировать место
+      // жительства» is the registration's, though its fact says „регистрации“; review 19 F-2).
+      const name = isNamed
+        ? [...nameWords(turn, s.id), ...termWords(turn, s.id)]
+        : nameWords(turn, s.id);
       const score = (found?.score ?? 0) + overlap(question, name);
       // The rank counts a question word once, whether the fact or the name says it: „olen ELi
       // kodanik, mis ajaks pean elukoha registreerima“ is the EU citizen's deadline, though
@@ -919,7 +933,7 @@ function bestAnswer(
       const told = found ? overlap(question, [...factToks(found.fact), ...name]) : score;
       const rank =
         told +
-        (s.id === named || alsoNamed.includes(s.id) ? NAMED_SERVICE_BONUS : 0) +
+        (isNamed ? NAMED_SERVICE_BONUS : 0) +
         (s.id === named ? STRONGEST_NAMED_TIE_BREAK : 0);
       if (rank > bestRank) {
         best = found ? { service, fact: found.fact, score } : { service, score };
