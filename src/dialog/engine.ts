@@ -384,14 +384,19 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
         : undefined;
     // “In Tallinn”, “and in Tartu?”: the municipality the figure depends on, after a direct answer
     // without it or with another one. The last municipality named wins (municipalityNamed).
+    // A question of its own („mis on matusetoetuse tähtaeg kuusalus“) is answered as asked (step
+    // 3); a follow-up that asks another kind („aga tähtaeg tartus?“) gets that kind (review 19 F-4).
+    const kind = (asked && u.askKind(said)) ?? asked?.kind;
     if (
       offer &&
       asked &&
+      kind &&
       yesNo === undefined &&
+      u.direct(said) === undefined &&
       municipalityNamed(turn, said) &&
-      hasLocalFacts(turn, asked.service, asked.kind)
+      hasLocalFacts(turn, asked.service, kind)
     ) {
-      return directAnswer(turn, asked.service, asked.kind, `${offer.text}\n${said}`);
+      return directAnswer(turn, asked.service, kind, `${offer.text}\n${said}`);
     }
     // “And a divorce?” after “how much does registering a marriage cost?”: the same question
     // about what the short follow-up names.
