@@ -190,11 +190,18 @@ function greet(turn: Turn, key: string): void {
  * Starts a life event's dialog. `said` is the message that led here: what it already answers
  * fills the dialog's questions, which are then skipped.
  */
-function enter(turn: Turn, lifeEvent: LifeEventId, announce: boolean, said?: string): void {
+function enter(
+  turn: Turn,
+  lifeEvent: LifeEventId,
+  announce: boolean,
+  said?: string,
+  asked?: string,
+): void {
   turn.resetDialog();
   turn.state.lifeEvent = lifeEvent;
   if (announce) turn.say(turn.t('global.switchTopic', { event: turn.eventName(lifeEvent) }));
-  const facts = said ? takeFacts(turn, said).fresh : [];
+  const text = [asked, said].filter(Boolean).join('\n');
+  const facts = text ? takeFacts(turn, text, placesAsked(turn, lifeEvent, said, asked)).fresh : [];
   const list = heardList(turn, lifeEvent, facts);
   const prefix =
     list.length > 0 ? turn.tv('understood.noted', { list: list.join(', ') }) : undefined;
@@ -224,8 +231,43 @@ function municipalityNamed(turn: Turn, said: string): string | undefined {
   return named && candidates.includes(named) ? named : undefined;
 }
 
+/**
+ * The answers to a place question (`extract: place`) that only the direct question before the
+ * plan gave, by naming its municipality: „kui suur on matusetoetus tallinnas“ asks Tallinn's
+ * grant, it does not say the death happened in Estonia (review 19 F-7). The town stays the
+ * municipality; the place is taken only from the person's own message, or asked.
+ */
+function placesAsked(
+  turn: Turn,
+  lifeEvent: LifeEventId,
+  said: string | undefined,
+  asked: string | undefined,
+): Set<string> {
+  const ignored = new Set<string>();
+  if (!asked) return ignored;
+  const dialog = dialogOf(turn, lifeEvent);
+  const { extractors } = turn.deps;
+  const own = said ? extractors.forDialog(dialog, said, turn.ctx) : new Map();
+  const lines = asked.split('\n');
+  const fromLines = lines.map((line) => extractors.forDialog(dialog, line, turn.ctx));
+  for (const node of Object.values(dialog.nodes)) {
+    if (node.kind !== 'question' || own.has(node.var)) continue;
+    const place = (node.extract ?? []).some((e) => (typeof e === 'string' ? e : e.use) === 'place');
+    if (!place) continue;
+    const givers = lines.filter((_, i) => fromLines[i]?.has(node.var));
+    if (givers.length > 0 && givers.every((line) => municipalityNamed(turn, line))) {
+      ignored.add(node.var);
+    }
+  }
+  return ignored;
+}
+
 /** Stores what the text answers in the active dialog; returns the variables it changed. */
-function takeFacts(turn: Turn, said: string): { fresh: string[]; changed: string[] } {
+function takeFacts(
+  turn: Turn,
+  said: string,
+  ignored: ReadonlySet<string> = new Set(),
+): { fresh: string[]; changed: string[] } {
   const { lifeEvent } = turn.state;
   const fresh: string[] = [];
   const changed: string[] = [];
@@ -239,6 +281,7 @@ function takeFacts(turn: Turn, said: string): { fresh: string[]; changed: string
   }
   const details = (turn.state.details ??= {});
   for (const [name, { value, detail }] of found) {
+    if (ignored.has(name)) continue;
     // A new detail for the same answer (“no, I'm 62”) corrects what “You said” shows.
     const newDetail = detail !== undefined && details[name] !== detail;
     if (vars[name] === value && !newDetail) continue;
@@ -294,13 +337,9 @@ function choose(turn: Turn, optionId: string): void {
     isLifeEvent(rest)
   ) {
     // The words that led to the question carry their facts into the dialog.
-    const said =
-      prefix === 'switch' && pendingSwitch?.to === rest
-        ? pendingSwitch.text
-        : prefix === 'plan' && offer?.lifeEvent === rest
-          ? offer.text
-          : undefined;
-    return enter(turn, rest, false, said);
+    const said = prefix === 'switch' && pendingSwitch?.to === rest ? pendingSwitch.text : undefined;
+    const asked = prefix === 'plan' && offer?.lifeEvent === rest ? offer.text : undefined;
+    return enter(turn, rest, false, said, asked);
   }
   const node = currentNode(turn);
   if (node?.kind === 'question' && node.options.some((o) => o.id === optionId)) {
@@ -376,7 +415,7 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
     if (pendingSwitch && yesNo === 'yes')
       return enter(turn, pendingSwitch.to, false, pendingSwitch.text);
     if (pendingSwitch && yesNo === 'no') return resume(turn);
-    if (offer && yesNo === 'yes') return enter(turn, offer.lifeEvent, false, offer.text);
+    if (offer && yesNo === 'yes') return enter(turn, offer.lifeEvent, false, undefined, offer.text);
     if (offer && yesNo === 'no') return noPlan(turn);
     const asked =
       offer?.service && offer.kind
@@ -411,7 +450,7 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
     if (offer && yesNo === undefined && u.direct(said) === undefined) {
       const dialog = dialogOf(turn, offer.lifeEvent);
       if (turn.deps.extractors.forDialog(dialog, said, turn.ctx).size > 0) {
-        return enter(turn, offer.lifeEvent, false, `${offer.text}\n${said}`);
+        return enter(turn, offer.lifeEvent, false, said, offer.text);
       }
     }
   }
