@@ -1064,6 +1064,8 @@ function namedLike(turn: Turn, said: string, lifeEvent: LifeEventId): string | u
 /** What the text would answer in that life event's dialog (for counting its questions). */
 function prefilled(turn: Turn, lifeEvent: LifeEventId, said: string): Record<string, string> {
   const found = turn.deps.extractors.forDialog(dialogOf(turn, lifeEvent), said, turn.ctx);
+  // The question's town is the municipality, not a place (as the plan will take it; F-7).
+  for (const name of placesAsked(turn, lifeEvent, undefined, said)) found.delete(name);
   const known = Object.fromEntries([...found].map(([name, e]) => [name, e.value]));
   const municipality = municipalityNamed(turn, said) ?? turn.state.municipality;
   return municipality ? { ...known, municipality } : known;
