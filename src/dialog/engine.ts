@@ -926,13 +926,21 @@ function nameWords(turn: Turn, serviceId: string): readonly string[] {
   );
 }
 
-/** The phrases that name a service (`terms.<serviceId>`) in every language, as words. */
-function termWords(turn: Turn, serviceId: string): readonly string[] {
-  return wordsOf(turn, `terms:${serviceId}`, () =>
-    LANGS.map((l) =>
-      turn.deps.texts.conversation(l)(`terms.${serviceId}`, { defaultValue: '' }),
-    ).join(' '),
-  );
+/**
+ * The words of the phrases of several words that name a service (`terms.<serviceId>`, every
+ * language) and that the question says whole: «зарегистрировать место жительства». A phrase only
+ * partly said adds nothing („сколько длится развод“ for «через сколько лет … суд разводит»).
+ */
+function termWordsIn(turn: Turn, serviceId: string, question: readonly string[]): string[] {
+  const words: string[] = [];
+  for (const lang of LANGS) {
+    const phrases = turn.deps.texts.conversation(lang)(`terms.${serviceId}`, { defaultValue: '' });
+    for (const phrase of phrases.split('|')) {
+      const toks = wordsOf(turn, `term:${phrase}`, () => phrase).filter((w) => w.length >= 4);
+      if (toks.length > 1 && toks.every((w) => overlap([w], question) > 0)) words.push(...toks);
+    }
+  }
+  return words;
 }
 
 /**
@@ -965,7 +973,7 @@ function bestAnswer(
       // A service the words name says what its own phrases say («зарегистрировать место
       // жительства» is the registration's, though its fact says „регистрации“; review 19 F-2).
       const name = isNamed
-        ? [...nameWords(turn, s.id), ...termWords(turn, s.id)]
+        ? [...nameWords(turn, s.id), ...termWordsIn(turn, s.id, question)]
         : nameWords(turn, s.id);
       const score = (found?.score ?? 0) + overlap(question, name);
       // The rank counts a question word once, whether the fact or the name says it: „olen ELi
