@@ -413,6 +413,17 @@ function checkDialog(
           });
         seen.add(o.id);
         requireText(o.label ?? `option.${o.id}`, `${at}.options.${i}.label`);
+        // `means: no` stands in for a missing `no` option; once per question.
+        const means = o.means;
+        if (
+          means &&
+          node.options.some((other, j) => j !== i && (other.id === means || other.means === means))
+        )
+          problems.push({
+            file,
+            path: `${at}.options.${i}.means`,
+            message: `a "${means}" no other option of the question is or means`,
+          });
       });
     }
     if (node.kind === 'branch')

@@ -190,11 +190,18 @@ function greet(turn: Turn, key: string): void {
  * Starts a life event's dialog. `said` is the message that led here: what it already answers
  * fills the dialog's questions, which are then skipped.
  */
-function enter(turn: Turn, lifeEvent: LifeEventId, announce: boolean, said?: string): void {
+function enter(
+  turn: Turn,
+  lifeEvent: LifeEventId,
+  announce: boolean,
+  said?: string,
+  asked?: string,
+): void {
   turn.resetDialog();
   turn.state.lifeEvent = lifeEvent;
   if (announce) turn.say(turn.t('global.switchTopic', { event: turn.eventName(lifeEvent) }));
-  const facts = said ? takeFacts(turn, said).fresh : [];
+  const text = [asked, said].filter(Boolean).join('\n');
+  const facts = text ? takeFacts(turn, text, placesAsked(turn, lifeEvent, said, asked)).fresh : [];
   const list = heardList(turn, lifeEvent, facts);
   const prefix =
     list.length > 0 ? turn.tv('understood.noted', { list: list.join(', ') }) : undefined;
@@ -224,8 +231,43 @@ function municipalityNamed(turn: Turn, said: string): string | undefined {
   return named && candidates.includes(named) ? named : undefined;
 }
 
+/**
+ * The answers to a place question (`extract: place`) that only the direct question before the
+ * plan gave, by naming its municipality: „kui suur on matusetoetus tallinnas“ asks Tallinn's
+ * grant, it does not say the death happened in Estonia (review 19 F-7). The town stays the
+ * municipality; the place is taken only from the person's own message, or asked.
+ */
+function placesAsked(
+  turn: Turn,
+  lifeEvent: LifeEventId,
+  said: string | undefined,
+  asked: string | undefined,
+): Set<string> {
+  const ignored = new Set<string>();
+  if (!asked) return ignored;
+  const dialog = dialogOf(turn, lifeEvent);
+  const { extractors } = turn.deps;
+  const own = said ? extractors.forDialog(dialog, said, turn.ctx) : new Map();
+  const lines = asked.split('\n');
+  const fromLines = lines.map((line) => extractors.forDialog(dialog, line, turn.ctx));
+  for (const node of Object.values(dialog.nodes)) {
+    if (node.kind !== 'question' || own.has(node.var)) continue;
+    const place = (node.extract ?? []).some((e) => (typeof e === 'string' ? e : e.use) === 'place');
+    if (!place) continue;
+    const givers = lines.filter((_, i) => fromLines[i]?.has(node.var));
+    if (givers.length > 0 && givers.every((line) => municipalityNamed(turn, line))) {
+      ignored.add(node.var);
+    }
+  }
+  return ignored;
+}
+
 /** Stores what the text answers in the active dialog; returns the variables it changed. */
-function takeFacts(turn: Turn, said: string): { fresh: string[]; changed: string[] } {
+function takeFacts(
+  turn: Turn,
+  said: string,
+  ignored: ReadonlySet<string> = new Set(),
+): { fresh: string[]; changed: string[] } {
   const { lifeEvent } = turn.state;
   const fresh: string[] = [];
   const changed: string[] = [];
@@ -239,6 +281,7 @@ function takeFacts(turn: Turn, said: string): { fresh: string[]; changed: string
   }
   const details = (turn.state.details ??= {});
   for (const [name, { value, detail }] of found) {
+    if (ignored.has(name)) continue;
     // A new detail for the same answer (“no, I'm 62”) corrects what “You said” shows.
     const newDetail = detail !== undefined && details[name] !== detail;
     if (vars[name] === value && !newDetail) continue;
@@ -294,13 +337,9 @@ function choose(turn: Turn, optionId: string): void {
     isLifeEvent(rest)
   ) {
     // The words that led to the question carry their facts into the dialog.
-    const said =
-      prefix === 'switch' && pendingSwitch?.to === rest
-        ? pendingSwitch.text
-        : prefix === 'plan' && offer?.lifeEvent === rest
-          ? offer.text
-          : undefined;
-    return enter(turn, rest, false, said);
+    const said = prefix === 'switch' && pendingSwitch?.to === rest ? pendingSwitch.text : undefined;
+    const asked = prefix === 'plan' && offer?.lifeEvent === rest ? offer.text : undefined;
+    return enter(turn, rest, false, said, asked);
   }
   const node = currentNode(turn);
   if (node?.kind === 'question' && node.options.some((o) => o.id === optionId)) {
@@ -376,7 +415,7 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
     if (pendingSwitch && yesNo === 'yes')
       return enter(turn, pendingSwitch.to, false, pendingSwitch.text);
     if (pendingSwitch && yesNo === 'no') return resume(turn);
-    if (offer && yesNo === 'yes') return enter(turn, offer.lifeEvent, false, offer.text);
+    if (offer && yesNo === 'yes') return enter(turn, offer.lifeEvent, false, undefined, offer.text);
     if (offer && yesNo === 'no') return noPlan(turn);
     const asked =
       offer?.service && offer.kind
@@ -384,25 +423,34 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
         : undefined;
     // “In Tallinn”, “and in Tartu?”: the municipality the figure depends on, after a direct answer
     // without it or with another one. The last municipality named wins (municipalityNamed).
+    // A question of its own („mis on matusetoetuse tähtaeg kuusalus“) is answered as asked (step
+    // 3); a follow-up that asks another kind („aga tähtaeg tartus?“) gets that kind (review 19 F-4).
+    const kind = (asked && u.askKind(said)) ?? asked?.kind;
     if (
       offer &&
       asked &&
+      kind &&
       yesNo === undefined &&
+      u.direct(said) === undefined &&
       municipalityNamed(turn, said) &&
-      hasLocalFacts(turn, asked.service, asked.kind)
+      hasLocalFacts(turn, asked.service, kind)
     ) {
-      return directAnswer(turn, asked.service, asked.kind, `${offer.text}\n${said}`);
+      return directAnswer(turn, asked.service, kind, `${offer.text}\n${said}`);
     }
     // “And a divorce?” after “how much does registering a marriage cost?”: the same question
     // about what the short follow-up names.
     const followUp =
       asked && yesNo === undefined ? ellipticalFollowUp(turn, said, asked) : undefined;
     if (followUp && asked) return directAnswer(turn, followUp, asked.kind, said);
+    // „aga kolmanda lapse puhul?“ after the child benefit: another fact of the same service.
+    const narrower =
+      asked && yesNo === undefined ? narrowerFact(turn, said, offer?.text ?? '', asked) : undefined;
+    if (narrower && asked) return directAnswer(turn, asked.service, asked.kind, said, narrower);
     // Answering the plan's first question straight away (“we both agree”) accepts it.
     if (offer && yesNo === undefined && u.direct(said) === undefined) {
       const dialog = dialogOf(turn, offer.lifeEvent);
       if (turn.deps.extractors.forDialog(dialog, said, turn.ctx).size > 0) {
-        return enter(turn, offer.lifeEvent, false, `${offer.text}\n${said}`);
+        return enter(turn, offer.lifeEvent, false, said, offer.text);
       }
     }
   }
@@ -495,6 +543,17 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
 }
 
 /**
+ * A plain yes or no where the question's option for it has another id: „ei“ / «нет» at „Kas laps
+ * on juba sündinud?“ is „Veel mitte“ (the option's `means: no`), not a refusal (review 19 F-9).
+ * „ei tea“ / «не знаю» is not a no (matchOption).
+ */
+function meant(turn: Turn, node: NodeOf<'question'>, said: string): string | undefined {
+  if (!node.options.some((o) => o.means)) return undefined;
+  const yesNo = matchOption(said, YES_NO, turn.deps.texts);
+  return yesNo && node.options.find((o) => o.means === yesNo)?.id;
+}
+
+/**
  * Reads the message as part of the active dialog: first as the open question's quick reply (in
  * words), then through every question's extractors. A changed earlier answer (a correction)
  * walks the dialog again with what is known. Returns false when it found nothing.
@@ -514,7 +573,7 @@ function inDialog(turn: Turn, said: string): boolean {
   let picked: string | undefined;
   if (node?.kind === 'question' && !correcting) {
     const offered = node.options.map((o) => ({ id: o.id, label: o.label ?? `option.${o.id}` }));
-    picked = matchOption(said, offered, turn.deps.texts);
+    picked = matchOption(said, offered, turn.deps.texts) ?? meant(turn, node, said);
   }
   const before = node?.kind === 'question' ? turn.state.vars[node.var] : undefined;
   const { fresh, changed } = takeFacts(turn, said);
@@ -779,9 +838,13 @@ function directAnswer(
   } else {
     parts.push(tv('direct.noFact', { service: name, url: link }));
   }
-  // The person's own municipality's page, when the answer did not already give it.
-  if (own && link && !parts.some((p) => p.includes(link))) {
-    parts.push(tv('direct.local', { name: own.name[lang], url: link }));
+  // The person's own municipality's page, when the answer did not already give it: only for a
+  // local government's service; a state page is never labelled with the town (review 19 F-1).
+  // The name starts the line, so with a capital («Город Тарту: …»).
+  if (own && service.local && link && !parts.some((p) => p.includes(link))) {
+    const label = own.name[lang];
+    const start = label.charAt(0).toLocaleUpperCase(lang) + label.slice(1);
+    parts.push(tv('direct.local', { name: start, url: link }));
   }
   // A page shown in another language says so („Lingitud leht on inglise keeles.“): the link or a
   // fact's source, when every page shown is in that one other language.
@@ -864,6 +927,23 @@ function nameWords(turn: Turn, serviceId: string): readonly string[] {
 }
 
 /**
+ * The words of the phrases of several words that name a service (`terms.<serviceId>`, every
+ * language) and that the question says whole: «зарегистрировать место жительства». A phrase only
+ * partly said adds nothing („сколько длится развод“ for «через сколько лет … суд разводит»).
+ */
+function termWordsIn(turn: Turn, serviceId: string, question: readonly string[]): string[] {
+  const words: string[] = [];
+  for (const lang of LANGS) {
+    const phrases = turn.deps.texts.conversation(lang)(`terms.${serviceId}`, { defaultValue: '' });
+    for (const phrase of phrases.split('|')) {
+      const toks = wordsOf(turn, `term:${phrase}`, () => phrase).filter((w) => w.length >= 4);
+      if (toks.length > 1 && toks.every((w) => overlap([w], question) > 0)) words.push(...toks);
+    }
+  }
+  return words;
+}
+
+/**
  * The service and fact that answer a question of that kind, among the services of the given
  * life events: the fact whose sentence (and service name) says most of the question. The named
  * service is preferred by NAMED_SERVICE_BONUS, and competes by its name even without a fact of
@@ -889,7 +969,12 @@ function bestAnswer(
       const factToks = (f: CatalogFact) => wordsOf(turn, `fact:${s.id}.${f.id}`, () => sentence(f));
       const found = scoredFact(service, kind, question, (f) => factToks(f).join(' '));
       if (!found && s.id !== named) continue;
-      const name = nameWords(turn, s.id);
+      const isNamed = s.id === named || alsoNamed.includes(s.id);
+      // A service the words name says what its own phrases say («зарегистрировать место
+      // жительства» is the registration's, though its fact says „регистрации“; review 19 F-2).
+      const name = isNamed
+        ? [...nameWords(turn, s.id), ...termWordsIn(turn, s.id, question)]
+        : nameWords(turn, s.id);
       const score = (found?.score ?? 0) + overlap(question, name);
       // The rank counts a question word once, whether the fact or the name says it: „olen ELi
       // kodanik, mis ajaks pean elukoha registreerima“ is the EU citizen's deadline, though
@@ -900,7 +985,7 @@ function bestAnswer(
       const told = found ? overlap(question, [...factToks(found.fact), ...name]) : score;
       const rank =
         told +
-        (s.id === named || alsoNamed.includes(s.id) ? NAMED_SERVICE_BONUS : 0) +
+        (isNamed ? NAMED_SERVICE_BONUS : 0) +
         (s.id === named ? STRONGEST_NAMED_TIE_BREAK : 0);
       if (rank > bestRank) {
         best = found ? { service, fact: found.fact, score } : { service, score };
@@ -932,10 +1017,40 @@ function ellipticalFollowUp(
       ? topic
       : undefined;
   if (!lifeEvent) return undefined;
+  // A message that tells of the person's own life event («у меня умерла мама», „mu ema suri“)
+  // names it in its own right, not as a follow-up: its dialog starts as it would at the start
+  // (review 19 F-6). It says something that dialog asks; „aga lahutus?“ says nothing of it.
+  if (turn.deps.extractors.forDialog(dialogOf(turn, lifeEvent), said, turn.ctx).size > 0) {
+    return undefined;
+  }
   // A service named is answered even without a figure (a local one, or where to ask).
   if (named) return named;
   const found = bestAnswer(turn, said, asked.kind, undefined, [lifeEvent]);
   return found?.fact && found.service.id !== asked.service ? found.service.id : undefined;
+}
+
+/**
+ * A short follow-up that names nothing and asks nothing of its own but says words of one of the
+ * asked service's other facts of a kind that answers the question („aga kolmanda lapse puhul?“
+ * after „kui suur on lapsetoetus“: the third child's rate): that fact (review 19 F-11).
+ */
+function narrowerFact(
+  turn: Turn,
+  said: string,
+  first: string,
+  asked: { service: string; kind: AskKind },
+): CatalogFact | undefined {
+  const u = turn.deps.understanding;
+  const question = tokens(said);
+  if (question.length > FOLLOW_UP_MAX_WORDS || u.askKind(said) !== undefined) return undefined;
+  if (u.serviceIn(said) || u.topic(said) || municipalityNamed(turn, said)) return undefined;
+  const service = turn.deps.catalog.service(asked.service);
+  if (!service) return undefined;
+  const sentence = factWords(turn, service);
+  const found = scoredFact(service, asked.kind, question, sentence);
+  // Words of that fact, and another fact than the one the question itself was answered with.
+  const before = factFor(service, asked.kind, tokens(first), sentence);
+  return found && found.score > 0 && found.fact.id !== before?.id ? found.fact : undefined;
 }
 
 /** The service of the life event whose name in any language shares most words with the text. */
@@ -957,6 +1072,8 @@ function namedLike(turn: Turn, said: string, lifeEvent: LifeEventId): string | u
 /** What the text would answer in that life event's dialog (for counting its questions). */
 function prefilled(turn: Turn, lifeEvent: LifeEventId, said: string): Record<string, string> {
   const found = turn.deps.extractors.forDialog(dialogOf(turn, lifeEvent), said, turn.ctx);
+  // The question's town is the municipality, not a place (as the plan will take it; F-7).
+  for (const name of placesAsked(turn, lifeEvent, undefined, said)) found.delete(name);
   const known = Object.fromEntries([...found].map(([name, e]) => [name, e.value]));
   const municipality = municipalityNamed(turn, said) ?? turn.state.municipality;
   return municipality ? { ...known, municipality } : known;

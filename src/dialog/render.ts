@@ -142,6 +142,8 @@ export function checklistText(
   tc: Translate,
   summaryOf: (s: CatalogService) => string = (s) => serviceSummary(s, tc),
   noteOf: (s: CatalogService) => string | undefined = () => undefined,
+  deadlineOf: (s: CatalogService) => string | undefined = (s) =>
+    s.deadline ? tc(`service.${s.id}.deadline`) : undefined,
 ): string {
   return services
     .map((s, i) => {
@@ -157,7 +159,8 @@ export function checklistText(
         t('checklist.provider', { provider: providerName(s, tc, 'in-sentence') }),
         summaryOf(s),
       ];
-      if (s.deadline) parts.push(deadlineLine(tc(`service.${s.id}.deadline`), t));
+      const deadline = deadlineOf(s);
+      if (deadline) parts.push(deadlineLine(deadline, t));
       // The page's language closes the item, after the deadline (review 17 F-1).
       const note = noteOf(s);
       if (note) parts.push(note);

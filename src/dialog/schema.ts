@@ -203,6 +203,11 @@ export const QuestionOption = z.strictObject({
   id: z.string().regex(slug, 'an option id in kebab-case'),
   /** Label key; defaults to `option.<id>`. */
   label: TextKey.optional(),
+  /**
+   * The plain yes or no this option stands for when its id is another (`not-yet` at „Kas laps on
+   * juba sündinud?“): a typed „ei“ / «нет» / "no" picks it (review 19 F-9).
+   */
+  means: z.enum(['yes', 'no']).optional(),
   goto: NodeId,
 });
 

@@ -200,10 +200,12 @@ describe('direct questions get the fact first', () => {
     expect(turn.info.direct).toBe('death-funeral-grant:tallinn-amount');
     expect(optionIds(turn)).toEqual(['plan:death-of-relative', 'no-plan']);
     expect(text(turn).split(/\s+/).length).toBeLessThanOrEqual(60);
-    // Accepting the plan enters the life event with what the question said (Tallinn: in Estonia).
+    // Accepting the plan enters the life event with what the question said: Tallinn is the
+    // municipality, not where the death happened (review 19 F-7), so that is still asked.
     const plan = send({ type: 'choose', optionId: 'plan:death-of-relative' });
     expect(plan.info.lifeEvent).toBe('death-of-relative');
-    expect(state().vars.abroad).toBe('no');
+    expect(state().vars.municipality).toBe('tallinn');
+    expect(state().vars.abroad).toBeUndefined();
   });
 
   it('offers the plan with the number of questions still open', () => {
@@ -216,8 +218,8 @@ describe('direct questions get the fact first', () => {
         make('en', mapClassifier({}), withFact()).say('How much is the funeral grant in Tallinn?'),
       ),
     );
-    // In Tallinn: the death happened in Estonia, and the municipality is known.
-    expect(known).toBe(all - 2);
+    // In Tallinn: the municipality is known (where the death happened is still asked; F-7).
+    expect(known).toBe(all - 1);
   });
 
   it('asks for the municipality when each sets its own figure, then gives that one', () => {
