@@ -75,6 +75,9 @@ export function scoredFact(
     // A sum of money answers only a question about money: „mis vanusest on ID-kaart
     // kohustuslik“ must not get the ID card's fee, «как долго…» not the benefit's amount.
     if (isMoney(fact.kind) && !isMoney(kind)) continue;
+    // And a price asked for is a sum of money: „kui palju maksab lapse pass“ must not get the
+    // age from which the ID card is compulsory (review 20 F-4).
+    if (kind === 'fee' && !isMoney(fact.kind)) continue;
     const score = overlap(question, tokens(sentence(fact)));
     if (score > 0 && (!best || score > best.score)) best = { fact, score };
   }
