@@ -246,7 +246,16 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   // GET /ready: the database and Redis must answer; the status panel only degrades.
   const readiness = createReadiness([
     { name: 'database', required: true, probe: () => storeDb.ping() },
-    ...(redis ? [{ name: 'redis', required: true, probe: () => redis.client.ping() }] : []),
+    ...(redis
+      ? [
+          {
+            name: 'redis',
+            required: true,
+            // Commands and the pub/sub connection that carries replies to this instance's sockets.
+            probe: async () => (await redis.client.ping()) === 'PONG' && redis.subscribed(),
+          },
+        ]
+      : []),
     { name: 'statusPanel', required: false, probe: () => Promise.resolve(!statusCircuitOpen) },
   ]);
 

@@ -38,6 +38,12 @@ export interface RedisSessionBackend {
   bus: Bus;
   /** Resolves once the pub/sub subscription is active. */
   ready: Promise<void>;
+  /**
+   * Whether the pub/sub connection is up now. Replies reach this instance's sockets through it:
+   * while it reconnects after Redis comes back, a reply published would be lost, so the
+   * instance is not ready (GET /ready) until it is up again.
+   */
+  subscribed(): boolean;
   close(): Promise<void>;
 }
 
@@ -207,6 +213,7 @@ export function createRedisSessionBackend(
     hub,
     bus,
     ready,
+    subscribed: () => subscriber.status === 'ready',
     async close() {
       listeners.clear();
       topics.clear();

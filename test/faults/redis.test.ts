@@ -61,3 +61,30 @@ describe('Redis stopped and restarted', () => {
     await after.client.close();
   }, 120_000);
 });
+
+describe('the pub/sub connection that carries replies', () => {
+  it('is reported while it reconnects, and frames published after it is back arrive', async () => {
+    const { createRedisSessionBackend } = await import('../../src/session/redis.js');
+    const { pino } = await import('pino');
+    const backend = createRedisSessionBackend({
+      url: redis.url,
+      prefix: `t-pubsub-${process.pid}:`,
+      logger: pino({ level: 'silent' }),
+      ttlMs: 60_000,
+    });
+    try {
+      await backend.ready;
+      expect(backend.subscribed()).toBe(true);
+      await redis.stop();
+      await expect.poll(() => backend.subscribed(), POLL).toBe(false);
+      await redis.start();
+      await expect.poll(() => backend.subscribed(), POLL).toBe(true);
+      const got: unknown[] = [];
+      backend.hub.subscribe('s1', (frame) => got.push(frame));
+      backend.hub.publish('s1', { type: 'typing', on: true });
+      await expect.poll(() => got.length, POLL).toBe(1);
+    } finally {
+      await backend.close();
+    }
+  }, 120_000);
+});
