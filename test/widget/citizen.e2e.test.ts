@@ -154,7 +154,7 @@ describe('the citizen side of the widget', () => {
       ['✎ Tuleb ise teha', 'solid', '0px'],
       ['☑ Pakkumine tuleb kinnitada', 'solid', expect.stringMatching(/^[3-4]\.\d+px$/)],
       // F-0 (review 17): an optional service is no obligation.
-      ['＋ Soovi korral saab ise teha', 'dotted', '0px'],
+      ['+ Soovi korral saab ise teha', 'dotted', '0px'],
     ]);
     // One line each: name, who, by when; the facts and the link only when opened.
     const summaries = await texts(plan.locator('summary'));

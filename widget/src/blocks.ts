@@ -195,7 +195,7 @@ const SYMBOL: Record<PlanMarker, string> = {
   automatic: '✓',
   proactive: '☑',
   application: '✎',
-  optional: '＋',
+  optional: '+', // ASCII: the full-width plus had no glyph in common fonts (a box in Chromium on Linux)
 };
 
 function planItem(item: ChecklistItem, ctx: BlockContext): TemplateResult {
