@@ -185,6 +185,8 @@ a{color:#0b4ea2}a:focus{outline:3px solid #f2a900;outline-offset:2px}
 nav ul{list-style:none;padding:0;display:flex;gap:1rem;flex-wrap:wrap}
 table{border-collapse:collapse;width:100%;margin:1rem 0}
 th,td{border:1px solid #767676;padding:.4rem;text-align:left;vertical-align:top}
+td p.muted{overflow-wrap:anywhere}
+@media (max-width:50rem){table,caption,tbody,tr,th,td{display:block}thead{position:absolute;left:-9999px}tr{margin:0 0 1rem;border:1px solid #767676}th,td{border:0}td[data-label]::before{content:attr(data-label);display:block;font-weight:600}}
 .level{font-weight:600}.muted{color:#4a4a4a}
 @media print{nav,.skip{display:none}a{color:#000}}
 </style>
@@ -243,10 +245,10 @@ ${body}
       .join(', ');
     return `<tr>
 <th scope="row">${url ? `<a href="${escapeHtml(url)}">${name}</a>` : name}<br><span class="muted">${escapeHtml(tc(`kind.${s.kind}`))}</span></th>
-<td>${escapeHtml(s.providers.map((p) => tc(`agency.${p}`)).join(' / '))}</td>
-<td>${escapeHtml(td(`mode.${planMarker(s)}`))}</td>
-<td>${level(s.maturity, tc)}</td>
-<td>${escapeHtml(serviceSummary(s, tc, url, lang, links.pageLanguage))}${facts ? `<ul>${facts}</ul>` : ''}<p class="muted">${escapeHtml(tc('page.sources'))}: ${sources}</p></td>
+<td data-label="${escapeHtml(tc('page.provider'))}">${escapeHtml(s.providers.map((p) => tc(`agency.${p}`)).join(' / '))}</td>
+<td data-label="${escapeHtml(tc('page.mode'))}">${escapeHtml(td(`mode.${planMarker(s)}`))}</td>
+<td data-label="${escapeHtml(tc('page.maturity'))}">${level(s.maturity, tc)}</td>
+<td data-label="${escapeHtml(tc('page.details'))}">${escapeHtml(serviceSummary(s, tc, url, lang, links.pageLanguage))}${facts ? `<ul>${facts}</ul>` : ''}<p class="muted">${escapeHtml(tc('page.sources'))}: ${sources}</p></td>
 </tr>`;
   };
 

@@ -47,6 +47,28 @@ describe('public life-event pages in a browser', () => {
     });
   }
 
+  it('fits a phone screen: each service as a block with its column names, no sideways scroll', async () => {
+    for (const width of [375, 800]) {
+      const page = await newPage(browser, { viewport: { width, height: 800 } });
+      try {
+        await page.goto(`${server.url}/ru/life-events/marriage`);
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        expect(overflow).toBeLessThanOrEqual(0);
+        // The column names are said in each service's block where the header row is hidden.
+        const label = await page
+          .locator('tbody td[data-label]')
+          .first()
+          .evaluate((td) => getComputedStyle(td, '::before').content);
+        expect(label).toContain('Кто оказывает');
+        expect(await axeViolations(page)).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    }
+  });
+
   it('prints the plan page (print media) with its steps, accessible', async () => {
     const created = await fetch(`${server.url}/api/v1/conversations`, {
       method: 'POST',
