@@ -22,7 +22,7 @@ import {
   type NluResult,
 } from '../nlu/types.js';
 import type { DialogBundle } from './load.js';
-import { createTexts, type Texts } from './i18n.js';
+import { MISSING_MARK, createTexts, type Texts } from './i18n.js';
 import { matchOption } from './match.js';
 import { ask, currentNode, run, dialogOf, heardList, numberWord } from './nodes.js';
 import { indexCatalog, linkLanguageNote, offerCards, providerName, statusBlock } from './render.js';
@@ -817,6 +817,10 @@ function directAnswer(
       const next = facts[i + 1];
       parts.push(factSentence(service, f, lang, tc, tv, next?.source !== f.source));
     });
+    // What a figure of this kind must be said with (`service.<id>.answerNote.<kind>`): the draft
+    // that would change the service's length (review 21 F-2). Not a fact: it has no value.
+    const answerNote = tc(`service.${service.id}.answerNote.${fact.kind}`);
+    if (!answerNote.startsWith(MISSING_MARK)) parts.push(answerNote);
   } else if (local) {
     // Say what the municipality sets: the deadline asked for, not "the amount" (review 18 F-11).
     const what =
