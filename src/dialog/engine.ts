@@ -405,11 +405,8 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
   const { pendingSwitch, offer } = turn.state;
   delete turn.state.pendingSwitch;
   delete turn.state.offer;
-  // The direct question the plan offer followed, for a follow-up about the same figure.
-  const asked =
-    offer?.service && offer.kind
-      ? { service: offer.service, kind: offer.kind as AskKind }
-      : undefined;
+  // What the message asks for itself (“how much is the funeral grant?”), if anything.
+  const direct = u.direct(said);
   if (pendingSwitch || offer) {
     const yesNo = matchOption(said, YES_NO, turn.deps.texts);
     if (pendingSwitch && yesNo === 'yes')
@@ -417,37 +414,32 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
     if (pendingSwitch && yesNo === 'no') return resume(turn);
     if (offer && yesNo === 'yes') return enter(turn, offer.lifeEvent, false, undefined, offer.text);
     if (offer && yesNo === 'no') return noPlan(turn);
-    const asked =
-      offer?.service && offer.kind
-        ? { service: offer.service, kind: offer.kind as AskKind }
-        : undefined;
-    // “In Tallinn”, “and in Tartu?”: the municipality the figure depends on, after a direct answer
-    // without it or with another one. The last municipality named wins (municipalityNamed).
-    // A question of its own („mis on matusetoetuse tähtaeg kuusalus“) is answered as asked (step
-    // 3); a follow-up that asks another kind („aga tähtaeg tartus?“) gets that kind (review 19 F-4).
-    const kind = (asked && u.askKind(said)) ?? asked?.kind;
-    if (
-      offer &&
-      asked &&
-      kind &&
-      yesNo === undefined &&
-      u.direct(said) === undefined &&
-      municipalityNamed(turn, said) &&
-      hasLocalFacts(turn, asked.service, kind)
-    ) {
-      return directAnswer(turn, asked.service, kind, `${offer.text}\n${said}`);
+    // The direct question the plan offer followed, for a follow-up about the same figure.
+    if (offer?.service && offer.kind && yesNo === undefined) {
+      const asked = { service: offer.service, kind: offer.kind as AskKind };
+      // “In Tallinn”, “and in Tartu?”: the municipality the figure depends on, after a direct
+      // answer without it or with another one. The last municipality named wins
+      // (municipalityNamed). A question of its own („mis on matusetoetuse tähtaeg kuusalus“) is
+      // answered as asked (step 3); a follow-up that asks another kind („aga tähtaeg tartus?“)
+      // gets that kind (review 19 F-4).
+      const kind = u.askKind(said) ?? asked.kind;
+      if (
+        direct === undefined &&
+        municipalityNamed(turn, said) &&
+        hasLocalFacts(turn, asked.service, kind)
+      ) {
+        return directAnswer(turn, asked.service, kind, `${offer.text}\n${said}`);
+      }
+      // “And a divorce?” after “how much does registering a marriage cost?”: the same question
+      // about what the short follow-up names.
+      const followUp = ellipticalFollowUp(turn, said, asked);
+      if (followUp) return directAnswer(turn, followUp, asked.kind, said);
+      // „aga kolmanda lapse puhul?“ after the child benefit: another fact of the same service.
+      const narrower = narrowerFact(turn, said, offer.text, asked);
+      if (narrower) return directAnswer(turn, asked.service, asked.kind, said, narrower);
     }
-    // “And a divorce?” after “how much does registering a marriage cost?”: the same question
-    // about what the short follow-up names.
-    const followUp =
-      asked && yesNo === undefined ? ellipticalFollowUp(turn, said, asked) : undefined;
-    if (followUp && asked) return directAnswer(turn, followUp, asked.kind, said);
-    // „aga kolmanda lapse puhul?“ after the child benefit: another fact of the same service.
-    const narrower =
-      asked && yesNo === undefined ? narrowerFact(turn, said, offer?.text ?? '', asked) : undefined;
-    if (narrower && asked) return directAnswer(turn, asked.service, asked.kind, said, narrower);
     // Answering the plan's first question straight away (“we both agree”) accepts it.
-    if (offer && yesNo === undefined && u.direct(said) === undefined) {
+    if (offer && yesNo === undefined && direct === undefined) {
       const dialog = dialogOf(turn, offer.lifeEvent);
       if (turn.deps.extractors.forDialog(dialog, said, turn.ctx).size > 0) {
         return enter(turn, offer.lifeEvent, false, said, offer.text);
@@ -456,7 +448,6 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
   }
 
   // 3. A direct question for a fact (“how much is the funeral grant?”), also mid-dialog.
-  const direct = u.direct(said);
   const howTo = direct?.kind === 'where' || direct?.kind === 'provider';
   if (direct && !howTo) {
     answerInItsLanguage(turn, said, classifier);
@@ -484,7 +475,12 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
   const confident = nlu.intent !== 'out-of-scope' && !nlu.ambiguous;
   // A short follow-up that is nothing on its own („а для женщин?“) is read with the direct
   // question it follows.
-  if (offer && asked && nlu.intent === 'out-of-scope' && words(said) <= FOLLOW_UP_MAX_WORDS) {
+  if (
+    offer?.service &&
+    offer.kind &&
+    nlu.intent === 'out-of-scope' &&
+    words(said) <= FOLLOW_UP_MAX_WORDS
+  ) {
     const context = `${offer.text}\n${said}`;
     const again = u.direct(context);
     if (again) return directAnswer(turn, again.service, again.kind, context);
