@@ -44,6 +44,7 @@ const SPLITS = [
   ['fifth', 'fifth-'],
   ['sixth', 'sixth-'],
   ['seventh', 'seventh-'],
+  ['eighth', 'eighth-'],
 ] as const;
 const splits = SPLITS.map(([name, prefix]) => ({
   name,
