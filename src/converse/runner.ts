@@ -31,7 +31,10 @@ export function summarize(replies: ReplyFrame[]) {
   const blocks: Block[] = replies.flatMap((r) => r.blocks);
   const options = blocks.flatMap((b) => (b.type === 'options' ? b.options : []));
   const services = new Set<string>();
+  const deadlines: string[] = [];
   for (const b of blocks) {
+    if (b.type === 'services') b.services.forEach((s) => s.deadline && deadlines.push(s.deadline));
+    if (b.type === 'checklist') b.items.forEach((i) => i.deadline && deadlines.push(i.deadline));
     if (b.type === 'services') b.services.forEach((s) => services.add(s.id));
     if (b.type === 'checklist') b.items.forEach((i) => i.serviceId && services.add(i.serviceId));
     if (b.type === 'status') b.items.forEach((i) => services.add(i.serviceId));
@@ -44,6 +47,7 @@ export function summarize(replies: ReplyFrame[]) {
     text: replies.map((r) => r.text).join('\n'),
     options,
     services: [...services],
+    deadlines,
     ...(intent !== undefined && { intent }),
     ...(lifeEvent !== undefined && { lifeEvent }),
     // Qualified as `lifeEvent/node`, like the coverage universe.
@@ -79,6 +83,17 @@ export function checkExpect(expect: Expect, turn: Turn): string[] {
   }
   for (const want of expect.services ?? []) {
     if (!s.services.includes(want)) problems.push(`expected service ${want} to be shown`);
+  }
+  const deadlines = s.deadlines.map((d) => d.toLowerCase());
+  for (const want of expect.deadlines ?? []) {
+    if (!deadlines.some((d) => d.includes(want.toLowerCase())))
+      problems.push(
+        `expected a card's deadline to say "${want}" (got: ${s.deadlines.join(' | ')})`,
+      );
+  }
+  for (const not of expect.notDeadlines ?? []) {
+    if (deadlines.some((d) => d.includes(not.toLowerCase())))
+      problems.push(`expected no card's deadline to say "${not}"`);
   }
   return problems;
 }

@@ -17,6 +17,12 @@ export const Expect = z
     notSays: Strings.optional(),
     options: Strings.optional(),
     services: Strings.optional(),
+    /**
+     * Not in the base contract: case-insensitive substrings of the cards' deadlines (the
+     * checklist items' and service cards' `deadline`), which the text assertions do not see.
+     */
+    deadlines: Strings.optional(),
+    notDeadlines: Strings.optional(),
   })
   .strict();
 export type Expect = z.infer<typeof Expect>;

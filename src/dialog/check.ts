@@ -639,6 +639,18 @@ function checkConversation(
           }
           for (const v of values) need(`extract.${use}.${v}`, path, loaded.file);
         }
+        const near = typeof decl === 'string' ? undefined : decl.near;
+        if (near !== undefined) {
+          const cues = lexiconValues(near);
+          if (cues.length === 0) {
+            problems.push({
+              file: loaded.file,
+              path: `${path}.near`,
+              message: `a lexicon extract.${near}.<value> in locales/<lang>/conversation.json`,
+            });
+          }
+          for (const v of cues) need(`extract.${near}.${v}`, `${path}.near`, loaded.file);
+        }
         if (!map) {
           if (!values.some((v) => options.has(v))) {
             problems.push({

@@ -36,7 +36,7 @@ import {
   overlap,
   scoredFact,
 } from './direct.js';
-import { Extractors } from './extract/extractors.js';
+import { Extractors, clausesOf } from './extract/extractors.js';
 import { tokens } from './extract/lexicon.js';
 import { Understanding, type AskKind, type EmergencyKind } from './understand.js';
 import { initialState, restoreState, type DialogState } from './state.js';
@@ -267,13 +267,14 @@ function takeFacts(
   turn: Turn,
   said: string,
   ignored: ReadonlySet<string> = new Set(),
+  open?: NodeOf<'question'>,
 ): { fresh: string[]; changed: string[] } {
   const { lifeEvent } = turn.state;
   const fresh: string[] = [];
   const changed: string[] = [];
   if (!lifeEvent) return { fresh, changed };
   const { vars } = turn.state;
-  const found = turn.deps.extractors.forDialog(dialogOf(turn, lifeEvent), said, turn.ctx);
+  const found = turn.deps.extractors.forDialog(dialogOf(turn, lifeEvent), said, turn.ctx, open);
   const municipality = municipalityNamed(turn, said);
   if (municipality) {
     turn.state.municipality = municipality;
@@ -570,9 +571,21 @@ function inDialog(turn: Turn, said: string): boolean {
   if (node?.kind === 'question' && !correcting) {
     const offered = node.options.map((o) => ({ id: o.id, label: o.label ?? `option.${o.id}` }));
     picked = matchOption(said, offered, turn.deps.texts) ?? meant(turn, node, said);
+    // „ei ole abielus, elame Tallinnas“ opens with „ei“, but the „ei“ negates the clause that
+    // answers another question (married), so it says nothing about the open one (born abroad).
+    const first = clausesOf(said)[0];
+    if (picked && first !== undefined) {
+      const fromFirst = turn.deps.extractors.forDialog(
+        dialogOf(turn, turn.state.lifeEvent!),
+        first,
+        turn.ctx,
+      );
+      if ([...fromFirst.keys()].some((name) => name !== node.var)) picked = undefined;
+    }
   }
   const before = node?.kind === 'question' ? turn.state.vars[node.var] : undefined;
-  const { fresh, changed } = takeFacts(turn, said);
+  const open = node?.kind === 'question' ? node : undefined;
+  const { fresh, changed } = takeFacts(turn, said, undefined, open);
   // The quick reply said in words wins over what an extractor read for the same question.
   if (picked && node?.kind === 'question') {
     if (turn.state.vars[node.var] !== picked) delete turn.state.details?.[node.var];

@@ -276,13 +276,6 @@ function sayChecklist(turn: Turn, node: NodeOf<'checklist'>, lifeEvent: LifeEven
   const url = (s: CatalogService): string | undefined =>
     turn.deps.catalog.link(s, lang, turn.state.vars.municipality);
   const { pageLanguage } = turn.deps.catalog;
-  const items: ChecklistItem[] = services.map((s) =>
-    checklistItem(s, tc, url(s), lang, pageLanguage),
-  );
-  // One view of the plan: the checklist block carries provider, mode, kind, deadline and link.
-  const blocks: Block[] = [
-    { type: 'checklist', title: t('checklist.title', { event: turn.eventName(lifeEvent) }), items },
-  ];
   // A local government's service in the person's municipality says that municipality's own
   // figures (Tallinn's 250 € and 6 months), with their dates, where it has them (review 19 F-15).
   const own = turn.deps.catalog.municipality(turn.state.vars.municipality ?? '');
@@ -303,6 +296,16 @@ function sayChecklist(turn: Turn, node: NodeOf<'checklist'>, lifeEvent: LifeEven
     if (own.length > 0) return own.map((f) => sentence(s, f)).join(' ');
     return s.deadline ? tc(`service.${s.id}.deadline`) : undefined;
   };
+  // The card shows the same deadline as the text: the municipality's own where it has one.
+  const items: ChecklistItem[] = services.map((s) => {
+    const item = checklistItem(s, tc, url(s), lang, pageLanguage);
+    const deadline = deadlineOf(s);
+    return deadline === undefined ? item : { ...item, deadline };
+  });
+  // One view of the plan: the checklist block carries provider, mode, kind, deadline and link.
+  const blocks: Block[] = [
+    { type: 'checklist', title: t('checklist.title', { event: turn.eventName(lifeEvent) }), items },
+  ];
   const noteOf = (s: CatalogService) => linkLanguageNote(s, url(s), lang, tc, pageLanguage);
   const text = checklistText(services, t, tc, summaryOf, noteOf, deadlineOf);
   turn.say(`${lines.join(' ')}\n\n${text}`, blocks);

@@ -227,6 +227,12 @@ export const ExtractDecl = z.union([
     map: z.record(z.string(), z.string()).optional(),
     atLeast: z.number().int().positive().optional(),
     within: z.number().int().positive().optional(),
+    /**
+     * A lexicon whose phrase must stand in the same clause (between punctuation or „ja“, “and”,
+     * «и») for this one to count: a town is the birthplace only next to a birth word (“born in
+     * Tallinn”), not in “we live in Tallinn”. The open question itself is that context.
+     */
+    near: z.string().regex(slug, 'a lexicon name in kebab-case').optional(),
     /** `age-until`: the age in years, or a catalog fact that holds it (`service.fact`). */
     at: z
       .union([

@@ -146,13 +146,48 @@ export class Extractors {
     text: string,
     toks: readonly string[],
     ctx: ExtractContext,
+    open: boolean,
   ): Read | undefined {
     const d = typeof decl === 'string' ? { use: decl } : decl;
-    const read = this.read(d, text, toks, ctx);
+    const read =
+      typeof decl !== 'string' && decl.near !== undefined
+        ? this.readNear(d, decl.near, text, ctx, open)
+        : this.read(d, text, toks, ctx);
     if (read === undefined) return undefined;
     if (!d.map) return read;
     const value = d.map[read.value];
     return value === undefined ? undefined : { ...read, value };
+  }
+
+  /**
+   * What the declaration reads in the clauses that also hold a phrase of lexicon `near`; one
+   * answer only when those clauses agree. When its question is the open one, a clause that says
+   * nothing but the answer („Tallinnas“, «в Таллинне») counts too: the question is its context.
+   */
+  private readNear(
+    d: Exclude<ExtractDecl, string> | { use: string },
+    near: string,
+    text: string,
+    ctx: ExtractContext,
+    open: boolean,
+  ): Read | undefined {
+    const cue = this.lexicons.get(near);
+    const own = this.lexicons.get(d.use);
+    if (!cue) return undefined;
+    const reads: Read[] = [];
+    for (const clause of clausesOf(text)) {
+      const toks = tokens(clause);
+      const alone =
+        open &&
+        own !== undefined &&
+        own.perToken(toks).every((m, i) => m.length > 0 || toks[i]!.length <= 2);
+      if (!alone && cue.all(toks).length === 0) continue;
+      const read = this.read(d, clause, toks, ctx);
+      if (read) reads.push(read);
+    }
+    return reads.length > 0 && reads.every((r) => r.value === reads[0]!.value)
+      ? reads[0]
+      : undefined;
   }
 
   private read(
@@ -178,9 +213,9 @@ export class Extractors {
     return value === undefined ? undefined : { value };
   }
 
-  /** The answer a question takes from the text, if its extractors find one. */
+  /** The answer a question takes from the text (as its open question), if its extractors find one. */
   answer(node: NodeOf<'question'>, text: string, ctx: ExtractContext): string | undefined {
-    return this.answerTokens(node, text, tokens(text), ctx)?.value;
+    return this.answerTokens(node, text, tokens(text), ctx, true)?.value;
   }
 
   /**
@@ -193,11 +228,12 @@ export class Extractors {
     text: string,
     toks: readonly string[],
     ctx: ExtractContext,
+    open: boolean,
   ): Read | undefined {
     const options = new Set(node.options.map((o) => o.id));
     const reads: { typed: boolean; read: Read }[] = [];
     for (const decl of node.extract ?? []) {
-      const read = this.apply(decl, text, toks, ctx);
+      const read = this.apply(decl, text, toks, ctx, open);
       if (read === undefined || !options.has(read.value)) continue;
       reads.push({ typed: isTyped(typeof decl === 'string' ? decl : decl.use), read });
     }
@@ -207,13 +243,22 @@ export class Extractors {
     return detail === undefined ? { value: chosen.value } : { value: chosen.value, detail };
   }
 
-  /** Every question of the dialog the text answers, by variable (first node of a var wins). */
-  forDialog(dialog: Dialog, text: string, ctx: ExtractContext): Map<string, Extracted> {
+  /**
+   * Every question of the dialog the text answers, by variable (first node of a var wins).
+   * `open` is the question the text answers, if one is asked: it is the context a `near`
+   * declaration needs („Tallinnas“ answers “Was the baby born abroad?”).
+   */
+  forDialog(
+    dialog: Dialog,
+    text: string,
+    ctx: ExtractContext,
+    open?: NodeOf<'question'>,
+  ): Map<string, Extracted> {
     const toks = tokens(text);
     const found = new Map<string, Extracted>();
     for (const [id, node] of Object.entries(dialog.nodes)) {
       if (node.kind !== 'question' || found.has(node.var)) continue;
-      const read = this.answerTokens(node, text, toks, ctx);
+      const read = this.answerTokens(node, text, toks, ctx, node === open);
       if (read !== undefined) found.set(node.var, { ...read, node: id });
     }
     return found;
@@ -354,6 +399,16 @@ function spanDetail(span: DateSpan): string | undefined {
   if (span.precision === 'month') return `month:${iso.slice(0, 7)}`;
   if (span.precision === 'year') return `year:${iso.slice(0, 4)}`;
   return undefined;
+}
+
+/**
+ * The clauses of a text: split at punctuation, line breaks and the conjunctions that join two
+ * statements („ei ole abielus, elame Tallinnas“, “we're not married and live in Tallinn”).
+ */
+export function clausesOf(text: string): string[] {
+  return text
+    .split(/[,.;:!?\n]+|\s(?:ja|ning|aga|kuid|and|but|и|а|но)\s/iu)
+    .filter((c) => c.trim().length > 0);
 }
 
 const GENERIC_PLACE_WORDS = new Set([
