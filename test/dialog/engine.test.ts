@@ -310,7 +310,7 @@ describe('DialogEngine', () => {
     const second = send({ type: 'text', text: 'purple elephants again' });
     expect(second.effects).toEqual([]);
     expect(text(second)).toMatch(
-      /other words.*\n.*topic.*\n.*person.*working days 9:00–17:00.*Outside those hours/s,
+      /other words.*\n.*topic.*\n.*person.*weekdays 9:00–17:00.*Outside those hours/s,
     );
     expect(optionIds(second)).toEqual(
       expect.arrayContaining(['continue', 'event:divorce', 'human']),
