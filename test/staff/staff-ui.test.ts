@@ -84,7 +84,7 @@ describe('staff back office in the browser', () => {
     const rows = page.locator('#results tbody tr');
     await expect.poll(() => rows.count()).toBe(3);
     const status = page.getByRole('status');
-    await expect.poll(() => status.textContent()).toMatch(/^Näidatakse 3 vestlust/);
+    await expect.poll(() => status.textContent()).toMatch(/^Näidatud vestlusi: 3 /);
     expect(await rows.first().textContent()).toContain('eesti');
     expect(await axeViolations(page)).toEqual([]);
 
