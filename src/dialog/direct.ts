@@ -33,14 +33,26 @@ const KIND_BONUS = 3;
  * sounds like a duration); the best kind breaks a tie. A municipality's own facts come before
  * the service's.
  */
+/** The person's answers in the dialog (`eu` → `yes`), undefined while not known. */
+export type Answers = (name: string) => string | undefined;
+const NO_ANSWERS: Answers = () => undefined;
+/** A fact for the person's answers (`when`) ranks above the service's general ones. */
+const WHEN_BONUS = 1000;
+
+/** Whether a direct answer may use the fact: not a draft, and for these answers if it says so. */
+function usable(fact: CatalogFact, answers: Answers): boolean {
+  return fact.status !== 'draft' && (!fact.when || conditionHolds(fact.when, answers));
+}
+
 export function factFor(
   service: CatalogService,
   kind: AskKind,
   question: readonly string[] = [],
   sentence: (fact: CatalogFact) => string = () => '',
   local: readonly CatalogFact[] = [],
+  answers: Answers = NO_ANSWERS,
 ): CatalogFact | undefined {
-  return scoredFact(service, kind, question, sentence, local)?.fact;
+  return scoredFact(service, kind, question, sentence, local, answers)?.fact;
 }
 
 export function scoredFact(
@@ -49,15 +61,16 @@ export function scoredFact(
   question: readonly string[] = [],
   sentence: (fact: CatalogFact) => string = () => '',
   local: readonly CatalogFact[] = [],
+  answers: Answers = NO_ANSWERS,
 ): { fact: CatalogFact; score: number } | undefined {
-  const usable = [...local, ...(service.facts ?? [])].filter((f) => f.status !== 'draft');
+  const all = [...local, ...(service.facts ?? [])].filter((f) => usable(f, answers));
   const kinds = FACT_KINDS[kind];
   let best: { fact: CatalogFact; score: number } | undefined;
   let bestRank = -1;
-  for (const fact of usable) {
+  for (const fact of all) {
     if (!kinds.includes(fact.kind)) continue;
     const score = overlap(question, tokens(sentence(fact)));
-    const rank = score + (fact.kind === kinds[0] ? KIND_BONUS : 0);
+    const rank = score + (fact.kind === kinds[0] ? KIND_BONUS : 0) + (fact.when ? WHEN_BONUS : 0);
     if (rank > bestRank) {
       best = { fact, score };
       bestRank = rank;
@@ -70,7 +83,7 @@ export function scoredFact(
   // “How many years of service do I need?” asks an amount the catalog keeps as a duration:
   // any fact with a number, if the question shares words with its sentence.
   if (kind === 'provider' || kind === 'where') return undefined;
-  for (const fact of usable) {
+  for (const fact of all) {
     if (fact.value === undefined) continue;
     // A sum of money answers only a question about money: „mis vanusest on ID-kaart
     // kohustuslik“ must not get the ID card's fee, «как долго…» not the benefit's amount.
@@ -102,6 +115,7 @@ export function factsWith(
   best: CatalogFact,
   question: readonly string[],
   sentence: (fact: CatalogFact) => string,
+  answers: Answers = NO_ANSWERS,
 ): CatalogFact[] {
   const score = (f: CatalogFact) => overlap(question, tokens(sentence(f)));
   const bar = score(best) - WORD_LETTERS;
@@ -109,7 +123,9 @@ export function factsWith(
     (f) =>
       f !== best &&
       f.id !== best.id &&
-      f.status !== 'draft' &&
+      usable(f, answers) &&
+      // The fact for the person's answers stands alone, without the general one.
+      !best.when &&
       f.kind === best.kind &&
       f.unit === best.unit &&
       f.value !== undefined &&

@@ -27,6 +27,7 @@ import { matchOption } from './match.js';
 import { ask, currentNode, run, dialogOf, heardList, numberWord } from './nodes.js';
 import { indexCatalog, linkLanguageNote, offerCards, providerName, statusBlock } from './render.js';
 import type { CatalogFact, CatalogService, NodeOf } from './schema.js';
+import { checklistEntry, conditionHolds } from './schema.js';
 import {
   factFor,
   factsWith,
@@ -758,6 +759,29 @@ function explain(turn: Turn, terms: string[]): void {
   turn.say(lines.join('\n'));
 }
 
+/**
+ * Whether the answers given in this life event's dialog leave the service out of every checklist
+ * that lists it (each entry's condition is known and does not hold).
+ */
+function notForThem(turn: Turn, lifeEvent: LifeEventId, serviceId: string): boolean {
+  if (turn.state.lifeEvent !== lifeEvent) return false;
+  const { vars } = turn.state;
+  const entries = Object.values(dialogOf(turn, lifeEvent).nodes).flatMap((node) =>
+    node.kind === 'checklist'
+      ? node.services.map(checklistEntry).filter((e) => e.service === serviceId)
+      : [],
+  );
+  return (
+    entries.length > 0 &&
+    entries.every(
+      (e) =>
+        e.when !== undefined &&
+        Object.keys(e.when).every((name) => vars[name] !== undefined) &&
+        !conditionHolds(e.when, (name) => vars[name]),
+    )
+  );
+}
+
 /** The fact first (with its date and source), then the offer of the personal plan. */
 function directAnswer(
   turn: Turn,
@@ -806,10 +830,12 @@ function directAnswer(
   const name = tc(`service.${service.id}.name`);
   const question = tokens(said);
   const localFacts = own?.facts?.[service.id] ?? [];
+  // What the person answered in the dialog (“EU citizen”) picks the fact meant for them.
+  const answered = (name: string) => turn.state.vars[name];
   const fact =
     preset && localFacts.length === 0
       ? preset
-      : factFor(service, kind, question, factWords(turn, service), localFacts);
+      : factFor(service, kind, question, factWords(turn, service), localFacts, answered);
   const link = turn.deps.catalog.link(service, lang, municipality) ?? '';
   const parts: string[] = [];
   // The figure is set by each local government and we do not know which one yet.
@@ -820,7 +846,7 @@ function directAnswer(
     ? []
     : localFacts.includes(fact)
       ? [fact]
-      : factsWith(service, fact, question, factWords(turn, service));
+      : factsWith(service, fact, question, factWords(turn, service), answered);
   if (fact) {
     facts.forEach((f, i) => {
       const next = facts[i + 1];
@@ -868,6 +894,12 @@ function directAnswer(
   const notes = new Set(shown.map((url) => linkLanguageNote(service, url, lang, tc, languageOf)));
   const [note] = notes;
   if (notes.size === 1 && note) parts.push(note);
+  // A service the person's own answers leave out of the plan (the EU citizen's right of
+  // residence for someone who said they are not one) says so first (`service.<id>.notForYou`).
+  if (notForThem(turn, lifeEvent, service.id)) {
+    const notForYou = tc(`service.${service.id}.notForYou`);
+    if (!notForYou.startsWith(MISSING_MARK)) parts.unshift(notForYou);
+  }
   turn.info.direct = `${service.id}:${fact?.id ?? '-'}`;
 
   const node = currentNode(turn);
@@ -980,7 +1012,14 @@ function bestAnswer(
       if (!service) continue;
       const sentence = factWords(turn, service);
       const factToks = (f: CatalogFact) => wordsOf(turn, `fact:${s.id}.${f.id}`, () => sentence(f));
-      const found = scoredFact(service, kind, question, (f) => factToks(f).join(' '));
+      const found = scoredFact(
+        service,
+        kind,
+        question,
+        (f) => factToks(f).join(' '),
+        [],
+        (name) => turn.state.vars[name],
+      );
       if (!found && s.id !== named) continue;
       const isNamed = s.id === named || alsoNamed.includes(s.id);
       // A service the words name says what its own phrases say («зарегистрировать место

@@ -56,6 +56,12 @@ export const FactStatus = z.enum(['in-force', 'adopted', 'draft']);
  * with `{{value}}` where the formatted value goes. Direct answers and plans read facts from
  * here, never from a copy of the text.
  */
+export const Condition = z.record(
+  z.string(),
+  z.union([z.string(), z.boolean(), z.array(z.string()).min(1)]),
+);
+export type Condition = z.infer<typeof Condition>;
+
 export const CatalogFact = z.strictObject({
   id: z.string().regex(slug, 'a fact id in kebab-case, unique within its service'),
   kind: FactKind,
@@ -69,6 +75,11 @@ export const CatalogFact = z.strictObject({
   /** The official page that states the value (https). */
   source: z.string(),
   status: FactStatus.optional(),
+  /**
+   * The dialog's answers the fact is for (`{ eu: 'yes' }`): a direct answer uses it only when the
+   * person's answers say so, and then before the service's other facts of that kind.
+   */
+  when: Condition.optional(),
 });
 export type CatalogFact = z.infer<typeof CatalogFact>;
 
@@ -180,11 +191,6 @@ export type OfficialDomains = z.infer<typeof OfficialDomains>;
  * (true/false) and `status` (found / signed-out / unavailable, after a status node).
  * A list of values means any of them.
  */
-export const Condition = z.record(
-  z.string(),
-  z.union([z.string(), z.boolean(), z.array(z.string()).min(1)]),
-);
-export type Condition = z.infer<typeof Condition>;
 
 /** Whether a condition holds for these answers (`answer(name)`: undefined while not known). */
 export function conditionHolds(
