@@ -967,7 +967,7 @@ function bestAnswer(
       if (!service) continue;
       const sentence = factWords(turn, service);
       const factToks = (f: CatalogFact) => wordsOf(turn, `fact:${s.id}.${f.id}`, () => sentence(f));
-      const found = scoredFact(service, kind, question, (f) => factToks(f).join(' '));
+      const found = scoredFact(service, kind, question, factToks);
       if (!found && s.id !== named) continue;
       const isNamed = s.id === named || alsoNamed.includes(s.id);
       // A service the words name says what its own phrases say («зарегистрировать место
