@@ -59,17 +59,22 @@ export function scoredFact(
   service: CatalogService,
   kind: AskKind,
   question: readonly string[] = [],
-  sentence: (fact: CatalogFact) => string = () => '',
+  /** A fact's sentence, or its words (`tokens` of it) when the caller keeps them. */
+  sentence: (fact: CatalogFact) => string | readonly string[] = () => '',
   local: readonly CatalogFact[] = [],
   answers: Answers = NO_ANSWERS,
 ): { fact: CatalogFact; score: number } | undefined {
+  const words = (fact: CatalogFact): readonly string[] => {
+    const said = sentence(fact);
+    return typeof said === 'string' ? tokens(said) : said;
+  };
   const all = [...local, ...(service.facts ?? [])].filter((f) => usable(f, answers));
   const kinds = FACT_KINDS[kind];
   let best: { fact: CatalogFact; score: number } | undefined;
   let bestRank = -1;
   for (const fact of all) {
     if (!kinds.includes(fact.kind)) continue;
-    const score = overlap(question, tokens(sentence(fact)));
+    const score = overlap(question, words(fact));
     const rank = score + (fact.kind === kinds[0] ? KIND_BONUS : 0) + (fact.when ? WHEN_BONUS : 0);
     if (rank > bestRank) {
       best = { fact, score };
@@ -91,7 +96,7 @@ export function scoredFact(
     // And a price asked for is a sum of money: „kui palju maksab lapse pass“ must not get the
     // age from which the ID card is compulsory (review 20 F-4).
     if (kind === 'fee' && !isMoney(fact.kind)) continue;
-    const score = overlap(question, tokens(sentence(fact)));
+    const score = overlap(question, words(fact));
     if (score > 0 && (!best || score > best.score)) best = { fact, score };
   }
   return best;

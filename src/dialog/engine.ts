@@ -1016,7 +1016,7 @@ function bestAnswer(
         service,
         kind,
         question,
-        (f) => factToks(f).join(' '),
+        factToks,
         [],
         (name) => turn.state.vars[name],
       );

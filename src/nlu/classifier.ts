@@ -11,6 +11,7 @@ import { decide, type Signals } from './decision.js';
 import { createLanguageDetector, type LanguageDetector } from './detect-language.js';
 import {
   extractFeatures,
+  BigramIndex,
   FeatureVectorBuilder,
   GramIndex,
   indexWord,
@@ -93,6 +94,8 @@ interface WordEntry {
   /** P(intent | word) rows of `w:<form>` and `s:<stem>`, when the training data has them. */
   readonly evidenceWord: Float32Array | undefined;
   readonly evidenceStem: Float32Array | undefined;
+  /** `BigramIndex.prefixHash` of the word's form: its bigrams with the next word. */
+  readonly bigramPrefix: number;
   /** For an unknown word: its typo correction (null: none), found on first need. */
   correction?: Correction | null;
 }
@@ -361,6 +364,7 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
   // message's vector built in reused typed arrays. Same keys, order and sums as `scorePlain`.
   const builder = new FeatureVectorBuilder(index);
   const grams = new GramIndex(index);
+  const bigrams = new BigramIndex(index);
   const wordMemo = new TwoGenerationCache<WordEntry>(WORD_MEMO_SIZE, (token) => {
     const w = wordForm(token);
     return {
@@ -369,6 +373,7 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
       known: index.has(`w:${w.form}`),
       evidenceWord: evidenceOf.get(`w:${w.form}`),
       evidenceStem: evidenceOf.get(`s:${w.stem}`),
+      bigramPrefix: BigramIndex.prefixHash(w.form),
     };
   });
   const entryOf = (token: string): WordEntry => wordMemo.get(token);
@@ -393,8 +398,14 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
     const { wordWeight, lexiconWeight } = config.features;
     builder.clear();
     for (const e of entries) builder.addWord(e.indexed);
-    for (let i = 0; i + 1 < forms.length; i++)
-      builder.add(`b:${forms[i]}_${forms[i + 1]}`, wordWeight);
+    // Word bigrams: looked up without making the key; the key's text only for one the index lacks.
+    for (let i = 0; i + 1 < forms.length; i++) {
+      const first = forms[i]!;
+      const second = forms[i + 1]!;
+      const found = bigrams.find(entries[i]!.bigramPrefix, first, second);
+      if (found >= 0) builder.addIndex(found, wordWeight);
+      else builder.addMissing(`b:${first}_${second}`, wordWeight);
+    }
     for (const key of messageFeatures(forms)) builder.add(key, MESSAGE_WEIGHT * wordWeight);
     const evidence = new Float64Array(intents.length);
     const addEvidence = (row: Float32Array | undefined): void => {

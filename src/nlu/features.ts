@@ -277,6 +277,70 @@ export class GramIndex {
   }
 }
 
+/** FNV-1a state after `chars` of `text` added to `h` (the running hash `BigramIndex` uses). */
+function hashChars(h: number, text: string): number {
+  for (let k = 0; k < text.length; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193);
+  return h;
+}
+
+/**
+ * The word bigram features of an index (`b:<first>_<second>`), found from the two words'
+ * forms without making the key string: an open-addressing table by a hash of the key's text,
+ * each hit checked against the key. The hash of `b:<first>_` is a word's own (`prefixHash`,
+ * kept with the word), so a lookup hashes only the second word.
+ */
+export class BigramIndex {
+  private readonly table: Int32Array;
+  private readonly keys: string[];
+  private readonly mask: number;
+
+  constructor(index: ReadonlyMap<string, number>) {
+    let count = 0;
+    for (const key of index.keys()) if (key.startsWith('b:')) count++;
+    let size = 16;
+    while (size < count * 2) size *= 2;
+    this.table = new Int32Array(size);
+    this.keys = new Array<string>(size).fill('');
+    this.mask = size - 1;
+    for (const [key, i] of index) {
+      if (!key.startsWith('b:')) continue;
+      let at = BigramIndex.finish(hashChars(0x811c9dc5, key)) & this.mask;
+      while (this.table[at] !== 0) at = (at + 1) & this.mask;
+      this.table[at] = i + 1;
+      this.keys[at] = key;
+    }
+  }
+
+  private static finish(h: number): number {
+    return (h ^ (h >>> 15)) >>> 0;
+  }
+
+  /** The hash state of `b:<first>_`, for `find`. */
+  static prefixHash(first: string): number {
+    return Math.imul(hashChars(hashChars(0x811c9dc5, 'b:'), first) ^ 0x5f, 0x01000193);
+  }
+
+  /** The feature index of `b:<first>_<second>` (`prefix`: `prefixHash(first)`), or -1. */
+  find(prefix: number, first: string, second: string): number {
+    const length = first.length + second.length + 3;
+    let at = BigramIndex.finish(hashChars(prefix, second)) & this.mask;
+    for (;;) {
+      const slot = this.table[at]!;
+      if (slot === 0) return -1;
+      const key = this.keys[at]!;
+      if (
+        key.length === length &&
+        key.charCodeAt(first.length + 2) === 0x5f &&
+        key.startsWith(first, 2) &&
+        key.endsWith(second)
+      ) {
+        return slot - 1;
+      }
+      at = (at + 1) & this.mask;
+    }
+  }
+}
+
 /**
  * `forEachWordFeature` resolved against `index` (`grams`: its n-grams, made from the index):
  * the same keys in the same order with the same weights, an n-gram's string made only when the
@@ -288,26 +352,40 @@ export function indexWord(
   index: ReadonlyMap<string, number>,
   grams: GramIndex,
 ): IndexedWord {
-  const ids: number[] = [];
-  const weights: number[] = [];
+  // Sizes known up front: the word keys, then every n-gram of the padded form. Written straight
+  // into the typed arrays (no closures, no intermediate arrays: a token met for the first time
+  // is the costly part of classifying a message).
+  const hasStem = word.stem !== word.form;
+  const hasFold = options.foldWeight > 0;
+  const length = word.form.length + 2;
+  let count = 1 + (hasStem ? 1 : 0) + (hasFold ? 1 : 0);
+  for (let n = options.minGram; n <= options.maxGram; n++) count += Math.max(0, length - n + 1);
+  const ids = new Int32Array(count);
+  const weights = new Float64Array(count);
   const unknown: string[] = [];
-  const add = (i: number | undefined, key: () => string, v: number): void => {
-    ids.push(i ?? -1 - (unknown.push(key()) - 1));
-    weights.push(v);
-  };
-  const byKey = (key: string, v: number): void => add(index.get(key), () => key, v);
-  byKey(`w:${word.form}`, options.wordWeight);
-  if (word.stem !== word.form) byKey(`s:${word.stem}`, options.wordWeight);
-  if (options.foldWeight > 0) byKey(`f:${word.folded}`, options.foldWeight);
+  let at = 0;
+  const wordKey = `w:${word.form}`;
+  ids[at] = index.get(wordKey) ?? -1 - (unknown.push(wordKey) - 1);
+  weights[at++] = options.wordWeight;
+  if (hasStem) {
+    const stemKey = `s:${word.stem}`;
+    ids[at] = index.get(stemKey) ?? -1 - (unknown.push(stemKey) - 1);
+    weights[at++] = options.wordWeight;
+  }
+  if (hasFold) {
+    const foldKey = `f:${word.folded}`;
+    ids[at] = index.get(foldKey) ?? -1 - (unknown.push(foldKey) - 1);
+    weights[at++] = options.foldWeight;
+  }
   const padded = `_${word.form}_`;
   for (let n = options.minGram; n <= options.maxGram; n++) {
     for (let i = 0; i + n <= padded.length; i++) {
       const found = grams.find(padded, i, n);
-      if (found >= 0) add(found, () => '', 1);
-      else add(undefined, () => `c:${padded.slice(i, i + n)}`, 1);
+      ids[at] = found >= 0 ? found : -1 - (unknown.push(`c:${padded.slice(i, i + n)}`) - 1);
+      weights[at++] = 1;
     }
   }
-  return { word, ids: Int32Array.from(ids), weights: Float64Array.from(weights), unknown };
+  return { word, ids, weights, unknown };
 }
 
 /**
@@ -369,6 +447,11 @@ export class FeatureVectorBuilder {
     const at = this.unknownSlot.get(key);
     if (at === undefined) this.unknownSlot.set(key, this.push(-1, 0 + weight));
     else this.weights[at] = this.weights[at]! + weight;
+  }
+
+  /** Adds `weight` to a key the index is known to lack (as `add` does for it). */
+  addMissing(key: string, weight: number): void {
+    this.addUnknown(key, weight);
   }
 
   add(key: string, weight: number): void {

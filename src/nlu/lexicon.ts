@@ -148,26 +148,45 @@ export function createLexicon(terms: z.infer<typeof LexiconFileSchema>): Lexicon
     return list;
   };
 
+  // Per word form: the multi-word terms whose first word it matches (in the index's order),
+  // cached as `single` is: only their other words are compared at a word of the message.
+  const starting = new Map<string, Term[]>();
+  const NO_TERMS: Term[] = [];
+  const phrasesFrom = (form: string): Term[] => {
+    const cached = starting.get(form);
+    if (cached) return cached;
+    const list = (phrasesByInitial.get(form.charAt(0)) ?? []).filter((t) =>
+      wordMatches(t.words[0]!, form),
+    );
+    if (starting.size >= CACHE_MAX) starting.clear();
+    const found = list.length > 0 ? list : NO_TERMS;
+    starting.set(form, found);
+    return found;
+  };
+
   return {
     size: compiled.length,
     terms: written,
     match(forms) {
       const keys = new Set<string>();
       const words = new Set<number>();
-      forms.forEach((form, i) => {
-        const one = singleMatches(form);
+      for (let i = 0; i < forms.length; i++) {
+        const one = singleMatches(forms[i]!);
         if (one.length > 0) {
           for (const key of one) keys.add(key);
           words.add(i);
         }
-        for (const t of phrasesByInitial.get(form.charAt(0)) ?? []) {
-          if (i + t.words.length > forms.length) continue;
-          if (t.words.every((w, j) => wordMatches(w, forms[i + j] ?? ''))) {
+        for (const t of phrasesFrom(forms[i]!)) {
+          const n = t.words.length;
+          if (i + n > forms.length) continue;
+          let j = 1;
+          while (j < n && wordMatches(t.words[j]!, forms[i + j]!)) j++;
+          if (j === n) {
             keys.add(t.key);
-            for (let j = 0; j < t.words.length; j++) words.add(i + j);
+            for (let k = 0; k < n; k++) words.add(i + k);
           }
         }
-      });
+      }
       return { keys: [...keys], words };
     },
   };

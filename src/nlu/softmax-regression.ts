@@ -50,11 +50,13 @@ export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
 
 export function logits(model: SoftmaxWeights, x: SparseVector, out: Float64Array): Float64Array {
   const c = model.numClasses;
-  for (let k = 0; k < c; k++) out[k] = model.bias[k] ?? 0;
-  for (let j = 0; j < x.idx.length; j++) {
-    const base = (x.idx[j] ?? 0) * c;
-    const v = x.val[j] ?? 0;
-    for (let k = 0; k < c; k++) out[k] = (out[k] ?? 0) + (model.weights[base + k] ?? 0) * v;
+  const { weights, bias } = model;
+  const { idx, val } = x;
+  for (let k = 0; k < c; k++) out[k] = bias[k]!;
+  for (let j = 0; j < idx.length; j++) {
+    const base = idx[j]! * c;
+    const v = val[j]!;
+    for (let k = 0; k < c; k++) out[k] = out[k]! + weights[base + k]! * v;
   }
   return out;
 }

@@ -8,6 +8,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  BigramIndex,
   computeWordForm,
   DEFAULT_FEATURE_OPTIONS,
   extractFeatures,
@@ -109,6 +110,30 @@ describe('indexWord', () => {
     }
     expect(unknown).toBeGreaterThan(1000);
   }, 60_000);
+});
+
+describe('BigramIndex', () => {
+  it('finds every bigram key of an index by its two words, and no other key', () => {
+    // Bigrams of the held-out messages, every other one in the index, among other keys.
+    const pairs = TEXTS.flatMap((t) => {
+      const forms = tokenize(normalize(t)).map((token) => wordForm(token).form);
+      return forms.slice(1).map((second, i): [string, string] => [forms[i]!, second]);
+    });
+    const index = new Map<string, number>();
+    pairs.forEach(([a, b], i) => {
+      if (i % 2 === 0) index.set(`b:${a}_${b}`, index.size);
+      else index.set(`w:${a}`, index.size);
+    });
+    index.set('c:b:x_', index.size);
+    const bigrams = new BigramIndex(index);
+    let known = 0;
+    for (const [a, b] of [...pairs, ['b', 'x'], ['', 'x_'], ['ab', 'c'], ['a', 'bc']] as const) {
+      const found = bigrams.find(BigramIndex.prefixHash(a), a, b);
+      expect(found).toBe(index.get(`b:${a}_${b}`) ?? -1);
+      if (found >= 0) known++;
+    }
+    expect(known).toBeGreaterThan(1000);
+  });
 });
 
 describe('FeatureVectorBuilder', () => {
