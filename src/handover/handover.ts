@@ -117,7 +117,10 @@ export function createHandover(options: HandoverOptions) {
       }
     }
   };
-  const unsubscribeBus = options.bus?.subscribe(CHANGED, () => emit({ type: 'changed' }));
+  // A notice missed while this instance's Redis subscription was away: the views refresh anyway.
+  const unsubscribeBus = options.bus?.subscribe(CHANGED, () => emit({ type: 'changed' }), {
+    onResync: () => emit({ type: 'changed' }),
+  });
   const changed = () => {
     if (options.bus) options.bus.publish(CHANGED, {});
     else emit({ type: 'changed' });
@@ -176,10 +179,33 @@ export function createHandover(options: HandoverOptions) {
 
   function watch(sessionId: string, agent: string): void {
     if (watched.has(sessionId)) return;
-    const unsubscribe = chatOf().hub.subscribe(sessionId, (frame: ServerFrame) => {
-      if (frame.type === 'user' || frame.type === 'reply')
-        emit({ type: 'frame', sessionId, agent, frame });
-    });
+    // The highest seq passed on; when this instance may have missed frames (its Redis
+    // subscription came back), the ones after it are read from history. The agent's view
+    // keeps each seq once, in seq order (staff/src/live.ts), so one that came both ways is
+    // shown once.
+    let last = 0;
+    const pass = (frame: HistoryFrame) => {
+      last = Math.max(last, frame.seq);
+      emit({ type: 'frame', sessionId, agent, frame });
+    };
+    const unsubscribe = chatOf().hub.subscribe(
+      sessionId,
+      (frame: ServerFrame) => {
+        if (frame.type === 'user' || frame.type === 'reply') pass(frame);
+      },
+      {
+        onResync: () => {
+          chatOf()
+            .historyAfter(sessionId, last)
+            .then(
+              (frames) => {
+                if (watched.get(sessionId) === unsubscribe) for (const f of frames ?? []) pass(f);
+              },
+              (err: unknown) => logger.warn({ err, sessionId }, 'agent view could not catch up'),
+            );
+        },
+      },
+    );
     watched.set(sessionId, unsubscribe);
   }
   function unwatch(sessionId: string): void {

@@ -48,6 +48,12 @@ export interface HubSubscribeOptions {
   token?: string;
   /** Called when the listener was dropped by `revoke` (the conversation's identity changed). */
   onRevoke?: () => void;
+  /**
+   * Called when the hub may have missed frames for this listener: its pub/sub subscription
+   * came back after a fault, and frames published meanwhile never reached this instance. The
+   * listener catches up from history (src/session/follow.ts).
+   */
+  onResync?: () => void;
 }
 
 /** Frames published for a session: history frames and transient ones (typing). */
@@ -67,6 +73,7 @@ interface Listener {
   deliver: (frame: ServerFrame) => void;
   token: string | undefined;
   onRevoke: (() => void) | undefined;
+  onResync: (() => void) | undefined;
 }
 
 /** Listeners per session, shared by the hubs: each delivers to the listeners in its process. */
@@ -88,6 +95,10 @@ export function createListeners() {
       }
       if (set.size === 0) listeners.delete(sessionId);
     },
+    /** Tells every listener in this process that frames may have been missed. */
+    resync(): void {
+      for (const set of listeners.values()) for (const l of [...set]) l.onResync?.();
+    },
     add(
       sessionId: string,
       deliver: (frame: ServerFrame) => void,
@@ -95,7 +106,12 @@ export function createListeners() {
     ): () => void {
       let set = listeners.get(sessionId);
       if (!set) listeners.set(sessionId, (set = new Set()));
-      const l: Listener = { deliver, token: options.token, onRevoke: options.onRevoke };
+      const l: Listener = {
+        deliver,
+        token: options.token,
+        onRevoke: options.onRevoke,
+        onResync: options.onResync,
+      };
       set.add(l);
       const own = set;
       return () => {
@@ -223,6 +239,13 @@ export interface ChatService {
     input: ClientInput,
     caller?: Caller,
   ): Promise<CommittedTurn | undefined>;
+  /**
+   * The resume rule for a listener that is already open: the frames after `lastSeq` for a
+   * caller who may still follow the conversation (ForbiddenSessionError when it was signed in
+   * by someone else meanwhile; UnknownSessionError when it expired). Used to bring an open
+   * socket up to date (src/session/follow.ts).
+   */
+  replay(sessionId: string, lastSeq: number, caller: Caller): Promise<HistoryFrame[]>;
   /** Frames after `lastSeq` (used by the REST channel and the agent taking a conversation). */
   historyAfter(sessionId: string, lastSeq: number): Promise<HistoryFrame[] | undefined>;
   /** The session's stored state (undefined when unknown or expired). */
@@ -643,6 +666,11 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     return { session: turn.session, resumed: false, replay: draft.frames };
   }
 
+  /** What a resuming listener gets: the frames after the last seq it has, in order. */
+  async function historyOf(sessionId: string, lastSeq: number): Promise<HistoryFrame[]> {
+    return (await store.history(sessionId, lastSeq)) ?? [];
+  }
+
   return {
     hub,
     async open(request) {
@@ -657,10 +685,8 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
         if (existing && access !== 'refuse') {
           const id = existing.id;
           const lastSeq = request.lastSeq ?? 0;
-          if (access === 'continue') {
-            const replay = (await store.history(id, lastSeq)) ?? [];
-            return { session: existing, resumed: true, replay };
-          }
+          if (access === 'continue')
+            return { session: existing, resumed: true, replay: await historyOf(id, lastSeq) };
           // sign-in: the conversation becomes this person's; every other listener is dropped.
           const identity = request.identity as Identity;
           const turn = await serialized(id, () =>
@@ -676,10 +702,8 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
             if (err instanceof ForbiddenSessionError) return undefined;
             throw err;
           });
-          if (turn) {
-            const replay = (await store.history(id, lastSeq)) ?? [];
-            return { session: turn.session, resumed: true, replay };
-          }
+          if (turn)
+            return { session: turn.session, resumed: true, replay: await historyOf(id, lastSeq) };
         }
       }
       return openNew(request);
@@ -687,6 +711,14 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
 
     handle(sessionId, input, caller) {
       return serialized(sessionId, () => runTurn(sessionId, 'input', userTurn(input, caller)));
+    },
+
+    async replay(sessionId, lastSeq, caller) {
+      const session = await store.load(sessionId, { fresh: true });
+      if (!session) throw new UnknownSessionError(`No session ${sessionId}; it may have expired.`);
+      if (accessTo(session, caller.identity) === 'refuse')
+        throw new ForbiddenSessionError('This conversation belongs to a signed-in person.');
+      return historyOf(sessionId, lastSeq);
     },
 
     historyAfter: (sessionId, lastSeq) => store.history(sessionId, lastSeq),

@@ -8,7 +8,10 @@
  *   of the conversation on this instance starts without a read: one round trip per turn.
  *   Nothing serialises the whole history per turn.
  * - the hub over pub/sub, so a frame produced on one instance reaches sockets on every other,
- *   and a conversation's other listeners are dropped everywhere when its identity changes;
+ *   and a conversation's other listeners are dropped everywhere when its identity changes.
+ *   Pub/sub keeps nothing for a subscriber that is away: when the subscription comes back
+ *   after a fault, every listener on this instance is told (`onResync`) and catches up from
+ *   the stored history (src/session/follow.ts);
  * - a small bus for other shared notices (the handover queue changed).
  */
 import { Redis, type Result } from 'ioredis';
@@ -27,7 +30,33 @@ export interface RedisOptions {
 /** Topic messages between instances (JSON payloads). */
 export interface Bus {
   publish(topic: string, payload: unknown): void;
-  subscribe(topic: string, listener: (payload: unknown) => void): () => void;
+  /**
+   * `onResync`: messages of the topic may have been missed (the pub/sub subscription came back
+   * after a fault); the listener refreshes what it derives from them.
+   */
+  subscribe(
+    topic: string,
+    listener: (payload: unknown) => void,
+    options?: { onResync?: () => void },
+  ): () => void;
+}
+
+interface TopicListener {
+  listener: (payload: unknown) => void;
+  onResync?: (() => void) | undefined;
+}
+
+/** Adds a listener to a topic's set; answers its removal. */
+function addTopicListener(
+  topics: Map<string, Set<TopicListener>>,
+  topic: string,
+  listener: TopicListener,
+): () => void {
+  let set = topics.get(topic);
+  if (!set) topics.set(topic, (set = new Set()));
+  set.add(listener);
+  const own = set;
+  return () => own.delete(listener);
 }
 
 export interface RedisSessionBackend {
@@ -39,9 +68,10 @@ export interface RedisSessionBackend {
   /** Resolves once the pub/sub subscription is active. */
   ready: Promise<void>;
   /**
-   * Whether the pub/sub connection is up now. Replies reach this instance's sockets through it:
-   * while it reconnects after Redis comes back, a reply published would be lost, so the
-   * instance is not ready (GET /ready) until it is up again.
+   * Whether the pub/sub subscription is active now (Redis confirmed it). Replies reach this
+   * instance's sockets through it: while it is away, replies published are not delivered here
+   * live (the sockets catch up from history when it is back), so the instance is not ready
+   * (GET /ready) until it is up again.
    */
   subscribed(): boolean;
   close(): Promise<void>;
@@ -168,8 +198,31 @@ export function createRedisSessionBackend(
   };
 
   const listeners = createListeners();
-  const topics = new Map<string, Set<(payload: unknown) => void>>();
-  const ready = subscriber.subscribe(channel).then(() => undefined);
+  const topics = new Map<string, Set<TopicListener>>();
+  // Subscribed again on every reconnection: ioredis subscribes again by itself too, and this
+  // SUBSCRIBE is answered after its own. Once Redis confirms it after a fault, the listeners
+  // here catch up on what was published while the subscription was away.
+  let live = false;
+  let wasLive = false;
+  const onSubscribed = () => {
+    if (live || subscriber.status !== 'ready') return;
+    live = true;
+    if (wasLive) {
+      logger.info('redis subscription back: listeners catch up from history');
+      listeners.resync();
+      for (const set of topics.values()) for (const t of set) t.onResync?.();
+    }
+    wasLive = true;
+  };
+  const ready = subscriber.subscribe(channel).then(onSubscribed);
+  subscriber.on('close', () => (live = false));
+  subscriber.on('ready', () => {
+    // The first subscription is `ready` above.
+    if (!wasLive) return;
+    subscriber.subscribe(channel).then(onSubscribed, (err: unknown) => {
+      logger.warn({ err }, 'redis subscribe failed');
+    });
+  });
   subscriber.on('message', (_channel: string, message: string) => {
     let m: Message;
     try {
@@ -178,7 +231,7 @@ export function createRedisSessionBackend(
       return;
     }
     if (m.s === undefined) {
-      for (const l of topics.get(m.t) ?? []) l(m.p);
+      for (const l of topics.get(m.t) ?? []) l.listener(m.p);
     } else if (m.r) listeners.revoke(m.s, m.r.keep);
     else if (m.f) listeners.deliver(m.s, m.f);
   });
@@ -198,13 +251,8 @@ export function createRedisSessionBackend(
 
   const bus: Bus = {
     publish: (topic, payload) => send({ t: topic, p: payload }),
-    subscribe(topic, listener) {
-      let set = topics.get(topic);
-      if (!set) topics.set(topic, (set = new Set()));
-      set.add(listener);
-      const own = set;
-      return () => own.delete(listener);
-    },
+    subscribe: (topic, listener, opts) =>
+      addTopicListener(topics, topic, { listener, onResync: opts?.onResync }),
   };
 
   return {
@@ -213,7 +261,7 @@ export function createRedisSessionBackend(
     hub,
     bus,
     ready,
-    subscribed: () => subscriber.status === 'ready',
+    subscribed: () => live,
     async close() {
       listeners.clear();
       topics.clear();
@@ -225,17 +273,12 @@ export function createRedisSessionBackend(
 
 /** The same bus in one process (no Redis). */
 export function createMemoryBus(): Bus {
-  const topics = new Map<string, Set<(payload: unknown) => void>>();
+  const topics = new Map<string, Set<TopicListener>>();
   return {
     publish(topic, payload) {
-      for (const l of topics.get(topic) ?? []) l(payload);
+      for (const l of topics.get(topic) ?? []) l.listener(payload);
     },
-    subscribe(topic, listener) {
-      let set = topics.get(topic);
-      if (!set) topics.set(topic, (set = new Set()));
-      set.add(listener);
-      const own = set;
-      return () => own.delete(listener);
-    },
+    // In one process nothing is missed: `onResync` is never called.
+    subscribe: (topic, listener) => addTopicListener(topics, topic, { listener }),
   };
 }

@@ -12,7 +12,8 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { ClientFrame, PROTOCOL_VERSION, type ServerFrame } from '../protocol/frames.js';
 import { ProtocolError, describeIssues } from '../protocol/errors.js';
 import { plainMessageFrame } from '../protocol/message-frame.js';
-import type { ChatService } from '../session/chat-service.js';
+import { ForbiddenSessionError, type ChatService } from '../session/chat-service.js';
+import { FrameFollower } from '../session/follow.js';
 import type { Identity } from '../session/session.js';
 import type { Logger } from '../logger.js';
 import { createSocketGuard, type SocketGuard } from './socket-guard.js';
@@ -135,7 +136,16 @@ class Connection {
   /** Names this connection's hub subscription (kept when it signs its conversation in). */
   private readonly listenerToken = crypto.randomUUID();
   private helloInProgress = false;
-  private lastSentSeq = 0;
+  /** Delivers the conversation's frames once and in seq order, live or from history. */
+  private readonly follower = new FrameFollower(
+    (frame) => this.send(frame),
+    undefined,
+    (err) =>
+      this.options.logger.warn(
+        { err, sessionId: this.sessionId },
+        'socket could not catch up from history',
+      ),
+  );
   private unsubscribe: (() => void) | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly flood: SocketGuard;
@@ -296,16 +306,16 @@ class Connection {
       }
     }
     // Listen first, so nothing published during the open is missed; seq filtering drops repeats.
-    let buffered: ServerFrame[] | undefined = [];
+    this.follower.hold();
     const listen = (id: string) =>
-      chat.hub.subscribe(id, (f) => (buffered ? buffered.push(f) : this.sendSeq(f)), {
+      chat.hub.subscribe(id, (f) => this.follower.live(f), {
         token: this.listenerToken,
         // Someone signed this conversation in on another socket: this one is dropped.
-        onRevoke: () => {
-          this.unsubscribe = undefined;
-          this.ws.close(CLOSE_CODES.identityChanged, 'conversation signed in elsewhere');
-        },
+        onRevoke: () => this.identityChanged(),
+        // This instance may have missed frames (its Redis subscription came back).
+        onResync: () => void this.follower.catchUp(),
       });
+    this.unsubscribe?.();
     if (frame.sessionId) this.unsubscribe = listen(frame.sessionId);
     const result = await chat.open({
       lang: frame.lang,
@@ -323,7 +333,6 @@ class Connection {
     }
     this.sessionId = session.id;
     this.identity = session.identity;
-    this.lastSentSeq = frame.sessionId === session.id ? (frame.lastSeq ?? 0) : 0;
     this.send({
       type: 'welcome',
       v: PROTOCOL_VERSION,
@@ -333,10 +342,30 @@ class Connection {
       lastSeq: session.seq,
       ...(session.identity && { identity: { name: session.identity.name } }),
     });
-    for (const f of result.replay) this.sendSeq(f);
-    const pending = buffered;
-    buffered = undefined;
-    for (const f of pending) this.sendSeq(f);
+    // The same rule as this resume, for catching up later: the frames after the last one sent,
+    // for this socket's person only (a conversation signed in elsewhere meanwhile is dropped).
+    const caller = session.identity ? { identity: session.identity } : {};
+    this.follower.start(
+      frame.sessionId === session.id ? (frame.lastSeq ?? 0) : 0,
+      result.replay,
+      async (afterSeq) => {
+        try {
+          return await chat.replay(session.id, afterSeq, caller);
+        } catch (err) {
+          if (!(err instanceof ForbiddenSessionError)) throw err;
+          this.identityChanged();
+          return [];
+        }
+      },
+    );
+  }
+
+  /** The conversation was signed in by someone else: this socket may no longer listen. */
+  private identityChanged(): void {
+    this.follower.close();
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.ws.close(CLOSE_CODES.identityChanged, 'conversation signed in elsewhere');
   }
 
   /** Runs async work for a frame; its failure becomes an error frame, never a crash. */
@@ -351,15 +380,6 @@ class Connection {
           : 'Something went wrong on our side. Please try again.';
       this.send({ type: 'error', code, message, ...(id !== undefined && { id }) });
     });
-  }
-
-  /** Sends a frame once: frames with a seq at or below what this socket has seen are skipped. */
-  private sendSeq(frame: ServerFrame): void {
-    if ('seq' in frame) {
-      if (frame.seq <= this.lastSentSeq) return;
-      this.lastSentSeq = frame.seq;
-    }
-    this.send(frame);
   }
 
   /**
@@ -397,6 +417,7 @@ class Connection {
 
   dispose(): void {
     clearTimeout(this.idleTimer);
+    this.follower.close();
     this.unsubscribe?.();
   }
 }
