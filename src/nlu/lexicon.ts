@@ -219,30 +219,6 @@ const PERSONAL = [
 ];
 export const isPersonal = matcher(PERSONAL);
 /**
- * An adult named as the person concerned (main form; `*`: a prefix): a spouse, a parent or
- * grandparent, "adult", "myself", "elderly". With a disability word and no word for a child, the
- * message is about an adult's disability, which is out of scope ("parking card for grandpa",
- * «пособие взрослому инвалиду»); the child-disability event is the child's.
- */
-const ADULT = [
-  ...['husband', 'wife', 'mum', 'mom', 'mother', 'dad', 'father', 'grand*', 'adult*', 'myself'],
-  ...['elderly', 'pensioner*', 'abikaasa*', 'mees', 'mehel', 'mehele', 'mehe', 'naine', 'naisel'],
-  ...['ema', 'emal*', 'emale', 'isa', 'isal*', 'isale', 'vanaema*', 'vanaisa*', 'taiskasvanu*'],
-  ...['endale', 'eakas', 'eaka*', 'pensionar*', 'муж', 'мужа', 'мужу', 'жена', 'жене', 'жены'],
-  ...['мама', 'маме', 'мамы', 'мать', 'матери', 'папа', 'папе', 'отец', 'отца', 'отцу'],
-  ...['бабушк*', 'дедушк*', 'взросл*', 'себя', 'себе', 'пожил*', 'пенсионер*'],
-];
-/** A word for a child (main form; `*`: a prefix). */
-const CHILD = [
-  ...['child*', 'kid', 'kids', 'son', 'sons', 'daughter*', 'baby', 'babies', 'toddler*', 'boy'],
-  ...['girl', 'teen*', 'minor', 'laps*', 'poeg*', 'poja*', 'tutar*', 'tutre*', 'beebi*', 'imik*'],
-  ...['ребен*', 'ребят*', 'дет*', 'сын*', 'доч*', 'малыш*', 'подрост*', 'младен*', 'школьн*'],
-];
-const isAdult = matcher(ADULT);
-const isChild = matcher(CHILD);
-/** The feature of a disability word beside an adult and no child (see `ADULT`). */
-export const ADULT_DISABILITY = 'g:adult-disability';
-/**
  * The classifier's features for a message's matched lexicon keys: `g:<key>` for each, then
  * `g:thanks+praise` when the message thanks and praises together ("thanks buddy you rock",
  * "aitäh, sa oled tubli"): such a message is thanks, which a linear model cannot learn from the
@@ -265,9 +241,6 @@ export function lexiconFeatures(keys: readonly string[], forms: readonly string[
   // another country's own rules ("maternity leave in norway", "divorce law in germany"), not a
   // person's own event abroad, which names them ("my father died in germany").
   if (event && keys.includes(ABROAD) && !forms.some(isPersonal)) out.push(ABROAD_RULES);
-  if (keys.includes('child-disability') && forms.some(isAdult) && !forms.some(isChild)) {
-    out.push(ADULT_DISABILITY);
-  }
   return out;
 }
 

@@ -129,26 +129,4 @@ describe('lexiconFeatures', () => {
     // A word that begins like a relative is not one: 'emapuhkus' (maternity leave) names no one.
     expect(lexiconFeatures(keys, ['emapuhkus', 'norras'])).toContain('g:abroad-rules');
   });
-
-  it('adds g:adult-disability for a disability word beside an adult and no child', () => {
-    const keys = ['child-disability'];
-    for (const forms of [
-      ['parking', 'card', 'for', 'grandpa'],
-      ['пособие', 'взрослому', 'инвалиду'],
-      ['abikaasa', 'jai', 'ratastooli'],
-    ]) {
-      expect(lexiconFeatures(keys, forms)).toContain('g:adult-disability');
-    }
-    // A child named: the child-disability event, whoever writes ("my wife and our disabled son").
-    for (const forms of [
-      ['my', 'wife', 'and', 'our', 'disabled', 'son'],
-      ['мама', 'ребенка', 'инвалида'],
-      ['ema', 'ja', 'puudega', 'laps'],
-    ]) {
-      expect(lexiconFeatures(keys, forms)).not.toContain('g:adult-disability');
-    }
-    expect(lexiconFeatures(['death-of-relative'], ['my', 'husband', 'died'])).toEqual([
-      'g:death-of-relative',
-    ]);
-  });
 });
