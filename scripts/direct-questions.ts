@@ -2,7 +2,8 @@
  * How many realistic direct questions get their fact in the first reply (issue 11). Reads
  * test/direct-questions/<lang>.yaml (not training data), asks each question as the first
  * message of a new conversation and compares the fact answered (TurnInfo.direct) with the one
- * expected. Prints the counts per language and every question that missed.
+ * expected (`service: out-of-scope`: no life event's question, so no direct answer and the
+ * classifier's out-of-scope). Prints the counts per language and every question that missed.
  *
  *   npm run direct-questions            # all languages
  *   npm run direct-questions -- --json  # machine-readable
@@ -60,11 +61,14 @@ export function runDirectQuestions(
       const turn = kit.assistant.step(state, { type: 'text', text: q }, ctx);
       const got = turn.info.direct ?? `(no direct answer: ${turn.info.nlu?.intent ?? '-'})`;
       const [gotService, gotFact] = got.split(':');
-      if (got === `${service}:${fact}`) result.fact += 1;
+      // `service: out-of-scope`: the question is no life event's (no direct answer expected).
+      const expected =
+        service === 'out-of-scope' ? '(no direct answer: out-of-scope)' : `${service}:${fact}`;
+      if (got === expected) result.fact += 1;
       else {
         if (gotService === service && gotFact !== '-') result.otherFact += 1;
         else if (gotService === service) result.serviceOnly += 1;
-        result.misses.push({ q, expected: `${service}:${fact}`, got });
+        result.misses.push({ q, expected, got });
       }
     }
     return result;

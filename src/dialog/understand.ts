@@ -7,7 +7,6 @@
 import { LANGS } from '../protocol/frames.js';
 import type { JsonTree, Resources } from './load.js';
 import { Lexicon, tokens } from './extract/lexicon.js';
-import { normalise } from './match.js';
 
 export const EMERGENCY_KINDS = ['suicide', 'child', 'violence', 'danger'] as const;
 export type EmergencyKind = (typeof EMERGENCY_KINDS)[number];
@@ -67,37 +66,6 @@ function lexiconOf(resources: Resources, path: string, stem = false): Lexicon {
  * and again. Bounded: cleared when full (a reply can carry a person's words, e.g. a name).
  */
 const REPLY_TERMS_LIMIT = 2_048;
-
-/** Words that point back at what was just said (“what does *that* mean”). */
-const POINTERS = new Set(['that', 'this', 'it', 'see', 'seda', 'это', 'то', 'этого']);
-
-/**
- * Words that make a short “what is …” question about the person's own matters or what comes
- * next, not about a word: „mis on minu seis“ (the status), „mis on edasi“ (review 19 F12, F13).
- */
-const NOT_A_WORD = new Set(
-  [
-    'minu',
-    'mu',
-    'mul',
-    'meie',
-    'my',
-    'our',
-    'мой',
-    'моя',
-    'моё',
-    'мои',
-    'меня',
-    'наш',
-    'наши',
-    'edasi',
-    'nüüd',
-    'next',
-    'now',
-    'дальше',
-    'теперь',
-  ].map(normalise),
-);
 
 export class Understanding {
   private readonly emergency: Lexicon;
@@ -166,15 +134,16 @@ export class Understanding {
     const named = this.termsIn(text);
     if (named.length > 0) return named.slice(0, 2);
     // “What does that mean?” points back at what was just said; “what is X?” names its word.
-    const bare = toks.length <= 5 && toks.some((t) => POINTERS.has(t));
+    const cues = new Set(this.cues.all(toks).map((m) => m.value));
+    const bare = toks.length <= 5 && cues.has('pointer');
     if (bare && lastTerms.length > 0) return lastTerms.slice(0, 2);
     // A short question about a word the glossary does not know: still no miss. Not one about the
     // person's own matters or what comes next („mis on minu seis“, „mis on edasi“).
-    if (toks.some((t) => NOT_A_WORD.has(t))) return undefined;
+    if (cues.has('notAWord')) return undefined;
     return toks.length <= 6 ? [] : undefined;
   }
 
-  /** Whether the text has the cue (`cues.<name>`: correction, yes, no). */
+  /** Whether the text has the cue (`cues.<name>`: correction, pointer, notAWord). */
   has(cue: string, text: string): boolean {
     return this.cues.all(tokens(text)).some((m) => m.value === cue);
   }

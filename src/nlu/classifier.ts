@@ -24,7 +24,7 @@ import {
   type SparseVector,
   type WordForm,
 } from './features.js';
-import { lexiconFeatures, type Lexicon } from './lexicon.js';
+import { isPersonal, lexiconFeatures, type Lexicon } from './lexicon.js';
 import { TwoGenerationCache } from '../two-generation-cache.js';
 import { normalize, tokenize } from './normalize.js';
 import { logits, softmax, trainSoftmax, type SoftmaxWeights } from './softmax-regression.js';
@@ -54,6 +54,8 @@ export interface RawScore {
   oov: number;
   /** Per intent (order of `intents`): best P(intent | word) over the message's known words. */
   evidence: Float64Array;
+  /** Whether a word names the writer or their family (`isPersonal`, lexicon.ts). */
+  personal: boolean;
   lang: Lang;
 }
 
@@ -299,12 +301,14 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
     content: number,
     unknown: number,
     evidence: Float64Array,
+    personal: boolean,
     lang: Lang,
   ): RawScore => ({
     logits: logits(model, vector, new Float64Array(intents.length)),
     coverage: total > 0 ? known / total : 0,
     oov: content > 0 ? unknown / content : 0,
     evidence,
+    personal,
     lang,
   });
 
@@ -357,7 +361,8 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
       addEvidence(`s:${stem}`);
     }
     const lang = detector.detect(text, langHint).lang;
-    return signals(vectorize(features, index, idf), content, unknown, evidence, lang);
+    const personal = forms.some(isPersonal);
+    return signals(vectorize(features, index, idf), content, unknown, evidence, personal, lang);
   };
 
   // The fast path: each token's features resolved against the index once (and remembered), the
@@ -447,7 +452,8 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
       addEvidence(c.evidenceStem);
     }
     const lang = detector.detectTokens(toks, langHint).lang;
-    return signals(builder.vector(idf), content, unknown, evidence, lang);
+    const personal = forms.some(isPersonal);
+    return signals(builder.vector(idf), content, unknown, evidence, personal, lang);
   };
 
   const rank = (text: string, langHint?: Lang) => {
@@ -460,6 +466,7 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
       coverage: s.coverage,
       oov: s.oov,
       evidence: (intent) => s.evidence[classOf.get(intent) ?? -1] ?? 0,
+      personal: s.personal,
     };
     return { ranked, coverage: s.coverage, oov: s.oov, signals, lang: s.lang };
   };

@@ -21,6 +21,8 @@ const DEFAULT_RULES: DecisionRules = {
   maxOov: 0.5,
   minConfidenceOov: 0.9,
   minContested: 1,
+  oosEvidence: 1,
+  minConfidenceOosEvidence: 0.9,
 };
 
 export const NluConfigSchema = z.strictObject({
@@ -33,6 +35,8 @@ export const NluConfigSchema = z.strictObject({
     maxOov: Probability.default(DEFAULT_RULES.maxOov),
     minConfidenceOov: Probability.default(DEFAULT_RULES.minConfidenceOov),
     minContested: Probability.default(DEFAULT_RULES.minContested),
+    oosEvidence: Probability.default(DEFAULT_RULES.oosEvidence),
+    minConfidenceOosEvidence: Probability.default(DEFAULT_RULES.minConfidenceOosEvidence),
   }),
   /** Logits are divided by this before the softmax; fitted on cross-validation. */
   temperature: z.number().positive(),

@@ -23,6 +23,7 @@ export interface OutOfFoldScore {
   coverage: number;
   oov: number;
   evidence: Float64Array;
+  personal: boolean;
   lang: Lang;
 }
 
@@ -135,6 +136,7 @@ export function signalsOf(s: OutOfFoldScore): Signals {
     coverage: s.coverage,
     oov: s.oov,
     evidence: (intent) => s.evidence[s.intents.indexOf(intent)] ?? 0,
+    personal: s.personal,
   };
 }
 

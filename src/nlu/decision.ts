@@ -9,6 +9,9 @@
  *   an unknown word are not enough ("suurepärane" is not "surm").
  * - out-of-vocabulary: when more than `maxOov` of the message's content words are unknown to
  *   the model, a life event needs `minConfidenceOov`.
+ * - out-of-scope evidence: when a known word of the message was seen mostly with out-of-scope
+ *   sentences (`oosEvidence`) and no word speaks of the writer, a life event needs
+ *   `minConfidenceOosEvidence`: the message names the event's topic but asks about another.
  * A rejected message keeps its ranked alternatives, so the dialog can still offer "did you mean".
  */
 import { isLifeEvent, OUT_OF_SCOPE, type IntentId, type ScoredIntent } from './types.js';
@@ -34,6 +37,14 @@ export interface DecisionRules {
    * but "child" is seen more with the disability event).
    */
   minContested: number;
+  /**
+   * Out-of-scope evidence: a message with a known word whose P(out-of-scope | word) is at least
+   * this, and no word for the writer or their family, needs `minConfidenceOosEvidence` for a
+   * life event ("car maintenance costs", "closing hours of the cemetery": a word the model has
+   * seen with other topics beside the event's own). 1 turns the rule off.
+   */
+  oosEvidence: number;
+  minConfidenceOosEvidence: number;
 }
 
 /** What the model knows about the message beyond the ranking. */
@@ -43,6 +54,8 @@ export interface Signals {
   oov: number;
   /** Best P(intent | word) over the message's known words, per intent. */
   evidence: (intent: IntentId) => number;
+  /** Whether a word names the writer or their family ("my", «мама», "olen"; lexicon.ts). */
+  personal: boolean;
 }
 
 export interface Decision {
@@ -74,9 +87,13 @@ export function decide(
   if (life && signals.evidence(top.intent) < rules.minEvidence) return rejected;
   const threshold = !life
     ? rules.minConfidenceOther
-    : signals.oov > rules.maxOov
-      ? Math.max(rules.minConfidence, rules.minConfidenceOov)
-      : rules.minConfidence;
+    : Math.max(
+        rules.minConfidence,
+        signals.oov > rules.maxOov ? rules.minConfidenceOov : 0,
+        !signals.personal && signals.evidence(OUT_OF_SCOPE) >= rules.oosEvidence
+          ? rules.minConfidenceOosEvidence
+          : 0,
+      );
 
   const second = ranked[1];
   const contested =

@@ -236,7 +236,7 @@ const PERSONAL = [
   ...['жены', 'жену', 'муж', 'мужа', 'брат*', 'сестр*', 'бабушк*', 'дедушк*', 'дед', 'деда'],
   ...['тет*', 'дяд*', 'супруг*'],
 ];
-const isPersonal = matcher(PERSONAL);
+export const isPersonal = matcher(PERSONAL);
 /**
  * The classifier's features for a message's matched lexicon keys: `g:<key>` for each, then
  * `g:thanks+praise` when the message thanks and praises together ("thanks buddy you rock",

@@ -66,6 +66,8 @@ describe('open-set thresholds', () => {
     maxOov: 1,
     minConfidenceOov: 0,
     minContested: 1,
+    oosEvidence: 1,
+    minConfidenceOosEvidence: 0,
   };
   const intents = ['marriage', 'divorce', 'out-of-scope'] as const;
   // Logits giving the top intent the probability p (temperature 1), the rest shared.
@@ -80,6 +82,7 @@ describe('open-set thresholds', () => {
       coverage: 1,
       oov: 0,
       evidence: Float64Array.from([1, 1, 1]),
+      personal: false,
       lang: 'en' as const,
     };
   };

@@ -11,16 +11,21 @@ const rules: DecisionRules = {
   maxOov: 0.5,
   minConfidenceOov: 0.9,
   minContested: 0.15,
+  oosEvidence: 0.7,
+  minConfidenceOosEvidence: 0.9,
 };
 /** Signals of a fully known message whose words are good evidence for every intent. */
 const known = (
   coverage = 1,
   oov = 0,
   evidence: Partial<Record<IntentId, number>> = {},
+  personal = false,
 ): Signals => ({
   coverage,
   oov,
-  evidence: (intent) => evidence[intent] ?? 1,
+  // Out-of-scope evidence 0 unless given: the message's words were not seen with other topics.
+  evidence: (intent) => evidence[intent] ?? (intent === 'out-of-scope' ? 0 : 1),
+  personal,
 });
 const r = (...pairs: [ScoredIntent['intent'], number][]): ScoredIntent[] =>
   pairs.map(([intent, confidence]) => ({ intent, confidence }));
@@ -98,5 +103,19 @@ describe('decision rules', () => {
     });
     const clear = known(1, 0, { 'child-birth': 0.8, 'child-disability': 0.7 });
     expect(decide(ranked, clear, rules).ambiguous).toBe(false);
+  });
+
+  it('asks more confidence for a life event beside a word seen with other topics, unless the writer speaks of themselves', () => {
+    // "car maintenance costs": "maintenance" names the divorce's support, "car" other topics.
+    const ranked = r(['divorce', 0.8], ['out-of-scope', 0.15]);
+    const otherTopic = known(1, 0, { 'out-of-scope': 0.8 });
+    expect(decide(ranked, otherTopic, rules).intent).toBe('out-of-scope');
+    expect(decide(r(['divorce', 0.95]), otherTopic, rules).intent).toBe('divorce');
+    // "my husband died on holiday in latvia": the country is out-of-scope evidence, "my" says
+    // it is the writer's own event.
+    const own = known(1, 0, { 'out-of-scope': 0.8 }, true);
+    expect(decide(ranked, own, rules).intent).toBe('divorce');
+    // Not for conversational intents.
+    expect(decide(r(['thanks', 0.5]), otherTopic, rules).intent).toBe('thanks');
   });
 });
