@@ -38,7 +38,12 @@ import {
 } from './direct.js';
 import { Extractors, clausesOf } from './extract/extractors.js';
 import { tokens } from './extract/lexicon.js';
-import { Understanding, type AskKind, type EmergencyKind } from './understand.js';
+import {
+  Understanding,
+  type AskKind,
+  type DirectQuestion,
+  type EmergencyKind,
+} from './understand.js';
 import { initialState, restoreState, type DialogState } from './state.js';
 import { Turn, type EngineDeps } from './turn.js';
 import { isBothWaysSalutation } from './salutations.js';
@@ -406,8 +411,9 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
   const { pendingSwitch, offer } = turn.state;
   delete turn.state.pendingSwitch;
   delete turn.state.offer;
-  // What the message asks for itself (“how much is the funeral grant?”), if anything.
-  const direct = u.direct(said);
+  // What the message asks for itself (“how much is the funeral grant?”), if anything. A yes/no
+  // question („kas notar saab lahutada“) only when a rule of the catalog answers it.
+  const direct = answerable(turn, u.direct(said), said);
   if (pendingSwitch || offer) {
     const yesNo = matchOption(said, YES_NO, turn.deps.texts);
     if (pendingSwitch && yesNo === 'yes')
@@ -489,7 +495,7 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
   // A question for a fact that names no service (“за сколько месяцев до пенсии можно подать
   // заявление?”): the fact of the life event it is about whose sentence says most of it.
   if (!direct) {
-    const kind = u.askKind(said);
+    const kind = u.askKind(said, true);
     const topic = u.topic(said);
     const lifeEvent =
       topic !== undefined && isLifeEvent(topic)
@@ -900,6 +906,23 @@ function directAnswer(
     tv('direct.offer', { count, n: numberWord(turn, count), event: turn.eventName(lifeEvent) }),
   );
   turn.say(parts.join('\n\n'), [{ type: 'options', options }]);
+}
+
+/**
+ * The direct question, unless it is a yes/no one (`rule`) that no rule of its life event (or of
+ * the topic it names) answers: that one goes on to the dialog as before.
+ */
+function answerable(
+  turn: Turn,
+  direct: DirectQuestion | undefined,
+  said: string,
+): DirectQuestion | undefined {
+  if (direct?.kind !== 'rule') return direct;
+  const named = lifeEventOf(turn, direct.service);
+  if (!named) return undefined;
+  const topic = turn.deps.understanding.topic(said);
+  const events = [named, ...(topic && isLifeEvent(topic) && topic !== named ? [topic] : [])];
+  return bestAnswer(turn, said, 'rule', direct.service, events)?.fact ? direct : undefined;
 }
 
 /** Below this, a question that names no service is not taken for a fact question. */
