@@ -505,7 +505,13 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
           : turn.state.lifeEvent;
     if (kind && lifeEvent && (kind === 'provider' || kind === 'where')) {
       // “kes meie abielu registreerib?”: the service whose name says most of the question.
-      const service = namedLike(turn, said, lifeEvent);
+      // „kuhu me avalduse esitame“ in the marriage dialog: the application is the life
+      // event's first core service's (review 23b G-12).
+      const service =
+        namedLike(turn, said, lifeEvent) ??
+        (lifeEvent === turn.state.lifeEvent && u.has('application', said)
+          ? firstCore(turn, lifeEvent)
+          : undefined);
       if (service) {
         switchLanguage(turn, said, nlu);
         return directAnswer(turn, service, kind, said);
@@ -1103,6 +1109,13 @@ function namedLike(turn: Turn, said: string, lifeEvent: LifeEventId): string | u
     }
   }
   return best;
+}
+
+/** The first core service of a life event (its main application). */
+function firstCore(turn: Turn, lifeEvent: LifeEventId): string | undefined {
+  return turn.deps.bundle.catalog.lifeEvents
+    .find((e) => e.id === lifeEvent)
+    ?.services.find((s) => turn.deps.catalog.service(s.id)?.kind === 'core')?.id;
 }
 
 /** What the text would answer in that life event's dialog (for counting its questions). */
