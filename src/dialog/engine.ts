@@ -422,7 +422,9 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
     if (offer && yesNo === 'yes') return enter(turn, offer.lifeEvent, false, undefined, offer.text);
     if (offer && yesNo === 'no') return noPlan(turn);
     // The direct question the plan offer followed, for a follow-up about the same figure.
-    if (offer?.service && offer.kind && yesNo === undefined) {
+    // A yes/no question a rule answers („kas notar saab ka lahutada“ after the fee) is its own
+    // question, not a follow-up about the figure before (review 23b G-18).
+    if (offer?.service && offer.kind && yesNo === undefined && direct?.kind !== 'rule') {
       const asked = { service: offer.service, kind: offer.kind as AskKind };
       // “In Tallinn”, “and in Tartu?”: the municipality the figure depends on, after a direct
       // answer without it or with another one. The last municipality named wins
