@@ -19,9 +19,20 @@ const FACT_KINDS: Record<AskKind, readonly CatalogFact['kind'][]> = {
   deadline: ['deadline', 'duration'],
   duration: ['duration', 'deadline'],
   age: ['age'],
-  provider: [],
+  // “Who pays child support?”: a rule that says who (`divorce-maintenance.who-pays`), else the
+  // provider card.
+  provider: ['other'],
   where: [],
+  // A yes/no or what-if question („kas notar saab lahutada“, «а если завещания нет»): a rule of
+  // the service, said as a sentence (kind `other`), and only one that says much of the question.
+  rule: ['other'],
 };
+
+/**
+ * A rule (a sentence without a figure) answers a yes/no question only when it says this much of
+ * it (a long word or two of the question), never by its kind alone.
+ */
+export const RULE_MIN_OVERLAP = 8;
 
 /** The preferred kind of fact (amount for “how much”) wins a tie of words, never a word. */
 const KIND_BONUS = 3;
@@ -74,7 +85,10 @@ export function scoredFact(
   let bestRank = -1;
   for (const fact of all) {
     if (!kinds.includes(fact.kind)) continue;
+    // A who-question gets only a rule that says who (`who-…`), else the provider card.
+    if (kind === 'provider' && !fact.id.startsWith('who-')) continue;
     const score = overlap(question, words(fact));
+    if (fact.kind === 'other' && score < RULE_MIN_OVERLAP) continue;
     const rank = score + (fact.kind === kinds[0] ? KIND_BONUS : 0) + (fact.when ? WHEN_BONUS : 0);
     if (rank > bestRank) {
       best = { fact, score };
@@ -82,12 +96,29 @@ export function scoredFact(
     }
   }
   if (best) return best;
+  if (kind === 'provider' || kind === 'where') return undefined;
+  // A rule that says much of the question answers it, whatever it asks: „kas perearst on
+  // tasuta“ (free for the insured), „kui suur on pension“ (what it depends on; review 23b).
+  for (const fact of all) {
+    if (fact.kind !== 'other') continue;
+    const score = overlap(question, words(fact));
+    if (score >= RULE_MIN_OVERLAP && (!best || score > best.score)) best = { fact, score };
+  }
+  if (best) return best;
+  // A yes/no question about a figure („kas saan lisapuhkust“): the figure that says as much.
+  if (kind === 'rule') {
+    for (const fact of all) {
+      if (fact.value === undefined) continue;
+      const score = overlap(question, words(fact));
+      if (score >= RULE_MIN_OVERLAP && (!best || score > best.score)) best = { fact, score };
+    }
+    return best;
+  }
   // The figure asked for is one no official page confirmed (catalog `unconfirmed`): no other
   // figure stands in for it; the answer gives the official page instead.
   if ((service.unconfirmed ?? []).some((u) => kinds[0] === u.kind)) return undefined;
   // “How many years of service do I need?” asks an amount the catalog keeps as a duration:
   // any fact with a number, if the question shares words with its sentence.
-  if (kind === 'provider' || kind === 'where') return undefined;
   for (const fact of all) {
     if (fact.value === undefined) continue;
     // A sum of money answers only a question about money: „mis vanusest on ID-kaart

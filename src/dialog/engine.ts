@@ -39,7 +39,12 @@ import {
 } from './direct.js';
 import { Extractors, clausesOf } from './extract/extractors.js';
 import { tokens } from './extract/lexicon.js';
-import { Understanding, type AskKind, type EmergencyKind } from './understand.js';
+import {
+  Understanding,
+  type AskKind,
+  type DirectQuestion,
+  type EmergencyKind,
+} from './understand.js';
 import { initialState, restoreState, type DialogState } from './state.js';
 import { Turn, type EngineDeps } from './turn.js';
 import { isBothWaysSalutation } from './salutations.js';
@@ -407,8 +412,9 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
   const { pendingSwitch, offer } = turn.state;
   delete turn.state.pendingSwitch;
   delete turn.state.offer;
-  // What the message asks for itself (“how much is the funeral grant?”), if anything.
-  const direct = u.direct(said);
+  // What the message asks for itself (“how much is the funeral grant?”), if anything. A yes/no
+  // question („kas notar saab lahutada“) only when a rule of the catalog answers it.
+  const direct = answerable(turn, u.direct(said), said);
   if (pendingSwitch || offer) {
     const yesNo = matchOption(said, YES_NO, turn.deps.texts);
     if (pendingSwitch && yesNo === 'yes')
@@ -417,7 +423,9 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
     if (offer && yesNo === 'yes') return enter(turn, offer.lifeEvent, false, undefined, offer.text);
     if (offer && yesNo === 'no') return noPlan(turn);
     // The direct question the plan offer followed, for a follow-up about the same figure.
-    if (offer?.service && offer.kind && yesNo === undefined) {
+    // A yes/no question a rule answers („kas notar saab ka lahutada“ after the fee) is its own
+    // question, not a follow-up about the figure before (review 23b G-18).
+    if (offer?.service && offer.kind && yesNo === undefined && direct?.kind !== 'rule') {
       const asked = { service: offer.service, kind: offer.kind as AskKind };
       // “In Tallinn”, “and in Tartu?”: the municipality the figure depends on, after a direct
       // answer without it or with another one. The last municipality named wins
@@ -490,7 +498,7 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
   // A question for a fact that names no service (“за сколько месяцев до пенсии можно подать
   // заявление?”): the fact of the life event it is about whose sentence says most of it.
   if (!direct) {
-    const kind = u.askKind(said);
+    const kind = u.askKind(said, true);
     const topic = u.topic(said);
     const lifeEvent =
       topic !== undefined && isLifeEvent(topic)
@@ -500,7 +508,13 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
           : turn.state.lifeEvent;
     if (kind && lifeEvent && (kind === 'provider' || kind === 'where')) {
       // “kes meie abielu registreerib?”: the service whose name says most of the question.
-      const service = namedLike(turn, said, lifeEvent);
+      // „kuhu me avalduse esitame“ in the marriage dialog: the application is the life
+      // event's first core service's (review 23b G-12).
+      const service =
+        namedLike(turn, said, lifeEvent) ??
+        (lifeEvent === turn.state.lifeEvent && u.has('application', said)
+          ? firstCore(turn, lifeEvent)
+          : undefined);
       if (service) {
         switchLanguage(turn, said, nlu);
         return directAnswer(turn, service, kind, said);
@@ -934,6 +948,23 @@ function directAnswer(
   turn.say(parts.join('\n\n'), [{ type: 'options', options }]);
 }
 
+/**
+ * The direct question, unless it is a yes/no one (`rule`) that no rule of its life event (or of
+ * the topic it names) answers: that one goes on to the dialog as before.
+ */
+function answerable(
+  turn: Turn,
+  direct: DirectQuestion | undefined,
+  said: string,
+): DirectQuestion | undefined {
+  if (direct?.kind !== 'rule') return direct;
+  const named = lifeEventOf(turn, direct.service);
+  if (!named) return undefined;
+  const topic = turn.deps.understanding.topic(said);
+  const events = [named, ...(topic && isLifeEvent(topic) && topic !== named ? [topic] : [])];
+  return bestAnswer(turn, said, 'rule', direct.service, events)?.fact ? direct : undefined;
+}
+
 /** Below this, a question that names no service is not taken for a fact question. */
 const UNNAMED_MIN_OVERLAP = 8;
 /** Longest message read as a follow-up to the last direct question („aga lahutus?“). */
@@ -1119,6 +1150,13 @@ function namedLike(turn: Turn, said: string, lifeEvent: LifeEventId): string | u
     }
   }
   return best;
+}
+
+/** The first core service of a life event (its main application). */
+function firstCore(turn: Turn, lifeEvent: LifeEventId): string | undefined {
+  return turn.deps.bundle.catalog.lifeEvents
+    .find((e) => e.id === lifeEvent)
+    ?.services.find((s) => turn.deps.catalog.service(s.id)?.kind === 'core')?.id;
 }
 
 /** What the text would answer in that life event's dialog (for counting its questions). */

@@ -20,6 +20,7 @@ export const ASK_KINDS = [
   'age',
   'provider',
   'where',
+  'rule',
 ] as const;
 export type AskKind = (typeof ASK_KINDS)[number];
 
@@ -153,7 +154,7 @@ export class Understanding {
     const toks = tokens(text);
     const service = this.services.pick(toks);
     if (service === undefined) return undefined;
-    const kind = this.kindOf(toks);
+    const kind = this.kindOf(toks, true);
     if (kind === undefined) return undefined;
     const topic = this.topics.pick(toks);
     return {
@@ -163,9 +164,12 @@ export class Understanding {
     };
   }
 
-  /** What the text asks for (“how much”, «срок»), without a service named. */
-  askKind(text: string): AskKind | undefined {
-    return this.kindOf(tokens(text));
+  /**
+   * What the text asks for (“how much”, «срок»), without a service named. A yes/no question
+   * (`rule`) only with `rules`: a follow-up „kas Tartus ka?“ still asks the figure before.
+   */
+  askKind(text: string, rules = false): AskKind | undefined {
+    return this.kindOf(tokens(text), rules);
   }
 
   /**
@@ -173,8 +177,12 @@ export class Understanding {
    * words around it (“deadline to *apply for*”, «за сколько месяцев … *подать заявление*»).
    * “Who pays” stays a question for the provider.
    */
-  private kindOf(toks: readonly string[]): AskKind | undefined {
-    const kinds = this.asks.all(toks).map((m) => m.value as AskKind);
+  private kindOf(toks: readonly string[], rules = false): AskKind | undefined {
+    const all = this.asks.all(toks).map((m) => m.value as AskKind);
+    // A yes/no or what-if question (`ask.rule`: „kas notar saab…“, «а если…») only when it
+    // asks for nothing else: „kas perearst on tasuta“ is still a question for the fee.
+    const kinds = all.filter((k) => k !== 'rule');
+    if (kinds.length === 0) return rules && all.length > 0 ? 'rule' : undefined;
     return kinds[0] === 'where'
       ? (kinds.find((k) => k !== 'where' && k !== 'provider') ?? 'where')
       : kinds[0];
