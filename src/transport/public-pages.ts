@@ -14,7 +14,7 @@ import { LIFE_EVENTS, type LifeEventId } from '../nlu/types.js';
 import type { DialogBundle } from '../dialog/load.js';
 import { createTexts, type Translate } from '../dialog/i18n.js';
 import { factParams, formatCheckedDate, formatDate as formatFromDate } from '../dialog/direct.js';
-import { indexLinks } from '../dialog/links.js';
+import { factSource, indexLinks } from '../dialog/links.js';
 import { deadlineLine, linkLanguageNote, providerName, serviceSummary } from '../dialog/render.js';
 import { planOf, type PlanAnswers } from '../dialog/plan.js';
 import {
@@ -108,6 +108,12 @@ export function createPublicPages(options: PublicPagesOptions): express.Router {
     sources: s.sources,
     facts: (s.facts ?? []).map((f) => ({
       ...f,
+      // The Estonian page (or the one page), and per language the page a reader of it is given.
+      source: factSource(f, 'et'),
+      sourceByLang: Object.fromEntries(LANGS.map((l) => [l, factSource(f, l)])) as Record<
+        Lang,
+        string
+      >,
       text: Object.fromEntries(
         LANGS.map((l) => [
           l,
@@ -229,7 +235,7 @@ ${body}
     // („… on 70 € (kehtib alates …).“).
     return `<li>${escapeHtml(sentence.replace(/\.$/, ''))} <span class="muted">(${escapeHtml(when)}; ${escapeHtml(
       tc('page.checked', { date: formatCheckedDate(f.checked, lang) }),
-    )}; <a href="${escapeHtml(f.source)}">${escapeHtml(tc('page.source'))}</a>)</span>.</li>`;
+    )}; <a href="${escapeHtml(factSource(f, lang))}">${escapeHtml(tc('page.source'))}</a>)</span>.</li>`;
   };
 
   const serviceRow = (s: CatalogService, lang: Lang, municipality?: string): string => {
