@@ -17,6 +17,7 @@ import { factParams, formatCheckedDate, formatDate as formatFromDate } from '../
 import { factSource, indexLinks } from '../dialog/links.js';
 import { deadlineLine, linkLanguageNote, providerName, serviceSummary } from '../dialog/render.js';
 import { planOf, type PlanAnswers } from '../dialog/plan.js';
+import { localFigures } from '../dialog/local-figures.js';
 import {
   EFFECTIVE_UNKNOWN,
   type CatalogFact,
@@ -371,6 +372,9 @@ ${servicesTable(event.services, lang, tc('page.servicesOf', { event: name }))}
     const tc = texts.catalog(lang);
     const td = texts.dialog(lang);
     const event = tc(`lifeEvent.${plan.lifeEvent}.name`);
+    // The municipality's own figures and deadline where it has them, as in the chat's plan.
+    const own = plan.municipality ? links.municipality(plan.municipality) : undefined;
+    const { summaryOf, deadlineOf } = localFigures(own, lang, tc, texts.conversation(lang));
     const answered = plan.answers
       .map(
         (a) =>
@@ -380,9 +384,8 @@ ${servicesTable(event.services, lang, tc('page.servicesOf', { event: name }))}
     const steps = plan.services
       .map((s, i) => {
         const url = links.link(s, lang, plan.municipality);
-        const deadline = s.deadline
-          ? `<br>${escapeHtml(deadlineLine(tc(`service.${s.id}.deadline`), td))}`
-          : '';
+        const due = deadlineOf(s);
+        const deadline = due === undefined ? '' : `<br>${escapeHtml(deadlineLine(due, td))}`;
         const name = escapeHtml(tc(`service.${s.id}.name`));
         // The entry's own words around the name, which is a link: the template is filled with
         // a marker for the name, escaped, and the marker replaced by the name's HTML.
@@ -396,7 +399,7 @@ ${servicesTable(event.services, lang, tc('page.servicesOf', { event: name }))}
         return `<li id="step-${i + 1}">${entry.replace(
           NAME_MARK,
           `<strong>${url ? `<a href="${escapeHtml(url)}">${name}</a>` : name}</strong>`,
-        )} ${escapeHtml(provider)}<br>${escapeHtml(serviceSummary(s, tc))}${deadline}${note}</li>`;
+        )} ${escapeHtml(provider)}<br>${escapeHtml(summaryOf(s))}${deadline}${note}</li>`;
       })
       .join('');
     const body = `<h1>${escapeHtml(td('checklist.title', { event }))}</h1>

@@ -258,9 +258,14 @@ describe('public life-event pages', () => {
     expect(html).toMatch(
       /<li id="step-\d+"><strong><a href="https:\/\/www\.tallinn\.ee\/en\/services\/funeral-benefit">Funeral grant<\/a><\/strong> — you do it yourself\. Provider: /,
     );
-    expect(html).toContain(
-      '<br>The deadline is set by the local government of the deceased&#39;s residence.</li>',
+    // Tallinn's own deadline and amount, as in the chat's plan text and checklist card (not the
+    // generic „the local government sets the deadline“).
+    expect(html).toMatch(
+      /<br>You can apply for the funeral grant within 6 months of the day of death \(in force, checked [^)]+\)\.( |<\/li>)/,
     );
+    // The amount as the chat's plan says it (conversation.json units: “250 €” today).
+    expect(html).toMatch(/The funeral grant is (€250|250 €) \(valid from 1 January 2018\)\./);
+    expect(html).not.toContain('The deadline is set by the local government');
     expect(html).not.toMatch(/\([^()<]*\(/);
     expect(html).not.toContain('Deadline: The');
     // Nothing the person typed in their own words.
