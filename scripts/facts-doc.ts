@@ -8,6 +8,7 @@ import { loadDialogBundle } from '../src/dialog/load.js';
 import { createTexts } from '../src/dialog/i18n.js';
 import { factParams } from '../src/dialog/direct.js';
 import type { CatalogFact } from '../src/dialog/schema.js';
+import { factSources } from '../src/dialog/links.js';
 
 const OUT = 'docs/facts.md';
 
@@ -18,6 +19,11 @@ export function factsMarkdown(rootDir = '.'): string {
     f.value === undefined ? '—' : `${f.value}${f.unit ? ` ${f.unit}` : ''}`;
   const status = (f: CatalogFact) => f.status ?? 'in-force';
   const cell = (s: string) => s.replace(/\|/g, '\\|');
+  // One page, or each language's page: `et: URL<br>ru: URL`.
+  const source = (f: CatalogFact) =>
+    factSources(f)
+      .map(({ lang, url }) => (lang ? `${lang}: ${url}` : url))
+      .join('<br>');
   const lines: string[] = [
     '# Facts, their sources and dates',
     '',
@@ -25,7 +31,9 @@ export function factsMarkdown(rootDir = '.'): string {
     'and `dialogs/official-domains.yaml`; do not edit by hand. Every fact names the official page',
     'that states it, the date it applies from (*effective*) and the date it was last confirmed',
     'against that page (*checked*). `npm run dialogs -- check` fails a fact without a source and',
-    'warns when a fact was last checked more than a year ago.',
+    'warns when a fact was last checked more than a year ago. Where the official page in Russian or',
+    'English states the same fact, the source lists it by language (`et:`, `ru:`, `en:`): readers of',
+    'that language are given it, others the Estonian page.',
     '',
     'Confirmed means: read on a stored copy of the official page (the sessions that build this',
     'project cannot browse the live web). *Effective* `unknown` means no official source states',
@@ -48,7 +56,7 @@ export function factsMarkdown(rootDir = '.'): string {
         const params = factParams(f, 'en', tc, 'unit');
         const sentence = tc(`service.${service.id}.facts.${f.id}`, params);
         lines.push(
-          `| ${cell(sentence)} | ${unit(f)} | ${status(f)} | ${f.effective} | ${f.checked} | ${f.source} |`,
+          `| ${cell(sentence)} | ${unit(f)} | ${status(f)} | ${f.effective} | ${f.checked} | ${source(f)} |`,
         );
         count++;
       }
@@ -62,7 +70,7 @@ export function factsMarkdown(rootDir = '.'): string {
     for (const [serviceId, facts] of Object.entries(m.facts ?? {})) {
       for (const f of facts) {
         lines.push(
-          `| ${m.name.en} | \`${serviceId}\` | ${f.id} | ${unit(f)} | ${f.effective} | ${f.checked} | ${f.source} |`,
+          `| ${m.name.en} | \`${serviceId}\` | ${f.id} | ${unit(f)} | ${f.effective} | ${f.checked} | ${source(f)} |`,
         );
         count++;
       }

@@ -29,6 +29,10 @@ import {
   type DialogNode,
 } from './schema.js';
 import {
+  addressLanguage,
+  factSource,
+  factSources,
+  hostLanguages,
   hostOf,
   indexLinks,
   isHttpsUrl,
@@ -124,8 +128,10 @@ function checkPageLanguages(
     : [undefined];
   for (const lang of ['en', 'ru'] as const) {
     const shown: [string, string][] = (s.facts ?? []).map((f, fi) => [
-      `${sp}.facts.${fi}.source`,
-      f.source,
+      typeof f.source === 'string'
+        ? `${sp}.facts.${fi}.source`
+        : `${sp}.facts.${fi}.source.${lang}`,
+      factSource(f, lang),
     ]);
     for (const m of municipalities) {
       const url = links.link(s, lang, m);
@@ -764,6 +770,8 @@ function checkLink(
   return [];
 }
 
+const LANGUAGE_NAMES: Record<Lang, string> = { et: 'Estonian', en: 'English', ru: 'Russian' };
+
 /** Every fact has an official source and dates; a fact not confirmed for a year is a warning. */
 function checkFact(
   fact: CatalogFact,
@@ -774,14 +782,28 @@ function checkFact(
   linkOpts: { stateOnly?: boolean; municipality?: string },
 ): Problem[] {
   const problems: Problem[] = [];
-  if (fact.source.trim() === '') {
-    problems.push({
-      file,
-      path: `${path}.source`,
-      message: 'a source (the official page that states the fact)',
-    });
-  } else {
-    problems.push(...checkLink(fact.source, file, `${path}.source`, bundle, linkOpts));
+  // Every page of a per-language source is checked like a single one: on the allow-list, and in
+  // the language it is given for where its address or site tells a language.
+  const hostLanguage = hostLanguages(bundle.officialDomains, bundle.municipalities);
+  for (const { lang, url } of factSources(fact)) {
+    const at = lang ? `${path}.source.${lang}` : `${path}.source`;
+    if (url.trim() === '') {
+      problems.push({
+        file,
+        path: at,
+        message: 'a source (the official page that states the fact)',
+      });
+      continue;
+    }
+    problems.push(...checkLink(url, file, at, bundle, linkOpts));
+    const told = lang && (addressLanguage(url) ?? hostLanguage(hostOf(url) ?? ''));
+    if (lang && told && told !== lang) {
+      problems.push({
+        file,
+        path: at,
+        message: `a page in ${LANGUAGE_NAMES[lang]} under source.${lang} (${url} is in ${LANGUAGE_NAMES[told]} by its address or site)`,
+      });
+    }
   }
   if (fact.value !== undefined && fact.unit === undefined) {
     problems.push({ file, path: `${path}.unit`, message: 'a unit for the value' });

@@ -9,6 +9,7 @@ import { COUNTED_UNITS, EFFECTIVE_UNKNOWN, conditionHolds, successors } from './
 import type { Translate } from './i18n.js';
 import type { AskKind } from './understand.js';
 import { isHttpsUrl } from './check.js';
+import { factSource } from './links.js';
 import { tokens } from './extract/lexicon.js';
 import { dayMonthYear, decimal } from './formats.js';
 
@@ -274,8 +275,8 @@ export function factSentence(
       : tv(fact.status === 'adopted' ? 'direct.adopted' : 'direct.since', {
           date: formatDate(fact.effective, lang),
         });
-  const source =
-    withSource && isHttpsUrl(fact.source) ? ` ${tv('direct.source', { url: fact.source })}` : '';
+  const url = factSource(fact, lang);
+  const source = withSource && isHttpsUrl(url) ? ` ${tv('direct.source', { url })}` : '';
   return `${sentence.replace(/\.$/, '')} (${when}).${source}`;
 }
 

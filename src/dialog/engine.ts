@@ -26,6 +26,7 @@ import { MISSING_MARK, createTexts, type Texts } from './i18n.js';
 import { matchOption } from './match.js';
 import { ask, currentNode, run, dialogOf, heardList, numberWord } from './nodes.js';
 import { indexCatalog, linkLanguageNote, offerCards, providerName, statusBlock } from './render.js';
+import { factSource } from './links.js';
 import type { CatalogFact, CatalogService, NodeOf } from './schema.js';
 import { checklistEntry, conditionHolds } from './schema.js';
 import {
@@ -864,7 +865,8 @@ function directAnswer(
   if (fact) {
     facts.forEach((f, i) => {
       const next = facts[i + 1];
-      parts.push(factSentence(service, f, lang, tc, tv, next?.source !== f.source));
+      const shared = next && factSource(next, lang) === factSource(f, lang);
+      parts.push(factSentence(service, f, lang, tc, tv, !shared));
     });
     // What a figure of this kind must be said with (`service.<id>.answerNote.<kind>`): the draft
     // that would change the service's length (review 21 F-2). Not a fact: it has no value.
@@ -901,7 +903,7 @@ function directAnswer(
   }
   // A page shown in another language says so („Lingitud leht on inglise keeles.“): the link or a
   // fact's source, when every page shown is in that one other language.
-  const shown = [...new Set([link, ...facts.map((f) => f.source)])].filter(
+  const shown = [...new Set([link, ...facts.map((f) => factSource(f, lang))])].filter(
     (url) => url !== '' && parts.some((p) => p.includes(url)),
   );
   const languageOf = turn.deps.catalog.pageLanguage;

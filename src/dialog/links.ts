@@ -6,6 +6,7 @@
 import { LANGS, type Lang } from '../protocol/frames.js';
 import {
   ALL_MUNICIPALITIES,
+  type CatalogFact,
   type CatalogService,
   type LangLinks,
   type Municipality,
@@ -41,12 +42,39 @@ export function pick(links: LangLinks | undefined, lang: Lang): string | undefin
   return links ? (links[lang] ?? links.et) : undefined;
 }
 
+/**
+ * The page a reader of `lang` is shown as a fact's source: the one in their language where the
+ * catalog gives one per language, else the Estonian one (or the fact's one page).
+ */
+export function factSource(fact: Pick<CatalogFact, 'source'>, lang: Lang): string {
+  const { source } = fact;
+  return typeof source === 'string' ? source : (source[lang] ?? source.et);
+}
+
+/** Every page a fact cites, each with the language the catalog gives it (none for a plain URL). */
+export function factSources(fact: Pick<CatalogFact, 'source'>): { lang?: Lang; url: string }[] {
+  const { source } = fact;
+  if (typeof source === 'string') return [{ url: source }];
+  return LANGS.flatMap((lang) => {
+    const url = source[lang];
+    return url === undefined ? [] : [{ lang, url }];
+  });
+}
+
+/** The languages facts name a page in (`source: { ru: URL }`), for pageLanguage. */
+function factLanguages(facts: readonly CatalogFact[] | undefined, url: string): Lang[] {
+  return LANGS.filter((l) =>
+    (facts ?? []).some((f) => typeof f.source !== 'string' && f.source[l] === url),
+  );
+}
+
 /** Tells the language of the page at `url`, shown for `service` to a reader of `lang`. */
 export type PageLanguageOf = (service: CatalogService, url: string, lang: Lang) => Lang | undefined;
 
 /**
- * The language a service's page is in, where it can be told: the catalog names it (`links.<lang>`,
- * the reader's own language first when several languages share a page), or its address does
+ * The language a service's page is in, where it can be told: the catalog names it (`links.<lang>`
+ * or a fact's `source.<lang>`, the reader's own language first when several languages share a
+ * page), or its address does
  * (`/et/…`, `/45/ET/…`, `index_et.htm`), or its site does (`hostLanguage`: the language of an
  * official site's pages whose address names none, dialogs/official-domains.yaml). Undefined
  * otherwise: nothing is claimed then, and `dialogs check` fails for a link a person of another
@@ -58,7 +86,9 @@ export function pageLanguage(
   lang: Lang,
   hostLanguage: (host: string) => Lang | undefined = () => undefined,
 ): Lang | undefined {
-  const named = LANGS.filter((l) => service.links?.[l] === url);
+  const named = LANGS.filter(
+    (l) => service.links?.[l] === url || factLanguages(service.facts, url).includes(l),
+  );
   if (named.includes(lang)) return lang;
   if (named[0]) return named[0];
   return addressLanguage(url) ?? hostLanguage(hostOf(url) ?? '');
@@ -210,7 +240,9 @@ export function indexLinks(
       if (service.local) {
         for (const m of municipalities) {
           const pages = m.pages?.[service.id];
-          const named = LANGS.filter((l) => pages?.[l] === url);
+          const named = LANGS.filter(
+            (l) => pages?.[l] === url || factLanguages(m.facts?.[service.id], url).includes(l),
+          );
           if (named.length > 0) return named.includes(lang) ? lang : named[0];
         }
       }

@@ -9,13 +9,13 @@ import {
   checklistEntry,
   conditionHolds,
   type Condition,
-  type CatalogFact,
   type CatalogService,
   type Dialog,
   type NodeOf,
 } from './schema.js';
-import { checklistItem, checklistText, linkLanguageNote, serviceSummary } from './render.js';
-import { factSentence, questionsAhead } from './direct.js';
+import { checklistItem, checklistText, linkLanguageNote } from './render.js';
+import { questionsAhead } from './direct.js';
+import { localFigures } from './local-figures.js';
 import { dayMonthYear, monthYear } from './formats.js';
 import type { Turn } from './turn.js';
 
@@ -279,23 +279,7 @@ function sayChecklist(turn: Turn, node: NodeOf<'checklist'>, lifeEvent: LifeEven
   // A local government's service in the person's municipality says that municipality's own
   // figures (Tallinn's 250 € and 6 months), with their dates, where it has them (review 19 F-15).
   const own = turn.deps.catalog.municipality(turn.state.vars.municipality ?? '');
-  const localFacts = (s: CatalogService) =>
-    s.local ? (own?.facts?.[s.id] ?? []).filter((f) => f.status !== 'draft') : [];
-  const isDeadline = (f: CatalogFact) => f.kind === 'deadline';
-  const sentence = (s: CatalogService, f: CatalogFact) =>
-    factSentence(s, f, lang, tc, turn.tv, false);
-  const summaryOf = (s: CatalogService): string =>
-    [
-      serviceSummary(s, tc),
-      ...localFacts(s)
-        .filter((f) => !isDeadline(f))
-        .map((f) => sentence(s, f)),
-    ].join(' ');
-  const deadlineOf = (s: CatalogService): string | undefined => {
-    const own = localFacts(s).filter(isDeadline);
-    if (own.length > 0) return own.map((f) => sentence(s, f)).join(' ');
-    return s.deadline ? tc(`service.${s.id}.deadline`) : undefined;
-  };
+  const { summaryOf, deadlineOf } = localFigures(own, lang, tc, turn.tv);
   // The card shows the same deadline as the text: the municipality's own where it has one.
   const items: ChecklistItem[] = services.map((s) => {
     const item = checklistItem(s, tc, url(s), lang, pageLanguage);

@@ -62,6 +62,27 @@ export const Condition = z.record(
 );
 export type Condition = z.infer<typeof Condition>;
 
+/** A page in each language it exists in; Estonian is the fallback and must be there. */
+export const LangLinks = z.strictObject({
+  et: z.string({ error: 'the Estonian page (et), the fallback for every language' }),
+  en: z.string().optional(),
+  ru: z.string().optional(),
+});
+export type LangLinks = z.infer<typeof LangLinks>;
+
+/**
+ * Where a fact is stated: one official page, or the page per language where the official page in
+ * that language states the same fact (`{ et: URL, ru: URL, en: URL }`, et required). A reader
+ * gets the page in their language, else the Estonian one.
+ */
+export const FactSource = z.union([z.string(), LangLinks], {
+  error: (issue) =>
+    issue.code === 'invalid_union'
+      ? 'a source URL, or one per language: { et: URL, ru: URL, en: URL } (et required, no other keys)'
+      : undefined,
+});
+export type FactSource = z.infer<typeof FactSource>;
+
 export const CatalogFact = z.strictObject({
   id: z.string().regex(slug, 'a fact id in kebab-case, unique within its service'),
   kind: FactKind,
@@ -70,10 +91,10 @@ export const CatalogFact = z.strictObject({
   unit: FactUnit.optional(),
   /** The date the value applies from; `unknown` when no official source states it. */
   effective: EffectiveDate,
-  /** The date someone last confirmed the value against `source`. */
+  /** The date someone last confirmed the value against `source` (each of its pages). */
   checked: IsoDate,
-  /** The official page that states the value (https). */
-  source: z.string(),
+  /** The official page that states the value (https), or one per language (FactSource). */
+  source: FactSource,
   status: FactStatus.optional(),
   /**
    * The dialog's answers the fact is for (`{ eu: 'yes' }`): a direct answer uses it only when the
@@ -100,14 +121,6 @@ export const UnconfirmedFact = z.strictObject({
   note: z.string().min(10, 'why the figure is not confirmed'),
 });
 export type UnconfirmedFact = z.infer<typeof UnconfirmedFact>;
-
-/** A page in each language it exists in; Estonian is the fallback and must be there. */
-export const LangLinks = z.strictObject({
-  et: z.string(),
-  en: z.string().optional(),
-  ru: z.string().optional(),
-});
-export type LangLinks = z.infer<typeof LangLinks>;
 
 export const CatalogService = z.strictObject({
   id: ServiceId,

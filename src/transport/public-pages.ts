@@ -14,9 +14,10 @@ import { LIFE_EVENTS, type LifeEventId } from '../nlu/types.js';
 import type { DialogBundle } from '../dialog/load.js';
 import { createTexts, type Translate } from '../dialog/i18n.js';
 import { factParams, formatCheckedDate, formatDate as formatFromDate } from '../dialog/direct.js';
-import { indexLinks } from '../dialog/links.js';
+import { factSource, indexLinks } from '../dialog/links.js';
 import { deadlineLine, linkLanguageNote, providerName, serviceSummary } from '../dialog/render.js';
 import { planOf, type PlanAnswers } from '../dialog/plan.js';
+import { localFigures } from '../dialog/local-figures.js';
 import {
   EFFECTIVE_UNKNOWN,
   type CatalogFact,
@@ -108,6 +109,12 @@ export function createPublicPages(options: PublicPagesOptions): express.Router {
     sources: s.sources,
     facts: (s.facts ?? []).map((f) => ({
       ...f,
+      // The Estonian page (or the one page), and per language the page a reader of it is given.
+      source: factSource(f, 'et'),
+      sourceByLang: Object.fromEntries(LANGS.map((l) => [l, factSource(f, l)])) as Record<
+        Lang,
+        string
+      >,
       text: Object.fromEntries(
         LANGS.map((l) => [
           l,
@@ -229,7 +236,7 @@ ${body}
     // („… on 70 € (kehtib alates …).“).
     return `<li>${escapeHtml(sentence.replace(/\.$/, ''))} <span class="muted">(${escapeHtml(when)}; ${escapeHtml(
       tc('page.checked', { date: formatCheckedDate(f.checked, lang) }),
-    )}; <a href="${escapeHtml(f.source)}">${escapeHtml(tc('page.source'))}</a>)</span>.</li>`;
+    )}; <a href="${escapeHtml(factSource(f, lang))}">${escapeHtml(tc('page.source'))}</a>)</span>.</li>`;
   };
 
   const serviceRow = (s: CatalogService, lang: Lang, municipality?: string): string => {
@@ -365,6 +372,9 @@ ${servicesTable(event.services, lang, tc('page.servicesOf', { event: name }))}
     const tc = texts.catalog(lang);
     const td = texts.dialog(lang);
     const event = tc(`lifeEvent.${plan.lifeEvent}.name`);
+    // The municipality's own figures and deadline where it has them, as in the chat's plan.
+    const own = plan.municipality ? links.municipality(plan.municipality) : undefined;
+    const { summaryOf, deadlineOf } = localFigures(own, lang, tc, texts.conversation(lang));
     const answered = plan.answers
       .map(
         (a) =>
@@ -374,9 +384,8 @@ ${servicesTable(event.services, lang, tc('page.servicesOf', { event: name }))}
     const steps = plan.services
       .map((s, i) => {
         const url = links.link(s, lang, plan.municipality);
-        const deadline = s.deadline
-          ? `<br>${escapeHtml(deadlineLine(tc(`service.${s.id}.deadline`), td))}`
-          : '';
+        const due = deadlineOf(s);
+        const deadline = due === undefined ? '' : `<br>${escapeHtml(deadlineLine(due, td))}`;
         const name = escapeHtml(tc(`service.${s.id}.name`));
         // The entry's own words around the name, which is a link: the template is filled with
         // a marker for the name, escaped, and the marker replaced by the name's HTML.
@@ -390,7 +399,7 @@ ${servicesTable(event.services, lang, tc('page.servicesOf', { event: name }))}
         return `<li id="step-${i + 1}">${entry.replace(
           NAME_MARK,
           `<strong>${url ? `<a href="${escapeHtml(url)}">${name}</a>` : name}</strong>`,
-        )} ${escapeHtml(provider)}<br>${escapeHtml(serviceSummary(s, tc))}${deadline}${note}</li>`;
+        )} ${escapeHtml(provider)}<br>${escapeHtml(summaryOf(s))}${deadline}${note}</li>`;
       })
       .join('');
     const body = `<h1>${escapeHtml(td('checklist.title', { event }))}</h1>

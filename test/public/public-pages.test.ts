@@ -124,6 +124,22 @@ describe('public life-event pages', () => {
       /alates \d+\. (jaanuar|veebruar|märts|aprill|mai|juuni|juuli|august|september|oktoober|november|detsember) \d{4}/,
     );
     expect((await get('/et/life-events/holiday')).status).toBe(404);
+    // A fact's source in the reader's language where the catalog gives one (issue 13): the
+    // Labour Inspectorate's English page for an English reader, its Estonian page otherwise.
+    const factLinks = (html: string) =>
+      [...html.matchAll(/<li>[^<]*<span class="muted">\([^<]*<a href="([^"]+)">/g)].map(
+        (m) => m[1],
+      );
+    const birthEn = factLinks(await (await get('/en/life-events/child-birth')).text());
+    expect(birthEn).toContain('https://www.tooelu.ee/en/63/leaves-parents');
+    expect(birthEn.filter((u) => u?.startsWith('https://www.tooelu.ee/et/'))).toEqual([]);
+    const birthEt = factLinks(await (await get('/et/life-events/child-birth')).text());
+    expect(birthEt).toContain('https://www.tooelu.ee/et/63/puhkused-lapsevanematele');
+    expect(birthEt).not.toContain('https://www.tooelu.ee/en/63/leaves-parents');
+    const birthRu = await (await get('/ru/life-events/child-birth')).text();
+    expect(birthRu).toContain(
+      'href="https://www.eesti.ee/ru/sema/beremennost-i-rozdenie-rebenka/registracia-rozdenia-i-vybor-imeni/"',
+    );
   });
 
   it('puts each value into its fact sentence in a form the sentence can take (review 16)', async () => {
@@ -177,7 +193,7 @@ describe('public life-event pages', () => {
           maturity: string;
           providers: { name: { et: string } }[];
           link: { en: string };
-          facts: { source: string; effective: string; text: { ru: string } }[];
+          facts: { id: string; source: string; effective: string; text: { ru: string } }[];
         }[];
       }[];
     };
@@ -192,6 +208,17 @@ describe('public life-event pages', () => {
         for (const f of s.facts) expect(f.source).toMatch(/^https:\/\//);
       }
     }
+    // The Estonian page stays `source`; `sourceByLang` gives each language's page.
+    const leave = birth?.services
+      .find((s) => s.id === 'birth-parental-benefit')
+      ?.facts.find((f) => f.id === 'father-days') as
+      { source: string; sourceByLang: Record<string, string> } | undefined;
+    expect(leave?.source).toBe('https://www.tooelu.ee/et/63/puhkused-lapsevanematele');
+    expect(leave?.sourceByLang).toEqual({
+      et: 'https://www.tooelu.ee/et/63/puhkused-lapsevanematele',
+      en: 'https://www.tooelu.ee/en/63/leaves-parents',
+      ru: 'https://www.tooelu.ee/et/63/puhkused-lapsevanematele',
+    });
     expect((await get('/api/v1/life-events/divorce')).status).toBe(200);
     expect((await get('/api/v1/life-events/nope')).status).toBe(404);
   });
@@ -231,9 +258,14 @@ describe('public life-event pages', () => {
     expect(html).toMatch(
       /<li id="step-\d+"><strong><a href="https:\/\/www\.tallinn\.ee\/en\/services\/funeral-benefit">Funeral grant<\/a><\/strong> — you do it yourself\. Provider: /,
     );
-    expect(html).toContain(
-      '<br>The deadline is set by the local government of the deceased&#39;s residence.</li>',
+    // Tallinn's own deadline and amount, as in the chat's plan text and checklist card (not the
+    // generic „the local government sets the deadline“).
+    expect(html).toMatch(
+      /<br>You can apply for the funeral grant within 6 months of the day of death \(in force, checked [^)]+\)\.( |<\/li>)/,
     );
+    // The amount as the chat's plan says it (conversation.json units: “250 €” today).
+    expect(html).toMatch(/The funeral grant is (€250|250 €) \(valid from 1 January 2018\)\./);
+    expect(html).not.toContain('The deadline is set by the local government');
     expect(html).not.toMatch(/\([^()<]*\(/);
     expect(html).not.toContain('Deadline: The');
     // Nothing the person typed in their own words.
