@@ -7,14 +7,22 @@ import { planMarker } from '../protocol/marker.js';
 import type { LifeEventId } from '../nlu/types.js';
 import {
   checklistEntry,
+  planService,
   conditionHolds,
   type Condition,
   type CatalogFact,
   type CatalogService,
   type Dialog,
   type NodeOf,
+  type PlanService,
 } from './schema.js';
-import { checklistItem, checklistText, linkLanguageNote, serviceSummary } from './render.js';
+import {
+  checklistItem,
+  checklistText,
+  linkLanguageNote,
+  serviceSummary,
+  serviceText,
+} from './render.js';
 import { factSentence, questionsAhead } from './direct.js';
 import { dayMonthYear, monthYear } from './formats.js';
 import type { Turn } from './turn.js';
@@ -244,12 +252,13 @@ function dateWords(value: string, lang: Lang): string | undefined {
  * may hold, e.g. the survivor's pension for a spouse or for whoever raises a small child) is
  * shown at its first place, as the plan page (plan.ts) does.
  */
-export function selectServices(turn: Turn, node: NodeOf<'checklist'>): CatalogService[] {
-  const selected: CatalogService[] = [];
+export function selectServices(turn: Turn, node: NodeOf<'checklist'>): PlanService[] {
+  const selected: PlanService[] = [];
   for (const entry of node.services) {
-    const { service, when } = checklistEntry(entry);
+    const { service, when, as } = checklistEntry(entry);
     const found = turn.deps.catalog.service(service);
-    if (found && (!when || holds(when, turn)) && !selected.includes(found)) selected.push(found);
+    if (found && (!when || holds(when, turn)) && !selected.some((s) => s.id === found.id))
+      selected.push(planService(found, as));
   }
   return selected;
 }
@@ -294,7 +303,7 @@ function sayChecklist(turn: Turn, node: NodeOf<'checklist'>, lifeEvent: LifeEven
   const deadlineOf = (s: CatalogService): string | undefined => {
     const own = localFacts(s).filter(isDeadline);
     if (own.length > 0) return own.map((f) => sentence(s, f)).join(' ');
-    return s.deadline ? tc(`service.${s.id}.deadline`) : undefined;
+    return serviceText(s, 'deadline', tc);
   };
   // The card shows the same deadline as the text: the municipality's own where it has one.
   const items: ChecklistItem[] = services.map((s) => {
