@@ -268,13 +268,6 @@ export function checkDialogBundle(bundle: DialogBundle, now = new Date()): Probl
 
   problems.push(...checkMunicipalities(bundle, services, now));
 
-  // The same page in other languages: official links only.
-  (bundle.catalog.samePages ?? []).forEach((page, i) => {
-    for (const [lang, url] of Object.entries(page)) {
-      if (url) problems.push(...checkLink(url, catalogFile, `samePages.${i}.${lang}`, bundle));
-    }
-  });
-
   // Dialogs.
   for (const id of LIFE_EVENTS) {
     const loaded = bundle.dialogs[id];

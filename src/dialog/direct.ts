@@ -213,7 +213,6 @@ export function factSentence(
   tc: Translate,
   tv: Translate,
   withSource = true,
-  sourceOf: (url: string) => string = (url) => url,
 ): string {
   const sentence = tc(`service.${service.id}.facts.${fact.id}`, factParams(fact, lang, tv));
   // No invented start date: a rule whose start no official source states is "in force, checked …".
@@ -223,8 +222,8 @@ export function factSentence(
       : tv(fact.status === 'adopted' ? 'direct.adopted' : 'direct.since', {
           date: formatDate(fact.effective, lang),
         });
-  const url = sourceOf(fact.source);
-  const source = withSource && isHttpsUrl(url) ? ` ${tv('direct.source', { url })}` : '';
+  const source =
+    withSource && isHttpsUrl(fact.source) ? ` ${tv('direct.source', { url: fact.source })}` : '';
   return `${sentence.replace(/\.$/, '')} (${when}).${source}`;
 }
 

@@ -811,8 +811,6 @@ function directAnswer(
       ? preset
       : factFor(service, kind, question, factWords(turn, service), localFacts);
   const link = turn.deps.catalog.link(service, lang, municipality) ?? '';
-  // A source page that exists in the reader's language is shown in it (review 23b G-9).
-  const sourceOf = (url: string) => turn.deps.catalog.samePage(url, lang);
   const parts: string[] = [];
   // The figure is set by each local government and we do not know which one yet.
   const local = !own && !fact && hasLocalFacts(turn, service.id, kind);
@@ -826,7 +824,7 @@ function directAnswer(
   if (fact) {
     facts.forEach((f, i) => {
       const next = facts[i + 1];
-      parts.push(factSentence(service, f, lang, tc, tv, next?.source !== f.source, sourceOf));
+      parts.push(factSentence(service, f, lang, tc, tv, next?.source !== f.source));
     });
     // What a figure of this kind must be said with (`service.<id>.answerNote.<kind>`): the draft
     // that would change the service's length (review 21 F-2). Not a fact: it has no value.
@@ -863,7 +861,7 @@ function directAnswer(
   }
   // A page shown in another language says so („Lingitud leht on inglise keeles.“): the link or a
   // fact's source, when every page shown is in that one other language.
-  const shown = [...new Set([link, ...facts.map((f) => sourceOf(f.source))])].filter(
+  const shown = [...new Set([link, ...facts.map((f) => f.source)])].filter(
     (url) => url !== '' && parts.some((p) => p.includes(url)),
   );
   const languageOf = turn.deps.catalog.pageLanguage;

@@ -9,7 +9,6 @@ import type { LifeEventStatus, ProactiveOffer } from '../core/status.js';
 import type {
   Catalog,
   CatalogService,
-  LangLinks,
   Municipality,
   OfficialDomains,
   PlanService,
@@ -28,8 +27,6 @@ export interface CatalogIndex {
   municipality(value: string): Municipality | undefined;
   /** The language of a page shown for a service, where it can be told (links.ts). */
   pageLanguage: PageLanguageOf;
-  /** The same page in `lang` where the catalog knows one (`samePages`), else `url` itself. */
-  samePage(url: string, lang: Lang): string;
 }
 
 export function indexCatalog(
@@ -40,12 +37,7 @@ export function indexCatalog(
   const byId = new Map<string, CatalogService>();
   for (const event of catalog.lifeEvents) for (const s of event.services) byId.set(s.id, s);
   const links = indexLinks(municipalities, domains);
-  const same = new Map<string, LangLinks>();
-  for (const page of catalog.samePages ?? []) {
-    for (const url of Object.values(page)) if (url) same.set(url, page);
-  }
   return {
-    samePage: (url, lang) => same.get(url)?.[lang] ?? url,
     service: (id) => byId.get(id),
     link: (s, lang, m) => links.link(s, lang, m),
     municipality: (value) => links.municipality(value),

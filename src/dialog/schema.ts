@@ -130,11 +130,6 @@ export const CatalogLifeEvent = z.strictObject({
 export const Catalog = z.strictObject({
   agencies: z.array(AgencyId).min(1),
   lifeEvents: z.array(CatalogLifeEvent),
-  /**
-   * The same official page in other languages: a fact's source on the Estonian page is shown
-   * in the reader's language where the page exists in it (review 23b G-9).
-   */
-  samePages: z.array(LangLinks).optional(),
 });
 export type Catalog = z.infer<typeof Catalog>;
 
