@@ -436,8 +436,22 @@ function checkDialog(
       node.cases.forEach((c, i) => checkCondition(c.when, `${at}.cases.${i}.when`));
     if (node.kind === 'checklist') {
       node.services.forEach((entry, i) => {
-        const { service, when } = checklistEntry(entry);
+        const { service, when, as } = checklistEntry(entry);
         const owner = services.get(service);
+        // An entry's own wording must say something: a name, summary or deadline of its own
+        // (the same keys in every language are checked with all texts).
+        if (
+          as !== undefined &&
+          !['name', 'summary', 'deadline'].some((f) =>
+            locales.has('et', 'catalog', `service.${service}.as.${as}.${f}`),
+          )
+        ) {
+          problems.push({
+            file,
+            path: `${at}.services.${i}.as`,
+            message: `a name, summary or deadline under "service.${service}.as.${as}" in locales/<lang>/catalog.json`,
+          });
+        }
         if (owner === undefined) {
           problems.push({
             file,

@@ -6,16 +6,16 @@
  * three say the same deadline. Pure.
  */
 import type { Lang } from '../protocol/frames.js';
-import type { CatalogFact, CatalogService, Municipality } from './schema.js';
+import type { CatalogFact, CatalogService, Municipality, PlanService } from './schema.js';
 import type { Translate } from './i18n.js';
 import { factSentence } from './direct.js';
-import { serviceSummary } from './render.js';
+import { serviceSummary, serviceText } from './render.js';
 
 export interface LocalFigures {
   /** The service's summary, then the municipality's own figures other than deadlines. */
-  summaryOf: (s: CatalogService) => string;
+  summaryOf: (s: PlanService) => string;
   /** The municipality's own deadline where it has one, else the service's generic one. */
-  deadlineOf: (s: CatalogService) => string | undefined;
+  deadlineOf: (s: PlanService) => string | undefined;
 }
 
 /**
@@ -44,7 +44,7 @@ export function localFigures(
     deadlineOf: (s) => {
       const deadlines = localFacts(s).filter(isDeadline);
       if (deadlines.length > 0) return deadlines.map((f) => sentence(s, f)).join(' ');
-      return s.deadline ? tc(`service.${s.id}.deadline`) : undefined;
+      return serviceText(s, 'deadline', tc);
     },
   };
 }

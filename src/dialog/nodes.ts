@@ -7,11 +7,13 @@ import { planMarker } from '../protocol/marker.js';
 import type { LifeEventId } from '../nlu/types.js';
 import {
   checklistEntry,
+  planService,
   conditionHolds,
   type Condition,
   type CatalogService,
   type Dialog,
   type NodeOf,
+  type PlanService,
 } from './schema.js';
 import { checklistItem, checklistText, linkLanguageNote } from './render.js';
 import { questionsAhead } from './direct.js';
@@ -244,12 +246,13 @@ function dateWords(value: string, lang: Lang): string | undefined {
  * may hold, e.g. the survivor's pension for a spouse or for whoever raises a small child) is
  * shown at its first place, as the plan page (plan.ts) does.
  */
-export function selectServices(turn: Turn, node: NodeOf<'checklist'>): CatalogService[] {
-  const selected: CatalogService[] = [];
+export function selectServices(turn: Turn, node: NodeOf<'checklist'>): PlanService[] {
+  const selected: PlanService[] = [];
   for (const entry of node.services) {
-    const { service, when } = checklistEntry(entry);
+    const { service, when, as } = checklistEntry(entry);
     const found = turn.deps.catalog.service(service);
-    if (found && (!when || holds(when, turn)) && !selected.includes(found)) selected.push(found);
+    if (found && (!when || holds(when, turn)) && !selected.some((s) => s.id === found.id))
+      selected.push(planService(found, as));
   }
   return selected;
 }

@@ -9,6 +9,8 @@ import type { DialogBundle } from './load.js';
 import {
   checklistEntry,
   conditionHolds,
+  planService,
+  type PlanService,
   type CatalogService,
   type Condition,
   type DialogNode,
@@ -33,7 +35,7 @@ export interface Plan {
   lifeEvent: LifeEventId;
   answers: PlanAnswer[];
   /** The services listed for these answers, in the dialog's order (empty before the list). */
-  services: CatalogService[];
+  services: PlanService[];
   /** The municipality id the answers name, if any (for local-government links). */
   municipality?: string;
   complete: boolean;
@@ -95,10 +97,14 @@ export function planOf(bundle: DialogBundle, answers: PlanAnswers): Plan | undef
         break;
       case 'checklist':
         for (const entry of node.services) {
-          const { service, when } = checklistEntry(entry);
+          const { service, when, as } = checklistEntry(entry);
           const found = services.get(service);
-          if (found && (!when || holds(when, answers.vars)) && !plan.services.includes(found)) {
-            plan.services.push(found);
+          if (
+            found &&
+            (!when || holds(when, answers.vars)) &&
+            !plan.services.some((s) => s.id === found.id)
+          ) {
+            plan.services.push(planService(found, as));
           }
         }
         plan.complete = true;

@@ -6,7 +6,13 @@ import { planMarker } from '../protocol/marker.js';
 import type { Block, ChecklistItem, Lang, ServiceCard, StatusItem } from '../protocol/frames.js';
 import { deadlineText } from '../protocol/deadline.js';
 import type { LifeEventStatus, ProactiveOffer } from '../core/status.js';
-import type { Catalog, CatalogService, Municipality, OfficialDomains } from './schema.js';
+import type {
+  Catalog,
+  CatalogService,
+  Municipality,
+  OfficialDomains,
+  PlanService,
+} from './schema.js';
 import type { Translate } from './i18n.js';
 import { indexLinks, isHttpsUrl, pageLanguage, type PageLanguageOf } from './links.js';
 
@@ -56,6 +62,30 @@ export function providerName(
     .join(place === 'in-sentence' ? ', ' : ' / ');
 }
 
+/**
+ * A service's name, summary or deadline as this plan line says it: the entry's own wording
+ * (`service.<id>.as.<as>.<field>`) where it has one, else the service's. A deadline is
+ * undefined when neither has one.
+ */
+export function serviceText(service: PlanService, field: 'name' | 'summary', tc: Translate): string;
+export function serviceText(
+  service: PlanService,
+  field: 'deadline',
+  tc: Translate,
+): string | undefined;
+export function serviceText(
+  service: PlanService,
+  field: 'name' | 'summary' | 'deadline',
+  tc: Translate,
+): string | undefined {
+  const own = service.as
+    ? tc(`service.${service.id}.as.${service.as}.${field}`, { defaultValue: '' })
+    : '';
+  if (own !== '') return own;
+  if (field === 'deadline' && !service.deadline) return undefined;
+  return tc(`service.${service.id}.${field}`);
+}
+
 function link(service: CatalogService): string | undefined {
   return service.sources.find(isHttpsUrl);
 }
@@ -87,9 +117,13 @@ export function serviceSummary(
   lang?: Lang,
   languageOf?: PageLanguageOf,
 ): string {
-  const summary = tc(`service.${service.id}.summary`);
+  const summary = serviceText(service, 'summary', tc);
   const note = lang ? linkLanguageNote(service, url, lang, tc, languageOf) : undefined;
   return note ? `${summary} ${note}` : summary;
+}
+
+function withDeadline(deadline: string | undefined): { deadline?: string } {
+  return deadline === undefined ? {} : { deadline };
 }
 
 export function serviceCard(
@@ -102,12 +136,12 @@ export function serviceCard(
   if (!url) return undefined;
   return {
     id: service.id,
-    name: tc(`service.${service.id}.name`),
+    name: serviceText(service, 'name', tc),
     provider: providerName(service, tc),
     kind: service.kind,
     mode: service.mode,
     summary: serviceSummary(service, tc, url, lang, languageOf),
-    ...(service.deadline ? { deadline: tc(`service.${service.id}.deadline`) } : {}),
+    ...withDeadline(serviceText(service, 'deadline', tc)),
     url,
   };
 }
@@ -121,12 +155,12 @@ export function checklistItem(
 ): ChecklistItem {
   return {
     serviceId: service.id,
-    text: tc(`service.${service.id}.name`),
+    text: serviceText(service, 'name', tc),
     summary: serviceSummary(service, tc, url, lang, languageOf),
     kind: service.kind,
     mode: service.mode,
     provider: providerName(service, tc),
-    ...(service.deadline ? { deadline: tc(`service.${service.id}.deadline`) } : {}),
+    ...withDeadline(serviceText(service, 'deadline', tc)),
     ...(url ? { url } : {}),
   };
 }
@@ -142,14 +176,13 @@ export function checklistText(
   tc: Translate,
   summaryOf: (s: CatalogService) => string = (s) => serviceSummary(s, tc),
   noteOf: (s: CatalogService) => string | undefined = () => undefined,
-  deadlineOf: (s: CatalogService) => string | undefined = (s) =>
-    s.deadline ? tc(`service.${s.id}.deadline`) : undefined,
+  deadlineOf: (s: CatalogService) => string | undefined = (s) => serviceText(s, 'deadline', tc),
 ): string {
   return services
     .map((s, i) => {
       const line = t('checklist.line', {
         n: i + 1,
-        name: tc(`service.${s.id}.name`),
+        name: serviceText(s, 'name', tc),
         mode: t(`mode.${planMarker(s)}`),
       });
       // The summary carries the facts (amounts with their year, who qualifies); the deadline

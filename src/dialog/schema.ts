@@ -289,7 +289,16 @@ const BranchNode = z.strictObject({
 });
 const ChecklistEntry = z.union([
   ServiceId,
-  z.strictObject({ service: ServiceId, when: Condition.optional() }),
+  z.strictObject({
+    service: ServiceId,
+    when: Condition.optional(),
+    /**
+     * The line's wording for the people this entry is for: the texts under
+     * `service.<id>.as.<as>` in locales/<lang>/catalog.json (name, summary, deadline) replace the
+     * service's own where given (an EU citizen's first registration has its own deadline).
+     */
+    as: z.string().regex(slug, 'a wording id in kebab-case').optional(),
+  }),
 ]);
 const ChecklistNode = z.strictObject({
   kind: z.literal('checklist'),
@@ -340,6 +349,21 @@ export function successors(node: DialogNode): string[] {
   }
 }
 
-export function checklistEntry(entry: ChecklistEntry): { service: string; when?: Condition } {
+export function checklistEntry(entry: ChecklistEntry): {
+  service: string;
+  when?: Condition;
+  as?: string;
+} {
   return typeof entry === 'string' ? { service: entry } : entry;
+}
+
+/**
+ * A service as a plan lists it: with the entry's own wording (`as`), if it has one. Texts are
+ * read with serviceText (render.ts), which prefers the wording's.
+ */
+export type PlanService = CatalogService & { readonly as?: string };
+
+/** The service with the entry's wording, or the service itself when the entry has none. */
+export function planService(service: CatalogService, as: string | undefined): PlanService {
+  return as === undefined ? service : { ...service, as };
 }

@@ -15,7 +15,13 @@ import type { DialogBundle } from '../dialog/load.js';
 import { createTexts, type Translate } from '../dialog/i18n.js';
 import { factParams, formatCheckedDate, formatDate as formatFromDate } from '../dialog/direct.js';
 import { factSource, indexLinks } from '../dialog/links.js';
-import { deadlineLine, linkLanguageNote, providerName, serviceSummary } from '../dialog/render.js';
+import {
+  deadlineLine,
+  linkLanguageNote,
+  providerName,
+  serviceSummary,
+  serviceText,
+} from '../dialog/render.js';
 import { planOf, type PlanAnswers } from '../dialog/plan.js';
 import { localFigures } from '../dialog/local-figures.js';
 import {
@@ -386,7 +392,7 @@ ${servicesTable(event.services, lang, tc('page.servicesOf', { event: name }))}
         const url = links.link(s, lang, plan.municipality);
         const due = deadlineOf(s);
         const deadline = due === undefined ? '' : `<br>${escapeHtml(deadlineLine(due, td))}`;
-        const name = escapeHtml(tc(`service.${s.id}.name`));
+        const name = escapeHtml(serviceText(s, 'name', tc));
         // The entry's own words around the name, which is a link: the template is filled with
         // a marker for the name, escaped, and the marker replaced by the name's HTML.
         const entry = escapeHtml(
