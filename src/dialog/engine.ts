@@ -413,8 +413,11 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
     if (pendingSwitch && yesNo === 'yes')
       return enter(turn, pendingSwitch.to, false, pendingSwitch.text);
     if (pendingSwitch && yesNo === 'no') return resume(turn);
-    if (offer && yesNo === 'yes') return enter(turn, offer.lifeEvent, false, undefined, offer.text);
-    if (offer && yesNo === 'no') return noPlan(turn);
+    // After a plan was given, no plan was offered: a yes or no is small talk.
+    const offered = offer && !offer.planned ? offer : undefined;
+    if (offered && yesNo === 'yes')
+      return enter(turn, offered.lifeEvent, false, undefined, offered.text);
+    if (offered && yesNo === 'no') return noPlan(turn);
     // The direct question the plan offer followed, for a follow-up about the same figure.
     if (offer?.service && offer.kind && yesNo === undefined) {
       const asked = { service: offer.service, kind: offer.kind as AskKind };
@@ -440,10 +443,10 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
       if (narrower) return directAnswer(turn, asked.service, asked.kind, said, narrower);
     }
     // Answering the plan's first question straight away (“we both agree”) accepts it.
-    if (offer && yesNo === undefined && direct === undefined) {
-      const dialog = dialogOf(turn, offer.lifeEvent);
+    if (offered && yesNo === undefined && direct === undefined) {
+      const dialog = dialogOf(turn, offered.lifeEvent);
       if (turn.deps.extractors.forDialog(dialog, said, turn.ctx).size > 0) {
-        return enter(turn, offer.lifeEvent, false, said, offer.text);
+        return enter(turn, offered.lifeEvent, false, said, offered.text);
       }
     }
   }
@@ -658,6 +661,8 @@ function intent(turn: Turn, nlu: NluResult, said: string, langSwitched = false):
       turn.state.misses = 0;
       return resume(turn, langSwitched ? undefined : turn.t('global.reask'));
     }
+    // This topic's plan was given: a follow-up about it, never its questions again (review 23b G-1).
+    if (intent === turn.state.lifeEvent && planGiven(turn)) return afterPlan(turn, said);
     // A question is open: another topic only after asking, and only when clearly named.
     if (active && turn.state.lifeEvent) {
       if (nlu.confidence < SWITCH_MIN_CONFIDENCE) return miss(turn, nlu);
@@ -694,6 +699,49 @@ function intent(turn: Turn, nlu: NluResult, said: string, langSwitched = false):
     default:
       return miss(turn, nlu);
   }
+}
+
+/** The active life event's dialog has ended with its plan (nothing open, nothing awaited). */
+function planGiven(turn: Turn, lifeEvent = turn.state.lifeEvent): boolean {
+  return (
+    lifeEvent !== undefined &&
+    turn.state.lifeEvent === lifeEvent &&
+    turn.state.node === undefined &&
+    turn.state.pendingStatus === undefined
+  );
+}
+
+/**
+ * A message about the topic whose plan was just given that no fact answers („kas saab kirikus
+ * abielluda“): the service of the plan it names (summary and link), or plainly no checked answer,
+ * with a person offered. Never the dialog's questions again (review 23b G-1).
+ */
+function afterPlan(turn: Turn, said: string): void {
+  turn.state.misses = 0;
+  const lifeEvent = turn.state.lifeEvent!;
+  const { lang } = turn.state;
+  const own = new Set(
+    turn.deps.bundle.catalog.lifeEvents.find((e) => e.id === lifeEvent)?.services.map((s) => s.id),
+  );
+  const named = turn.deps.understanding.servicesBeyondTopic(said).find((id) => own.has(id));
+  const service = named ? turn.deps.catalog.service(named) : undefined;
+  const url = service && turn.deps.catalog.link(service, lang, turn.state.municipality);
+  if (service && url) {
+    const note = linkLanguageNote(service, url, lang, turn.tc, turn.deps.catalog.pageLanguage);
+    const answer = turn.tv('direct.planService', {
+      service: turn.tc(`service.${service.id}.name`),
+      summary: turn.tc(`service.${service.id}.summary`),
+      url,
+    });
+    turn.info.direct = `${service.id}:-`;
+    return turn.say([answer, note, turn.tv('direct.more')].filter(Boolean).join('\n\n'), [
+      { type: 'options', options: [turn.option('human'), turn.option('restart')] },
+    ]);
+  }
+  turn.say(turn.tv('direct.noAnswer'), [
+    { type: 'options', options: [turn.option('human'), turn.option('restart')] },
+  ]);
+  turn.state.asked = 'human';
 }
 
 function askSwitch(turn: Turn, to: LifeEventId, said: string): void {
@@ -882,6 +930,19 @@ function directAnswer(
     const option = node.kind === 'question' ? node.options.find((o) => o.id === value) : undefined;
     if (option) return run(turn, option.goto, noted ? { prefix: noted } : {});
     return ask(turn, node, noted);
+  }
+  if (planGiven(turn, lifeEvent)) {
+    // This topic's plan was given already: no offer to make it again (review 23b G-2). The
+    // question is kept for a follow-up („aga Tartus?“).
+    turn.state.offer = {
+      lifeEvent,
+      text: said.slice(0, INPUT_MAX_CHARS),
+      service: service.id,
+      kind,
+      planned: true,
+    };
+    parts.push(tv('direct.more'));
+    return turn.say(parts.join('\n\n'));
   }
   const dialog = dialogOf(turn, lifeEvent);
   const count = questionsAhead(dialog, dialog.start, prefilled(turn, lifeEvent, said));
