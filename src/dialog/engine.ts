@@ -133,7 +133,7 @@ function handle(turn: Turn, event: AssistantEvent, classifier: Classifier): void
     case 'text': {
       const said = event.text.trim().slice(0, LIMITS.textMaxChars);
       if (asked && answered(turn, asked, said)) return;
-      return text(turn, said, classifier);
+      return text(turn, said, classifier, asked);
     }
     case 'status':
       return status(turn, event.lookup);
@@ -274,7 +274,14 @@ function takeFacts(
   const changed: string[] = [];
   if (!lifeEvent) return { fresh, changed };
   const { vars } = turn.state;
-  const found = turn.deps.extractors.forDialog(dialogOf(turn, lifeEvent), said, turn.ctx, open);
+  const dialog = dialogOf(turn, lifeEvent);
+  const found = turn.deps.extractors.forDialog(dialog, said, turn.ctx, open);
+  // A municipality's name alone („Tartu“, «Таллинн») is where the person lives: it answers a
+  // place question only when that question is the open one, never an answered one (“abroad”,
+  // the birthplace) after the plan (review 23 F-9, review 23b G-33).
+  if (nameAlone(turn, said)) {
+    for (const name of placeVars(dialog)) if (name !== open?.var) found.delete(name);
+  }
   const municipality = municipalityNamed(turn, said);
   if (municipality) {
     turn.state.municipality = municipality;
@@ -294,6 +301,63 @@ function takeFacts(
     (turn.info.extracted ??= []).push(`${name}=${value}`);
   }
   return { fresh, changed };
+}
+
+/** Words that may stand beside a municipality's name in a message that says only the name. */
+const NAME_ONLY_WORDS = new Set(['vald', 'vallas', 'linn', 'linnas', 'в', 'во', 'город', 'городе']);
+NAME_ONLY_WORDS.add('волость').add('волости').add('in').add('city').add('parish').add('town');
+/** Longest name of a municipality in words („Narva-Jõesuu“, „Väike-Maarja“ count two). */
+const NAME_MAX_WORDS = 3;
+
+/** The message is a municipality's name and nothing else („Tallinn“, «в Нарве», „Rõuge vald“). */
+function nameAlone(turn: Turn, said: string): boolean {
+  const rest = tokens(said).filter((w) => !NAME_ONLY_WORDS.has(w));
+  return (
+    rest.length > 0 &&
+    rest.length <= NAME_MAX_WORDS &&
+    turn.deps.catalog.municipality(rest.join(' ')) !== undefined &&
+    municipalityNamed(turn, said) !== undefined
+  );
+}
+
+/** The dialog's questions a place answers (`extract: place` or `town`). */
+function placeVars(dialog: ReturnType<typeof dialogOf>): string[] {
+  return Object.values(dialog.nodes).flatMap((node) =>
+    node.kind === 'question' &&
+    (node.extract ?? []).some((e) => ['place', 'town'].includes(typeof e === 'string' ? e : e.use))
+      ? [node.var]
+      : [],
+  );
+}
+
+/**
+ * A municipality's name alone with no question open: it is noted as the person's municipality,
+ * not read as a topic (“Tallinn” is no request for settling in; review 23b G-36). An open
+ * “talk to a person?” is asked again (G-33).
+ */
+function municipalityOnly(turn: Turn, said: string, asked?: 'helped' | 'human'): boolean {
+  if (currentNode(turn) || !nameAlone(turn, said)) return false;
+  const id = municipalityNamed(turn, said);
+  const m = turn.deps.bundle.municipalities.find((x) => x.id === id);
+  if (!m) return false;
+  turn.state.municipality = m.id;
+  if (turn.state.lifeEvent) turn.state.vars.municipality = m.id;
+  turn.state.misses = 0;
+  const list = turn.tv('understood.municipality', { name: m.name[turn.state.lang] });
+  const noted = turn.tv('understood.noted', { list });
+  if (asked === 'human') {
+    turn.state.asked = 'human';
+    return (
+      turn.say(`${noted} ${turn.tv('understood.human')}`, [
+        { type: 'options', options: [turn.option('human'), turn.option('restart')] },
+      ]),
+      true
+    );
+  }
+  turn.say(`${noted} ${turn.tv('understood.whatNext')}`, [
+    { type: 'options', options: turn.eventOptions() },
+  ]);
+  return true;
 }
 
 function restart(turn: Turn): void {
@@ -396,7 +460,7 @@ const YES_NO = [
   { id: 'no', label: 'option.no' },
 ];
 
-function text(turn: Turn, said: string, classifier: Classifier): void {
+function text(turn: Turn, said: string, classifier: Classifier, asked?: 'helped' | 'human'): void {
   const u = turn.deps.understanding;
   // 1. Immediate danger comes before anything else, in any state.
   const danger = u.emergencyOf(said);
@@ -468,6 +532,7 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
 
   // 5. An answer to the open question, or facts for the active dialog (also corrections).
   if (turn.state.lifeEvent && inDialog(turn, said)) return;
+  if (municipalityOnly(turn, said, asked)) return;
 
   const global = matchOption(said, GLOBAL_OPTIONS, turn.deps.texts);
   if (global === 'restart') return restart(turn);
