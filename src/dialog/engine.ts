@@ -827,7 +827,10 @@ function smallTalk(turn: Turn, intent: string, key: string): void {
   turn.state.misses = 0;
   const node = currentNode(turn);
   if (node?.kind === 'question' || node?.kind === 'input') {
-    // Yes or no with a question open were matched as its answer already; here it is small talk.
+    // A yes or no that is none of the open question's options („jah“ at „Mida sa
+    // ajateenistusega seoses teha tahad?“) answers nothing: the question again, not small talk's
+    // „Hea. Millest tahaksid teada?“ before it (review 23b G-6).
+    if (intent === 'affirm' || intent === 'deny') return ask(turn, node, turn.tv('repair.first'));
     return ask(turn, node, turn.tv(key));
   }
   const withTopics = intent === 'affirm' || intent === 'deny' || intent === 'smalltalk-languages';
