@@ -1013,7 +1013,9 @@ function directAnswer(
     return turn.say(parts.join('\n\n'));
   }
   const dialog = dialogOf(turn, lifeEvent);
-  const count = questionsAhead(dialog, dialog.start, prefilled(turn, lifeEvent, said));
+  const known = prefilled(turn, lifeEvent, said);
+  const count = questionsAhead(dialog, dialog.start, known);
+  const some = questionsAhead(dialog, dialog.start, known, true) !== count;
   turn.state.offer = {
     lifeEvent,
     text: said.slice(0, INPUT_MAX_CHARS),
@@ -1025,8 +1027,11 @@ function directAnswer(
     node ? turn.option('continue') : { id: 'no-plan', label: tv('option.noPlan') },
   ];
   // The number as a word where the language has one ("kuus", not "6"), as in a dialog's intro.
+  const event = turn.eventName(lifeEvent);
   parts.push(
-    tv('direct.offer', { count, n: numberWord(turn, count), event: turn.eventName(lifeEvent) }),
+    some
+      ? tv('direct.offerSome', { event })
+      : tv('direct.offer', { count, n: numberWord(turn, count), event }),
   );
   turn.say(parts.join('\n\n'), [{ type: 'options', options }]);
 }

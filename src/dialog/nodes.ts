@@ -41,12 +41,17 @@ export function holds(when: Condition, turn: Turn): boolean {
 }
 
 /**
- * “I will ask three short questions.” after a dialog's opening message: the longest path of
- * questions still open from `from`, given what is already known; nothing when none is left.
+ * “I will ask three short questions.” after a dialog's opening message: the questions still open
+ * from `from`, given what is already known, when every path asks as many; “a few short
+ * questions” when paths differ; nothing when none is left.
  */
 export function questionsLeft(turn: Turn, dialog: Dialog, from: string): string {
   const count = questionsAhead(dialog, from, turn.state.vars);
   if (count === 0) return '';
+  // Where the answers decide how many follow, no number the person may count against (the
+  // death dialog promised six and asked five; review 23b G-25).
+  if (questionsAhead(dialog, from, turn.state.vars, true) !== count)
+    return turn.tv('intro.questionsSome');
   return turn.tv('intro.questions', { count, n: numberWord(turn, count) });
 }
 
