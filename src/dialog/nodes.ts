@@ -275,8 +275,13 @@ function sayChecklist(turn: Turn, node: NodeOf<'checklist'>, lifeEvent: LifeEven
     n: numberWord(turn, n, 'services'),
     nPer: numberWord(turn, n, 'per'),
   });
-  if (toApply > 0) lines.push(t('checklist.apply', count(toApply)));
-  if (byState > 0) lines.push(t('checklist.automatic', count(byState)));
+  // A life event may word the counts its own way (marriage and divorce address the couple:
+  // „peate“, „teile“); the state's services follow the ones to apply for as „veel“ (more).
+  const said = (key: string, n: number): string =>
+    t(`${lifeEvent}.checklist-${key}`, { ...count(n), defaultValue: '' }) ||
+    t(`checklist.${key}`, count(n));
+  if (toApply > 0) lines.push(said('apply', toApply));
+  if (byState > 0) lines.push(said(toApply > 0 ? 'automaticMore' : 'automatic', byState));
   const { lang } = turn.state;
   const url = (s: CatalogService): string | undefined =>
     turn.deps.catalog.link(s, lang, turn.state.vars.municipality);
