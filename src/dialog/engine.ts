@@ -990,7 +990,7 @@ function directAnswer(
   if (turn.state.lifeEvent === lifeEvent && (node?.kind === 'question' || node?.kind === 'input')) {
     // Asked in the middle of this topic's questions: the fact, then the dialog goes on with
     // what the question said (“…in Tallinn?”) and asks what is still open.
-    turn.say(parts.join(' '));
+    turn.say(joinAfterLinks(parts));
     const list = heardList(turn, lifeEvent, takeFacts(turn, said).fresh);
     const noted =
       list.length > 0 ? turn.tv('understood.noted', { list: list.join(', ') }) : undefined;
@@ -1034,6 +1034,19 @@ function directAnswer(
       : tv('direct.offer', { count, n: numberWord(turn, count), event }),
   );
   turn.say(parts.join('\n\n'), [{ type: 'options', options }]);
+}
+
+/**
+ * An answer's sentences on one line, except that what follows a link starts a new line: a
+ * sentence glued to a URL breaks link detection in plain-text channels, and the page's language
+ * note reads as its own remark, as after the plan (review 23b G-11, G-7).
+ */
+function joinAfterLinks(parts: readonly string[]): string {
+  return parts.reduce(
+    (text, part, i) =>
+      i === 0 ? part : `${text}${/https?:\/\/\S+$/u.test(text) ? '\n' : ' '}${part}`,
+    '',
+  );
 }
 
 /** Below this, a question that names no service is not taken for a fact question. */
