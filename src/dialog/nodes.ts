@@ -219,9 +219,29 @@ export function heardList(turn: Turn, lifeEvent: LifeEventId, only?: readonly st
     const key = `said.${lifeEvent}.${name}.${value}`;
     const said = turn.tv(key, { defaultValue: '' });
     if (!said) return [];
-    const detail = detailText(turn, turn.state.details?.[name]);
+    const raw = turn.state.details?.[name];
+    // A date the sentence can carry in running text: „laps sündis 1. detsembril 2026“, not
+    // „laps on sündinud (1. detsember 2026)“ (review 23b G-21).
+    if (raw?.startsWith('date:')) {
+      const date = detailText(turn, raw);
+      const on = date ? turn.tv(`saidOn.${lifeEvent}.${name}.${value}`, { defaultValue: '' }) : '';
+      if (date && on) return [on.replace('{{date}}', datePlace(date, turn.state.lang))];
+    }
+    const detail = detailText(turn, raw);
     return [detail ? `${said} (${detail})` : said];
   });
+}
+
+/**
+ * A day's date as it stands in a sentence: Estonian takes the adessive of the month
+ * („1. detsembril 2026“); Russian and English dates already fit («1 декабря 2026 г.»).
+ */
+function datePlace(date: string, lang: Lang): string {
+  if (lang !== 'et') return date;
+  // mai → mail, detsember → detsembril, märts → märtsil.
+  return date.replace(/(\p{L}+)(?= \d{4}$)/u, (m) =>
+    /[aeiouõäöü]$/u.test(m) ? `${m}l` : m.endsWith('ber') ? `${m.slice(0, -3)}bril` : `${m}il`,
+  );
 }
 
 /** What a typed extractor read, in words: “vanus 63”, “30 November 2026”, «май 2027 г.». */
