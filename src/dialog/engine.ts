@@ -129,6 +129,9 @@ function handle(turn: Turn, event: AssistantEvent, classifier: Classifier): void
       turn.say(turn.t('global.langSwitched'));
       return resume(turn);
     case 'choose':
+      // The end's „Jah“ / „Ei“ buttons answer “Did this help?” as the typed words do (G-3).
+      if (asked && (event.optionId === 'yes' || event.optionId === 'no'))
+        return replyYesNo(turn, asked, event.optionId);
       return choose(turn, event.optionId);
     case 'text': {
       const said = event.text.trim().slice(0, LIMITS.textMaxChars);
@@ -159,17 +162,21 @@ function answered(turn: Turn, asked: 'helped' | 'human', said: string): boolean 
     return false;
   const yesNo = matchOption(said, YES_NO, turn.deps.texts);
   if (yesNo === undefined) return false;
+  replyYesNo(turn, asked, yesNo);
+  return true;
+}
+
+function replyYesNo(turn: Turn, asked: 'helped' | 'human', yesNo: string): void {
   if (asked === 'human') {
     if (yesNo === 'yes') handover(turn);
     else noPlan(turn);
-    return true;
+    return;
   }
   if (yesNo === 'yes') {
     turn.say(turn.t('global.glad'), [{ type: 'options', options: [turn.option('restart')] }]);
   } else {
     notHelped(turn);
   }
-  return true;
 }
 
 function notHelped(turn: Turn): void {

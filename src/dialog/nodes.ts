@@ -150,9 +150,17 @@ export function run(turn: Turn, from: string, options: RunOptions = {}): void {
         turn.effects.push({ type: 'handover-request' });
         return;
       case 'end':
+        // “Did this help?” is a yes-or-no question: its buttons say so (review 23b G-3).
         turn.say(turn.t(node.text), [
           { type: 'feedback' },
-          { type: 'options', options: [turn.option('restart')] },
+          {
+            type: 'options',
+            options: [
+              { id: 'yes', label: turn.t('option.yes') },
+              { id: 'no', label: turn.t('option.no') },
+              turn.option('restart'),
+            ],
+          },
         ]);
         turn.effects.push({ type: 'outcome', outcome: 'resolved' });
         turn.state.asked = 'helped';
