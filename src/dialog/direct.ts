@@ -306,6 +306,7 @@ export function questionsAhead(
   dialog: Dialog,
   from: string,
   known: Record<string, string>,
+  fewest = false,
 ): number {
   const memo = new Map<string, number>();
   const visit = (id: string, path: Set<string>): number => {
@@ -320,7 +321,8 @@ export function questionsAhead(
         : node.kind === 'branch'
           ? branchTargets(node, known)
           : successors(node);
-    const rest = Math.max(0, ...next.map((n) => visit(n, path)));
+    const counts = next.map((n) => visit(n, path));
+    const rest = counts.length === 0 ? 0 : fewest ? Math.min(...counts) : Math.max(0, ...counts);
     path.delete(id);
     const own =
       (node.kind === 'question' || node.kind === 'input') && known[node.var] === undefined ? 1 : 0;

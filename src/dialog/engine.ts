@@ -136,11 +136,14 @@ function handle(turn: Turn, event: AssistantEvent, classifier: Classifier): void
       turn.say(turn.t('global.langSwitched'));
       return resume(turn);
     case 'choose':
+      // The end's „Jah“ / „Ei“ buttons answer “Did this help?” as the typed words do (G-3).
+      if (asked && (event.optionId === 'yes' || event.optionId === 'no'))
+        return replyYesNo(turn, asked, event.optionId);
       return choose(turn, event.optionId);
     case 'text': {
       const said = event.text.trim().slice(0, LIMITS.textMaxChars);
       if (asked && answered(turn, asked, said)) return;
-      return text(turn, said, classifier);
+      return text(turn, said, classifier, asked);
     }
     case 'status':
       return status(turn, event.lookup);
@@ -166,17 +169,21 @@ function answered(turn: Turn, asked: 'helped' | 'human', said: string): boolean 
     return false;
   const yesNo = matchOption(said, YES_NO, turn.deps.texts);
   if (yesNo === undefined) return false;
+  replyYesNo(turn, asked, yesNo);
+  return true;
+}
+
+function replyYesNo(turn: Turn, asked: 'helped' | 'human', yesNo: string): void {
   if (asked === 'human') {
     if (yesNo === 'yes') handover(turn);
     else noPlan(turn);
-    return true;
+    return;
   }
   if (yesNo === 'yes') {
     turn.say(turn.t('global.glad'), [{ type: 'options', options: [turn.option('restart')] }]);
   } else {
     notHelped(turn);
   }
-  return true;
 }
 
 function notHelped(turn: Turn): void {
@@ -281,7 +288,14 @@ function takeFacts(
   const changed: string[] = [];
   if (!lifeEvent) return { fresh, changed };
   const { vars } = turn.state;
-  const found = turn.deps.extractors.forDialog(dialogOf(turn, lifeEvent), said, turn.ctx, open);
+  const dialog = dialogOf(turn, lifeEvent);
+  const found = turn.deps.extractors.forDialog(dialog, said, turn.ctx, open);
+  // A municipality's name alone („Tartu“, «Таллинн») is where the person lives: it answers a
+  // place question only when that question is the open one, never an answered one (“abroad”,
+  // the birthplace) after the plan (review 23 F-9, review 23b G-33).
+  if (nameAlone(turn, said)) {
+    for (const name of placeVars(dialog)) if (name !== open?.var) found.delete(name);
+  }
   const municipality = municipalityNamed(turn, said);
   if (municipality) {
     turn.state.municipality = municipality;
@@ -301,6 +315,63 @@ function takeFacts(
     (turn.info.extracted ??= []).push(`${name}=${value}`);
   }
   return { fresh, changed };
+}
+
+/** Words that may stand beside a municipality's name in a message that says only the name. */
+const NAME_ONLY_WORDS = new Set(['vald', 'vallas', 'linn', 'linnas', 'в', 'во', 'город', 'городе']);
+NAME_ONLY_WORDS.add('волость').add('волости').add('in').add('city').add('parish').add('town');
+/** Longest name of a municipality in words („Narva-Jõesuu“, „Väike-Maarja“ count two). */
+const NAME_MAX_WORDS = 3;
+
+/** The message is a municipality's name and nothing else („Tallinn“, «в Нарве», „Rõuge vald“). */
+function nameAlone(turn: Turn, said: string): boolean {
+  const rest = tokens(said).filter((w) => !NAME_ONLY_WORDS.has(w));
+  return (
+    rest.length > 0 &&
+    rest.length <= NAME_MAX_WORDS &&
+    turn.deps.catalog.municipality(rest.join(' ')) !== undefined &&
+    municipalityNamed(turn, said) !== undefined
+  );
+}
+
+/** The dialog's questions a place answers (`extract: place` or `town`). */
+function placeVars(dialog: ReturnType<typeof dialogOf>): string[] {
+  return Object.values(dialog.nodes).flatMap((node) =>
+    node.kind === 'question' &&
+    (node.extract ?? []).some((e) => ['place', 'town'].includes(typeof e === 'string' ? e : e.use))
+      ? [node.var]
+      : [],
+  );
+}
+
+/**
+ * A municipality's name alone with no question open: it is noted as the person's municipality,
+ * not read as a topic (“Tallinn” is no request for settling in; review 23b G-36). An open
+ * “talk to a person?” is asked again (G-33).
+ */
+function municipalityOnly(turn: Turn, said: string, asked?: 'helped' | 'human'): boolean {
+  if (currentNode(turn) || !nameAlone(turn, said)) return false;
+  const id = municipalityNamed(turn, said);
+  const m = turn.deps.bundle.municipalities.find((x) => x.id === id);
+  if (!m) return false;
+  turn.state.municipality = m.id;
+  if (turn.state.lifeEvent) turn.state.vars.municipality = m.id;
+  turn.state.misses = 0;
+  const list = turn.tv('understood.municipality', { name: m.name[turn.state.lang] });
+  const noted = turn.tv('understood.noted', { list });
+  if (asked === 'human') {
+    turn.state.asked = 'human';
+    return (
+      turn.say(`${noted} ${turn.tv('understood.human')}`, [
+        { type: 'options', options: [turn.option('human'), turn.option('restart')] },
+      ]),
+      true
+    );
+  }
+  turn.say(`${noted} ${turn.tv('understood.whatNext')}`, [
+    { type: 'options', options: turn.eventOptions() },
+  ]);
+  return true;
 }
 
 function restart(turn: Turn): void {
@@ -403,7 +474,7 @@ const YES_NO = [
   { id: 'no', label: 'option.no' },
 ];
 
-function text(turn: Turn, said: string, classifier: Classifier): void {
+function text(turn: Turn, said: string, classifier: Classifier, asked?: 'helped' | 'human'): void {
   const u = turn.deps.understanding;
   // 1. Immediate danger comes before anything else, in any state.
   const danger = u.emergencyOf(said);
@@ -421,8 +492,11 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
     if (pendingSwitch && yesNo === 'yes')
       return enter(turn, pendingSwitch.to, false, pendingSwitch.text);
     if (pendingSwitch && yesNo === 'no') return resume(turn);
-    if (offer && yesNo === 'yes') return enter(turn, offer.lifeEvent, false, undefined, offer.text);
-    if (offer && yesNo === 'no') return noPlan(turn);
+    // After a plan was given, no plan was offered: a yes or no is small talk.
+    const offered = offer && !offer.planned ? offer : undefined;
+    if (offered && yesNo === 'yes')
+      return enter(turn, offered.lifeEvent, false, undefined, offered.text);
+    if (offered && yesNo === 'no') return noPlan(turn);
     // The direct question the plan offer followed, for a follow-up about the same figure.
     // A yes/no question a rule answers („kas notar saab ka lahutada“ after the fee) is its own
     // question, not a follow-up about the figure before (review 23b G-18).
@@ -450,10 +524,10 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
       if (narrower) return directAnswer(turn, asked.service, asked.kind, said, narrower);
     }
     // Answering the plan's first question straight away (“we both agree”) accepts it.
-    if (offer && yesNo === undefined && direct === undefined) {
-      const dialog = dialogOf(turn, offer.lifeEvent);
+    if (offered && yesNo === undefined && direct === undefined) {
+      const dialog = dialogOf(turn, offered.lifeEvent);
       if (turn.deps.extractors.forDialog(dialog, said, turn.ctx).size > 0) {
-        return enter(turn, offer.lifeEvent, false, said, offer.text);
+        return enter(turn, offered.lifeEvent, false, said, offered.text);
       }
     }
   }
@@ -475,6 +549,7 @@ function text(turn: Turn, said: string, classifier: Classifier): void {
 
   // 5. An answer to the open question, or facts for the active dialog (also corrections).
   if (turn.state.lifeEvent && inDialog(turn, said)) return;
+  if (municipalityOnly(turn, said, asked)) return;
 
   const global = matchOption(said, GLOBAL_OPTIONS, turn.deps.texts);
   if (global === 'restart') return restart(turn);
@@ -674,6 +749,8 @@ function intent(turn: Turn, nlu: NluResult, said: string, langSwitched = false):
       turn.state.misses = 0;
       return resume(turn, langSwitched ? undefined : turn.t('global.reask'));
     }
+    // This topic's plan was given: a follow-up about it, never its questions again (review 23b G-1).
+    if (intent === turn.state.lifeEvent && planGiven(turn)) return afterPlan(turn, said);
     // A question is open: another topic only after asking, and only when clearly named.
     if (active && turn.state.lifeEvent) {
       if (nlu.confidence < SWITCH_MIN_CONFIDENCE) return miss(turn, nlu);
@@ -712,6 +789,49 @@ function intent(turn: Turn, nlu: NluResult, said: string, langSwitched = false):
   }
 }
 
+/** The active life event's dialog has ended with its plan (nothing open, nothing awaited). */
+function planGiven(turn: Turn, lifeEvent = turn.state.lifeEvent): boolean {
+  return (
+    lifeEvent !== undefined &&
+    turn.state.lifeEvent === lifeEvent &&
+    turn.state.node === undefined &&
+    turn.state.pendingStatus === undefined
+  );
+}
+
+/**
+ * A message about the topic whose plan was just given that no fact answers („kas saab kirikus
+ * abielluda“): the service of the plan it names (summary and link), or plainly no checked answer,
+ * with a person offered. Never the dialog's questions again (review 23b G-1).
+ */
+function afterPlan(turn: Turn, said: string): void {
+  turn.state.misses = 0;
+  const lifeEvent = turn.state.lifeEvent!;
+  const { lang } = turn.state;
+  const own = new Set(
+    turn.deps.bundle.catalog.lifeEvents.find((e) => e.id === lifeEvent)?.services.map((s) => s.id),
+  );
+  const named = turn.deps.understanding.servicesBeyondTopic(said).find((id) => own.has(id));
+  const service = named ? turn.deps.catalog.service(named) : undefined;
+  const url = service && turn.deps.catalog.link(service, lang, turn.state.municipality);
+  if (service && url) {
+    const note = linkLanguageNote(service, url, lang, turn.tc, turn.deps.catalog.pageLanguage);
+    const answer = turn.tv('direct.planService', {
+      service: turn.tc(`service.${service.id}.name`),
+      summary: turn.tc(`service.${service.id}.summary`),
+      url,
+    });
+    turn.info.direct = `${service.id}:-`;
+    return turn.say([answer, note, turn.tv('direct.more')].filter(Boolean).join('\n\n'), [
+      { type: 'options', options: [turn.option('human'), turn.option('restart')] },
+    ]);
+  }
+  turn.say(turn.tv('direct.noAnswer'), [
+    { type: 'options', options: [turn.option('human'), turn.option('restart')] },
+  ]);
+  turn.state.asked = 'human';
+}
+
 function askSwitch(turn: Turn, to: LifeEventId, said: string): void {
   const from = turn.state.lifeEvent!;
   turn.state.pendingSwitch = { to, text: said.slice(0, INPUT_MAX_CHARS) };
@@ -730,7 +850,10 @@ function smallTalk(turn: Turn, intent: string, key: string): void {
   turn.state.misses = 0;
   const node = currentNode(turn);
   if (node?.kind === 'question' || node?.kind === 'input') {
-    // Yes or no with a question open were matched as its answer already; here it is small talk.
+    // A yes or no that is none of the open question's options („jah“ at „Mida sa
+    // ajateenistusega seoses teha tahad?“) answers nothing: the question again, not small talk's
+    // „Hea. Millest tahaksid teada?“ before it (review 23b G-6).
+    if (intent === 'affirm' || intent === 'deny') return ask(turn, node, turn.tv('repair.first'));
     return ask(turn, node, turn.tv(key));
   }
   const withTopics = intent === 'affirm' || intent === 'deny' || intent === 'smalltalk-languages';
@@ -922,7 +1045,7 @@ function directAnswer(
   if (turn.state.lifeEvent === lifeEvent && (node?.kind === 'question' || node?.kind === 'input')) {
     // Asked in the middle of this topic's questions: the fact, then the dialog goes on with
     // what the question said (“…in Tallinn?”) and asks what is still open.
-    turn.say(parts.join(' '));
+    turn.say(joinAfterLinks(parts));
     const list = heardList(turn, lifeEvent, takeFacts(turn, said).fresh);
     const noted =
       list.length > 0 ? turn.tv('understood.noted', { list: list.join(', ') }) : undefined;
@@ -931,8 +1054,23 @@ function directAnswer(
     if (option) return run(turn, option.goto, noted ? { prefix: noted } : {});
     return ask(turn, node, noted);
   }
+  if (planGiven(turn, lifeEvent)) {
+    // This topic's plan was given already: no offer to make it again (review 23b G-2). The
+    // question is kept for a follow-up („aga Tartus?“).
+    turn.state.offer = {
+      lifeEvent,
+      text: said.slice(0, INPUT_MAX_CHARS),
+      service: service.id,
+      kind,
+      planned: true,
+    };
+    parts.push(tv('direct.more'));
+    return turn.say(parts.join('\n\n'));
+  }
   const dialog = dialogOf(turn, lifeEvent);
-  const count = questionsAhead(dialog, dialog.start, prefilled(turn, lifeEvent, said));
+  const known = prefilled(turn, lifeEvent, said);
+  const count = questionsAhead(dialog, dialog.start, known);
+  const some = questionsAhead(dialog, dialog.start, known, true) !== count;
   turn.state.offer = {
     lifeEvent,
     text: said.slice(0, INPUT_MAX_CHARS),
@@ -944,8 +1082,11 @@ function directAnswer(
     node ? turn.option('continue') : { id: 'no-plan', label: tv('option.noPlan') },
   ];
   // The number as a word where the language has one ("kuus", not "6"), as in a dialog's intro.
+  const event = turn.eventName(lifeEvent);
   parts.push(
-    tv('direct.offer', { count, n: numberWord(turn, count), event: turn.eventName(lifeEvent) }),
+    some
+      ? tv('direct.offerSome', { event })
+      : tv('direct.offer', { count, n: numberWord(turn, count), event }),
   );
   turn.say(parts.join('\n\n'), [{ type: 'options', options }]);
 }
@@ -965,6 +1106,19 @@ function answerable(
   const topic = turn.deps.understanding.topic(said);
   const events = [named, ...(topic && isLifeEvent(topic) && topic !== named ? [topic] : [])];
   return bestAnswer(turn, said, 'rule', direct.service, events)?.fact ? direct : undefined;
+}
+
+/**
+ * An answer's sentences on one line, except that what follows a link starts a new line: a
+ * sentence glued to a URL breaks link detection in plain-text channels, and the page's language
+ * note reads as its own remark, as after the plan (review 23b G-11, G-7).
+ */
+function joinAfterLinks(parts: readonly string[]): string {
+  return parts.reduce(
+    (text, part, i) =>
+      i === 0 ? part : `${text}${/https?:\/\/\S+$/u.test(text) ? '\n' : ' '}${part}`,
+    '',
+  );
 }
 
 /** Below this, a question that names no service is not taken for a fact question. */

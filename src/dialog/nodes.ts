@@ -43,12 +43,17 @@ export function holds(when: Condition, turn: Turn): boolean {
 }
 
 /**
- * “I will ask three short questions.” after a dialog's opening message: the longest path of
- * questions still open from `from`, given what is already known; nothing when none is left.
+ * “I will ask three short questions.” after a dialog's opening message: the questions still open
+ * from `from`, given what is already known, when every path asks as many; “a few short
+ * questions” when paths differ; nothing when none is left.
  */
 export function questionsLeft(turn: Turn, dialog: Dialog, from: string): string {
   const count = questionsAhead(dialog, from, turn.state.vars);
   if (count === 0) return '';
+  // Where the answers decide how many follow, no number the person may count against (the
+  // death dialog promised six and asked five; review 23b G-25).
+  if (questionsAhead(dialog, from, turn.state.vars, true) !== count)
+    return turn.tv('intro.questionsSome');
   return turn.tv('intro.questions', { count, n: numberWord(turn, count) });
 }
 
@@ -147,9 +152,17 @@ export function run(turn: Turn, from: string, options: RunOptions = {}): void {
         turn.effects.push({ type: 'handover-request' });
         return;
       case 'end':
+        // “Did this help?” is a yes-or-no question: its buttons say so (review 23b G-3).
         turn.say(turn.t(node.text), [
           { type: 'feedback' },
-          { type: 'options', options: [turn.option('restart')] },
+          {
+            type: 'options',
+            options: [
+              { id: 'yes', label: turn.t('option.yes') },
+              { id: 'no', label: turn.t('option.no') },
+              turn.option('restart'),
+            ],
+          },
         ]);
         turn.effects.push({ type: 'outcome', outcome: 'resolved' });
         turn.state.asked = 'helped';
@@ -216,9 +229,29 @@ export function heardList(turn: Turn, lifeEvent: LifeEventId, only?: readonly st
     const key = `said.${lifeEvent}.${name}.${value}`;
     const said = turn.tv(key, { defaultValue: '' });
     if (!said) return [];
-    const detail = detailText(turn, turn.state.details?.[name]);
+    const raw = turn.state.details?.[name];
+    // A date the sentence can carry in running text: „laps sündis 1. detsembril 2026“, not
+    // „laps on sündinud (1. detsember 2026)“ (review 23b G-21).
+    if (raw?.startsWith('date:')) {
+      const date = detailText(turn, raw);
+      const on = date ? turn.tv(`saidOn.${lifeEvent}.${name}.${value}`, { defaultValue: '' }) : '';
+      if (date && on) return [on.replace('{{date}}', datePlace(date, turn.state.lang))];
+    }
+    const detail = detailText(turn, raw);
     return [detail ? `${said} (${detail})` : said];
   });
+}
+
+/**
+ * A day's date as it stands in a sentence: Estonian takes the adessive of the month
+ * („1. detsembril 2026“); Russian and English dates already fit («1 декабря 2026 г.»).
+ */
+function datePlace(date: string, lang: Lang): string {
+  if (lang !== 'et') return date;
+  // mai → mail, detsember → detsembril, märts → märtsil.
+  return date.replace(/(\p{L}+)(?= \d{4}$)/u, (m) =>
+    /[aeiouõäöü]$/u.test(m) ? `${m}l` : m.endsWith('ber') ? `${m.slice(0, -3)}bril` : `${m}il`,
+  );
 }
 
 /** What a typed extractor read, in words: “vanus 63”, “30 November 2026”, «май 2027 г.». */
@@ -273,8 +306,13 @@ function sayChecklist(turn: Turn, node: NodeOf<'checklist'>, lifeEvent: LifeEven
     n: numberWord(turn, n, 'services'),
     nPer: numberWord(turn, n, 'per'),
   });
-  if (toApply > 0) lines.push(t('checklist.apply', count(toApply)));
-  if (byState > 0) lines.push(t('checklist.automatic', count(byState)));
+  // A life event may word the counts its own way (marriage and divorce address the couple:
+  // „peate“, „teile“); the state's services follow the ones to apply for as „veel“ (more).
+  const said = (key: string, n: number): string =>
+    t(`${lifeEvent}.checklist-${key}`, { ...count(n), defaultValue: '' }) ||
+    t(`checklist.${key}`, count(n));
+  if (toApply > 0) lines.push(said('apply', toApply));
+  if (byState > 0) lines.push(said(toApply > 0 ? 'automaticMore' : 'automatic', byState));
   const { lang } = turn.state;
   const url = (s: CatalogService): string | undefined =>
     turn.deps.catalog.link(s, lang, turn.state.vars.municipality);

@@ -35,6 +35,8 @@ export const DialogState = z.object({
       /** The direct question it followed, when naming a municipality may sharpen the answer. */
       service: z.string().max(60).optional(),
       kind: z.string().max(20).optional(),
+      /** The answer came after this topic's plan: no plan was offered, a yes is no acceptance. */
+      planned: z.boolean().optional(),
     })
     .optional(),
   /**

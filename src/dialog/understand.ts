@@ -193,6 +193,19 @@ export class Understanding {
     return this.topics.pick(tokens(text))?.value;
   }
 
+  /**
+   * Every service the words name more strongly than a life event as a whole, strongest first:
+   * „abielutõend“ names the certificate, „abielluda“ only the topic.
+   */
+  servicesBeyondTopic(text: string): string[] {
+    const toks = tokens(text);
+    const topic = this.topics.pick(toks);
+    return this.services
+      .all(toks)
+      .filter((m) => topic === undefined || m.weight > topic.weight)
+      .map((m) => m.value);
+  }
+
   /** Every service the words name, strongest first. */
   servicesIn(text: string): string[] {
     return this.services.all(tokens(text)).map((m) => m.value);

@@ -421,7 +421,7 @@ describe('DialogEngine', () => {
     send({ type: 'choose', optionId: 'yes' });
     send({ type: 'choose', optionId: 'yes' });
     expect(text(send({ type: 'choose', optionId: 'no' }))).toMatch(
-      /По трём услугам нужно действовать самим/,
+      /Ваших действий требуют три услуги/,
     );
     const et = make();
     et.send({ type: 'set-lang', lang: 'et' });
@@ -429,6 +429,6 @@ describe('DialogEngine', () => {
     et.send({ type: 'choose', optionId: 'yes' });
     et.send({ type: 'choose', optionId: 'no' });
     const turn = et.send({ type: 'choose', optionId: 'yes' });
-    expect(text(turn)).toMatch(/Ühe teenuse osutab riik ise/);
+    expect(text(turn)).toMatch(/Veel ühe teenuse osutab riik ise/);
   });
 });
