@@ -721,6 +721,26 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     return (await store.history(sessionId, lastSeq)) ?? [];
   }
 
+  /**
+   * The state and history of a conversation for `replay`, read once for every listener of it
+   * that asks in the same turn of the event loop (a comeback tells every listener on the
+   * instance at once): the read starts after all of them asked, so none misses a frame
+   * committed before it asked.
+   */
+  const replayReads = new Map<string, Promise<{ session?: Session; frames: HistoryFrame[] }>>();
+  function readForReplay(sessionId: string) {
+    let read = replayReads.get(sessionId);
+    if (!read) {
+      read = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+        replayReads.delete(sessionId);
+        const session = await store.load(sessionId, { fresh: true });
+        return session ? { session, frames: await historyOf(sessionId, 0) } : { frames: [] };
+      });
+      replayReads.set(sessionId, read);
+    }
+    return read;
+  }
+
   return {
     hub,
     async open(request) {
@@ -764,11 +784,11 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     },
 
     async replay(sessionId, lastSeq, caller) {
-      const session = await store.load(sessionId, { fresh: true });
+      const { session, frames } = await readForReplay(sessionId);
       if (!session) throw new UnknownSessionError(`No session ${sessionId}; it may have expired.`);
       if (accessTo(session, caller.identity) === 'refuse')
         throw new ForbiddenSessionError('This conversation belongs to a signed-in person.');
-      return historyOf(sessionId, lastSeq);
+      return frames.filter((f) => f.seq > lastSeq);
     },
 
     historyAfter: (sessionId, lastSeq) => store.history(sessionId, lastSeq),

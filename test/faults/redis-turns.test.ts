@@ -5,6 +5,7 @@
  * Two chat services on one key prefix are two instances; a FrameFollower on the hub is an
  * open socket (src/session/follow.ts).
  */
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusLookup } from '../../src/core/status.js';
 import { createLogger } from '../../src/logger.js';
@@ -186,5 +187,48 @@ describe('a publish that fails after a good commit', () => {
     failPublishes(a.backend, 100);
     await a.chat.handle(session.id, { type: 'message', id: 'm1', text: 'tere' });
     await expect.poll(() => shown(socket), POLL).toEqual(['2 tere', '3 selge']);
+  }, 60_000);
+});
+
+describe('a comeback of the subscription', () => {
+  it('reads each conversation once for all its sockets on the instance', async () => {
+    const prefix = `t-turns-${process.pid}-${++run}:`;
+    const reads = { load: 0, history: 0 };
+    const a = await instance(prefix, undefined, (store) => ({
+      ...store,
+      load: (id, opts) => {
+        if (opts?.fresh) reads.load++;
+        return store.load(id, opts);
+      },
+      history: (id, after) => {
+        reads.history++;
+        return store.history(id, after);
+      },
+    }));
+    const b = await instance(prefix);
+    const one = (await a.chat.open({ lang: 'et', channel: 'test' })).session.id;
+    const two = (await a.chat.open({ lang: 'et', channel: 'test' })).session.id;
+    const sockets = [one, one, one, two].map((id) => follow(a.chat, id, 1));
+    // A frame from B, then the subscriptions of both instances are dropped and come back:
+    // every socket on A catches up from history.
+    const admin = new Redis(redis.url);
+    try {
+      const list = (await admin.client('LIST')) as string;
+      const subscriber = list
+        .split('\n')
+        .filter((line) => /\bflags=\S*P/.test(line))
+        .map((line) => Number(/\bid=(\d+)/.exec(line)?.[1]));
+      expect(subscriber.length).toBe(2);
+      await b.chat.push(one, { text: 'teade', blocks: [] }, 'system');
+      for (const id of subscriber) await admin.client('KILL', 'ID', String(id));
+    } finally {
+      await admin.quit();
+    }
+    for (const socket of sockets.slice(0, 3))
+      await expect.poll(() => shown(socket), POLL).toEqual(['2 teade']);
+    await expect.poll(() => reads.history, POLL).toBeGreaterThanOrEqual(2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Without the shared read: 4 fresh loads and 4 history reads, one each per socket.
+    expect(reads).toEqual({ load: 2, history: 2 });
   }, 60_000);
 });
