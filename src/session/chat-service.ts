@@ -95,9 +95,10 @@ export function createListeners() {
       }
       if (set.size === 0) listeners.delete(sessionId);
     },
-    /** Tells every listener in this process that frames may have been missed. */
-    resync(): void {
-      for (const set of listeners.values()) for (const l of [...set]) l.onResync?.();
+    /** Tells the listeners in this process (of one session, or all) that frames may have been missed. */
+    resync(sessionId?: string): void {
+      const sets = sessionId === undefined ? listeners.values() : [listeners.get(sessionId)];
+      for (const set of sets) for (const l of [...(set ?? [])]) l.onResync?.();
     },
     add(
       sessionId: string,
@@ -282,22 +283,29 @@ class Draft {
   readonly events: TurnEvent[] = [];
   /** Frames to publish after the commit, besides `frames` (typing off). */
   readonly after: ServerFrame[] = [];
-  /** The person's message, shown live with typing on if the turn waits for I/O (`pending`). */
-  pendingFrame: HistoryFrame | undefined;
-  /** A frame already shown live before the commit. */
-  early: HistoryFrame | undefined;
+  /** The person's message, committed and shown first if the turn waits for I/O (`showPending`). */
+  pendingFrame: UserFrame | undefined;
+  /**
+   * The person's message, already committed and shown live before the turn's own commit: by
+   * this attempt (`showPending`), or by an earlier attempt that then lost the race (`carry`).
+   */
+  early: UserFrame | undefined;
+  /** How many of `frames` are already committed (the person's message, committed first). */
+  stored = 0;
   /** Drop other listeners after the commit (the conversation's identity changed). */
   revokeExcept: string | undefined | null = null;
-  readonly baseSeq: number;
+  /** The seq the commit expects stored (-1: the session is new and must not exist yet). */
+  baseSeq: number;
   readonly startedAt = Date.now();
   session: Session;
 
-  /** `baseSeq` -1: the session is new and must not exist yet. */
   constructor(
-    loaded: Session,
+    readonly loaded: Session,
     readonly now: number,
     readonly kind: CommittedTurn['kind'],
     baseSeq = loaded.seq,
+    /** The person's message committed by an earlier attempt of this turn that lost the race. */
+    readonly carry?: UserFrame,
   ) {
     this.session = { ...loaded };
     this.baseSeq = baseSeq;
@@ -425,7 +433,7 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
   ): Promise<AssistantEvent | undefined> {
     switch (effect.type) {
       case 'status-lookup': {
-        showPending(draft);
+        await showPending(draft);
         const lookup = await lookupStatus(draft.session.identity, effect.lifeEvent).catch(
           (err: unknown) => {
             logger.warn({ err }, 'status lookup failed');
@@ -437,7 +445,7 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
       }
       case 'handover-request': {
         if (!options.handover || draft.session.handover) return undefined;
-        showPending(draft);
+        await showPending(draft);
         const said = draft.events.find((e) => e.type === 'user-said');
         const question = said?.type === 'user-said' ? said.frame.text : undefined;
         applyDecision(draft, await options.handover.request(draft.session, question));
@@ -451,13 +459,30 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
 
   /**
    * Before the turn waits for I/O (a status lookup, the shared queue), the person's message is
-   * shown with the typing indicator; a turn that needs none publishes everything at its commit.
+   * committed on its own and then shown with the typing indicator; a turn that needs no I/O
+   * commits and publishes everything at once. Committed first, the message keeps its seq
+   * whatever happens next: when the turn's own commit loses the race to another instance, the
+   * turn runs again after it without taking the message again (`carry`), and when the turn
+   * fails, the message is already kept. Nothing is shown that is not stored.
    */
-  function showPending(draft: Draft): void {
+  async function showPending(draft: Draft): Promise<void> {
     const frame = draft.pendingFrame;
     if (!frame || draft.early) return;
-    hub.publish(draft.session.id, frame, { type: 'typing', on: true });
+    // The person's message is the turn's first frame; the rest of the state is the loaded one
+    // until the turn commits (a message with no answer yet, as when the turn fails).
+    const upTo = draft.frames.indexOf(frame) + 1;
+    const kept: Session = {
+      ...draft.loaded,
+      seq: frame.seq,
+      seenIds: draft.session.seenIds,
+      updatedAt: draft.now,
+    };
+    if (!(await store.commit(kept, draft.frames.slice(0, upTo), draft.baseSeq)))
+      throw new LostRace();
+    draft.baseSeq = frame.seq;
+    draft.stored = upTo;
     draft.early = frame;
+    hub.publish(draft.session.id, frame, { type: 'typing', on: true });
   }
 
   function applyDecision(draft: Draft, decision: RouteDecision): void {
@@ -470,20 +495,24 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
   async function commit(draft: Draft): Promise<CommittedTurn | undefined> {
     const session = draft.session;
     session.updatedAt = draft.now;
-    const ok = await store.commit(session, draft.frames, draft.baseSeq);
+    const rest = draft.frames.slice(draft.stored);
+    const ok = await store.commit(session, rest, draft.baseSeq);
     if (!ok) return undefined;
     if (draft.revokeExcept !== null) hub.revoke(session.id, draft.revokeExcept);
-    const out: ServerFrame[] = [...draft.frames.filter((f) => f !== draft.early), ...draft.after];
+    const out: ServerFrame[] = [...rest, ...draft.after];
     if (out.length > 0) hub.publish(session.id, ...out);
-    const turn: CommittedTurn = {
+    return consume({
       kind: draft.kind,
       session,
       events: draft.events,
       startedAt: draft.startedAt,
-    };
-    for (const consume of consumers) {
+    });
+  }
+
+  function consume(turn: CommittedTurn): CommittedTurn {
+    for (const consumer of consumers) {
       try {
-        consume(turn);
+        consumer(turn);
       } catch (err) {
         logger.error({ err }, 'turn consumer failed');
       }
@@ -501,37 +530,52 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     kind: CommittedTurn['kind'],
     build: (draft: Draft) => Promise<void>,
   ): Promise<CommittedTurn | undefined> {
+    let carry: UserFrame | undefined;
     for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
       const loaded = await store.load(sessionId);
       if (!loaded) throw new UnknownSessionError(`No session ${sessionId}; it may have expired.`);
-      const draft = new Draft(loaded, now(), kind);
+      const draft = new Draft(loaded, now(), kind, loaded.seq, carry);
+      let committed: CommittedTurn | undefined;
       try {
         await build(draft);
+        committed = await commit(draft);
       } catch (err) {
+        if (err instanceof LostRace) continue;
         if (err instanceof Skip) return undefined;
         if (err instanceof ForbiddenSessionError) throw err;
         options.onError?.(err);
-        const kept = keepUserFrame(loaded, draft);
-        if (kept) await commit(kept).catch(() => undefined);
+        await keepUserFrame(loaded, draft).catch(() => undefined);
         throw err;
       }
-      const committed = await commit(draft);
       if (committed) return committed;
+      carry = draft.early;
       logger.debug({ sessionId, attempt }, 'session changed on another instance; turn run again');
     }
     throw new Error(`session ${sessionId} is busy on another instance`);
   }
 
-  function keepUserFrame(loaded: Session, failed: Draft): Draft | undefined {
+  /** A failed turn still keeps the person's message (and tells the consumers of it). */
+  async function keepUserFrame(loaded: Session, failed: Draft): Promise<void> {
     const said = failed.events.find((e) => e.type === 'user-said');
-    if (!said || said.type !== 'user-said') return undefined;
+    if (!said || said.type !== 'user-said') return;
+    if (failed.early) {
+      // Committed and shown already: the typing indicator goes off, the consumers hear of it.
+      hub.publish(loaded.id, { type: 'typing', on: false });
+      consume({
+        kind: failed.kind,
+        session: { ...loaded, seq: failed.early.seq, seenIds: failed.session.seenIds },
+        events: [said],
+        startedAt: failed.startedAt,
+      });
+      return;
+    }
     const draft = new Draft(loaded, failed.now, failed.kind);
     draft.session.seq = said.frame.seq;
     draft.session.seenIds = failed.session.seenIds;
     draft.frames.push(said.frame);
     draft.events.push(said);
     draft.after.push({ type: 'typing', on: false });
-    return draft;
+    await commit(draft);
   }
 
   function userTurn(input: ClientInput, caller: Caller | undefined) {
@@ -543,28 +587,34 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
       switch (input.type) {
         case 'message':
         case 'choose': {
-          // dedupe
-          if (session.seenIds.includes(input.id)) {
-            logger.debug(
-              { sessionId: session.id, id: input.id },
-              'duplicate client message dropped',
-            );
-            throw new Skip();
+          // The message committed by an earlier attempt of this turn, which lost the race after:
+          // the turn goes on from it on the fresh state.
+          let frame = draft.carry?.id === input.id ? draft.carry : undefined;
+          if (frame) draft.early = frame;
+          else {
+            // dedupe
+            if (session.seenIds.includes(input.id)) {
+              logger.debug(
+                { sessionId: session.id, id: input.id },
+                'duplicate client message dropped',
+              );
+              throw new Skip();
+            }
+            session.seenIds =
+              session.seenIds.length >= SEEN_IDS_LIMIT
+                ? [...session.seenIds.slice(1 - SEEN_IDS_LIMIT), input.id]
+                : [...session.seenIds, input.id];
+            session.seq += 1;
+            frame = {
+              type: 'user',
+              seq: session.seq,
+              id: input.id,
+              text: input.type === 'message' ? input.text : optionLabel(session, input.optionId),
+              ts: draft.now,
+            };
+            draft.frames.push(frame);
           }
-          session.seenIds =
-            session.seenIds.length >= SEEN_IDS_LIMIT
-              ? [...session.seenIds.slice(1 - SEEN_IDS_LIMIT), input.id]
-              : [...session.seenIds, input.id];
-          const text = input.type === 'message' ? input.text : optionLabel(session, input.optionId);
-          session.seq += 1;
-          const frame: UserFrame = {
-            type: 'user',
-            seq: session.seq,
-            id: input.id,
-            text,
-            ts: draft.now,
-          };
-          draft.frames.push(frame);
+          const text = frame.text;
           // route
           let decision: RouteDecision = { to: 'assistant' };
           if (session.handover && options.handover)
@@ -671,6 +721,26 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     return (await store.history(sessionId, lastSeq)) ?? [];
   }
 
+  /**
+   * The state and history of a conversation for `replay`, read once for every listener of it
+   * that asks in the same turn of the event loop (a comeback tells every listener on the
+   * instance at once): the read starts after all of them asked, so none misses a frame
+   * committed before it asked.
+   */
+  const replayReads = new Map<string, Promise<{ session?: Session; frames: HistoryFrame[] }>>();
+  function readForReplay(sessionId: string) {
+    let read = replayReads.get(sessionId);
+    if (!read) {
+      read = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+        replayReads.delete(sessionId);
+        const session = await store.load(sessionId, { fresh: true });
+        return session ? { session, frames: await historyOf(sessionId, 0) } : { frames: [] };
+      });
+      replayReads.set(sessionId, read);
+    }
+    return read;
+  }
+
   return {
     hub,
     async open(request) {
@@ -714,11 +784,11 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     },
 
     async replay(sessionId, lastSeq, caller) {
-      const session = await store.load(sessionId, { fresh: true });
+      const { session, frames } = await readForReplay(sessionId);
       if (!session) throw new UnknownSessionError(`No session ${sessionId}; it may have expired.`);
       if (accessTo(session, caller.identity) === 'refuse')
         throw new ForbiddenSessionError('This conversation belongs to a signed-in person.');
-      return historyOf(sessionId, lastSeq);
+      return frames.filter((f) => f.seq > lastSeq);
     },
 
     historyAfter: (sessionId, lastSeq) => store.history(sessionId, lastSeq),
@@ -741,6 +811,9 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
 
 /** Ends a turn without a commit (a duplicate, or a push whose condition no longer holds). */
 class Skip extends Error {}
+
+/** Another instance committed the session first: the turn runs again on the fresh state. */
+class LostRace extends Error {}
 
 function turnMeta(info: TurnInfo): TurnMeta | undefined {
   const meta: TurnMeta = {};

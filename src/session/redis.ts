@@ -98,6 +98,10 @@ redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return rev
 `;
 
+/** Attempts of a publish, and the pause before the next one (times the attempt). */
+const PUBLISH_ATTEMPTS = 4;
+const PUBLISH_RETRY_MS = 250;
+
 /** Sessions whose state this instance read or wrote last, kept to skip the read next turn. */
 const CACHE_LIMIT = 10_000;
 
@@ -235,9 +239,21 @@ export function createRedisSessionBackend(
     } else if (m.r) listeners.revoke(m.s, m.r.keep);
     else if (m.f) listeners.deliver(m.s, m.f);
   });
-  const send = (m: Message) => {
+  // A publish that fails after its turn was committed is tried again (bounded): the frames are
+  // in history, but without a later frame (a seq gap) or a comeback of the subscription
+  // nothing would make the sockets catch up. When every attempt fails, the listeners of the
+  // conversation on this instance catch up from history; those elsewhere catch up on their
+  // next frame or when their own subscription comes back (Redis was away).
+  let closing = false;
+  const send = (m: Message, attempt = 1) => {
     client.publish(channel, JSON.stringify(m)).catch((err: unknown) => {
+      if (closing) return;
+      if (attempt < PUBLISH_ATTEMPTS) {
+        setTimeout(() => send(m, attempt + 1), PUBLISH_RETRY_MS * attempt).unref();
+        return;
+      }
       logger.warn({ err }, 'redis publish failed');
+      if (m.s !== undefined) listeners.resync(m.s);
     });
   };
 
@@ -263,6 +279,7 @@ export function createRedisSessionBackend(
     ready,
     subscribed: () => live,
     async close() {
+      closing = true;
       listeners.clear();
       topics.clear();
       await ready.catch(() => undefined);
