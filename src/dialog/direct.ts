@@ -24,9 +24,10 @@ const FACT_KINDS: Record<AskKind, readonly CatalogFact['kind'][]> = {
   // provider card.
   provider: ['other'],
   where: [],
-  // A yes/no or what-if question („kas notar saab lahutada“, «а если завещания нет»): a rule of
-  // the service, said as a sentence (kind `other`), and only one that says much of the question.
-  rule: ['other'],
+  // A yes/no or what-if question („kas notar saab lahutada“, «а если завещания нет», „mis siis
+  // kui me ei jõua tähtaja jooksul“): the fact that says most of the question, a rule (kind
+  // `other`) before a figure on a tie, and only one that says much of it.
+  rule: ['other', 'deadline', 'duration', 'amount', 'fee', 'age'],
 };
 
 /**
@@ -89,7 +90,7 @@ export function scoredFact(
     // A who-question gets only a rule that says who (`who-…`), else the provider card.
     if (kind === 'provider' && !fact.id.startsWith('who-')) continue;
     const score = overlap(question, words(fact));
-    if (fact.kind === 'other' && score < RULE_MIN_OVERLAP) continue;
+    if ((fact.kind === 'other' || kind === 'rule') && score < RULE_MIN_OVERLAP) continue;
     const rank = score + (fact.kind === kinds[0] ? KIND_BONUS : 0) + (fact.when ? WHEN_BONUS : 0);
     if (rank > bestRank) {
       best = { fact, score };
@@ -105,16 +106,7 @@ export function scoredFact(
     const score = overlap(question, words(fact));
     if (score >= RULE_MIN_OVERLAP && (!best || score > best.score)) best = { fact, score };
   }
-  if (best) return best;
-  // A yes/no question about a figure („kas saan lisapuhkust“): the figure that says as much.
-  if (kind === 'rule') {
-    for (const fact of all) {
-      if (fact.value === undefined) continue;
-      const score = overlap(question, words(fact));
-      if (score >= RULE_MIN_OVERLAP && (!best || score > best.score)) best = { fact, score };
-    }
-    return best;
-  }
+  if (best || kind === 'rule') return best;
   // The figure asked for is one no official page confirmed (catalog `unconfirmed`): no other
   // figure stands in for it; the answer gives the official page instead.
   if ((service.unconfirmed ?? []).some((u) => kinds[0] === u.kind)) return undefined;
