@@ -100,18 +100,21 @@ export function scoredFact(
   if (best) return best;
   if (kind === 'provider' || kind === 'where') return undefined;
   // A rule that says much of the question answers it, whatever it asks: „kas perearst on
-  // tasuta“ (free for the insured), „kui suur on pension“ (what it depends on; review 23b).
+  // tasuta“ (free for the insured), „kui suur on pension“ (what it depends on; review 23b)…
+  let rule: { fact: CatalogFact; score: number } | undefined;
   for (const fact of all) {
     if (fact.kind !== 'other') continue;
     const score = overlap(question, words(fact));
-    if (score >= RULE_MIN_OVERLAP && (!best || score > best.score)) best = { fact, score };
+    if (score >= RULE_MIN_OVERLAP && (!rule || score > rule.score)) rule = { fact, score };
   }
-  if (best || kind === 'rule') return best;
+  if (kind === 'rule') return rule;
   // The figure asked for is one no official page confirmed (catalog `unconfirmed`): no other
   // figure stands in for it; the answer gives the official page instead.
-  if ((service.unconfirmed ?? []).some((u) => kinds[0] === u.kind)) return undefined;
-  // “How many years of service do I need?” asks an amount the catalog keeps as a duration:
-  // any fact with a number, if the question shares words with its sentence.
+  if ((service.unconfirmed ?? []).some((u) => kinds[0] === u.kind)) return rule;
+  // …unless a figure says more of it. “How many years of service do I need?” asks an amount the
+  // catalog keeps as a duration: any fact with a number, if the question shares words with its
+  // sentence („kui palju pensionistaaži on vaja“ gets the 15 years, not working on a pension).
+  let figure: { fact: CatalogFact; score: number } | undefined;
   for (const fact of all) {
     if (fact.value === undefined) continue;
     // A sum of money answers only a question about money: „mis vanusest on ID-kaart
@@ -121,9 +124,9 @@ export function scoredFact(
     // age from which the ID card is compulsory (review 20 F-4).
     if (kind === 'fee' && !isMoney(fact.kind)) continue;
     const score = overlap(question, words(fact));
-    if (score > 0 && (!best || score > best.score)) best = { fact, score };
+    if (score > 0 && (!figure || score > figure.score)) figure = { fact, score };
   }
-  return best;
+  return rule && (!figure || rule.score >= figure.score) ? rule : figure;
 }
 
 function isMoney(kind: CatalogFact['kind'] | AskKind): boolean {
