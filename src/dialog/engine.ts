@@ -33,7 +33,7 @@ import {
   factFor,
   factsWith,
   factParams,
-  factSentence,
+  factSentences,
   questionsAhead,
   overlap,
   scoredFact,
@@ -994,11 +994,7 @@ function directAnswer(
       ? [fact]
       : factsWith(service, fact, question, factWords(turn, service), answered);
   if (fact) {
-    facts.forEach((f, i) => {
-      const next = facts[i + 1];
-      const shared = next && factSource(next, lang) === factSource(f, lang);
-      parts.push(factSentence(service, f, lang, tc, tv, !shared));
-    });
+    parts.push(...factSentences(service, facts, lang, tc, tv));
     // What a figure of this kind must be said with (`service.<id>.answerNote.<kind>`): the draft
     // that would change the service's length (review 21 F-2). Not a fact: it has no value.
     const answerNote = tc(`service.${service.id}.answerNote.${fact.kind}`);
