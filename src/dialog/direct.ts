@@ -253,7 +253,17 @@ export function factParams(
   return { value: formatValue(fact, lang, tv, prefix), n };
 }
 
-/** The fact's sentence with its date and source link. */
+/** “valid from 1 January 2020”, „vastu võetud, kehtib alates …“ or “in force, checked …”. */
+function factWhen(fact: CatalogFact, lang: Lang, tv: Translate): string {
+  // No invented start date: a rule whose start no official source states is "in force, checked …".
+  return fact.effective === EFFECTIVE_UNKNOWN
+    ? tv('direct.inForce', { date: formatCheckedDate(fact.checked, lang) })
+    : tv(fact.status === 'adopted' ? 'direct.adopted' : 'direct.since', {
+        date: formatDate(fact.effective, lang),
+      });
+}
+
+/** The fact's sentence with its date (unless `withDate` is false) and source link. */
 export function factSentence(
   service: CatalogService,
   fact: CatalogFact,
@@ -261,18 +271,45 @@ export function factSentence(
   tc: Translate,
   tv: Translate,
   withSource = true,
+  withDate = true,
 ): string {
   const sentence = tc(`service.${service.id}.facts.${fact.id}`, factParams(fact, lang, tv));
-  // No invented start date: a rule whose start no official source states is "in force, checked …".
-  const when =
-    fact.effective === EFFECTIVE_UNKNOWN
-      ? tv('direct.inForce', { date: formatCheckedDate(fact.checked, lang) })
-      : tv(fact.status === 'adopted' ? 'direct.adopted' : 'direct.since', {
-          date: formatDate(fact.effective, lang),
-        });
+  const when = withDate ? ` (${factWhen(fact, lang, tv)})` : '';
   const url = factSource(fact, lang);
   const source = withSource && isHttpsUrl(url) ? ` ${tv('direct.source', { url })}` : '';
-  return `${sentence.replace(/\.$/, '')} (${when}).${source}`;
+  return `${sentence.replace(/\.$/, '')}${when}.${source}`;
+}
+
+/**
+ * Facts said one after another, as paragraphs: a source shared with the next fact is given once, after the
+ * last; so is a date shared with the next fact where no source link stands between them
+ * („… 138,08 € kuus. … 161,09 € kuus (kehtib alates 1. jaanuarist 2020). Allikas: …“, review
+ * 23b G-7). `withSource` false: no source link at all (the plan links the service's page).
+ */
+export function factSentences(
+  service: CatalogService,
+  facts: readonly CatalogFact[],
+  lang: Lang,
+  tc: Translate,
+  tv: Translate,
+  withSource = true,
+): string[] {
+  const paragraphs: string[] = [];
+  let open: string[] = [];
+  facts.forEach((f, i) => {
+    const next = facts[i + 1];
+    const sharedSource = next !== undefined && factSource(next, lang) === factSource(f, lang);
+    const linked = withSource && !sharedSource;
+    const sharedDate =
+      next !== undefined && !linked && factWhen(next, lang, tv) === factWhen(f, lang, tv);
+    open.push(factSentence(service, f, lang, tc, tv, linked, !sharedDate));
+    // Facts that share a date stand in one paragraph, so the date is read as said of them all.
+    if (!sharedDate) {
+      paragraphs.push(open.join(' '));
+      open = [];
+    }
+  });
+  return paragraphs;
 }
 
 /**

@@ -33,7 +33,7 @@ import {
   factFor,
   factsWith,
   factParams,
-  factSentence,
+  factSentences,
   questionsAhead,
   overlap,
   scoredFact,
@@ -312,6 +312,7 @@ function takeFacts(
     if (detail !== undefined) details[name] = detail;
     else delete details[name];
     turn.state.heard = [...(turn.state.heard ?? []).filter((h) => h !== name), name];
+    if (turn.state.chosen) turn.state.chosen = turn.state.chosen.filter((h) => h !== name);
     (turn.info.extracted ??= []).push(`${name}=${value}`);
   }
   return { fresh, changed };
@@ -438,6 +439,12 @@ function takeMunicipality(turn: Turn, node: NodeOf<'input'>, municipality: strin
   run(turn, node.next);
 }
 
+/**
+ * Takes an option of the open question, typed or chosen with a button. Either way it is said back
+ * in the summary before the plan („Sain aru nii: …“): every question of a dialog is there because
+ * its answer changes the plan, so a summary without the clicked answers read as if they were
+ * missed (review 23b G-4).
+ */
 function answer(turn: Turn, optionId: string, typed = false): void {
   const node = currentNode(turn);
   if (node?.kind !== 'question') return;
@@ -446,8 +453,9 @@ function answer(turn: Turn, optionId: string, typed = false): void {
   // What an extractor read belongs to its own answer, not to another one chosen later.
   if (turn.state.vars[node.var] !== optionId) delete turn.state.details?.[node.var];
   turn.state.vars[node.var] = optionId;
-  if (typed)
-    turn.state.heard = [...(turn.state.heard ?? []).filter((h) => h !== node.var), node.var];
+  turn.state.heard = [...(turn.state.heard ?? []).filter((h) => h !== node.var), node.var];
+  const chosen = (turn.state.chosen ?? []).filter((h) => h !== node.var);
+  turn.state.chosen = typed ? chosen : [...chosen, node.var];
   turn.state.misses = 0;
   turn.info.answered = `${turn.state.lifeEvent ?? ''}/${turn.state.node ?? ''}:${optionId}`;
   run(turn, option.goto);
@@ -986,11 +994,7 @@ function directAnswer(
       ? [fact]
       : factsWith(service, fact, question, factWords(turn, service), answered);
   if (fact) {
-    facts.forEach((f, i) => {
-      const next = facts[i + 1];
-      const shared = next && factSource(next, lang) === factSource(f, lang);
-      parts.push(factSentence(service, f, lang, tc, tv, !shared));
-    });
+    parts.push(...factSentences(service, facts, lang, tc, tv));
     // What a figure of this kind must be said with (`service.<id>.answerNote.<kind>`): the draft
     // that would change the service's length (review 21 F-2). Not a fact: it has no value.
     const answerNote = tc(`service.${service.id}.answerNote.${fact.kind}`);

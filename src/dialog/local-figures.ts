@@ -8,7 +8,7 @@
 import type { Lang } from '../protocol/frames.js';
 import type { CatalogFact, CatalogService, Municipality, PlanService } from './schema.js';
 import type { Translate } from './i18n.js';
-import { factSentence } from './direct.js';
+import { factSentences } from './direct.js';
 import { serviceSummary, serviceText } from './render.js';
 
 export interface LocalFigures {
@@ -32,18 +32,21 @@ export function localFigures(
     s.local ? (own?.facts?.[s.id] ?? []).filter((f) => f.status !== 'draft') : [];
   const isDeadline = (f: CatalogFact) => f.kind === 'deadline';
   // Without the source link: the plan links the service's page (the municipality's own).
-  const sentence = (s: CatalogService, f: CatalogFact) => factSentence(s, f, lang, tc, tv, false);
+  // A date shared by consecutive facts is said once, after the last (review 23b G-7).
+  const sentences = (s: CatalogService, facts: CatalogFact[]) =>
+    factSentences(s, facts, lang, tc, tv, false);
   return {
     summaryOf: (s) =>
       [
         serviceSummary(s, tc),
-        ...localFacts(s)
-          .filter((f) => !isDeadline(f))
-          .map((f) => sentence(s, f)),
+        ...sentences(
+          s,
+          localFacts(s).filter((f) => !isDeadline(f)),
+        ),
       ].join(' '),
     deadlineOf: (s) => {
       const deadlines = localFacts(s).filter(isDeadline);
-      if (deadlines.length > 0) return deadlines.map((f) => sentence(s, f)).join(' ');
+      if (deadlines.length > 0) return sentences(s, deadlines).join(' ');
       return serviceText(s, 'deadline', tc);
     },
   };

@@ -172,7 +172,7 @@ export function run(turn: Turn, from: string, options: RunOptions = {}): void {
   throw new Error(`${lifeEvent}: more than ${MAX_NODES_PER_TURN} nodes without waiting`);
 }
 
-/** “You said: the baby is born, in Estonia.” for the answers taken from the person's words. */
+/** “You said: the baby is born, in Estonia.” for every answer, typed or chosen (review 23b G-4). */
 export function understoodLine(turn: Turn, lifeEvent: LifeEventId): string | undefined {
   const list = heardList(turn, lifeEvent);
   if (list.length === 0) return undefined;
@@ -191,7 +191,10 @@ export function correctionExample(turn: Turn, lifeEvent: LifeEventId): string | 
   const dialog = dialogOf(turn, lifeEvent);
   const lexicons = turn.deps.bundle.resources[turn.state.lang].conversation.extract;
   if (typeof lexicons !== 'object') return undefined;
-  const heard = [...(turn.state.heard ?? [])].reverse();
+  // A typed answer is the one that may have been misread: its correction is the better example.
+  const chosen = new Set(turn.state.chosen);
+  const latest = [...(turn.state.heard ?? [])].reverse();
+  const heard = [...latest.filter((n) => !chosen.has(n)), ...latest.filter((n) => chosen.has(n))];
   for (const name of heard) {
     const node = Object.values(dialog.nodes).find(
       (n): n is NodeOf<'question'> => n.kind === 'question' && n.var === name,

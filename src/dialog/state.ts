@@ -21,8 +21,10 @@ export const DialogState = z.object({
   misses: z.number().int().min(0),
   /** A status lookup is out; `then` is where the dialog goes on when the answer comes. */
   pendingStatus: z.object({ then: z.string().optional() }).optional(),
-  /** Variables whose answer came from the person's words (shown back as “You said: …”). */
+  /** Variables answered so far, typed or chosen, in that order (shown back as “You said: …”). */
   heard: z.array(z.string()).optional(),
+  /** Of those, the ones answered with a button: the example correction prefers a typed one. */
+  chosen: z.array(z.string()).optional(),
   /** What typed extractors read for a variable (`age:63`, `date:2026-11-30`), for “You said”. */
   details: z.record(z.string(), z.string().max(40)).optional(),
   /** “Do you want to talk about X instead?” is open; `text` is the message that named X. */

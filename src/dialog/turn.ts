@@ -104,6 +104,7 @@ export class Turn {
     delete this.state.pendingSwitch;
     delete this.state.offer;
     delete this.state.heard;
+    delete this.state.chosen;
     delete this.state.details;
     this.state.vars = {};
     this.state.misses = 0;
