@@ -200,7 +200,9 @@ describe('public life-event pages', () => {
     expect(body.lifeEvents.map((e) => e.id)).toEqual([...LIFE_EVENTS]);
     const birth = body.lifeEvents.find((e) => e.id === 'child-birth');
     const grant = birth?.services.find((s) => s.id === 'birth-family-benefits');
-    expect(grant?.facts[0]?.text.ru).toBe('Пособие при рождении — 320 € на каждого новорождённого.');
+    expect(grant?.facts[0]?.text.ru).toBe(
+      'Пособие при рождении — 320 € на каждого новорождённого.',
+    );
     for (const e of body.lifeEvents) {
       expect(['information', 'data-exchange', 'proactive']).toContain(e.maturity);
       for (const s of e.services) {
