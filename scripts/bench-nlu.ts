@@ -45,6 +45,7 @@ const SPLITS = [
   ['sixth', 'sixth-'],
   ['seventh', 'seventh-'],
   ['eighth', 'eighth-'],
+  ['ninth', 'ninth-'],
 ] as const;
 const splits = SPLITS.map(([name, prefix]) => ({
   name,
