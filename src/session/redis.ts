@@ -65,8 +65,16 @@ export interface RedisSessionBackend {
   store: SessionStore;
   hub: SessionHub & { sessionIds(): string[] };
   bus: Bus;
-  /** Resolves once the pub/sub subscription is active. */
+  /** Resolves once the pub/sub subscription is active (first time; never rejects). */
   ready: Promise<void>;
+  /**
+   * Resolves once the subscription is active or the first connection attempt failed: what the
+   * server waits for before it listens. Redis down at start-up does not stop the server; it
+   * listens, not ready, and subscribes when Redis comes (docs/operations.md).
+   */
+  started: Promise<void>;
+  /** Why the subscription is not active (the last connection error), undefined while it is. */
+  problem(): string | undefined;
   /**
    * Whether the pub/sub subscription is active now (Redis confirmed it). Replies reach this
    * instance's sockets through it: while it is away, replies published are not delivered here
@@ -126,8 +134,16 @@ export function createRedisSessionBackend(
   const { prefix, logger, ttlMs } = options;
   const client = new Redis(options.url, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const subscriber = client.duplicate();
-  client.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
-  subscriber.on('error', (err) => logger.warn({ err: err.message }, 'redis subscriber error'));
+  // The last connection error, told by /health and /ready while the subscription is away.
+  let lastError: string | undefined;
+  client.on('error', (err) => {
+    lastError = err.message;
+    logger.warn({ err: err.message }, 'redis error');
+  });
+  subscriber.on('error', (err) => {
+    lastError = err.message;
+    logger.warn({ err: err.message }, 'redis subscriber error');
+  });
   client.defineCommand('sessionCommit', { numberOfKeys: 2, lua: COMMIT });
 
   const stateKey = (id: string) => `${prefix}s:${id}`;
@@ -202,12 +218,17 @@ export function createRedisSessionBackend(
   };
 
   const listeners = createListeners();
+  let closing = false;
   const topics = new Map<string, Set<TopicListener>>();
-  // Subscribed again on every reconnection: ioredis subscribes again by itself too, and this
-  // SUBSCRIBE is answered after its own. Once Redis confirms it after a fault, the listeners
-  // here catch up on what was published while the subscription was away.
+  // Subscribed again on every reconnection: ioredis subscribes again by itself too (once it
+  // has been subscribed), and this SUBSCRIBE is answered after its own. Once Redis confirms it
+  // after a fault, the listeners here catch up on what was published while the subscription
+  // was away. Redis down at start-up: the first SUBSCRIBE fails after ioredis' retries, and the
+  // one sent when the connection is ready at last makes the instance live.
   let live = false;
   let wasLive = false;
+  let becameLive!: () => void;
+  const ready = new Promise<void>((resolve) => (becameLive = resolve));
   const onSubscribed = () => {
     if (live || subscriber.status !== 'ready') return;
     live = true;
@@ -215,17 +236,29 @@ export function createRedisSessionBackend(
       logger.info('redis subscription back: listeners catch up from history');
       listeners.resync();
       for (const set of topics.values()) for (const t of set) t.onResync?.();
-    }
+    } else logger.info('redis subscription active');
     wasLive = true;
+    becameLive();
   };
-  const ready = subscriber.subscribe(channel).then(onSubscribed);
+  let subscribing = false;
+  const subscribe = () => {
+    if (subscribing || closing) return;
+    subscribing = true;
+    subscriber
+      .subscribe(channel)
+      .then(onSubscribed, (err: unknown) => {
+        if (!closing) logger.warn({ err }, 'redis subscribe failed; tried again on reconnection');
+      })
+      .finally(() => (subscribing = false));
+  };
+  subscribe();
+  const started = Promise.race([
+    ready,
+    new Promise<void>((resolve) => subscriber.once('error', () => resolve())),
+  ]);
   subscriber.on('close', () => (live = false));
   subscriber.on('ready', () => {
-    // The first subscription is `ready` above.
-    if (!wasLive) return;
-    subscriber.subscribe(channel).then(onSubscribed, (err: unknown) => {
-      logger.warn({ err }, 'redis subscribe failed');
-    });
+    if (!live) subscribe();
   });
   subscriber.on('message', (_channel: string, message: string) => {
     let m: Message;
@@ -244,7 +277,6 @@ export function createRedisSessionBackend(
   // nothing would make the sockets catch up. When every attempt fails, the listeners of the
   // conversation on this instance catch up from history; those elsewhere catch up on their
   // next frame or when their own subscription comes back (Redis was away).
-  let closing = false;
   const send = (m: Message, attempt = 1) => {
     client.publish(channel, JSON.stringify(m)).catch((err: unknown) => {
       if (closing) return;
@@ -277,13 +309,16 @@ export function createRedisSessionBackend(
     hub,
     bus,
     ready,
+    started,
     subscribed: () => live,
+    problem: () => (live ? undefined : (lastError ?? 'subscribing')),
     async close() {
       closing = true;
       listeners.clear();
       topics.clear();
-      await ready.catch(() => undefined);
-      await Promise.allSettled([subscriber.quit(), client.quit()]);
+      // A connection that is not up (Redis away) is dropped: QUIT would wait for it.
+      const end = (c: Redis) => (c.status === 'ready' ? c.quit() : (c.disconnect(), undefined));
+      await Promise.allSettled([end(subscriber), end(client)]);
     },
   };
 }
