@@ -277,6 +277,37 @@ const COMMIT_ATTEMPTS = 4;
 /** Rounds of effects fed back to the assistant; bounded so a dialog bug cannot loop. */
 const EFFECT_ROUNDS = 4;
 
+/**
+ * The answers of a turn's effects that do I/O (a status lookup, a handover request), kept
+ * across the attempts of the turn: an attempt that lost the race to another instance runs the
+ * turn again on the fresh state, but the effects it asks for again are answered from the first
+ * attempt, so each runs once per committed turn (one lookup, one place in the queue).
+ */
+class EffectAnswers<V> {
+  private readonly kept = new Map<string, V[]>();
+
+  /** For one attempt: the nth call with a key gets the nth answer kept for it, or runs. */
+  attempt(): (key: string, run: () => Promise<V>) => Promise<V> {
+    const taken = new Map<string, number>();
+    return async (key, run) => {
+      const n = taken.get(key) ?? 0;
+      taken.set(key, n + 1);
+      let kept = this.kept.get(key);
+      if (kept && n < kept.length) return kept[n] as V;
+      const answer = await run();
+      if (!kept) this.kept.set(key, (kept = []));
+      kept.push(answer);
+      return answer;
+    };
+  }
+}
+
+/** What a turn's attempts share: effect answers (see EffectAnswers). */
+class TurnMemory {
+  readonly lookups = new EffectAnswers<StatusLookup>();
+  readonly requests = new EffectAnswers<RouteDecision>();
+}
+
 /** What one turn builds before its commit. */
 class Draft {
   readonly frames: HistoryFrame[] = [];
@@ -298,6 +329,9 @@ class Draft {
   baseSeq: number;
   readonly startedAt = Date.now();
   session: Session;
+  /** This attempt's status lookups and handover requests, answered once per turn. */
+  readonly lookup: ReturnType<EffectAnswers<StatusLookup>['attempt']>;
+  readonly request: ReturnType<EffectAnswers<RouteDecision>['attempt']>;
 
   constructor(
     readonly loaded: Session,
@@ -306,9 +340,12 @@ class Draft {
     baseSeq = loaded.seq,
     /** The person's message committed by an earlier attempt of this turn that lost the race. */
     readonly carry?: UserFrame,
+    memory = new TurnMemory(),
   ) {
     this.session = { ...loaded };
     this.baseSeq = baseSeq;
+    this.lookup = memory.lookups.attempt();
+    this.request = memory.requests.attempt();
   }
 
   reply(reply: AssistantReply, role: ReplyFrame['role'], replyTo?: string): ReplyFrame {
@@ -434,11 +471,11 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     switch (effect.type) {
       case 'status-lookup': {
         await showPending(draft);
-        const lookup = await lookupStatus(draft.session.identity, effect.lifeEvent).catch(
-          (err: unknown) => {
+        const lookup = await draft.lookup(effect.lifeEvent ?? '', () =>
+          lookupStatus(draft.session.identity, effect.lifeEvent).catch((err: unknown) => {
             logger.warn({ err }, 'status lookup failed');
             return { type: 'unavailable' } as const;
-          },
+          }),
         );
         draft.events.push({ type: 'effect-answered', effect, answer: lookup.type });
         return { type: 'status', lookup };
@@ -448,7 +485,11 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
         await showPending(draft);
         const said = draft.events.find((e) => e.type === 'user-said');
         const question = said?.type === 'user-said' ? said.frame.text : undefined;
-        applyDecision(draft, await options.handover.request(draft.session, question));
+        const handover = options.handover;
+        applyDecision(
+          draft,
+          await draft.request('', () => handover.request(draft.session, question)),
+        );
         return undefined;
       }
       case 'outcome':
@@ -531,10 +572,11 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     build: (draft: Draft) => Promise<void>,
   ): Promise<CommittedTurn | undefined> {
     let carry: UserFrame | undefined;
+    const memory = new TurnMemory();
     for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
       const loaded = await store.load(sessionId);
       if (!loaded) throw new UnknownSessionError(`No session ${sessionId}; it may have expired.`);
-      const draft = new Draft(loaded, now(), kind, loaded.seq, carry);
+      const draft = new Draft(loaded, now(), kind, loaded.seq, carry, memory);
       let committed: CommittedTurn | undefined;
       try {
         await build(draft);
