@@ -327,6 +327,11 @@ class Draft {
   revokeExcept: string | undefined | null = null;
   /** The seq the commit expects stored (-1: the session is new and must not exist yet). */
   baseSeq: number;
+  /**
+   * The stored state the turn builds on, as the store gave it (loaded, or committed early by
+   * `showPending`): the commit expects it is still the one stored.
+   */
+  base: Session;
   readonly startedAt = Date.now();
   session: Session;
   /** This attempt's status lookups and handover requests, answered once per turn. */
@@ -344,6 +349,7 @@ class Draft {
   ) {
     this.session = { ...loaded };
     this.baseSeq = baseSeq;
+    this.base = loaded;
     this.lookup = memory.lookups.attempt();
     this.request = memory.requests.attempt();
   }
@@ -518,9 +524,10 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
       seenIds: draft.session.seenIds,
       updatedAt: draft.now,
     };
-    if (!(await store.commit(kept, draft.frames.slice(0, upTo), draft.baseSeq)))
+    if (!(await store.commit(kept, draft.frames.slice(0, upTo), draft.baseSeq, draft.base)))
       throw new LostRace();
     draft.baseSeq = frame.seq;
+    draft.base = kept;
     draft.stored = upTo;
     draft.early = frame;
     hub.publish(draft.session.id, frame, { type: 'typing', on: true });
@@ -537,7 +544,7 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     const session = draft.session;
     session.updatedAt = draft.now;
     const rest = draft.frames.slice(draft.stored);
-    const ok = await store.commit(session, rest, draft.baseSeq);
+    const ok = await store.commit(session, rest, draft.baseSeq, draft.base);
     if (!ok) return undefined;
     if (draft.revokeExcept !== null) hub.revoke(session.id, draft.revokeExcept);
     const out: ServerFrame[] = [...rest, ...draft.after];

@@ -154,7 +154,11 @@ export function createRedisSessionBackend(
   // without a read, and the commit (compare-and-set on the revision) fails if another
   // instance committed since; the pipeline then runs the turn again on a fresh read.
   const cache = new Map<string, { session: Session; rev: number; at: number }>();
+  // The revision of every state this store answered or committed: a commit expects the one of
+  // the state its turn started from (`base`), whatever was read into the cache since.
+  const revs = new WeakMap<Session, number>();
   const remember = (session: Session, rev: number) => {
+    revs.set(session, rev);
     cache.delete(session.id);
     if (cache.size >= CACHE_LIMIT) {
       const oldest = cache.keys().next().value;
@@ -191,8 +195,9 @@ export function createRedisSessionBackend(
       }
       return frames;
     },
-    async commit(session, frames, expectedSeq) {
-      const expected = expectedSeq < 0 ? -1 : (cache.get(session.id)?.rev ?? 0);
+    async commit(session, frames, expectedSeq, base) {
+      const expected =
+        expectedSeq < 0 ? -1 : base ? (revs.get(base) ?? 0) : (cache.get(session.id)?.rev ?? 0);
       const rev = await client.sessionCommit(
         stateKey(session.id),
         historyKey(session.id),

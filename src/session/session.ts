@@ -91,7 +91,18 @@ export interface SessionStore {
   load(id: string, options?: { fresh?: boolean }): Promise<Session | undefined>;
   /** Frames with seq above `afterSeq`, oldest first; undefined when the session is unknown. */
   history(id: string, afterSeq: number): Promise<HistoryFrame[] | undefined>;
-  commit(session: Session, frames: HistoryFrame[], expectedSeq: number): Promise<boolean>;
+  /**
+   * `base`: the state the turn started from, as `load` or an earlier `commit` of this store gave
+   * it; a store that counts revisions expects the revision of `base` still stored (not that of
+   * whatever it read last: a fresh read outside the turn may have seen another instance's
+   * commit since the turn started).
+   */
+  commit(
+    session: Session,
+    frames: HistoryFrame[],
+    expectedSeq: number,
+    base?: Session,
+  ): Promise<boolean>;
   delete(id: string): Promise<void>;
   close(): Promise<void>;
 }

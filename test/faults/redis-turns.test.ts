@@ -134,6 +134,38 @@ describe('the person’s message shown before a status lookup', () => {
     expect(lookups).toBe(1);
   }, 60_000);
 
+  it('loses the race even when the instance read the session afresh meanwhile', async () => {
+    const prefix = `t-turns-${process.pid}-${++run}:`;
+    const called = deferred<void>();
+    const answer = deferred<StatusLookup>();
+    const a = await instance(prefix, () => {
+      called.resolve();
+      return answer.promise;
+    });
+    const b = await instance(prefix);
+    const { session } = await a.chat.open({ lang: 'et', channel: 'test' });
+    const turn = a.chat.handle(session.id, {
+      type: 'message',
+      id: 'm1',
+      text: 'mis mu staatus on',
+    });
+    await called.promise;
+    await b.chat.push(session.id, { text: 'teade', blocks: [] }, 'system');
+    // A second tab resumes on A during the lookup: a fresh read of the state B committed.
+    await a.chat.open({ lang: 'et', channel: 'test', sessionId: session.id, lastSeq: 1 });
+    answer.resolve({ type: 'unavailable' });
+    await turn;
+    // Before, the fresh read replaced the revision A's turn had started from, so its commit
+    // passed on top of B's: two frames with seq 3, and B's state overwritten.
+    const history = await a.chat.historyAfter(session.id, 1);
+    expect(history?.map((f) => `${f.seq} ${f.text}`)).toEqual([
+      '2 mis mu staatus on',
+      '3 teade',
+      '4 vaatan',
+      '5 staatus',
+    ]);
+  }, 60_000);
+
   it('asks for a person once when another instance commits during the request', async () => {
     const prefix = `t-turns-${process.pid}-${++run}:`;
     const called = deferred<void>();
