@@ -38,6 +38,7 @@ import {
   type HandoverStatus,
   type Identity,
   type Session,
+  type SessionSnapshot,
   type SessionStore,
 } from './session.js';
 
@@ -771,23 +772,29 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
   }
 
   /**
-   * The state and history of a conversation for `replay`, read once for every listener of it
+   * The state and frames of the conversations for `replay`, read at once for every listener
    * that asks in the same turn of the event loop (a comeback tells every listener on the
-   * instance at once): the read starts after all of them asked, so none misses a frame
-   * committed before it asked.
+   * instance at once): one `readMany` for all of them (Redis: one round trip), each
+   * conversation read after the lowest seq asked for it. The read starts after all of them
+   * asked, so none misses a frame committed before it asked.
    */
-  const replayReads = new Map<string, Promise<{ session?: Session; frames: HistoryFrame[] }>>();
-  function readForReplay(sessionId: string) {
-    let read = replayReads.get(sessionId);
-    if (!read) {
-      read = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-        replayReads.delete(sessionId);
-        const session = await store.load(sessionId, { fresh: true });
-        return session ? { session, frames: await historyOf(sessionId, 0) } : { frames: [] };
+  let batch:
+    { after: Map<string, number>; read: Promise<Map<string, SessionSnapshot>> } | undefined;
+  function readForReplay(
+    sessionId: string,
+    afterSeq: number,
+  ): Promise<SessionSnapshot | undefined> {
+    if (!batch) {
+      const after = new Map<string, number>();
+      const read = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        batch = undefined;
+        return store.readMany(after);
       });
-      replayReads.set(sessionId, read);
+      batch = { after, read };
     }
-    return read;
+    const { after, read } = batch;
+    after.set(sessionId, Math.min(afterSeq, after.get(sessionId) ?? afterSeq));
+    return read.then((all) => all.get(sessionId));
   }
 
   return {
@@ -833,11 +840,11 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     },
 
     async replay(sessionId, lastSeq, caller) {
-      const { session, frames } = await readForReplay(sessionId);
-      if (!session) throw new UnknownSessionError(`No session ${sessionId}; it may have expired.`);
-      if (accessTo(session, caller.identity) === 'refuse')
+      const read = await readForReplay(sessionId, lastSeq);
+      if (!read) throw new UnknownSessionError(`No session ${sessionId}; it may have expired.`);
+      if (accessTo(read.session, caller.identity) === 'refuse')
         throw new ForbiddenSessionError('This conversation belongs to a signed-in person.');
-      return frames.filter((f) => f.seq > lastSeq);
+      return read.frames.filter((f) => f.seq > lastSeq);
     },
 
     historyAfter: (sessionId, lastSeq) => store.history(sessionId, lastSeq),

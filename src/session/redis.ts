@@ -18,7 +18,13 @@ import { Redis, type Result } from 'ioredis';
 import type { HistoryFrame, ServerFrame } from '../protocol/frames.js';
 import type { Logger } from '../logger.js';
 import { createListeners, type SessionHub } from './chat-service.js';
-import { HISTORY_LIMIT, restoreSession, type Session, type SessionStore } from './session.js';
+import {
+  HISTORY_LIMIT,
+  restoreSession,
+  type Session,
+  type SessionSnapshot,
+  type SessionStore,
+} from './session.js';
 
 export interface RedisOptions {
   url: string;
@@ -106,6 +112,19 @@ redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return rev
 `;
 
+// KEYS: state hash, history list. ARGV: seq, history limit. Answers {state JSON, revision,
+// {frames after the seq}}, or nothing when the session is unknown. The history holds the
+// frames in seq order, one seq each, ending at the stored seq: the frames after `seq` are its
+// last (stored seq - seq) entries.
+const READ_AFTER = `
+local v = redis.call('HMGET', KEYS[1], 'state', 'rev', 'seq')
+if not v[1] then return {} end
+local n = math.min(tonumber(v[3]) - tonumber(ARGV[1]), tonumber(ARGV[2]))
+local frames = {}
+if n > 0 then frames = redis.call('LRANGE', KEYS[2], -n, -1) end
+return {v[1], v[2], frames}
+`;
+
 /** Attempts of a publish, and the pause before the next one (times the attempt). */
 const PUBLISH_ATTEMPTS = 4;
 const PUBLISH_RETRY_MS = 250;
@@ -125,6 +144,12 @@ declare module 'ioredis' {
       historyKey: string,
       ...args: (string | number)[]
     ): Result<number, Context>;
+    sessionReadAfter(
+      stateKey: string,
+      historyKey: string,
+      afterSeq: number,
+      limit: number,
+    ): Result<[] | [string, string, string[]], Context>;
   }
 }
 
@@ -145,6 +170,7 @@ export function createRedisSessionBackend(
     logger.warn({ err: err.message }, 'redis subscriber error');
   });
   client.defineCommand('sessionCommit', { numberOfKeys: 2, lua: COMMIT });
+  client.defineCommand('sessionReadAfter', { numberOfKeys: 2, lua: READ_AFTER });
 
   const stateKey = (id: string) => `${prefix}s:${id}`;
   const historyKey = (id: string) => `${prefix}h:${id}`;
@@ -194,6 +220,29 @@ export function createRedisSessionBackend(
         if (f.seq > afterSeq) frames.push(f);
       }
       return frames;
+    },
+    async readMany(afterSeq) {
+      const read = new Map<string, SessionSnapshot>();
+      if (afterSeq.size === 0) return read;
+      const pipeline = client.pipeline();
+      for (const [id, seq] of afterSeq)
+        pipeline.sessionReadAfter(stateKey(id), historyKey(id), seq, HISTORY_LIMIT);
+      const answers = (await pipeline.exec()) ?? [];
+      let i = 0;
+      for (const [id, seq] of afterSeq) {
+        const [err, answer] = answers[i++] ?? [];
+        if (err) throw err;
+        const [raw, rev, frames] = (answer ?? []) as [] | [string, string, string[]];
+        if (raw === undefined || frames === undefined) continue;
+        const session = restoreSession(JSON.parse(raw));
+        if (!session) continue;
+        remember(session, Number(rev));
+        read.set(id, {
+          session,
+          frames: frames.map((f) => JSON.parse(f) as HistoryFrame).filter((f) => f.seq > seq),
+        });
+      }
+      return read;
     },
     async commit(session, frames, expectedSeq, base) {
       const expected =
