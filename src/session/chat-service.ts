@@ -245,9 +245,11 @@ export interface ChatService {
    * The resume rule for a listener that is already open: the frames after `lastSeq` for a
    * caller who may still follow the conversation (ForbiddenSessionError when it was signed in
    * by someone else meanwhile; UnknownSessionError when it expired). Used to bring an open
-   * socket up to date (src/session/follow.ts).
+   * socket up to date (src/session/follow.ts). Without a caller (in-process: an agent's view
+   * of a conversation it holds) the resume rule is not checked. The reads of every
+   * conversation asked for in one turn of the event loop are one read (`readMany`).
    */
-  replay(sessionId: string, lastSeq: number, caller: Caller): Promise<HistoryFrame[]>;
+  replay(sessionId: string, lastSeq: number, caller?: Caller): Promise<HistoryFrame[]>;
   /** Frames after `lastSeq` (used by the REST channel and the agent taking a conversation). */
   historyAfter(sessionId: string, lastSeq: number): Promise<HistoryFrame[] | undefined>;
   /** The session's stored state (undefined when unknown or expired). */
@@ -842,7 +844,7 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     async replay(sessionId, lastSeq, caller) {
       const read = await readForReplay(sessionId, lastSeq);
       if (!read) throw new UnknownSessionError(`No session ${sessionId}; it may have expired.`);
-      if (accessTo(read.session, caller.identity) === 'refuse')
+      if (caller && accessTo(read.session, caller.identity) === 'refuse')
         throw new ForbiddenSessionError('This conversation belongs to a signed-in person.');
       return read.frames.filter((f) => f.seq > lastSeq);
     },

@@ -8,6 +8,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusLookup } from '../../src/core/status.js';
+import { createHandover } from '../../src/handover/handover.js';
+import { createRedisHandoverQueue } from '../../src/handover/queue.js';
 import { createLogger } from '../../src/logger.js';
 import type { ServerFrame } from '../../src/protocol/frames.js';
 import {
@@ -277,47 +279,84 @@ describe('a comeback of the subscription', () => {
   it('reads every open conversation of the instance in one batch', async () => {
     const prefix = `t-turns-${process.pid}-${++run}:`;
     const reads = { load: 0, history: 0, batches: [] as string[][] };
-    const a = await instance(prefix, undefined, (store) => ({
-      ...store,
-      load: (id, opts) => {
-        if (opts?.fresh) reads.load++;
-        return store.load(id, opts);
+    // Instance A with the live handover, so that an agent can hold a conversation there.
+    const backend = createRedisSessionBackend({ url: redis.url, prefix, logger, ttlMs: 60_000 });
+    backends.push(backend);
+    await backend.ready;
+    const handover = createHandover({
+      queue: createRedisHandoverQueue({ client: backend.client, prefix }),
+      bus: backend.bus,
+      isOpen: () => true,
+      officeWhen: () => ({ hours: '9–17', back: 'homme' }),
+      saveContactRequest: () => Promise.resolve(),
+      logger,
+    });
+    const store = backend.store;
+    const chat = createChatService({
+      assistant,
+      store: {
+        ...store,
+        load: (id, opts) => {
+          if (opts?.fresh) reads.load++;
+          return store.load(id, opts);
+        },
+        history: (id, after) => {
+          reads.history++;
+          return store.history(id, after);
+        },
+        readMany: (after) => {
+          reads.batches.push([...after.keys()].sort());
+          return store.readMany(after);
+        },
       },
-      history: (id, after) => {
-        reads.history++;
-        return store.history(id, after);
-      },
-      readMany: (after) => {
-        reads.batches.push([...after.keys()].sort());
-        return store.readMany(after);
-      },
-    }));
+      hub: backend.hub,
+      logger,
+      handover: handover.routing,
+      consumers: [handover.consume],
+    });
+    handover.bind(chat);
+    const agentSaw: string[] = [];
+    handover.subscribe((e) => {
+      if (e.type === 'frame') agentSaw.push(`${e.frame.seq} ${e.frame.text}`);
+    });
     const b = await instance(prefix);
-    const one = (await a.chat.open({ lang: 'et', channel: 'test' })).session.id;
-    const two = (await a.chat.open({ lang: 'et', channel: 'test' })).session.id;
-    const sockets = [one, one, one, two].map((id) => follow(a.chat, id, 1));
-    // A frame from B, then the subscriptions of both instances are dropped and come back:
-    // every socket on A catches up from history.
-    const admin = new Redis(redis.url);
     try {
-      const list = (await admin.client('LIST')) as string;
-      const subscriber = list
-        .split('\n')
-        .filter((line) => /\bflags=\S*P/.test(line))
-        .map((line) => Number(/\bid=(\d+)/.exec(line)?.[1]));
-      expect(subscriber.length).toBe(2);
-      await b.chat.push(one, { text: 'teade', blocks: [] }, 'system');
-      for (const id of subscriber) await admin.client('KILL', 'ID', String(id));
+      const one = (await chat.open({ lang: 'et', channel: 'test' })).session.id;
+      const two = (await chat.open({ lang: 'et', channel: 'test' })).session.id;
+      const held = (await chat.open({ lang: 'et', channel: 'test' })).session.id;
+      await chat.handle(held, { type: 'message', id: 'h1', text: 'inimest palun' });
+      await handover.take(held, 'anu');
+      const sockets = [one, one, one, two].map((id) => follow(chat, id, 1));
+      const heldSeq = (await chat.load(held))?.seq ?? 0;
+      reads.load = 0;
+      reads.history = 0;
+      // Frames from B, then the subscriptions of both instances are dropped and come back:
+      // every socket and the agent's view on A catch up from history.
+      const admin = new Redis(redis.url);
+      try {
+        const list = (await admin.client('LIST')) as string;
+        const subscriber = list
+          .split('\n')
+          .filter((line) => /\bflags=\S*P/.test(line))
+          .map((line) => Number(/\bid=(\d+)/.exec(line)?.[1]));
+        expect(subscriber.length).toBe(2);
+        await b.chat.push(one, { text: 'teade', blocks: [] }, 'system');
+        await b.chat.push(held, { text: 'kas seal on keegi', blocks: [] }, 'system');
+        for (const id of subscriber) await admin.client('KILL', 'ID', String(id));
+      } finally {
+        await admin.quit();
+      }
+      for (const socket of sockets.slice(0, 3))
+        await expect.poll(() => shown(socket), POLL).toEqual(['2 teade']);
+      await expect.poll(() => agentSaw.at(-1), POLL).toEqual(`${heldSeq + 1} kas seal on keegi`);
+      expect(shown(sockets[3] ?? [])).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // One batch (one pipeline: one round trip) for the three conversations. Before: a fresh
+      // load and a history read per socket's conversation, a history read per agent's one.
+      expect(reads).toEqual({ load: 0, history: 0, batches: [[one, two, held].sort()] });
     } finally {
-      await admin.quit();
+      handover.close();
     }
-    for (const socket of sockets.slice(0, 3))
-      await expect.poll(() => shown(socket), POLL).toEqual(['2 teade']);
-    expect(shown(sockets[3] ?? [])).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    // One batch (one pipeline: one round trip) for both conversations. Before: a fresh load
-    // and a history read per conversation, two round trips each.
-    expect(reads).toEqual({ load: 0, history: 0, batches: [[one, two].sort()] });
   }, 60_000);
 });
 
