@@ -305,10 +305,12 @@ class EffectAnswers<V> {
   }
 }
 
-/** What a turn's attempts share: effect answers (see EffectAnswers). */
+/** What a turn's attempts share: effect answers and the route taken (see EffectAnswers). */
 class TurnMemory {
   readonly lookups = new EffectAnswers<StatusLookup>();
   readonly requests = new EffectAnswers<RouteDecision>();
+  /** By the conversation's place in the handover: routed again only when that changed. */
+  readonly routes = new EffectAnswers<RouteDecision>();
 }
 
 /** What one turn builds before its commit. */
@@ -340,6 +342,7 @@ class Draft {
   /** This attempt's status lookups and handover requests, answered once per turn. */
   readonly lookup: ReturnType<EffectAnswers<StatusLookup>['attempt']>;
   readonly request: ReturnType<EffectAnswers<RouteDecision>['attempt']>;
+  readonly route: ReturnType<EffectAnswers<RouteDecision>['attempt']>;
 
   constructor(
     readonly loaded: Session,
@@ -355,6 +358,7 @@ class Draft {
     this.base = loaded;
     this.lookup = memory.lookups.attempt();
     this.request = memory.requests.attempt();
+    this.route = memory.routes.attempt();
   }
 
   reply(reply: AssistantReply, role: ReplyFrame['role'], replyTo?: string): ReplyFrame {
@@ -668,12 +672,14 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
           }
           const text = frame.text;
           // route
+          // (its side effects once per committed turn: a contact request saved, the queue
+          // left; an attempt after a lost race takes the decision made on the same place in
+          // the handover, and routes again only if that place changed meanwhile)
           let decision: RouteDecision = { to: 'assistant' };
-          if (session.handover && options.handover)
-            decision = await options.handover.route(
-              session,
-              text,
-              input.type === 'choose' ? input.optionId : undefined,
+          const handover = options.handover;
+          if (session.handover && handover)
+            decision = await draft.route(JSON.stringify(session.handover), () =>
+              handover.route(session, text, input.type === 'choose' ? input.optionId : undefined),
             );
           const said: Extract<TurnEvent, { type: 'user-said' }> = {
             type: 'user-said',

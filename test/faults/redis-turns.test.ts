@@ -168,6 +168,48 @@ describe('the person’s message shown before a status lookup', () => {
     ]);
   }, 60_000);
 
+  it('routes a message in the handover once when another instance commits meanwhile', async () => {
+    const prefix = `t-turns-${process.pid}-${++run}:`;
+    const called = deferred<void>();
+    const answer = deferred<RouteDecision>();
+    let routes = 0;
+    const handover: HandoverRouting = {
+      // "Unavailable, leave your contact": the message is saved as a contact request.
+      route: () => {
+        routes++;
+        called.resolve();
+        return answer.promise;
+      },
+      request: () => Promise.resolve({ to: 'assistant' }),
+    };
+    const a = await instance(prefix, undefined, undefined, handover);
+    const b = await instance(prefix);
+    const { session } = await a.chat.open({ lang: 'et', channel: 'test' });
+    const contact = { state: 'contact' as const, since: Date.now() };
+    await a.chat.push(session.id, { text: 'jäta kontakt', blocks: [] }, 'system', {
+      handover: contact,
+    });
+    const turn = a.chat.handle(session.id, { type: 'message', id: 'm1', text: 'mari@example.ee' });
+    await called.promise;
+    await b.chat.push(session.id, { text: 'teade', blocks: [] }, 'system');
+    answer.resolve({
+      to: 'agent',
+      handover: null,
+      notices: [{ text: 'salvestatud', blocks: [] }],
+      events: [{ type: 'handed-over', change: 'contact-saved', handover: undefined }],
+    });
+    const committed = await turn;
+    const history = await a.chat.historyAfter(session.id, 2);
+    expect(history?.map((f) => `${f.seq} ${f.text}`)).toEqual([
+      '3 teade',
+      '4 mari@example.ee',
+      '5 salvestatud',
+    ]);
+    // Before, the turn was routed again after its lost race: the contact request saved twice.
+    expect(routes).toBe(1);
+    expect(committed?.session.handover).toBeUndefined();
+  }, 60_000);
+
   it('asks for a person once when another instance commits during the request', async () => {
     const prefix = `t-turns-${process.pid}-${++run}:`;
     const called = deferred<void>();
