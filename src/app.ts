@@ -252,7 +252,11 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
             name: 'redis',
             required: true,
             // Commands and the pub/sub connection that carries replies to this instance's sockets.
-            probe: async () => (await redis.client.ping()) === 'PONG' && redis.subscribed(),
+            probe: async () => {
+              const problem = redis.problem();
+              if (problem !== undefined) throw new Error(`not subscribed: ${problem}`);
+              return (await redis.client.ping()) === 'PONG';
+            },
           },
         ]
       : []),
@@ -275,6 +279,13 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       void handover
         .touch([id])
         .catch((err: unknown) => logger.warn({ err }, 'handover presence failed')),
+    // Why this instance is not ready, while it is alive (Redis away since start-up or later).
+    ...(redis && {
+      health: (): Record<string, string> => {
+        const problem = redis.problem();
+        return problem === undefined ? {} : { redis: `not subscribed: ${problem}` };
+      },
+    }),
     widgetDir: `${ROOT_DIR}dist/widget`,
     pagesDir: `${ROOT_DIR}widget/pages`,
     extend: (app) => {
@@ -362,7 +373,8 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       await recorder.recover();
       // Canned replies from the files that the database does not have yet (docs/staff.md).
       for (const lang of LANGS) await cannedStore.seed(lang, staffLocales.canned[lang], Date.now());
-      await redis?.ready;
+      // Subscribed, or Redis not there: the server listens anyway, not ready until Redis comes.
+      await redis?.started;
       maintenance.start();
       await channels.start();
       return new Promise((resolve, reject) => {

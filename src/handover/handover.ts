@@ -20,12 +20,13 @@ import type { Logger } from '../logger.js';
 import { redact } from '../privacy/redact.js';
 import type { HistoryFrame, Lang, ServerFrame } from '../protocol/frames.js';
 import { LIMITS } from '../protocol/frames.js';
-import type {
-  ChatService,
-  CommittedTurn,
-  HandoverRouting,
-  RouteDecision,
-  TurnEvent,
+import {
+  UnknownSessionError,
+  type ChatService,
+  type CommittedTurn,
+  type HandoverRouting,
+  type RouteDecision,
+  type TurnEvent,
 } from '../session/chat-service.js';
 import type { Bus } from '../session/redis.js';
 import type { Session } from '../session/session.js';
@@ -194,14 +195,18 @@ export function createHandover(options: HandoverOptions) {
         if (frame.type === 'user' || frame.type === 'reply') pass(frame);
       },
       {
+        // Read with the sockets' catch-up: one read for every conversation of the instance.
         onResync: () => {
           chatOf()
-            .historyAfter(sessionId, last)
+            .replay(sessionId, last)
             .then(
               (frames) => {
-                if (watched.get(sessionId) === unsubscribe) for (const f of frames ?? []) pass(f);
+                if (watched.get(sessionId) === unsubscribe) for (const f of frames) pass(f);
               },
-              (err: unknown) => logger.warn({ err, sessionId }, 'agent view could not catch up'),
+              (err: unknown) => {
+                if (!(err instanceof UnknownSessionError))
+                  logger.warn({ err, sessionId }, 'agent view could not catch up');
+              },
             );
         },
       },

@@ -38,6 +38,7 @@ import {
   type HandoverStatus,
   type Identity,
   type Session,
+  type SessionSnapshot,
   type SessionStore,
 } from './session.js';
 
@@ -244,9 +245,11 @@ export interface ChatService {
    * The resume rule for a listener that is already open: the frames after `lastSeq` for a
    * caller who may still follow the conversation (ForbiddenSessionError when it was signed in
    * by someone else meanwhile; UnknownSessionError when it expired). Used to bring an open
-   * socket up to date (src/session/follow.ts).
+   * socket up to date (src/session/follow.ts). Without a caller (in-process: an agent's view
+   * of a conversation it holds) the resume rule is not checked. The reads of every
+   * conversation asked for in one turn of the event loop are one read (`readMany`).
    */
-  replay(sessionId: string, lastSeq: number, caller: Caller): Promise<HistoryFrame[]>;
+  replay(sessionId: string, lastSeq: number, caller?: Caller): Promise<HistoryFrame[]>;
   /** Frames after `lastSeq` (used by the REST channel and the agent taking a conversation). */
   historyAfter(sessionId: string, lastSeq: number): Promise<HistoryFrame[] | undefined>;
   /** The session's stored state (undefined when unknown or expired). */
@@ -277,6 +280,39 @@ const COMMIT_ATTEMPTS = 4;
 /** Rounds of effects fed back to the assistant; bounded so a dialog bug cannot loop. */
 const EFFECT_ROUNDS = 4;
 
+/**
+ * The answers of a turn's effects that do I/O (a status lookup, a handover request), kept
+ * across the attempts of the turn: an attempt that lost the race to another instance runs the
+ * turn again on the fresh state, but the effects it asks for again are answered from the first
+ * attempt, so each runs once per committed turn (one lookup, one place in the queue).
+ */
+class EffectAnswers<V> {
+  private readonly kept = new Map<string, V[]>();
+
+  /** For one attempt: the nth call with a key gets the nth answer kept for it, or runs. */
+  attempt(): (key: string, run: () => Promise<V>) => Promise<V> {
+    const taken = new Map<string, number>();
+    return async (key, run) => {
+      const n = taken.get(key) ?? 0;
+      taken.set(key, n + 1);
+      let kept = this.kept.get(key);
+      if (kept && n < kept.length) return kept[n] as V;
+      const answer = await run();
+      if (!kept) this.kept.set(key, (kept = []));
+      kept.push(answer);
+      return answer;
+    };
+  }
+}
+
+/** What a turn's attempts share: effect answers and the route taken (see EffectAnswers). */
+class TurnMemory {
+  readonly lookups = new EffectAnswers<StatusLookup>();
+  readonly requests = new EffectAnswers<RouteDecision>();
+  /** By the conversation's place in the handover: routed again only when that changed. */
+  readonly routes = new EffectAnswers<RouteDecision>();
+}
+
 /** What one turn builds before its commit. */
 class Draft {
   readonly frames: HistoryFrame[] = [];
@@ -296,8 +332,17 @@ class Draft {
   revokeExcept: string | undefined | null = null;
   /** The seq the commit expects stored (-1: the session is new and must not exist yet). */
   baseSeq: number;
+  /**
+   * The stored state the turn builds on, as the store gave it (loaded, or committed early by
+   * `showPending`): the commit expects it is still the one stored.
+   */
+  base: Session;
   readonly startedAt = Date.now();
   session: Session;
+  /** This attempt's status lookups and handover requests, answered once per turn. */
+  readonly lookup: ReturnType<EffectAnswers<StatusLookup>['attempt']>;
+  readonly request: ReturnType<EffectAnswers<RouteDecision>['attempt']>;
+  readonly route: ReturnType<EffectAnswers<RouteDecision>['attempt']>;
 
   constructor(
     readonly loaded: Session,
@@ -306,9 +351,14 @@ class Draft {
     baseSeq = loaded.seq,
     /** The person's message committed by an earlier attempt of this turn that lost the race. */
     readonly carry?: UserFrame,
+    memory = new TurnMemory(),
   ) {
     this.session = { ...loaded };
     this.baseSeq = baseSeq;
+    this.base = loaded;
+    this.lookup = memory.lookups.attempt();
+    this.request = memory.requests.attempt();
+    this.route = memory.routes.attempt();
   }
 
   reply(reply: AssistantReply, role: ReplyFrame['role'], replyTo?: string): ReplyFrame {
@@ -434,11 +484,11 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     switch (effect.type) {
       case 'status-lookup': {
         await showPending(draft);
-        const lookup = await lookupStatus(draft.session.identity, effect.lifeEvent).catch(
-          (err: unknown) => {
+        const lookup = await draft.lookup(effect.lifeEvent ?? '', () =>
+          lookupStatus(draft.session.identity, effect.lifeEvent).catch((err: unknown) => {
             logger.warn({ err }, 'status lookup failed');
             return { type: 'unavailable' } as const;
-          },
+          }),
         );
         draft.events.push({ type: 'effect-answered', effect, answer: lookup.type });
         return { type: 'status', lookup };
@@ -448,7 +498,11 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
         await showPending(draft);
         const said = draft.events.find((e) => e.type === 'user-said');
         const question = said?.type === 'user-said' ? said.frame.text : undefined;
-        applyDecision(draft, await options.handover.request(draft.session, question));
+        const handover = options.handover;
+        applyDecision(
+          draft,
+          await draft.request('', () => handover.request(draft.session, question)),
+        );
         return undefined;
       }
       case 'outcome':
@@ -477,9 +531,10 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
       seenIds: draft.session.seenIds,
       updatedAt: draft.now,
     };
-    if (!(await store.commit(kept, draft.frames.slice(0, upTo), draft.baseSeq)))
+    if (!(await store.commit(kept, draft.frames.slice(0, upTo), draft.baseSeq, draft.base)))
       throw new LostRace();
     draft.baseSeq = frame.seq;
+    draft.base = kept;
     draft.stored = upTo;
     draft.early = frame;
     hub.publish(draft.session.id, frame, { type: 'typing', on: true });
@@ -496,7 +551,7 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     const session = draft.session;
     session.updatedAt = draft.now;
     const rest = draft.frames.slice(draft.stored);
-    const ok = await store.commit(session, rest, draft.baseSeq);
+    const ok = await store.commit(session, rest, draft.baseSeq, draft.base);
     if (!ok) return undefined;
     if (draft.revokeExcept !== null) hub.revoke(session.id, draft.revokeExcept);
     const out: ServerFrame[] = [...rest, ...draft.after];
@@ -531,10 +586,11 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     build: (draft: Draft) => Promise<void>,
   ): Promise<CommittedTurn | undefined> {
     let carry: UserFrame | undefined;
+    const memory = new TurnMemory();
     for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
       const loaded = await store.load(sessionId);
       if (!loaded) throw new UnknownSessionError(`No session ${sessionId}; it may have expired.`);
-      const draft = new Draft(loaded, now(), kind, loaded.seq, carry);
+      const draft = new Draft(loaded, now(), kind, loaded.seq, carry, memory);
       let committed: CommittedTurn | undefined;
       try {
         await build(draft);
@@ -616,12 +672,14 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
           }
           const text = frame.text;
           // route
+          // (its side effects once per committed turn: a contact request saved, the queue
+          // left; an attempt after a lost race takes the decision made on the same place in
+          // the handover, and routes again only if that place changed meanwhile)
           let decision: RouteDecision = { to: 'assistant' };
-          if (session.handover && options.handover)
-            decision = await options.handover.route(
-              session,
-              text,
-              input.type === 'choose' ? input.optionId : undefined,
+          const handover = options.handover;
+          if (session.handover && handover)
+            decision = await draft.route(JSON.stringify(session.handover), () =>
+              handover.route(session, text, input.type === 'choose' ? input.optionId : undefined),
             );
           const said: Extract<TurnEvent, { type: 'user-said' }> = {
             type: 'user-said',
@@ -722,23 +780,29 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
   }
 
   /**
-   * The state and history of a conversation for `replay`, read once for every listener of it
+   * The state and frames of the conversations for `replay`, read at once for every listener
    * that asks in the same turn of the event loop (a comeback tells every listener on the
-   * instance at once): the read starts after all of them asked, so none misses a frame
-   * committed before it asked.
+   * instance at once): one `readMany` for all of them (Redis: one round trip), each
+   * conversation read after the lowest seq asked for it. The read starts after all of them
+   * asked, so none misses a frame committed before it asked.
    */
-  const replayReads = new Map<string, Promise<{ session?: Session; frames: HistoryFrame[] }>>();
-  function readForReplay(sessionId: string) {
-    let read = replayReads.get(sessionId);
-    if (!read) {
-      read = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-        replayReads.delete(sessionId);
-        const session = await store.load(sessionId, { fresh: true });
-        return session ? { session, frames: await historyOf(sessionId, 0) } : { frames: [] };
+  let batch:
+    { after: Map<string, number>; read: Promise<Map<string, SessionSnapshot>> } | undefined;
+  function readForReplay(
+    sessionId: string,
+    afterSeq: number,
+  ): Promise<SessionSnapshot | undefined> {
+    if (!batch) {
+      const after = new Map<string, number>();
+      const read = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        batch = undefined;
+        return store.readMany(after);
       });
-      replayReads.set(sessionId, read);
+      batch = { after, read };
     }
-    return read;
+    const { after, read } = batch;
+    after.set(sessionId, Math.min(afterSeq, after.get(sessionId) ?? afterSeq));
+    return read.then((all) => all.get(sessionId));
   }
 
   return {
@@ -784,11 +848,11 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     },
 
     async replay(sessionId, lastSeq, caller) {
-      const { session, frames } = await readForReplay(sessionId);
-      if (!session) throw new UnknownSessionError(`No session ${sessionId}; it may have expired.`);
-      if (accessTo(session, caller.identity) === 'refuse')
+      const read = await readForReplay(sessionId, lastSeq);
+      if (!read) throw new UnknownSessionError(`No session ${sessionId}; it may have expired.`);
+      if (caller && accessTo(read.session, caller.identity) === 'refuse')
         throw new ForbiddenSessionError('This conversation belongs to a signed-in person.');
-      return frames.filter((f) => f.seq > lastSeq);
+      return read.frames.filter((f) => f.seq > lastSeq);
     },
 
     historyAfter: (sessionId, lastSeq) => store.history(sessionId, lastSeq),

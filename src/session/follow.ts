@@ -9,6 +9,11 @@
  * While history is read, live frames are held; then the history frames go out, then the held
  * ones, and any frame at or below the last seq sent is skipped, so a frame that reached the
  * listener both ways is sent once.
+ *
+ * A listener that made a turn knows the seq its commit reached (`expect`): when those frames
+ * have not all come live within a bound (their publish lost, this instance's subscription
+ * away for long), it catches up from history then, and again later while they are missing,
+ * instead of waiting for a gap or a comeback that may not come.
  */
 import type { HistoryFrame, ServerFrame } from '../protocol/frames.js';
 
@@ -20,6 +25,13 @@ const READ_ATTEMPTS = 3;
 const RETRY_MS = 500;
 /** Live frames held while history is read, at most; beyond it the oldest are dropped. */
 const HELD_LIMIT = 1000;
+/**
+ * How long the frames of the listener's own committed turn may take to come live before they
+ * are read from history (beyond a publish's retries, 1.5 s), and the longest pause between
+ * later reads while they are still missing (doubling from the first).
+ */
+const EXPECT_MS = 2000;
+const EXPECT_MAX_MS = 30_000;
 
 export class FrameFollower {
   /** Highest seq delivered. */
@@ -32,17 +44,22 @@ export class FrameFollower {
   /** A catch-up was asked for while one ran (or before `start`): run it when that ends. */
   private again = false;
   private closed = false;
+  /** The highest seq committed by the listener's own turns (`expect`). */
+  private expected = 0;
+  private expectTimer: NodeJS.Timeout | undefined;
 
   /**
    * @param deliver sends one frame to the listener.
    * @param read the conversation's history after a seq; given to `start` instead when the
    *   conversation is not known yet.
    * @param onReadError a catch-up whose reads all failed (the held frames still go out).
+   * @param expectMs how long an expected frame may take live (tests shorten it).
    */
   constructor(
     private readonly deliver: (frame: ServerFrame) => void,
     private read?: HistoryReader,
     private readonly onReadError?: (err: unknown) => void,
+    private readonly expectMs = EXPECT_MS,
   ) {}
 
   get lastSeq(): number {
@@ -107,10 +124,35 @@ export class FrameFollower {
     }
   }
 
+  /**
+   * The listener's own turn committed frames up to `seq`: if they have not all arrived within
+   * the bound, they are read from history, and read again (pauses doubling up to 30 s) while
+   * they are still missing and the follower is open.
+   */
+  expect(seq: number): void {
+    if (this.closed || seq <= Math.max(this.last, this.expected)) return;
+    this.expected = seq;
+    if (!this.expectTimer) this.awaitExpected(this.expectMs);
+  }
+
+  private awaitExpected(ms: number): void {
+    this.expectTimer = setTimeout(() => {
+      this.expectTimer = undefined;
+      if (this.closed || this.last >= this.expected) return;
+      void this.catchUp().then(() => {
+        if (!this.closed && this.last < this.expected && !this.expectTimer)
+          this.awaitExpected(Math.min(ms * 2, EXPECT_MAX_MS));
+      });
+    }, ms);
+    this.expectTimer.unref();
+  }
+
   /** Stops delivering (the socket closed or lost access). */
   close(): void {
     this.closed = true;
     this.held = undefined;
+    clearTimeout(this.expectTimer);
+    this.expectTimer = undefined;
   }
 
   private async readWithRetry(read: HistoryReader): Promise<readonly HistoryFrame[]> {

@@ -18,7 +18,13 @@ import { Redis, type Result } from 'ioredis';
 import type { HistoryFrame, ServerFrame } from '../protocol/frames.js';
 import type { Logger } from '../logger.js';
 import { createListeners, type SessionHub } from './chat-service.js';
-import { HISTORY_LIMIT, restoreSession, type Session, type SessionStore } from './session.js';
+import {
+  HISTORY_LIMIT,
+  restoreSession,
+  type Session,
+  type SessionSnapshot,
+  type SessionStore,
+} from './session.js';
 
 export interface RedisOptions {
   url: string;
@@ -65,8 +71,16 @@ export interface RedisSessionBackend {
   store: SessionStore;
   hub: SessionHub & { sessionIds(): string[] };
   bus: Bus;
-  /** Resolves once the pub/sub subscription is active. */
+  /** Resolves once the pub/sub subscription is active (first time; never rejects). */
   ready: Promise<void>;
+  /**
+   * Resolves once the subscription is active or the first connection attempt failed: what the
+   * server waits for before it listens. Redis down at start-up does not stop the server; it
+   * listens, not ready, and subscribes when Redis comes (docs/operations.md).
+   */
+  started: Promise<void>;
+  /** Why the subscription is not active (the last connection error), undefined while it is. */
+  problem(): string | undefined;
   /**
    * Whether the pub/sub subscription is active now (Redis confirmed it). Replies reach this
    * instance's sockets through it: while it is away, replies published are not delivered here
@@ -98,6 +112,19 @@ redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return rev
 `;
 
+// KEYS: state hash, history list. ARGV: seq, history limit. Answers {state JSON, revision,
+// {frames after the seq}}, or nothing when the session is unknown. The history holds the
+// frames in seq order, one seq each, ending at the stored seq: the frames after `seq` are its
+// last (stored seq - seq) entries.
+const READ_AFTER = `
+local v = redis.call('HMGET', KEYS[1], 'state', 'rev', 'seq')
+if not v[1] then return {} end
+local n = math.min(tonumber(v[3]) - tonumber(ARGV[1]), tonumber(ARGV[2]))
+local frames = {}
+if n > 0 then frames = redis.call('LRANGE', KEYS[2], -n, -1) end
+return {v[1], v[2], frames}
+`;
+
 /** Attempts of a publish, and the pause before the next one (times the attempt). */
 const PUBLISH_ATTEMPTS = 4;
 const PUBLISH_RETRY_MS = 250;
@@ -117,6 +144,12 @@ declare module 'ioredis' {
       historyKey: string,
       ...args: (string | number)[]
     ): Result<number, Context>;
+    sessionReadAfter(
+      stateKey: string,
+      historyKey: string,
+      afterSeq: number,
+      limit: number,
+    ): Result<[] | [string, string, string[]], Context>;
   }
 }
 
@@ -126,9 +159,18 @@ export function createRedisSessionBackend(
   const { prefix, logger, ttlMs } = options;
   const client = new Redis(options.url, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const subscriber = client.duplicate();
-  client.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
-  subscriber.on('error', (err) => logger.warn({ err: err.message }, 'redis subscriber error'));
+  // The last connection error, told by /health and /ready while the subscription is away.
+  let lastError: string | undefined;
+  client.on('error', (err) => {
+    lastError = err.message;
+    logger.warn({ err: err.message }, 'redis error');
+  });
+  subscriber.on('error', (err) => {
+    lastError = err.message;
+    logger.warn({ err: err.message }, 'redis subscriber error');
+  });
   client.defineCommand('sessionCommit', { numberOfKeys: 2, lua: COMMIT });
+  client.defineCommand('sessionReadAfter', { numberOfKeys: 2, lua: READ_AFTER });
 
   const stateKey = (id: string) => `${prefix}s:${id}`;
   const historyKey = (id: string) => `${prefix}h:${id}`;
@@ -138,7 +180,11 @@ export function createRedisSessionBackend(
   // without a read, and the commit (compare-and-set on the revision) fails if another
   // instance committed since; the pipeline then runs the turn again on a fresh read.
   const cache = new Map<string, { session: Session; rev: number; at: number }>();
+  // The revision of every state this store answered or committed: a commit expects the one of
+  // the state its turn started from (`base`), whatever was read into the cache since.
+  const revs = new WeakMap<Session, number>();
   const remember = (session: Session, rev: number) => {
+    revs.set(session, rev);
     cache.delete(session.id);
     if (cache.size >= CACHE_LIMIT) {
       const oldest = cache.keys().next().value;
@@ -175,8 +221,32 @@ export function createRedisSessionBackend(
       }
       return frames;
     },
-    async commit(session, frames, expectedSeq) {
-      const expected = expectedSeq < 0 ? -1 : (cache.get(session.id)?.rev ?? 0);
+    async readMany(afterSeq) {
+      const read = new Map<string, SessionSnapshot>();
+      if (afterSeq.size === 0) return read;
+      const pipeline = client.pipeline();
+      for (const [id, seq] of afterSeq)
+        pipeline.sessionReadAfter(stateKey(id), historyKey(id), seq, HISTORY_LIMIT);
+      const answers = (await pipeline.exec()) ?? [];
+      let i = 0;
+      for (const [id, seq] of afterSeq) {
+        const [err, answer] = answers[i++] ?? [];
+        if (err) throw err;
+        const [raw, rev, frames] = (answer ?? []) as [] | [string, string, string[]];
+        if (raw === undefined || frames === undefined) continue;
+        const session = restoreSession(JSON.parse(raw));
+        if (!session) continue;
+        remember(session, Number(rev));
+        read.set(id, {
+          session,
+          frames: frames.map((f) => JSON.parse(f) as HistoryFrame).filter((f) => f.seq > seq),
+        });
+      }
+      return read;
+    },
+    async commit(session, frames, expectedSeq, base) {
+      const expected =
+        expectedSeq < 0 ? -1 : base ? (revs.get(base) ?? 0) : (cache.get(session.id)?.rev ?? 0);
       const rev = await client.sessionCommit(
         stateKey(session.id),
         historyKey(session.id),
@@ -202,12 +272,17 @@ export function createRedisSessionBackend(
   };
 
   const listeners = createListeners();
+  let closing = false;
   const topics = new Map<string, Set<TopicListener>>();
-  // Subscribed again on every reconnection: ioredis subscribes again by itself too, and this
-  // SUBSCRIBE is answered after its own. Once Redis confirms it after a fault, the listeners
-  // here catch up on what was published while the subscription was away.
+  // Subscribed again on every reconnection: ioredis subscribes again by itself too (once it
+  // has been subscribed), and this SUBSCRIBE is answered after its own. Once Redis confirms it
+  // after a fault, the listeners here catch up on what was published while the subscription
+  // was away. Redis down at start-up: the first SUBSCRIBE fails after ioredis' retries, and the
+  // one sent when the connection is ready at last makes the instance live.
   let live = false;
   let wasLive = false;
+  let becameLive!: () => void;
+  const ready = new Promise<void>((resolve) => (becameLive = resolve));
   const onSubscribed = () => {
     if (live || subscriber.status !== 'ready') return;
     live = true;
@@ -215,17 +290,29 @@ export function createRedisSessionBackend(
       logger.info('redis subscription back: listeners catch up from history');
       listeners.resync();
       for (const set of topics.values()) for (const t of set) t.onResync?.();
-    }
+    } else logger.info('redis subscription active');
     wasLive = true;
+    becameLive();
   };
-  const ready = subscriber.subscribe(channel).then(onSubscribed);
+  let subscribing = false;
+  const subscribe = () => {
+    if (subscribing || closing) return;
+    subscribing = true;
+    subscriber
+      .subscribe(channel)
+      .then(onSubscribed, (err: unknown) => {
+        if (!closing) logger.warn({ err }, 'redis subscribe failed; tried again on reconnection');
+      })
+      .finally(() => (subscribing = false));
+  };
+  subscribe();
+  const started = Promise.race([
+    ready,
+    new Promise<void>((resolve) => subscriber.once('error', () => resolve())),
+  ]);
   subscriber.on('close', () => (live = false));
   subscriber.on('ready', () => {
-    // The first subscription is `ready` above.
-    if (!wasLive) return;
-    subscriber.subscribe(channel).then(onSubscribed, (err: unknown) => {
-      logger.warn({ err }, 'redis subscribe failed');
-    });
+    if (!live) subscribe();
   });
   subscriber.on('message', (_channel: string, message: string) => {
     let m: Message;
@@ -244,7 +331,6 @@ export function createRedisSessionBackend(
   // nothing would make the sockets catch up. When every attempt fails, the listeners of the
   // conversation on this instance catch up from history; those elsewhere catch up on their
   // next frame or when their own subscription comes back (Redis was away).
-  let closing = false;
   const send = (m: Message, attempt = 1) => {
     client.publish(channel, JSON.stringify(m)).catch((err: unknown) => {
       if (closing) return;
@@ -277,13 +363,16 @@ export function createRedisSessionBackend(
     hub,
     bus,
     ready,
+    started,
     subscribed: () => live,
+    problem: () => (live ? undefined : (lastError ?? 'subscribing')),
     async close() {
       closing = true;
       listeners.clear();
       topics.clear();
-      await ready.catch(() => undefined);
-      await Promise.allSettled([subscriber.quit(), client.quit()]);
+      // A connection that is not up (Redis away) is dropped: QUIT would wait for it.
+      const end = (c: Redis) => (c.status === 'ready' ? c.quit() : (c.disconnect(), undefined));
+      await Promise.allSettled([end(subscriber), end(client)]);
     },
   };
 }

@@ -91,9 +91,32 @@ export interface SessionStore {
   load(id: string, options?: { fresh?: boolean }): Promise<Session | undefined>;
   /** Frames with seq above `afterSeq`, oldest first; undefined when the session is unknown. */
   history(id: string, afterSeq: number): Promise<HistoryFrame[] | undefined>;
-  commit(session: Session, frames: HistoryFrame[], expectedSeq: number): Promise<boolean>;
+  /**
+   * Several sessions' state (a fresh read) and frames after a seq each, in one read (Redis: one
+   * pipeline, one round trip, and only the frames after the seq leave Redis): what brings every
+   * open conversation of an instance up to date at once. Unknown sessions are left out.
+   */
+  readMany(afterSeq: ReadonlyMap<string, number>): Promise<Map<string, SessionSnapshot>>;
+  /**
+   * `base`: the state the turn started from, as `load` or an earlier `commit` of this store gave
+   * it; a store that counts revisions expects the revision of `base` still stored (not that of
+   * whatever it read last: a fresh read outside the turn may have seen another instance's
+   * commit since the turn started).
+   */
+  commit(
+    session: Session,
+    frames: HistoryFrame[],
+    expectedSeq: number,
+    base?: Session,
+  ): Promise<boolean>;
   delete(id: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A session's state and the frames after a seq (`SessionStore.readMany`). */
+export interface SessionSnapshot {
+  session: Session;
+  frames: HistoryFrame[];
 }
 
 interface MemoryEntry {
@@ -123,16 +146,26 @@ export function createMemorySessionStore(options: {
     const e = entries.get(id);
     return e && e.expires > now() ? e : undefined;
   };
+  const after = (e: MemoryEntry, afterSeq: number) => {
+    const h = e.history;
+    // Frames are in seq order: find the first after `afterSeq` from the end.
+    let i = h.length;
+    while (i > 0 && (h[i - 1]?.seq ?? 0) > afterSeq) i--;
+    return h.slice(Math.max(i, h.length - HISTORY_LIMIT));
+  };
   return {
     load: (id) => Promise.resolve(live(id)?.session),
     history(id, afterSeq) {
       const e = live(id);
-      if (!e) return Promise.resolve(undefined);
-      const h = e.history;
-      // Frames are in seq order: find the first after `afterSeq` from the end.
-      let i = h.length;
-      while (i > 0 && (h[i - 1]?.seq ?? 0) > afterSeq) i--;
-      return Promise.resolve(h.slice(Math.max(i, h.length - HISTORY_LIMIT)));
+      return Promise.resolve(e && after(e, afterSeq));
+    },
+    readMany(afterSeq) {
+      const read = new Map<string, SessionSnapshot>();
+      for (const [id, seq] of afterSeq) {
+        const e = live(id);
+        if (e) read.set(id, { session: e.session, frames: after(e, seq) });
+      }
+      return Promise.resolve(read);
     },
     commit(session, frames, expectedSeq) {
       const e = live(session.id);

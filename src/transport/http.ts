@@ -30,6 +30,11 @@ export interface HttpOptions {
    * place in the handover queue as an open tab does (docs/protocol.md, "REST channel").
    */
   onPresent?: (sessionId: string) => void;
+  /**
+   * What keeps this live instance from being ready, by dependency (GET /health tells it, still
+   * 200; GET /ready is what fails): e.g. `{ redis: 'not subscribed: connect ECONNREFUSED …' }`.
+   */
+  health?: () => Record<string, string>;
   /** Mounts more routes (the back office) before the 404 handler. */
   extend?: (app: express.Express) => void;
 }
@@ -100,7 +105,13 @@ export function createHttpApp(options: HttpOptions): express.Express {
   );
 
   app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
+    // Still 200 while a dependency is away (liveness); the body says what is missing.
+    const problems = options.health?.() ?? {};
+    res.json({
+      status: 'ok',
+      uptimeSeconds: Math.round(process.uptime()),
+      ...(Object.keys(problems).length > 0 && { problems }),
+    });
   });
 
   app.get('/metrics', async (_req, res) => {

@@ -272,7 +272,11 @@ class Connection {
     const sessionId = this.sessionId;
     if (!sessionId) throw new ProtocolError('HELLO_REQUIRED', 'Send a hello frame first.');
     this.guard(
-      this.options.chat.handle(sessionId, frame, this.identity ? { identity: this.identity } : {}),
+      this.options.chat
+        .handle(sessionId, frame, this.identity ? { identity: this.identity } : {})
+        // The turn's frames must reach this socket: caught up from history if their publish
+        // does not arrive (src/session/follow.ts).
+        .then((turn) => turn && this.follower.expect(turn.session.seq)),
       'id' in frame ? frame.id : undefined,
     );
   }

@@ -205,6 +205,28 @@ describe('a reply published while the subscription of an instance is away', () =
     await client.close();
   }, 120_000);
 
+  it('brings the socket its own turn while the subscription stays away', async () => {
+    const { client } = await chat(a.wsUrl, 1);
+    const reopen = await cutSubscriptions(admin, maxClients, spyId);
+    try {
+      await expect.poll(() => readyCode(a), POLL).toBe(503);
+      // A turn on A: committed and published, but A hears nothing of its own publish. The
+      // socket knows the seq its turn committed and reads it from history after 2 s. Before,
+      // it showed nothing until the subscription came back (here: not before the reopen).
+      const id = 'own-turn';
+      client.send({ type: 'message', id, text: 'kuidas registreerida sünd?' });
+      const reply = await client.wait((f) => f.type === 'reply' && f.replyTo === id, 15_000);
+      expect(reply.type).toBe('reply');
+      expect(await readyCode(a)).toBe(503);
+    } finally {
+      await reopen();
+    }
+    await expect.poll(() => readyCode(a), POLL).toBe(200);
+    await say(client, 1);
+    expect(seqs(client.frames)).toEqual(oneToN(lastSeq(client)));
+    await client.close();
+  }, 120_000);
+
   it('repeats nothing when the subscription comes back and nothing was missed', async () => {
     const { client, sessionId } = await chat(a.wsUrl, 1);
     // A reply from B while A is subscribed arrives live.

@@ -17,7 +17,7 @@ const frame = (seq: number): HistoryFrame => ({
 const typing: ServerFrame = { type: 'typing', on: false };
 
 /** A conversation's stored history and a follower of it; `got` is what the listener received. */
-function setup(stored: number) {
+function setup(stored: number, expectMs?: number) {
   const history: HistoryFrame[] = Array.from({ length: stored }, (_, i) => frame(i + 1));
   const got: ServerFrame[] = [];
   let reads = 0;
@@ -27,7 +27,7 @@ function setup(stored: number) {
     await gate;
     return history.filter((f) => f.seq > afterSeq);
   };
-  const follower = new FrameFollower((f) => got.push(f));
+  const follower = new FrameFollower((f) => got.push(f), undefined, undefined, expectMs);
   return {
     history,
     got,
@@ -115,6 +115,51 @@ describe('FrameFollower', () => {
     await first;
     expect(t.reads()).toBe(3);
     expect(t.seqs()).toEqual([1, 2]);
+  });
+
+  it('reads the frames of its own turn from history when they do not come live', async () => {
+    const t = setup(1, 20);
+    t.follower.start(1, [], t.read);
+    // The turn committed 2 and 3; their publish never arrives (lost, subscription away).
+    t.history.push(frame(2), frame(3));
+    t.follower.expect(3);
+    expect(t.seqs()).toEqual([]);
+    await expect.poll(() => t.seqs()).toEqual([2, 3]);
+    expect(t.reads()).toBe(1);
+    t.follower.live(frame(3));
+    expect(t.seqs()).toEqual([2, 3]);
+  });
+
+  it('reads nothing when the frames of its own turn come live in time', async () => {
+    const t = setup(1, 20);
+    t.follower.start(1, [], t.read);
+    t.follower.expect(3);
+    t.follower.live(frame(2));
+    t.follower.live(frame(3));
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(t.seqs()).toEqual([2, 3]);
+    expect(t.reads()).toBe(0);
+  });
+
+  it('reads again, later, while the frames of its own turn are still missing', async () => {
+    const t = setup(1, 20);
+    t.follower.start(1, [], t.read);
+    // Not readable yet (the history read answers what is stored: nothing new).
+    t.follower.expect(2);
+    await expect.poll(() => t.reads()).toBe(1);
+    t.history.push(frame(2));
+    await expect.poll(() => t.seqs()).toEqual([2]);
+    expect(t.reads()).toBe(2);
+    t.follower.close();
+  });
+
+  it('stops waiting for the frames of its own turn when closed', async () => {
+    const t = setup(1, 20);
+    t.follower.start(1, [], t.read);
+    t.follower.expect(2);
+    t.follower.close();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(t.reads()).toBe(0);
   });
 
   it('sends what it holds when history cannot be read, and nothing after close', async () => {
