@@ -6,8 +6,9 @@
  * 1. memory per idle conversation: heap after a full GC, before and after M conversations
  *    (hello, one message, socket closed), divided by M;
  * 2. closed loop: C conversations each sending its next message as soon as the last turn is
- *    complete (typing off), against the app and against a raw ws echo server, twice (as it
- *    always was, and answering the same frames as the app), with this same client; the three
+ *    over (typing off; see scripts/bench-client.ts for a queued conversation and a turn that
+ *    never ends), against the app and against a raw ws echo server, twice (as it always was,
+ *    and answering the same frames as the app), with this same client; the three
  *    take turns in W rounds of S-second windows (`closedLoops`), and the ratio app / echo is
  *    the median of the rounds' ratios, with their range (the machine's speed drifts);
  * 3. open loop: N conversations each writing every T s (±50%, random phase) for D seconds;
@@ -16,10 +17,15 @@
  *
  *   npm run bench [-- --quick] [--backend embedded|shared|both] [--write] [--profile DIR]
  *                 [--closed C] [--windows W] [--window S] [--open N] [--interval S]
- *                 [--seconds D] [--idle M]
+ *                 [--seconds D] [--idle M] [--turn-timeout S] [--ask-for-person]
  *
  * Defaults: 200 closed-loop conversations, 6 rounds of 2 s; 2,000 (embedded) or 1,000 open-loop
- * conversations every 5 s for 20 s; 2,000 idle conversations.
+ * conversations every 5 s for 20 s; 2,000 idle conversations; a turn with no end within 10 s
+ * (`--turn-timeout`) is given up and its conversation replaced. The app server's office hours
+ * are `always` (unless OFFICE_HOURS is set), so a handover queues at any hour; a conversation
+ * queued for a person leaves the queue with the button as its next turn. Both are counted and
+ * printed. `--ask-for-person` also sends the held-out messages that ask for a person (left out
+ * by default, so the figures stay those of the assistant's own turns).
  * `--quick` (embedded only, small counts) finishes within 30 s. `--profile DIR` runs the app
  * server under `node --cpu-prof` and leaves the .cpuprofile in DIR.
  */
@@ -30,7 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { WebSocket } from 'ws';
+import { Pool, type Frame, type PoolStats } from './bench-client.js';
 import { writeBenchmarkSection } from './benchmarks-file.js';
 import { heldOutTexts } from './held-out-texts.js';
 
@@ -47,6 +53,8 @@ const { values } = parseArgs({
     windows: { type: 'string' },
     window: { type: 'string' },
     idle: { type: 'string' },
+    'turn-timeout': { type: 'string' },
+    'ask-for-person': { type: 'boolean', default: false },
   },
 });
 
@@ -66,6 +74,10 @@ const WINDOW_S = Number(values.window ?? (quick ? 1 : 2));
 /** Turns not complete this long after the last message count as unanswered. */
 const GRACE_MS = quick ? 2000 : 3000;
 const IDLE = Number(values.idle ?? (quick ? 200 : 2000));
+/** A turn with no end within this counts as unanswered and its conversation is replaced. */
+const TURN_TIMEOUT_MS = Number(values['turn-timeout'] ?? 10) * 1000;
+/** A new conversation's welcome must come within this. */
+const OPEN_TIMEOUT_MS = 30_000;
 const openCount = (backend: 'embedded' | 'shared') =>
   Number(values.open ?? (quick ? 200 : backend === 'embedded' ? 2000 : 1000));
 
@@ -74,14 +86,16 @@ const openCount = (backend: 'embedded' | 'shared') =>
  * scripts/held-out-texts.ts), each conversation starting at its own place in the list, so no
  * message recurs often enough for any cache to flatter the figures.
  */
-const TEXTS = heldOutTexts();
+const TEXTS = heldOutTexts(values['ask-for-person']);
 let conversationsOpened = 0;
 const SERVER = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
 
 interface Server {
   port: number;
-  /** Echo server only: from now on answer each message with these frames (same-frames echo). */
-  speak(replies: Map<string, object[]>): Promise<void>;
+  /** Echo server only: from now on answer each client frame with these (same-frames echo). */
+  speak(replies: Map<string, Frame[]>): Promise<void>;
+  /** Same-frames echo: client frames answered with their own recorded frames, or another's. */
+  answers(): Promise<{ own: number; other: number; none: number }>;
   memory(): Promise<NodeJS.MemoryUsage>;
   /** The server process's CPU time so far, µs (user + system). */
   cpu(): Promise<number>;
@@ -112,28 +126,43 @@ async function startServer(
     // other work that can take well over a minute.
     setTimeout(() => reject(new Error('bench server did not start in 180 s')), 180_000).unref();
   });
+  /** One request over IPC and its answer, which must come within 60 s. */
+  const ask = <T>(message: object) =>
+    new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.off('message', answer);
+        reject(
+          new Error(
+            `bench ${mode} server: no answer to ${JSON.stringify(message).slice(0, 40)} in 60 s`,
+          ),
+        );
+      }, 60_000);
+      const answer = (m: unknown) => {
+        clearTimeout(timer);
+        resolve(m as T);
+      };
+      child.once('message', answer);
+      child.send(message);
+    });
   return {
     port,
-    memory: () =>
-      new Promise((resolve) => {
-        child.once('message', (m) => resolve(m as NodeJS.MemoryUsage));
-        child.send({ type: 'memory' });
-      }),
-    speak: (replies) =>
-      new Promise((resolve) => {
-        child.once('message', () => resolve());
-        child.send({ type: 'replies', replies: [...replies] });
-      }),
-    cpu: () =>
-      new Promise((resolve) => {
-        child.once('message', (m) => {
-          const u = m as NodeJS.CpuUsage;
-          resolve(u.user + u.system);
-        });
-        child.send({ type: 'cpu' });
-      }),
+    memory: () => ask<NodeJS.MemoryUsage>({ type: 'memory' }),
+    speak: async (replies) => {
+      await ask({ type: 'replies', replies: [...replies] });
+    },
+    answers: async () => {
+      const { own, other, none } = await ask<{ own: number; other: number; none: number }>({
+        type: 'answers',
+      });
+      return { own, other, none };
+    },
+    cpu: async () => {
+      const u = await ask<NodeJS.CpuUsage>({ type: 'cpu' });
+      return u.user + u.system;
+    },
     stop: () =>
       new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.send({ type: 'stop' });
         setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
@@ -142,129 +171,48 @@ async function startServer(
 }
 
 /**
- * The app's reply frames per message text, as first seen in the app's closed loop: the
- * same-frames echo server answers each message with these (docs/benchmarks.md, "Load").
+ * The app's frames per client frame (message text or quick reply), as first seen in the app's
+ * closed loop: the same-frames echo answers each client frame with these (docs/benchmarks.md,
+ * "Load"). Only the app's conversations record.
  */
-const appReplies = new Map<string, object[]>();
+const appReplies = new Map<string, Frame[]>();
 /** Error frames by code (a benchmark run should have none). */
 const errorCodes = new Map<string, number>();
+const LANGS = ['et', 'en', 'ru'] as const;
 
-/** One conversation: a socket that has said hello; `send` resolves when the turn is complete. */
-class Conversation {
-  private pending: number[] = [];
-  /** The texts of the messages awaiting their turn, and the reply frames of the first one. */
-  private pendingTexts: string[] = [];
-  private replies: object[] = [];
-  private counter = (conversationsOpened++ * 37) % TEXTS.length;
-  answered: number[] = [];
-  errors = 0;
-  private onDone: ((ms: number) => void) | undefined;
-
-  private constructor(private readonly ws: WebSocket) {}
-
-  static open(port: number, lang = 'et'): Promise<Conversation> {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
-    const c = new Conversation(ws);
-    return new Promise((resolve, reject) => {
-      ws.once('error', reject);
-      ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', v: 1, lang })));
-      let welcomed = false;
-      ws.on('message', (data: Buffer) => {
-        const f = JSON.parse(data.toString('utf8')) as {
-          type: string;
-          on?: boolean;
-          code?: string;
-        };
-        if (!welcomed) {
-          if (f.type === 'welcome') {
-            welcomed = true;
-            resolve(c);
-          }
-          return;
-        }
-        if (f.type === 'error') {
-          // A refused or failed turn ends without typing off: count it and move on.
-          c.errors++;
-          errorCodes.set(f.code ?? '?', (errorCodes.get(f.code ?? '?') ?? 0) + 1);
-          c.pendingTexts.shift();
-          c.replies = [];
-          if (c.pending.shift() !== undefined) c.onDone?.(NaN);
-        } else if (f.type === 'reply') c.replies.push(f);
-        else if (f.type === 'typing' && f.on === false) {
-          const text = c.pendingTexts.shift();
-          if (text !== undefined && !appReplies.has(text)) appReplies.set(text, c.replies);
-          c.replies = [];
-          const sent = c.pending.shift();
-          if (sent !== undefined) {
-            const ms = performance.now() - sent;
-            c.answered.push(ms);
-            c.onDone?.(ms);
-          }
-        }
-      });
-    });
-  }
-
-  send(): void {
-    this.pending.push(performance.now());
-    const i = this.counter++;
-    const text = TEXTS[i % TEXTS.length] ?? 'tere';
-    this.pendingTexts.push(text);
-    this.ws.send(JSON.stringify({ type: 'message', id: `m${i}`, text }));
-  }
-
-  /** Sends and waits for the turn to complete. */
-  turn(): Promise<number> {
-    return new Promise((resolve) => {
-      this.onDone = (ms) => {
-        this.onDone = undefined;
-        resolve(ms);
-      };
-      this.send();
-    });
-  }
-
-  get unanswered(): number {
-    return this.pending.length;
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.ws.readyState === WebSocket.CLOSED) return resolve();
-      this.ws.once('close', () => resolve());
-      this.ws.close();
-    });
-  }
-}
-
-async function openMany(port: number, n: number): Promise<Conversation[]> {
-  const out: Conversation[] = [];
-  for (let i = 0; i < n; i += 50) {
-    const batch = await Promise.all(
-      Array.from({ length: Math.min(50, n - i) }, (_, j) =>
-        Conversation.open(port, ['et', 'en', 'ru'][(i + j) % 3]),
-      ),
-    );
-    out.push(...batch);
-  }
-  return out;
+/** Conversations on one server; `record` for the app's closed loop. */
+function openPool(port: number, n: number, record = false): Promise<Pool> {
+  return Pool.open(n, (slot) => ({
+    port,
+    lang: LANGS[slot % LANGS.length] ?? 'et',
+    texts: TEXTS,
+    // Each conversation starts at its own place in the list.
+    offset: (conversationsOpened++ * 37) % TEXTS.length,
+    turnTimeoutMs: TURN_TIMEOUT_MS,
+    openTimeoutMs: OPEN_TIMEOUT_MS,
+    errorCodes,
+    ...(record && { record: appReplies }),
+  }));
 }
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const round = (n: number, d = 1) => Number(n.toFixed(d));
 
-/** One window of the closed loop: each conversation sends as soon as its last turn is complete. */
-async function closedWindow(server: Server, convs: Conversation[], seconds: number) {
+/**
+ * One window of the closed loop: each conversation sends as soon as its last turn is over. A
+ * turn that never ends is given up after the turn timeout, and its conversation replaced.
+ */
+async function closedWindow(server: Server, pool: Pool, seconds: number) {
   const cpuBefore = await server.cpu();
   const started = performance.now();
   const deadline = started + seconds * 1000;
   let turns = 0;
   await Promise.all(
-    convs.map(async (c) => {
+    pool.live.map(async (_, slot) => {
       while (performance.now() < deadline) {
-        await c.turn();
-        turns++;
+        const c = await pool.at(slot);
+        if (!Number.isNaN(await c.turn())) turns++;
       }
     }),
   );
@@ -327,21 +275,23 @@ async function closedLoops(
   windows: number,
   seconds: number,
 ) {
-  const appConvs = await openMany(app.port, clients);
-  const echoConvs = await openMany(echo.port, clients);
-  const sameConvs = await openMany(same.port, clients);
+  const pools = {
+    app: await openPool(app.port, clients, true),
+    echo: await openPool(echo.port, clients),
+    same: await openPool(same.port, clients),
+  };
   const spoken = new Set<string>();
-  /** The same-frames echo learns the app's replies seen since it was last told. */
+  /** The same-frames echo learns the app's turns seen since it was last told. */
   const speakNew = async () => {
-    const fresh = new Map([...appReplies].filter(([text]) => !spoken.has(text)));
-    for (const text of fresh.keys()) spoken.add(text);
+    const fresh = new Map([...appReplies].filter(([key]) => !spoken.has(key)));
+    for (const key of fresh.keys()) spoken.add(key);
     if (fresh.size > 0) await same.speak(fresh);
   };
   const warmup = Math.max(1, seconds);
-  await closedWindow(app, appConvs, warmup);
-  await closedWindow(echo, echoConvs, warmup);
+  await closedWindow(app, pools.app, warmup);
+  await closedWindow(echo, pools.echo, warmup);
   await speakNew();
-  await closedWindow(same, sameConvs, warmup);
+  await closedWindow(same, pools.same, warmup);
   const runs: Record<'app' | 'echo' | 'same', Window[]> = { app: [], echo: [], same: [] };
   for (let r = 0; r < windows; r++) {
     const order =
@@ -349,23 +299,28 @@ async function closedLoops(
     for (const which of order) {
       if (which === 'same') await speakNew();
       const server = which === 'app' ? app : which === 'echo' ? echo : same;
-      const convs = which === 'app' ? appConvs : which === 'echo' ? echoConvs : sameConvs;
-      runs[which].push(await closedWindow(server, convs, seconds));
+      runs[which].push(await closedWindow(server, pools[which], seconds));
     }
   }
-  await Promise.all([...appConvs, ...echoConvs, ...sameConvs].map((c) => c.close()));
+  await Promise.all([pools.app.close(), pools.echo.close(), pools.same.close()]);
+  const sameAnswers = await same.answers();
   const ratio = ratioOf(runs.app, runs.echo);
   const sameRatio = ratioOf(runs.app, runs.same);
   return {
     windows,
     windowSeconds: seconds,
-    app: summary(clients, runs.app),
-    echo: summary(clients, runs.echo),
+    app: { ...summary(clients, runs.app), conversations: pools.app.stats() },
+    echo: { ...summary(clients, runs.echo), conversations: pools.echo.stats() },
     /** Median of the per-round ratios app / echo. */
     ratio: ratio.median,
     ratioRange: [ratio.min, ratio.max],
     ratios: ratio.each,
-    sameFramesEcho: summary(clients, runs.same),
+    sameFramesEcho: {
+      ...summary(clients, runs.same),
+      conversations: pools.same.stats(),
+      /** Client frames answered with the app's frames for that frame, or for another one. */
+      answers: sameAnswers,
+    },
     sameFramesRatio: sameRatio.median,
     sameFramesRatioRange: [sameRatio.min, sameRatio.max],
     sameFramesRatios: sameRatio.each,
@@ -373,19 +328,25 @@ async function closedLoops(
 }
 
 async function openLoop(port: number, n: number, intervalS: number, seconds: number) {
-  const convs = await openMany(port, n);
+  const pool = await openPool(port, n);
   const stopAt = performance.now() + seconds * 1000;
   let sent = 0;
-  const timers = convs.map((c) => {
-    const next = (first: boolean) => {
+  const timers = pool.live.map((_, slot) => {
+    const next = (first: boolean): NodeJS.Timeout => {
       const delay = first
         ? Math.random() * intervalS * 1000
         : intervalS * 1000 * (0.5 + Math.random());
       return setTimeout(() => {
         if (performance.now() >= stopAt) return;
-        c.send();
-        sent++;
-        timers[convs.indexOf(c)] = next(false);
+        timers[slot] = next(false);
+        pool.at(slot).then(
+          (c) => {
+            c.send();
+            sent++;
+          },
+          (err: unknown) =>
+            process.stderr.write(`bench: a replacement did not open: ${String(err)}\n`),
+        );
       }, delay);
     };
     return next(true);
@@ -393,10 +354,11 @@ async function openLoop(port: number, n: number, intervalS: number, seconds: num
   await new Promise((r) => setTimeout(r, seconds * 1000));
   for (const t of timers) clearTimeout(t);
   await new Promise((r) => setTimeout(r, GRACE_MS));
+  const convs = pool.all;
   const latencies = convs.flatMap((c) => c.answered).sort((a, b) => a - b);
   const unanswered = convs.reduce((s, c) => s + c.unanswered, 0);
-  const errors = convs.reduce((s, c) => s + c.errors, 0);
-  await Promise.all(convs.map((c) => c.close()));
+  const stats = pool.stats();
+  await pool.close();
   return {
     conversations: n,
     intervalS,
@@ -404,24 +366,25 @@ async function openLoop(port: number, n: number, intervalS: number, seconds: num
     sent,
     answered: latencies.length,
     unanswered,
-    errors,
+    errors: stats.errors,
     p50ms: round(pct(latencies, 50), 2),
     p95ms: round(pct(latencies, 95), 2),
     p99ms: round(pct(latencies, 99), 2),
     maxms: round(latencies.at(-1) ?? NaN, 2),
+    handover: stats,
   };
 }
 
 async function idleMemory(server: Server, m: number) {
   // Warm up first, so the JIT and caches are not counted as conversations.
-  const warm = await openMany(server.port, 20);
-  await Promise.all(warm.map((c) => c.turn()));
-  await Promise.all(warm.map((c) => c.close()));
+  const warm = await openPool(server.port, 20);
+  await Promise.all(warm.live.map((c) => c.turn()));
+  await warm.close();
   await new Promise((r) => setTimeout(r, 500));
   const before = await server.memory();
-  const convs = await openMany(server.port, m);
-  await Promise.all(convs.map((c) => c.turn()));
-  await Promise.all(convs.map((c) => c.close()));
+  const pool = await openPool(server.port, m);
+  await Promise.all(pool.live.map((c) => c.turn()));
+  await pool.close();
   await new Promise((r) => setTimeout(r, 1000)); // transcripts flushed, sockets gone
   const after = await server.memory();
   return {
@@ -467,6 +430,11 @@ async function sharedEnv(): Promise<{ env: Record<string, string>; cleanup: () =
   };
 }
 
+/** A pool's outcomes in words, for stderr. */
+function told(s: PoolStats): string {
+  return `${s.conversations} conversations (${s.replaced} replaced; ${s.timedOutTurns} turns timed out), ${s.queued} queued for a person, ${s.leftQueue} left the queue, ${s.errors} errors`;
+}
+
 async function runBackend(backend: 'embedded' | 'shared') {
   const shared = backend === 'shared' ? await sharedEnv() : undefined;
   // All servers start at once (start-up is most of a quick run); each idles while another is
@@ -483,8 +451,15 @@ async function runBackend(backend: 'embedded' | 'shared') {
     const memory = await idleMemory(app, IDLE);
     step(`closed loop, app / echo / same-frames echo in ${WINDOWS} rounds of ${WINDOW_S} s`);
     const closed = await closedLoops(app, echo, same, CLOSED, WINDOWS, WINDOW_S);
+    step(`closed loop, app: ${told(closed.app.conversations)}`);
+    step(`closed loop, echo: ${told(closed.echo.conversations)}`);
+    const { own, other, none } = closed.sameFramesEcho.answers;
+    step(
+      `closed loop, same-frames echo: ${told(closed.sameFramesEcho.conversations)}; answered ${own} client frames with the app's frames for them, ${other} with another's (the app never sent them), ${none} with none`,
+    );
     step('open loop, app');
     const open = await openLoop(app.port, openCount(backend), INTERVAL_S, SECONDS);
+    step(`open loop, app: ${told(open.handover)}`);
     return {
       backend,
       loadAverage: { start: loadAtStart, end: round(loadavg()[0] ?? NaN, 2) },

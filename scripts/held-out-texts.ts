@@ -1,7 +1,8 @@
 /**
  * The messages the load benchmark and the turn profile send: every held-out NLU message
  * (intents/test/*.jsonl, all three languages, files in name order), without those asking for a
- * person: asking for one hands the conversation over, and its next turns wait for an agent.
+ * person unless `askForPerson`: asking for one hands the conversation over (the bench's client
+ * then leaves the queue with its next turn, scripts/bench-client.ts).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const TEXT_DIR = fileURLToPath(new URL('../intents/test/', import.meta.url));
 
-export function heldOutTexts(): string[] {
+export function heldOutTexts(askForPerson = false): string[] {
   return readdirSync(TEXT_DIR)
     .filter((f) => f.endsWith('.jsonl'))
     .sort()
@@ -18,7 +19,7 @@ export function heldOutTexts(): string[] {
         .split('\n')
         .filter((l) => l.trim())
         .map((l) => JSON.parse(l) as { text: string; intent: string })
-        .filter((m) => m.intent !== 'human-handover')
+        .filter((m) => askForPerson || m.intent !== 'human-handover')
         .map((m) => m.text),
     );
 }

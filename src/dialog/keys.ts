@@ -20,6 +20,7 @@ export const ENGINE_KEYS = [
   'global.missedTwice',
   'global.feedbackThanks',
   'global.feedbackSorry',
+  'global.askHuman',
   'global.inputThanks',
   'status.title',
   'status.titleAll',

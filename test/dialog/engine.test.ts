@@ -364,6 +364,45 @@ describe('DialogEngine', () => {
     ]);
   });
 
+  it('asks before queueing on a human-handover reading under 0.7; no goes back to the question', () => {
+    const { send, state } = make(
+      mapClassifier({
+        'tell me a joke': nlu('human-handover', { lang: 'en', confidence: 0.69 }),
+        'get me someone': nlu('human-handover', { lang: 'en', confidence: 0.7 }),
+      }),
+    );
+    const asked = send({ type: 'text', text: 'tell me a joke' });
+    expect(asked.effects).toEqual([]);
+    expect(text(asked)).toMatch(/Would you like to talk to a member of the customer support/);
+    const topics = optionIds(make().send({ type: 'start' }));
+    expect(optionIds(asked)).toEqual(['human', ...topics]);
+    send({ type: 'choose', optionId: 'event:marriage' });
+    expect(optionIds(send({ type: 'text', text: 'tell me a joke' }))).toEqual([
+      'human',
+      'continue',
+    ]);
+    const no = send({ type: 'text', text: 'no' });
+    expect(no.effects).toEqual([]);
+    expect(state().vars).toEqual({});
+    expect(no.info.node).toBe('ask-residence');
+    expect(optionIds(no)).toEqual(['yes', 'no', 'not-sure']);
+    send({ type: 'text', text: 'tell me a joke' });
+    expect(send({ type: 'text', text: 'yes' }).effects).toEqual([{ type: 'handover-request' }]);
+    expect(send({ type: 'text', text: 'get me someone' }).effects).toEqual([
+      { type: 'handover-request' },
+    ]);
+  });
+
+  it('goes back to the open question on a no to a person after a low rating mid-dialog', () => {
+    const { send } = make();
+    send({ type: 'choose', optionId: 'event:marriage' });
+    send({ type: 'feedback', rating: 1 });
+    const no = send({ type: 'choose', optionId: 'no' });
+    expect(no.effects).toEqual([]);
+    expect(no.info.node).toBe('ask-residence');
+    expect(text(no)).toMatch(/at least 6 months/);
+  });
+
   it('looks up the status on the my-status intent and asks the question again after', () => {
     const { send } = make(mapClassifier({ 'my status': nlu('my-status', { lang: 'en' }) }));
     send({ type: 'choose', optionId: 'event:marriage' });
