@@ -1,6 +1,7 @@
 /** Renders reply frames as plain terminal text (for the terminal chat). */
 import type { Block, ReplyFrame } from '../protocol/frames.js';
 import { leadText } from '../protocol/lead-text.js';
+import { isDeadlineSentence } from '../protocol/deadline.js';
 
 const STATE_MARK: Record<string, string> = {
   done: '✓',
@@ -9,6 +10,18 @@ const STATE_MARK: Record<string, string> = {
   'not-started': '·',
   offered: '★',
 };
+
+/**
+ * A plan item's deadline after its name: a fragment in brackets („(30 päeva jooksul)“), a
+ * sentence as a sentence of its own after the name. A sentence may end in its own date in
+ * brackets („… (kehtib seisuga 1. detsember 2026).“), which another pair around it would nest
+ * (review 24 R24-9); a dash before it would meet the dash of a Russian sentence («Срок … — 6
+ * месяцев»).
+ */
+export function itemDeadline(deadline: string | undefined): string {
+  if (!deadline) return '';
+  return isDeadlineSentence(deadline) ? `. ${deadline}` : ` (${deadline})`;
+}
 
 function block(b: Block): string[] {
   switch (b.type) {
@@ -25,7 +38,7 @@ function block(b: Block): string[] {
         `  ${b.title}`,
         ...b.items.map(
           (item, i) =>
-            `   ${i + 1}. ${item.text}${item.deadline ? ` (${item.deadline})` : ''}${item.url ? ` ${item.url}` : ''}`,
+            `   ${i + 1}. ${item.text}${itemDeadline(item.deadline)}${item.url ? ` ${item.url}` : ''}`,
         ),
       ];
     case 'status':

@@ -82,12 +82,14 @@ describe('public life-event pages', () => {
       'href="https://www.riigiteataja.ee/oigusuudised/eelvaadeSeadusUudis/2378"',
     );
     const et = await (await get('/et/life-events/military-service')).text();
-    // F-1 (review 16), issue 13: the 2027 length change is given with its status (a draft sent
-    // out for consultation in December 2025), never as law, and the person checks their own
-    // length with the agency.
+    // F-1 (review 16), review 24 R24-11: no official page states the status of the December
+    // 2025 draft on the 2027 length, so a year later it is not told as news or as law: the
+    // length may differ from 2027 and the person checks their own with the agency.
+    expect(et).toContain(
+      'Kui alustad teenistust 2027. aastal või hiljem, võib kestus olla teistsugune.',
+    );
     expect(et).toContain('Enne teenistuse algust uuri Kaitseressursside Ametist');
-    expect(et).toContain('saatis 2025. aasta detsembris kooskõlastamiseks eelnõu');
-    expect(et).not.toContain('kiitis vastava eelnõu heaks');
+    expect(et).not.toContain('eelnõu');
     // A figure no official page confirms is not shown (maintenance allowance 200 €), and a
     // rule whose start no source states is "in force" with the checked date: no invented date
     // and no note about the sources.
