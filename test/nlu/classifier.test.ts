@@ -33,6 +33,11 @@ describe('Classifier', () => {
     ['we want to end our marriage', 'divorce', 'en'],
     ['my mother passed away last night', 'death-of-relative', 'en'],
     ['has a decision been made on my application', 'my-status', 'en'],
+    // English slang thanks, greetings and requests for a person (intents/en/*-colloquial.yaml,
+    // thanks-slang.yaml): out-of-scope before those sentences.
+    ['owe you one mate', 'thanks', 'en'],
+    ["g'day mate", 'greeting', 'en'],
+    ['loop in someone from your team', 'human-handover', 'en'],
   ])('classifies "%s" as %s', (text, intent, lang) => {
     const r = classifier.classify(text);
     expect(r.intent).toBe(intent);
