@@ -32,6 +32,7 @@ import type { TrainingExample } from './training-data.js';
 import { INTENT_IDS } from './training-data.js';
 import {
   OUT_OF_SCOPE,
+  isLifeEvent,
   type Classifier,
   type IntentId,
   type NluResult,
@@ -56,6 +57,11 @@ export interface RawScore {
   evidence: Float64Array;
   /** Whether a word names the writer or their family (`isPersonal`, lexicon.ts). */
   personal: boolean;
+  /**
+   * The open-set gate's P(life event | message), from a binary model trained on the life-event
+   * and out-of-scope sentences only (`training.gate`); 1 when there is no gate.
+   */
+  inScope: number;
   lang: Lang;
 }
 
@@ -280,6 +286,26 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
     trainOptions,
     sampleWeights,
   );
+  // The open-set gate: one binary model, every life event against out-of-scope, on the same
+  // vectors (conversational intents left out). Its P(life event) is a second opinion on the
+  // boundary that matters most, learnt with the events pooled rather than split eight ways.
+  const gate: SoftmaxWeights | undefined = config.training.gate
+    ? (() => {
+        const chosen = examples.flatMap((e, i) =>
+          e.intent === OUT_OF_SCOPE || isLifeEvent(e.intent) ? [i] : [],
+        );
+        return trainSoftmax(
+          chosen.map((i) => xs[i] as SparseVector),
+          chosen.map((i) => (examples[i]?.intent === OUT_OF_SCOPE ? 0 : 1)),
+          index.size,
+          2,
+          trainOptions,
+          chosen.map((i) => sampleWeights[i] ?? 1),
+        );
+      })()
+    : undefined;
+  const inScopeOf = (vector: SparseVector): number =>
+    gate ? (softmax(logits(gate, vector, new Float64Array(2)))[1] ?? 0) : 1;
   const vocab = buildVocabulary(wordsOf.flat());
   const evidenceOf = buildEvidence(wordsOf, lexiconKeysOf, ys, intents.length);
   const detector: LanguageDetector = createLanguageDetector({ samples: options.examples });
@@ -305,6 +331,7 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
     lang: Lang,
   ): RawScore => ({
     logits: logits(model, vector, new Float64Array(intents.length)),
+    inScope: inScopeOf(vector),
     coverage: total > 0 ? known / total : 0,
     oov: content > 0 ? unknown / content : 0,
     evidence,
@@ -467,6 +494,7 @@ export function createClassifier(options: ClassifierOptions): NluClassifier {
       oov: s.oov,
       evidence: (intent) => s.evidence[classOf.get(intent) ?? -1] ?? 0,
       personal: s.personal,
+      inScope: s.inScope,
     };
     return { ranked, coverage: s.coverage, oov: s.oov, signals, lang: s.lang };
   };

@@ -23,6 +23,7 @@ const DEFAULT_RULES: DecisionRules = {
   minContested: 1,
   oosEvidence: 1,
   minConfidenceOosEvidence: 0.9,
+  minInScope: 0,
 };
 
 export const NluConfigSchema = z.strictObject({
@@ -37,6 +38,7 @@ export const NluConfigSchema = z.strictObject({
     minContested: Probability.default(DEFAULT_RULES.minContested),
     oosEvidence: Probability.default(DEFAULT_RULES.oosEvidence),
     minConfidenceOosEvidence: Probability.default(DEFAULT_RULES.minConfidenceOosEvidence),
+    minInScope: Probability.default(DEFAULT_RULES.minInScope),
   }),
   /** Logits are divided by this before the softmax; fitted on cross-validation. */
   temperature: z.number().positive(),
@@ -59,8 +61,9 @@ export const NluConfigSchema = z.strictObject({
       l2: z.number().min(0),
       seed: z.number().int(),
       outOfScopeWeight: z.number().positive().default(1),
+      gate: z.boolean().default(false),
     })
-    .default({ ...DEFAULT_TRAIN_OPTIONS, outOfScopeWeight: 1 }),
+    .default({ ...DEFAULT_TRAIN_OPTIONS, outOfScopeWeight: 1, gate: false }),
 });
 
 export interface NluConfig {
@@ -69,7 +72,7 @@ export interface NluConfig {
   alternatives: number;
   features: FeatureOptions;
   /** `outOfScopeWeight`: the factor on an out-of-scope example's gradient (cost-sensitive). */
-  training: TrainOptions & { outOfScopeWeight: number };
+  training: TrainOptions & { outOfScopeWeight: number; gate: boolean };
 }
 
 export const DEFAULT_NLU_CONFIG: NluConfig = {
@@ -77,7 +80,7 @@ export const DEFAULT_NLU_CONFIG: NluConfig = {
   temperature: 1,
   alternatives: 3,
   features: DEFAULT_FEATURE_OPTIONS,
-  training: { ...DEFAULT_TRAIN_OPTIONS, outOfScopeWeight: 1 },
+  training: { ...DEFAULT_TRAIN_OPTIONS, outOfScopeWeight: 1, gate: false },
 };
 
 export function parseNluConfig(file: string, text: string): NluConfig {

@@ -24,6 +24,7 @@ export interface OutOfFoldScore {
   oov: number;
   evidence: Float64Array;
   personal: boolean;
+  inScope: number;
   lang: Lang;
 }
 
@@ -137,6 +138,7 @@ export function signalsOf(s: OutOfFoldScore): Signals {
     oov: s.oov,
     evidence: (intent) => s.evidence[s.intents.indexOf(intent)] ?? 0,
     personal: s.personal,
+    inScope: s.inScope,
   };
 }
 

@@ -45,6 +45,8 @@ export interface DecisionRules {
    */
   oosEvidence: number;
   minConfidenceOosEvidence: number;
+  /** A life event needs the open-set gate's P(life event) (Signals.inScope) at least this. */
+  minInScope: number;
 }
 
 /** What the model knows about the message beyond the ranking. */
@@ -56,6 +58,8 @@ export interface Signals {
   evidence: (intent: IntentId) => number;
   /** Whether a word names the writer or their family ("my", «мама», "olen"; lexicon.ts). */
   personal: boolean;
+  /** The open-set gate's P(life event | message); 1 without a gate (classifier.ts). */
+  inScope: number;
 }
 
 export interface Decision {
@@ -85,6 +89,7 @@ export function decide(
 
   const life = isLifeEvent(top.intent);
   if (life && signals.evidence(top.intent) < rules.minEvidence) return rejected;
+  if (life && signals.inScope < rules.minInScope) return rejected;
   const threshold = !life
     ? rules.minConfidenceOther
     : Math.max(

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, type Prediction } from '../../src/nlu/eval.js';
 import { loadLabelledFile } from '../../src/nlu/training-data.js';
+import { createClassifier } from '../../src/nlu/classifier.js';
+import { DEFAULT_NLU_CONFIG } from '../../src/nlu/config.js';
+import type { TrainingExample } from '../../src/nlu/training-data.js';
 import { trainedClassifier } from './helpers.js';
 
 const classifier = trainedClassifier();
@@ -33,6 +36,11 @@ describe('Classifier', () => {
     ['we want to end our marriage', 'divorce', 'en'],
     ['my mother passed away last night', 'death-of-relative', 'en'],
     ['has a decision been made on my application', 'my-status', 'en'],
+    // English slang thanks, greetings and requests for a person (intents/en/*-colloquial.yaml,
+    // thanks-slang.yaml): out-of-scope before those sentences.
+    ['owe you one mate', 'thanks', 'en'],
+    ["g'day mate", 'greeting', 'en'],
+    ['loop in someone from your team', 'human-handover', 'en'],
   ])('classifies "%s" as %s', (text, intent, lang) => {
     const r = classifier.classify(text);
     expect(r.intent).toBe(intent);
@@ -69,6 +77,45 @@ describe('Classifier', () => {
   it('reports how long it trained (the bound is measured by npm run bench:nlu, not here)', () => {
     // Timing under a shared test run is not deterministic; docs/benchmarks.md has the figure.
     expect(classifier.stats.trainMs).toBeGreaterThan(0);
+  });
+});
+
+describe('the open-set gate (training.gate)', () => {
+  const ex = (intent: TrainingExample['intent'], texts: string[]): TrainingExample[] =>
+    texts.map((text) => ({ text, intent, lang: 'en' }));
+  const examples = [
+    ...ex('marriage', [
+      'we want to get married',
+      'how to register our marriage',
+      'wedding at the registry office',
+    ]),
+    ...ex('divorce', ['we want a divorce', 'how to file for divorce', 'ending our marriage']),
+    ...ex('out-of-scope', [
+      'weather in tartu tomorrow',
+      'price of a bus ticket',
+      'renew my driving licence',
+      'fishing permit online',
+    ]),
+    ...ex('thanks', ['thank you', 'thanks a lot', 'many thanks']),
+  ];
+  const withGate = {
+    ...DEFAULT_NLU_CONFIG,
+    training: { ...DEFAULT_NLU_CONFIG.training, gate: true },
+  };
+
+  it('says P(life event) = 1 when there is no gate', () => {
+    const c = createClassifier({ examples });
+    expect(c.score('how to file for divorce').inScope).toBe(1);
+  });
+
+  it('learns life events pooled against out-of-scope', () => {
+    const c = createClassifier({ examples, config: withGate });
+    const life = c.score('we want to register a divorce').inScope;
+    const other = c.score('bus ticket price in tartu').inScope;
+    expect(life).toBeGreaterThan(0.5);
+    expect(other).toBeLessThan(0.5);
+    // Both scoring paths give the same gate.
+    expect(c.scorePlain('bus ticket price in tartu').inScope).toBeCloseTo(other, 12);
   });
 });
 

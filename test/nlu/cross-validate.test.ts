@@ -68,6 +68,7 @@ describe('open-set thresholds', () => {
     minContested: 1,
     oosEvidence: 1,
     minConfidenceOosEvidence: 0,
+    minInScope: 0,
   };
   const intents = ['marriage', 'divorce', 'out-of-scope'] as const;
   // Logits giving the top intent the probability p (temperature 1), the rest shared.
@@ -83,6 +84,7 @@ describe('open-set thresholds', () => {
       oov: 0,
       evidence: Float64Array.from([1, 1, 1]),
       personal: false,
+      inScope: 1,
       lang: 'en' as const,
     };
   };

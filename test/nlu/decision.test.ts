@@ -13,6 +13,7 @@ const rules: DecisionRules = {
   minContested: 0.15,
   oosEvidence: 0.7,
   minConfidenceOosEvidence: 0.9,
+  minInScope: 0,
 };
 /** Signals of a fully known message whose words are good evidence for every intent. */
 const known = (
@@ -20,17 +21,34 @@ const known = (
   oov = 0,
   evidence: Partial<Record<IntentId, number>> = {},
   personal = false,
+  inScope = 1,
 ): Signals => ({
   coverage,
   oov,
   // Out-of-scope evidence 0 unless given: the message's words were not seen with other topics.
   evidence: (intent) => evidence[intent] ?? (intent === 'out-of-scope' ? 0 : 1),
   personal,
+  inScope,
 });
 const r = (...pairs: [ScoredIntent['intent'], number][]): ScoredIntent[] =>
   pairs.map(([intent, confidence]) => ({ intent, confidence }));
 
 describe('decision rules', () => {
+  it('rejects a life event the open-set gate doubts, keeping conversational intents', () => {
+    const gated = { ...rules, minInScope: 0.5 };
+    const doubted = known(1, 0, {}, false, 0.3);
+    expect(decide(r(['marriage', 0.9], ['divorce', 0.05]), doubted, gated).intent).toBe(
+      'out-of-scope',
+    );
+    expect(
+      decide(r(['marriage', 0.9], ['divorce', 0.05]), known(1, 0, {}, false, 0.6), gated),
+    ).toMatchObject({ intent: 'marriage', confidence: 0.9 });
+    // The gate speaks of life events only: thanks is answered whatever it says.
+    expect(decide(r(['thanks', 0.9], ['greeting', 0.05]), doubted, gated).intent).toBe('thanks');
+    // minInScope 0 turns it off.
+    expect(decide(r(['marriage', 0.9], ['divorce', 0.05]), doubted, rules).intent).toBe('marriage');
+  });
+
   it('answers with the top intent when it is confident and clear', () => {
     expect(decide(r(['marriage', 0.9], ['divorce', 0.05]), known(), rules)).toEqual({
       intent: 'marriage',
