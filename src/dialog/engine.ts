@@ -1156,6 +1156,11 @@ const STRONGEST_NAMED_TIE_BREAK = 0.5;
 const KIND_TIE_BREAK = 0.25;
 const FIGURE_TIE_BREAK = 0.125;
 
+function tieBreak(fact: CatalogFact | undefined, kind: AskKind): number {
+  if (!fact || kind === 'rule' || !answersKind(fact, kind)) return 0;
+  return KIND_TIE_BREAK + (fact.value !== undefined ? FIGURE_TIE_BREAK : 0);
+}
+
 /** The words of a text key in every language, computed once per assistant (texts do not change). */
 function wordsOf(turn: Turn, key: string, make: () => string): readonly string[] {
   let cached = turn.deps.wordCache.get(key);
@@ -1243,7 +1248,8 @@ function bestAnswer(
         factToks,
         [],
         (name) => turn.state.vars[name],
-        s.id === named,
+        // A rule stands in for a figure of the service named, or of any when none is named.
+        named === undefined || s.id === named,
       );
       if (!found && s.id !== named) continue;
       const isNamed = s.id === named || alsoNamed.includes(s.id);
@@ -1264,8 +1270,7 @@ function bestAnswer(
         told +
         (isNamed ? NAMED_SERVICE_BONUS : 0) +
         (s.id === named ? STRONGEST_NAMED_TIE_BREAK : 0) +
-        (found && kind !== 'rule' && answersKind(found.fact, kind) ? KIND_TIE_BREAK : 0) +
-        (found && kind !== 'rule' && found.fact.value !== undefined ? FIGURE_TIE_BREAK : 0);
+        tieBreak(found?.fact, kind);
       if (rank > bestRank) {
         best = found ? { service, fact: found.fact, score } : { service, score };
         bestRank = rank;
