@@ -57,11 +57,21 @@ function usable(fact: CatalogFact, answers: Answers): boolean {
   return fact.status !== 'draft' && (!fact.when || conditionHolds(fact.when, answers));
 }
 
+/** A fact's sentence, or its words (`tokens` of it, kept by the caller so they are made once). */
+export type FactWords = (fact: CatalogFact) => string | readonly string[];
+
+function wordsWith(sentence: FactWords): (fact: CatalogFact) => readonly string[] {
+  return (fact) => {
+    const said = sentence(fact);
+    return typeof said === 'string' ? tokens(said) : said;
+  };
+}
+
 export function factFor(
   service: CatalogService,
   kind: AskKind,
   question: readonly string[] = [],
-  sentence: (fact: CatalogFact) => string = () => '',
+  sentence: FactWords = () => '',
   local: readonly CatalogFact[] = [],
   answers: Answers = NO_ANSWERS,
 ): CatalogFact | undefined {
@@ -72,15 +82,19 @@ export function scoredFact(
   service: CatalogService,
   kind: AskKind,
   question: readonly string[] = [],
-  /** A fact's sentence, or its words (`tokens` of it) when the caller keeps them. */
-  sentence: (fact: CatalogFact) => string | readonly string[] = () => '',
+  sentence: FactWords = () => '',
   local: readonly CatalogFact[] = [],
   answers: Answers = NO_ANSWERS,
+  /**
+   * Whether a rule may stand in for the figure asked for (below): only for the service the
+   * question names. A rule says what a figure of its own service depends on („kui suur on
+   * pension“); of another service it only shares the topic's words, and took figure questions
+   * from the service that has the figure or says there is none: „kui suur on elatisabi“ got who
+   * pays child support, „mis summa makstakse lapse sünni puhul“ the paternity rule.
+   */
+  ruleForFigure = true,
 ): { fact: CatalogFact; score: number } | undefined {
-  const words = (fact: CatalogFact): readonly string[] => {
-    const said = sentence(fact);
-    return typeof said === 'string' ? tokens(said) : said;
-  };
+  const words = wordsWith(sentence);
   const all = [...local, ...(service.facts ?? [])].filter((f) => usable(f, answers));
   const kinds = FACT_KINDS[kind];
   let best: { fact: CatalogFact; score: number } | undefined;
@@ -103,7 +117,7 @@ export function scoredFact(
   // tasuta“ (free for the insured), „kui suur on pension“ (what it depends on; review 23b)…
   let rule: { fact: CatalogFact; score: number } | undefined;
   for (const fact of all) {
-    if (fact.kind !== 'other') continue;
+    if (fact.kind !== 'other' || (kind !== 'rule' && !ruleForFigure)) continue;
     const score = overlap(question, words(fact));
     if (score >= RULE_MIN_OVERLAP && (!rule || score > rule.score)) rule = { fact, score };
   }
@@ -111,11 +125,25 @@ export function scoredFact(
   // The figure asked for is one no official page confirmed (catalog `unconfirmed`): no other
   // figure stands in for it; the answer gives the official page instead.
   if ((service.unconfirmed ?? []).some((u) => kinds[0] === u.kind)) return rule;
-  // …unless a figure says more of it. “How many years of service do I need?” asks an amount the
-  // catalog keeps as a duration: any fact with a number, if the question shares words with its
-  // sentence („kui palju pensionistaaži on vaja“ gets the 15 years, not working on a pension).
+  // …unless a figure says more of it.
+  const figure = figureFor(all, kind, question, words);
+  return rule && (!figure || rule.score >= figure.score) ? rule : figure;
+}
+
+/**
+ * A figure of another kind for a figure question. “How many years of service do I need?” asks
+ * an amount the catalog keeps as a duration: any fact with a number, if the question shares
+ * words with its sentence („kui palju pensionistaaži on vaja“ gets the 15 years, not working on
+ * a pension).
+ */
+function figureFor(
+  facts: readonly CatalogFact[],
+  kind: AskKind,
+  question: readonly string[],
+  words: (fact: CatalogFact) => readonly string[],
+): { fact: CatalogFact; score: number } | undefined {
   let figure: { fact: CatalogFact; score: number } | undefined;
-  for (const fact of all) {
+  for (const fact of facts) {
     if (fact.value === undefined) continue;
     // A sum of money answers only a question about money: „mis vanusest on ID-kaart
     // kohustuslik“ must not get the ID card's fee, «как долго…» not the benefit's amount.
@@ -126,7 +154,12 @@ export function scoredFact(
     const score = overlap(question, words(fact));
     if (score > 0 && (!figure || score > figure.score)) figure = { fact, score };
   }
-  return rule && (!figure || rule.score >= figure.score) ? rule : figure;
+  return figure;
+}
+
+/** Whether the fact is of a kind that answers the question (not one standing in for it). */
+export function answersKind(fact: CatalogFact, kind: AskKind): boolean {
+  return FACT_KINDS[kind].includes(fact.kind);
 }
 
 function isMoney(kind: CatalogFact['kind'] | AskKind): boolean {
@@ -146,10 +179,11 @@ export function factsWith(
   service: CatalogService,
   best: CatalogFact,
   question: readonly string[],
-  sentence: (fact: CatalogFact) => string,
+  sentence: FactWords,
   answers: Answers = NO_ANSWERS,
 ): CatalogFact[] {
-  const score = (f: CatalogFact) => overlap(question, tokens(sentence(f)));
+  const words = wordsWith(sentence);
+  const score = (f: CatalogFact) => overlap(question, words(f));
   const bar = score(best) - WORD_LETTERS;
   const others = (service.facts ?? []).filter(
     (f) =>

@@ -37,6 +37,7 @@ import {
   questionsAhead,
   overlap,
   scoredFact,
+  answersKind,
 } from './direct.js';
 import { Extractors, clausesOf } from './extract/extractors.js';
 import { tokens } from './extract/lexicon.js';
@@ -1010,7 +1011,14 @@ function directAnswer(
   const fact =
     preset && localFacts.length === 0
       ? preset
-      : factFor(service, kind, question, factWords(turn, service), localFacts, answered);
+      : factFor(
+          service,
+          kind,
+          question,
+          factWords(turn, service, localFacts),
+          localFacts,
+          answered,
+        );
   const link = turn.deps.catalog.link(service, lang, municipality) ?? '';
   const parts: string[] = [];
   // The figure is set by each local government and we do not know which one yet.
@@ -1133,6 +1141,12 @@ function answerable(
   direct: DirectQuestion | undefined,
   said: string,
 ): DirectQuestion | undefined {
+  // „mis siis kui testamenti pole, kes pärib?“: a who-question about a rule is the rule's when a
+  // rule answers it (the heirs by law), not the provider card's (the notary).
+  if (direct?.kind === 'provider' && turn.deps.understanding.asksRule(said)) {
+    const rule = answerable(turn, { ...direct, kind: 'rule' }, said);
+    if (rule) return rule;
+  }
   if (direct?.kind !== 'rule') return direct;
   const named = lifeEventOf(turn, direct.service);
   if (!named) return undefined;
@@ -1162,6 +1176,19 @@ const FOLLOW_UP_MAX_WORDS = 5;
 const NAMED_SERVICE_BONUS = 8;
 /** Between services the words name, a tie goes to the one they name most strongly. */
 const STRONGEST_NAMED_TIE_BREAK = 0.5;
+/**
+ * Between facts that say as much of a figure question, one of the kind asked wins over one
+ * standing in for it, and one with its figure over one that says what the figure depends on
+ * („mis summa makstakse lapse sünni puhul“: the birth grant's sum, not the deadline to register
+ * the birth nor that the parental benefit depends on income).
+ */
+const KIND_TIE_BREAK = 0.25;
+const FIGURE_TIE_BREAK = 0.125;
+
+function tieBreak(fact: CatalogFact | undefined, kind: AskKind): number {
+  if (!fact || kind === 'rule' || !answersKind(fact, kind)) return 0;
+  return KIND_TIE_BREAK + (fact.value !== undefined ? FIGURE_TIE_BREAK : 0);
+}
 
 /** The words of a text key in every language, computed once per assistant (texts do not change). */
 function wordsOf(turn: Turn, key: string, make: () => string): readonly string[] {
@@ -1173,15 +1200,27 @@ function wordsOf(turn: Turn, key: string, make: () => string): readonly string[]
   return cached;
 }
 
-/** A fact's sentence in every language (for comparing it with the question's words). */
-function factWords(turn: Turn, service: CatalogService): (f: CatalogFact) => string {
-  return (f) =>
+/**
+ * A fact's sentence in every language as words (for comparing it with the question's words),
+ * made once per assistant: a municipality's own facts share ids between municipalities, so
+ * theirs are made anew.
+ */
+function factWords(
+  turn: Turn,
+  service: CatalogService,
+  local: readonly CatalogFact[] = [],
+): (f: CatalogFact) => string | readonly string[] {
+  const sentence = (f: CatalogFact) =>
     LANGS.map((l) =>
       turn.deps.texts.catalog(l)(
         `service.${service.id}.facts.${f.id}`,
         factParams(f, l, turn.deps.texts.conversation(l)),
       ),
     ).join(' ');
+  return (f) =>
+    local.includes(f)
+      ? sentence(f)
+      : wordsOf(turn, `fact:${service.id}.${f.id}`, () => sentence(f));
 }
 
 /** A service's name in every language, as words. */
@@ -1230,8 +1269,7 @@ function bestAnswer(
     for (const s of event.services) {
       const service = turn.deps.catalog.service(s.id);
       if (!service) continue;
-      const sentence = factWords(turn, service);
-      const factToks = (f: CatalogFact) => wordsOf(turn, `fact:${s.id}.${f.id}`, () => sentence(f));
+      const factToks = factWords(turn, service);
       const found = scoredFact(
         service,
         kind,
@@ -1239,6 +1277,8 @@ function bestAnswer(
         factToks,
         [],
         (name) => turn.state.vars[name],
+        // A rule stands in for a figure of the service named, or of any when none is named.
+        named === undefined || s.id === named,
       );
       if (!found && s.id !== named) continue;
       const isNamed = s.id === named || alsoNamed.includes(s.id);
@@ -1258,7 +1298,8 @@ function bestAnswer(
       const rank =
         told +
         (isNamed ? NAMED_SERVICE_BONUS : 0) +
-        (s.id === named ? STRONGEST_NAMED_TIE_BREAK : 0);
+        (s.id === named ? STRONGEST_NAMED_TIE_BREAK : 0) +
+        tieBreak(found?.fact, kind);
       if (rank > bestRank) {
         best = found ? { service, fact: found.fact, score } : { service, score };
         bestRank = rank;

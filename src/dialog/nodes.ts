@@ -101,6 +101,9 @@ export function run(turn: Turn, from: string, options: RunOptions = {}): void {
   if (!lifeEvent) return;
   const dialog = dialogOf(turn, lifeEvent);
   let id = from;
+  // The dialog's opening message says how many questions follow: the first message of a walk
+  // from the start, which may begin with a branch (marriage: abroad or in Estonia).
+  let opening = from === dialog.start;
   for (let i = 0; i < MAX_NODES_PER_TURN; i++) {
     const node = dialog.nodes[id];
     if (!node) throw new Error(`${lifeEvent}: no node "${id}"`);
@@ -109,9 +112,10 @@ export function run(turn: Turn, from: string, options: RunOptions = {}): void {
     switch (node.kind) {
       case 'message':
         if (!options.replay) {
-          const count = id === dialog.start ? questionsLeft(turn, dialog, node.next) : '';
+          const count = opening ? questionsLeft(turn, dialog, node.next) : '';
           turn.say(count ? `${turn.t(node.text)} ${count}` : turn.t(node.text));
         }
+        opening = false;
         id = node.next;
         continue;
       case 'question': {
@@ -202,6 +206,8 @@ export function correctionExample(turn: Turn, lifeEvent: LifeEventId): string | 
     const value = turn.state.vars[name];
     if (!node || value === undefined) continue;
     for (const decl of node.extract ?? []) {
+      // A phrase read only beside a cue („abiellume“ with „Eestis“) corrects nothing alone.
+      if (typeof decl !== 'string' && decl.near !== undefined) continue;
       const { use, map } = typeof decl === 'string' ? { use: decl, map: undefined } : decl;
       const lexicon = lexicons[use];
       if (typeof lexicon !== 'object') continue;

@@ -164,6 +164,11 @@ export class Understanding {
     };
   }
 
+  /** Whether the text asks a yes/no or what-if question (`ask.rule`), whatever else it asks. */
+  asksRule(text: string): boolean {
+    return this.asks.all(tokens(text)).some((m) => m.value === 'rule');
+  }
+
   /**
    * What the text asks for (“how much”, «срок»), without a service named. A yes/no question
    * (`rule`) only with `rules`: a follow-up „kas Tartus ka?“ still asks the figure before.

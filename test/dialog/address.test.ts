@@ -99,12 +99,14 @@ describe('Estonian addresses the couple as "te" and never mixes it with "sina" i
   const cases = [
     {
       event: 'marriage' as const,
-      options: [
-        ['yes', 'no', 'not-sure'],
-        ['yes', 'no'],
-        ['yes', 'no', 'not-sure'],
-      ],
+      options: [['estonia'], ['yes', 'no', 'not-sure'], ['yes', 'no'], ['yes', 'no', 'not-sure']],
       typed: 'tahame abielluda, elame mõlemad Eestis, oleme mõlemad täisealised, jätame oma nimed',
+    },
+    // A marriage concluded abroad asks only about the surname (issue 13).
+    {
+      event: 'marriage' as const,
+      options: [['abroad'], ['yes', 'no', 'not-sure']],
+      typed: 'abiellusime välismaal, jätame oma nimed',
     },
     {
       event: 'divorce' as const,
@@ -117,7 +119,7 @@ describe('Estonian addresses the couple as "te" and never mixes it with "sina" i
     },
   ];
   for (const { event, options, typed } of cases) {
-    it(`${event}: every answer path, chosen and typed`, () => {
+    it(`${event}: every answer path, chosen and typed (${options[0]?.join(', ') ?? ''})`, () => {
       const found: string[] = [];
       let plans = 0;
       const runs = [...paths(options)].flatMap((choices) => [

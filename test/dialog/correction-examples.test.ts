@@ -45,6 +45,8 @@ function cases(): Case[] {
       for (const node of Object.values(dialog.nodes)) {
         if (node.kind !== 'question') continue;
         for (const decl of node.extract ?? []) {
+          // The plan shows no example from a declaration read only beside a cue.
+          if (typeof decl !== 'string' && decl.near !== undefined) continue;
           const { use, map } = typeof decl === 'string' ? { use: decl, map: undefined } : decl;
           for (const [lexValue, spec] of Object.entries(lexicons[use] ?? {})) {
             const value = map ? map[lexValue] : lexValue;

@@ -6,6 +6,7 @@ import {
   formatDate,
   overlap,
   questionsAhead,
+  scoredFact,
 } from '../../src/dialog/direct.js';
 import { tokens } from '../../src/dialog/extract/lexicon.js';
 import type { CatalogFact, CatalogService, Dialog } from '../../src/dialog/schema.js';
@@ -90,6 +91,33 @@ describe('choosing the fact of a direct question', () => {
     expect(ids('how long does service last', short!)).toEqual(['short', 'long']);
     // A question that says much more of one of them gets that one only.
     expect(ids('how long is the longer service that lasts', long!)).toEqual(['long']);
+  });
+
+  it('lets a rule stand in for a figure only for the service the question names', () => {
+    // Review 23b's catch-all rules: “who pays child support” shares the topic's words with
+    // “how much is the allowance per child”, and took it from the allowance (issue 13).
+    const maintenance = serviceWith('maintenance', [fact('who-pays', 'other')]);
+    const said = (f: CatalogFact) =>
+      f.id === 'who-pays' ? 'The parent who does not live with the child pays maintenance.' : '';
+    const q = tokens('how much maintenance allowance per child');
+    const words = tokens('how much is the allowance per child');
+    expect(scoredFact(maintenance, 'amount', q, said)?.fact.id).toBe('who-pays');
+    expect(scoredFact(maintenance, 'amount', q, said, [], undefined, false)).toBeUndefined();
+    // A yes/no question is a rule's own, named or not.
+    expect(
+      scoredFact(
+        maintenance,
+        'rule',
+        tokens('does the parent who lives apart pay maintenance'),
+        said,
+        [],
+        undefined,
+        false,
+      )?.fact.id,
+    ).toBe('who-pays');
+    expect(scoredFact(service, 'amount', words, sentence, [], undefined, false)?.fact.id).toBe(
+      'amount',
+    );
   });
 
   it('counts shared words by their common beginning of at least 4 letters', () => {

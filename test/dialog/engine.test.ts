@@ -47,40 +47,58 @@ describe('DialogEngine', () => {
     const { send } = make();
     const turn = send({ type: 'choose', optionId: 'event:marriage' });
     expect(turn.replies[0]?.text).toMatch(/Getting married in Estonia/);
-    expect(turn.replies[1]?.text).toMatch(/6 months/);
-    expect(optionIds(turn)).toEqual(['yes', 'no', 'not-sure']);
-    expect(turn.info).toMatchObject({ lifeEvent: 'marriage', node: 'ask-residence' });
+    expect(turn.replies[1]?.text).toMatch(/in Estonia or abroad/);
+    expect(optionIds(turn)).toEqual(['estonia', 'abroad']);
+    expect(turn.info).toMatchObject({ lifeEvent: 'marriage', node: 'ask-place' });
+    const next = send({ type: 'choose', optionId: 'estonia' });
+    expect(next.replies[0]?.text).toMatch(/6 months/);
+    expect(optionIds(next)).toEqual(['yes', 'no', 'not-sure']);
+    expect(next.info).toMatchObject({ lifeEvent: 'marriage', node: 'ask-residence' });
   });
 
   it('stores a question answer and goes to the option target', () => {
     const { send, state } = make();
     send({ type: 'choose', optionId: 'event:marriage' });
+    send({ type: 'choose', optionId: 'estonia' });
     const turn = send({ type: 'choose', optionId: 'no' });
-    expect(state().vars).toEqual({ residence: 'no' });
+    expect(state().vars).toEqual({ place: 'estonia', residence: 'no' });
     expect(turn.info.node).toBe('ask-age');
   });
 
   it('understands free text as a quick reply in any language', () => {
     const { send, state } = make();
     send({ type: 'choose', optionId: 'event:marriage' });
+    send({ type: 'choose', optionId: 'estonia' });
     send({ type: 'text', text: 'Jah!' });
     send({ type: 'text', text: 'нет' });
     send({ type: 'text', text: 'ei tea' });
-    expect(state().vars).toEqual({ residence: 'yes', adults: 'no', nameChange: 'not-sure' });
+    expect(state().vars).toEqual({
+      place: 'estonia',
+      residence: 'yes',
+      adults: 'no',
+      nameChange: 'not-sure',
+    });
   });
 
   it('takes the longest answer a free-text reply opens with: "ei tea veel" is not "ei"', () => {
     const { send, state } = make();
     send({ type: 'choose', optionId: 'event:marriage' });
+    send({ type: 'choose', optionId: 'estonia' });
     send({ type: 'text', text: 'ei tea veel' });
     send({ type: 'text', text: 'no, she is 17' });
     send({ type: 'text', text: 'не знаю точно' });
-    expect(state().vars).toEqual({ residence: 'not-sure', adults: 'no', nameChange: 'not-sure' });
+    expect(state().vars).toEqual({
+      place: 'estonia',
+      residence: 'not-sure',
+      adults: 'no',
+      nameChange: 'not-sure',
+    });
   });
 
   it('builds a personal checklist: a name change lists the new ID document', () => {
     const { send } = make();
     send({ type: 'choose', optionId: 'event:marriage' });
+    send({ type: 'choose', optionId: 'estonia' });
     send({ type: 'choose', optionId: 'yes' });
     send({ type: 'choose', optionId: 'yes' });
     const withName = send({ type: 'choose', optionId: 'yes' });
@@ -108,6 +126,7 @@ describe('DialogEngine', () => {
 
     const other = make();
     other.send({ type: 'choose', optionId: 'event:marriage' });
+    other.send({ type: 'choose', optionId: 'estonia' });
     other.send({ type: 'choose', optionId: 'no' });
     other.send({ type: 'choose', optionId: 'no' });
     const noName = other.send({ type: 'choose', optionId: 'no' });
@@ -223,6 +242,7 @@ describe('DialogEngine', () => {
       mapClassifier({ 'we are getting divorced': nlu('divorce', { lang: 'en' }) }),
     );
     send({ type: 'choose', optionId: 'event:marriage' });
+    send({ type: 'choose', optionId: 'estonia' });
     const asked = send({ type: 'text', text: 'we are getting divorced' });
     expect(asked.info.lifeEvent).toBe('marriage');
     expect(text(asked)).toMatch(/Do you want to talk about “Divorce” instead\?/);
@@ -238,6 +258,7 @@ describe('DialogEngine', () => {
       mapClassifier({ 'we are getting divorced': nlu('divorce', { lang: 'en' }) }),
     );
     send({ type: 'choose', optionId: 'event:marriage' });
+    send({ type: 'choose', optionId: 'estonia' });
     send({ type: 'text', text: 'we are getting divorced' });
     const stay = send({ type: 'text', text: 'no' });
     expect(stay.info).toMatchObject({ lifeEvent: 'marriage', node: 'ask-residence' });
@@ -252,6 +273,7 @@ describe('DialogEngine', () => {
     });
     const { send, state } = make(classifier);
     send({ type: 'choose', optionId: 'event:marriage' });
+    send({ type: 'choose', optionId: 'estonia' });
     const again = send({ type: 'text', text: 'we are getting married' });
     expect(text(again)).toMatch(/didn't understand your answer/);
     expect(optionIds(again)).toEqual(['yes', 'no', 'not-sure']);
@@ -303,6 +325,7 @@ describe('DialogEngine', () => {
   it('re-asks at a question, then offers three ways out, and queues only when a person is chosen', () => {
     const { send } = make();
     send({ type: 'choose', optionId: 'event:marriage' });
+    send({ type: 'choose', optionId: 'estonia' });
     const first = send({ type: 'text', text: 'purple elephants' });
     expect(text(first)).toMatch(/didn't understand your answer/);
     expect(optionIds(first)).toEqual(['yes', 'no', 'not-sure']);
@@ -337,6 +360,7 @@ describe('DialogEngine', () => {
   it('starts over on the restart option and on the words in any language', () => {
     const { send, state } = make();
     send({ type: 'choose', optionId: 'event:marriage' });
+    send({ type: 'choose', optionId: 'estonia' });
     send({ type: 'choose', optionId: 'yes' });
     const turn = send({ type: 'text', text: 'alusta uuesti' });
     expect(state().vars).toEqual({});
@@ -406,6 +430,7 @@ describe('DialogEngine', () => {
   it('looks up the status on the my-status intent and asks the question again after', () => {
     const { send } = make(mapClassifier({ 'my status': nlu('my-status', { lang: 'en' }) }));
     send({ type: 'choose', optionId: 'event:marriage' });
+    send({ type: 'choose', optionId: 'estonia' });
     const ask = send({ type: 'text', text: 'my status' });
     expect(ask.effects).toEqual([{ type: 'status-lookup', lifeEvent: 'marriage' }]);
     const turn = send({ type: 'status', lookup: { type: 'unavailable' } });
@@ -419,6 +444,7 @@ describe('DialogEngine', () => {
     expect(topics.replies[0]?.blocks[0]).toEqual({ type: 'sign-in' });
     expect(optionIds(topics)).toContain('event:marriage');
     send({ type: 'choose', optionId: 'event:marriage' });
+    send({ type: 'choose', optionId: 'estonia' });
     send({ type: 'text', text: 'my status' });
     const mid = send({ type: 'status', lookup: { type: 'signed-out' } });
     expect(mid.replies.flatMap((r) => r.blocks.map((b) => b.type))).toContain('sign-in');
@@ -448,6 +474,7 @@ describe('DialogEngine', () => {
   it('restores its own state version and drops any other', () => {
     const { assistant, send, state } = make();
     send({ type: 'choose', optionId: 'event:marriage' });
+    send({ type: 'choose', optionId: 'estonia' });
     const stored: unknown = JSON.parse(JSON.stringify(state()));
     expect(assistant.restore(stored)).toEqual(state());
     expect(assistant.restore({ ...(stored as object), v: 99 })).toBeUndefined();
@@ -457,6 +484,7 @@ describe('DialogEngine', () => {
     const { send } = make();
     send({ type: 'set-lang', lang: 'ru' });
     send({ type: 'choose', optionId: 'event:marriage' });
+    send({ type: 'choose', optionId: 'estonia' });
     send({ type: 'choose', optionId: 'yes' });
     send({ type: 'choose', optionId: 'yes' });
     expect(text(send({ type: 'choose', optionId: 'no' }))).toMatch(

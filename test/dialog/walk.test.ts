@@ -130,9 +130,6 @@ function explore(
   }
 }
 
-/** Services that no plan lists (a known gap, see the comment in the test). */
-const DIRECT_ONLY = new Set(['marriage-abroad']);
-
 describe('All dialogs', () => {
   for (const lifeEvent of LIFE_EVENTS) {
     for (const lang of LANGS) {
@@ -146,13 +143,10 @@ describe('All dialogs', () => {
           walk,
         );
         expect(walk.paths).toBeGreaterThan(0);
-        // Every service of the life event shows up on some path: none is unreachable content,
-        // except registering a marriage concluded abroad: review 23b G-13 took it out of the
-        // plan, where an unrelated „no“ (not 6 months in Estonia) added it. No question of the
-        // dialog leads to it yet: a known gap, listed as open in the session note.
+        // Every service of the life event shows up on some path: none is unreachable content
+        // (registering a marriage concluded abroad too, on the marriage dialog's abroad path).
         const own = bundle.catalog.lifeEvents.find((e) => e.id === lifeEvent)?.services ?? [];
-        const inPlans = own.map((s) => s.id).filter((id) => !DIRECT_ONLY.has(id));
-        expect([...walk.services].sort()).toEqual(inPlans.sort());
+        expect([...walk.services].sort()).toEqual(own.map((s) => s.id).sort());
       });
     }
   }
