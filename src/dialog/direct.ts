@@ -61,7 +61,7 @@ export function factFor(
   service: CatalogService,
   kind: AskKind,
   question: readonly string[] = [],
-  sentence: (fact: CatalogFact) => string = () => '',
+  sentence: (fact: CatalogFact) => string | readonly string[] = () => '',
   local: readonly CatalogFact[] = [],
   answers: Answers = NO_ANSWERS,
 ): CatalogFact | undefined {
@@ -146,10 +146,14 @@ export function factsWith(
   service: CatalogService,
   best: CatalogFact,
   question: readonly string[],
-  sentence: (fact: CatalogFact) => string,
+  /** A fact's sentence, or its words (`tokens` of it) when the caller keeps them. */
+  sentence: (fact: CatalogFact) => string | readonly string[],
   answers: Answers = NO_ANSWERS,
 ): CatalogFact[] {
-  const score = (f: CatalogFact) => overlap(question, tokens(sentence(f)));
+  const score = (f: CatalogFact) => {
+    const said = sentence(f);
+    return overlap(question, typeof said === 'string' ? tokens(said) : said);
+  };
   const bar = score(best) - WORD_LETTERS;
   const others = (service.facts ?? []).filter(
     (f) =>

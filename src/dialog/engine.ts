@@ -981,7 +981,7 @@ function directAnswer(
   const fact =
     preset && localFacts.length === 0
       ? preset
-      : factFor(service, kind, question, factWords(turn, service), localFacts, answered);
+      : factFor(service, kind, question, factToks(turn, service), localFacts, answered);
   const link = turn.deps.catalog.link(service, lang, municipality) ?? '';
   const parts: string[] = [];
   // The figure is set by each local government and we do not know which one yet.
@@ -992,7 +992,7 @@ function directAnswer(
     ? []
     : localFacts.includes(fact)
       ? [fact]
-      : factsWith(service, fact, question, factWords(turn, service), answered);
+      : factsWith(service, fact, question, factToks(turn, service), answered);
   if (fact) {
     parts.push(...factSentences(service, facts, lang, tc, tv));
     // What a figure of this kind must be said with (`service.<id>.answerNote.<kind>`): the draft
@@ -1155,6 +1155,19 @@ function factWords(turn: Turn, service: CatalogService): (f: CatalogFact) => str
     ).join(' ');
 }
 
+/**
+ * `factWords` as words, kept in the word memo for the service's own facts (a municipality's
+ * fact of the same id has other figures, so its words are made each time): direct answers
+ * compare the question with every fact of a service, and the sentences never change.
+ */
+function factToks(turn: Turn, service: CatalogService): (f: CatalogFact) => readonly string[] {
+  const sentence = factWords(turn, service);
+  return (f) =>
+    service.facts?.includes(f)
+      ? wordsOf(turn, `fact:${service.id}.${f.id}`, () => sentence(f))
+      : tokens(sentence(f));
+}
+
 /** A service's name in every language, as words. */
 function nameWords(turn: Turn, serviceId: string): readonly string[] {
   return wordsOf(turn, `name:${serviceId}`, () =>
@@ -1201,16 +1214,8 @@ function bestAnswer(
     for (const s of event.services) {
       const service = turn.deps.catalog.service(s.id);
       if (!service) continue;
-      const sentence = factWords(turn, service);
-      const factToks = (f: CatalogFact) => wordsOf(turn, `fact:${s.id}.${f.id}`, () => sentence(f));
-      const found = scoredFact(
-        service,
-        kind,
-        question,
-        factToks,
-        [],
-        (name) => turn.state.vars[name],
-      );
+      const words = factToks(turn, service);
+      const found = scoredFact(service, kind, question, words, [], (name) => turn.state.vars[name]);
       if (!found && s.id !== named) continue;
       const isNamed = s.id === named || alsoNamed.includes(s.id);
       // A service the words name says what its own phrases say («зарегистрировать место
@@ -1225,7 +1230,7 @@ function bestAnswer(
       // service the words name is preferred, not only the strongest; between them a tie goes to
       // the one the words name most strongly («женщина … за сколько дней сообщают»: voluntary
       // service's 90 days, not the 30 days after a deferment; review 18 F-10).
-      const told = found ? overlap(question, [...factToks(found.fact), ...name]) : score;
+      const told = found ? overlap(question, [...words(found.fact), ...name]) : score;
       const rank =
         told +
         (isNamed ? NAMED_SERVICE_BONUS : 0) +
@@ -1289,7 +1294,7 @@ function narrowerFact(
   if (u.serviceIn(said) || u.topic(said) || municipalityNamed(turn, said)) return undefined;
   const service = turn.deps.catalog.service(asked.service);
   if (!service) return undefined;
-  const sentence = factWords(turn, service);
+  const sentence = factToks(turn, service);
   const found = scoredFact(service, asked.kind, question, sentence);
   // Words of that fact, and another fact than the one the question itself was answered with.
   const before = factFor(service, asked.kind, tokens(first), sentence);
