@@ -981,7 +981,7 @@ function directAnswer(
   const fact =
     preset && localFacts.length === 0
       ? preset
-      : factFor(service, kind, question, factToks(turn, service), localFacts, answered);
+      : factFor(service, kind, question, factToks(turn, service, localFacts), localFacts, answered);
   const link = turn.deps.catalog.link(service, lang, municipality) ?? '';
   const parts: string[] = [];
   // The figure is set by each local government and we do not know which one yet.
@@ -1156,16 +1156,21 @@ function factWords(turn: Turn, service: CatalogService): (f: CatalogFact) => str
 }
 
 /**
- * `factWords` as words, kept in the word memo for the service's own facts (a municipality's
- * fact of the same id has other figures, so its words are made each time): direct answers
- * compare the question with every fact of a service, and the sentences never change.
+ * `factWords` as words, kept in the word memo for the service's own facts; a municipality's
+ * fact (`local`: it may share an id with the service's, with other figures) has its words made
+ * each time. Direct answers compare the question with every fact of a service, and the
+ * sentences never change.
  */
-function factToks(turn: Turn, service: CatalogService): (f: CatalogFact) => readonly string[] {
+function factToks(
+  turn: Turn,
+  service: CatalogService,
+  local: readonly CatalogFact[] = [],
+): (f: CatalogFact) => readonly string[] {
   const sentence = factWords(turn, service);
   return (f) =>
-    service.facts?.includes(f)
-      ? wordsOf(turn, `fact:${service.id}.${f.id}`, () => sentence(f))
-      : tokens(sentence(f));
+    local.includes(f)
+      ? tokens(sentence(f))
+      : wordsOf(turn, `fact:${service.id}.${f.id}`, () => sentence(f));
 }
 
 /** A service's name in every language, as words. */
