@@ -118,33 +118,44 @@ class Conversation {
 
 /**
  * `n` turns in a closed loop over the server's conversations; answers its CPU µs per turn. A
- * conversation whose turn is not complete in 3 s (one the assistant handed over: its messages
- * wait for a person, with no typing off) leaves the loop for good.
+ * conversation whose turn is not complete in 10 s (one the assistant handed over: its messages
+ * wait for a person, with no typing off) leaves the loop for good and its turn is not counted;
+ * the batch ends early if no conversation is left.
  */
 async function batch(server: Server, n: number): Promise<number> {
   const before = await cpu(server);
   let sent = 0;
   let done = 0;
+  let inFlight = 0;
   await new Promise<void>((finish) => {
     const go = (c: Conversation) => {
-      if (sent >= n) return;
+      if (sent >= n) {
+        if (inFlight === 0) finish();
+        return;
+      }
       sent++;
+      inFlight++;
       const timer = setTimeout(() => {
         c.onDone = undefined;
         c.stalled = true;
-        if (++done === n) finish();
-      }, 3000);
+        inFlight--;
+        if (inFlight === 0) finish();
+      }, 10_000);
       c.onDone = () => {
         clearTimeout(timer);
         c.onDone = undefined;
-        if (++done === n) finish();
-        else go(c);
+        inFlight--;
+        done++;
+        go(c);
       };
       c.send();
     };
     for (const c of server.convs) if (!c.stalled) go(c);
+    if (inFlight === 0) finish();
   });
-  return ((await cpu(server)) - before) / n;
+  const stalled = server.convs.filter((c) => c.stalled).length;
+  if (stalled > 0) console.error(`profile-server: ${stalled} conversations left the loop`);
+  return ((await cpu(server)) - before) / Math.max(1, done);
 }
 
 const servers: Server[] = [];
