@@ -99,8 +99,19 @@ export type FactNumber = (ref: string) => number | undefined;
 
 const MONTH_NAMES_KEY = 'month-names';
 
+/** How many `forDialog` reads an `Extractors` keeps (a turn makes up to about four). */
+const RECENT_READS = 4;
+
 export class Extractors {
   private readonly lexicons = new Map<string, Lexicon>();
+  /** The last `forDialog` reads (a few per turn), newest last. */
+  private readonly recentReads: {
+    dialog: Dialog;
+    text: string;
+    now: number;
+    open: NodeOf<'question'> | undefined;
+    found: ReadonlyMap<string, Extracted>;
+  }[] = [];
   /** Municipality names by id; a text names one when exactly one id matches. */
   private readonly municipalities: Lexicon;
   /** Whether each municipality is a town or a parish (from its Estonian name). */
@@ -254,13 +265,22 @@ export class Extractors {
     ctx: ExtractContext,
     open?: NodeOf<'question'>,
   ): Map<string, Extracted> {
+    // A turn reads the same message for the same dialog up to three times (the plan offer's
+    // check, the facts taken, the direct answer's prefill): the last reads are kept (the dialog
+    // and the open question by identity; a read depends on nothing else but the text and the
+    // clock), and each caller gets its own copy of the map.
+    for (const r of this.recentReads)
+      if (r.dialog === dialog && r.text === text && r.now === ctx.now && r.open === open)
+        return new Map(r.found);
     const toks = tokens(text);
     const found = new Map<string, Extracted>();
     for (const [id, node] of Object.entries(dialog.nodes)) {
       if (node.kind !== 'question' || found.has(node.var)) continue;
       const read = this.answerTokens(node, text, toks, ctx, node === open);
-      if (read !== undefined) found.set(node.var, { ...read, node: id });
+      if (read !== undefined) found.set(node.var, Object.freeze({ ...read, node: id }));
     }
+    if (this.recentReads.length >= RECENT_READS) this.recentReads.shift();
+    this.recentReads.push({ dialog, text, now: ctx.now, open, found: new Map(found) });
     return found;
   }
 
