@@ -553,13 +553,13 @@ function text(turn: Turn, said: string, classifier: Classifier, asked?: 'helped'
   }
 
   // A question inside a life event („Mis siis kui naisel pole ravikindlustust?“ while expecting a
-  // child) is about its own services first: a yes/no or what-if question that names another
-  // event's service („ravikindlustus“) gets this event's answer when one says enough of it.
+  // child) is about its own services first: a yes/no or what-if question, also one that names
+  // another event's service („ravikindlustus“), gets this event's fact or service summary that
+  // says most of it («что делать, если не хочу наследовать долги»: renouncing, not the no-will
+  // rule; review 24 R24-22, R24-32).
   const active = turn.state.lifeEvent;
   const inEvent = active !== undefined && u.isQuestion(said) && currentNode(turn)?.kind !== 'input';
-  if (inEvent && direct?.kind === 'rule' && lifeEventOf(turn, direct.service) !== active) {
-    if (eventAnswer(turn, said, active)) return;
-  }
+  if (inEvent && direct?.kind === 'rule' && eventAnswer(turn, said, active)) return;
 
   // 3. A direct question for a fact (“how much is the funeral grant?”), also mid-dialog.
   const howTo = direct?.kind === 'where' || direct?.kind === 'provider';
@@ -919,8 +919,10 @@ function topicWordsOf(turn: Turn, lifeEvent: LifeEventId): readonly string[] {
   );
 }
 
+/** A fact of the kind asked for says this much of a question inside its event to answer it. */
+const FIGURE_MIN_OVERLAP = 5;
 /** A summary says this much of a question (see `overlap`) to answer it. */
-const SUMMARY_MIN_OVERLAP = 8;
+const SUMMARY_MIN_OVERLAP = 6;
 
 /** A service's summary and name in every language, as words. */
 function summaryWords(turn: Turn, serviceId: string): readonly string[] {
@@ -955,10 +957,27 @@ function eventAnswer(turn: Turn, asked: string, lifeEvent: LifeEventId): boolean
   let summary: { id: string; score: number } | undefined;
   for (const s of turn.deps.bundle.catalog.lifeEvents.find((e) => e.id === lifeEvent)?.services ??
     []) {
-    const score = overlap(question, summaryWords(turn, s.id));
+    // The service's name counts twice, as in `bestAnswer` („raseda ravikindlustus“).
+    const score =
+      overlap(question, summaryWords(turn, s.id)) + overlap(question, nameWords(turn, s.id));
     if (score > (summary?.score ?? SUMMARY_MIN_OVERLAP - 1)) summary = { id: s.id, score };
   }
-  if (found?.fact && found.score >= UNNAMED_MIN_OVERLAP && found.score >= (summary?.score ?? 0)) {
+  // A figure asked for needs one word in common; a yes/no or what-if question, as much as a
+  // summary, and on a tie the summary says what to do («что делать, если не хочу наследовать
+  // долги»: renounce at a notary, not who inherits without a will; review 24 R24-32).
+  const enough = kind === 'rule' ? UNNAMED_MIN_OVERLAP : FIGURE_MIN_OVERLAP;
+  const beats = (score: number) =>
+    kind === 'rule' ? score > (summary?.score ?? 0) : score >= (summary?.score ?? 0);
+  // Each question word counts once, whether the fact or the service's name says it (as the
+  // summary, which comes with the name).
+  const told =
+    found?.fact &&
+    overlap(question, [
+      ...tokens(factWords(turn, found.service)(found.fact)),
+      ...nameWords(turn, found.service.id),
+    ]);
+  const factScore = told ? told + overlap(question, nameWords(turn, found.service.id)) : 0;
+  if (found?.fact && told && told >= enough && beats(factScore)) {
     directAnswer(turn, found.service.id, kind, asked, found.fact);
     return true;
   }
