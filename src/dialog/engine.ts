@@ -1161,6 +1161,15 @@ function directAnswer(
           ? 'direct.providerProactive'
           : 'direct.provider';
     parts.push(tv(key, { service: name, provider, url: link }));
+  } else if (
+    turn.state.lifeEvent === lifeEvent &&
+    !awaitsOwnFigure(turn, service.id, kind) &&
+    hasSummary(turn, service.id)
+  ) {
+    // No fact of that kind, asked inside its life event: the service's summary often says it
+    // („Kas surmatõend maksab midagi?“: the first certificate is free; review 24 R24-19, R24-33).
+    const summary = tc(`service.${service.id}.summary`);
+    parts.push(tv('direct.planService', { service: name, summary, url: link }));
   } else {
     parts.push(tv('direct.noFact', { service: name, url: link }));
   }
@@ -1481,6 +1490,11 @@ function awaitsOwnFigure(turn: Turn, serviceId: string, kind: AskKind): boolean 
   const service = turn.deps.catalog.service(serviceId);
   const unconfirmed = (service?.unconfirmed ?? []).some((u) => u.kind === kind);
   return unconfirmed || hasLocalFacts(turn, serviceId, kind);
+}
+
+/** Whether the service has a summary in the conversation's language. */
+function hasSummary(turn: Turn, serviceId: string): boolean {
+  return !turn.tc(`service.${serviceId}.summary`).startsWith(MISSING_MARK);
 }
 
 /** Whether some municipality has its own fact of this kind for the service. */
