@@ -39,7 +39,7 @@ import {
   scoredFact,
   answersKind,
 } from './direct.js';
-import { Extractors, clausesOf } from './extract/extractors.js';
+import { Extractors, clausesOf, type Extracted } from './extract/extractors.js';
 import { tokens } from './extract/lexicon.js';
 import {
   Understanding,
@@ -319,7 +319,18 @@ function takeFacts(
   if (!lifeEvent) return { fresh, changed };
   const { vars } = turn.state;
   const dialog = dialogOf(turn, lifeEvent);
-  const found = turn.deps.extractors.forDialog(dialog, said, turn.ctx, open);
+  // What a question only supposes („Kas 16-aastaselt saab abielluda?“, „mis siis kui naisel pole
+  // ravikindlustust“) answers nothing about the person, and only a statement changes an answer
+  // given (review 24 R24-16, -22, -36); a question for a fact keeps what it takes for granted.
+  const u = turn.deps.understanding;
+  const read = (text: string) =>
+    text === ''
+      ? new Map<string, Extracted>()
+      : turn.deps.extractors.forDialog(dialog, text, turn.ctx, open);
+  const supposed = u.withoutSuppositions(said);
+  const stated = u.statements(said);
+  const found = read(supposed);
+  const statedFound = stated === supposed ? found : read(stated);
   // A municipality's name alone („Tartu“, «Таллинн») is where the person lives: it answers a
   // place question only when that question is the open one, never an answered one (“abroad”,
   // the birthplace) after the plan (review 23 F-9, review 23b G-33).
@@ -337,6 +348,7 @@ function takeFacts(
     // A new detail for the same answer (“no, I'm 62”) corrects what “You said” shows.
     const newDetail = detail !== undefined && details[name] !== detail;
     if (vars[name] === value && !newDetail) continue;
+    if (vars[name] !== undefined && statedFound.get(name)?.value !== value) continue;
     (vars[name] === undefined ? fresh : changed).push(name);
     vars[name] = value;
     if (detail !== undefined) details[name] = detail;
@@ -570,6 +582,15 @@ function text(turn: Turn, said: string, classifier: Classifier, asked?: 'helped'
     }
   }
 
+  // A question inside a life event („Mis siis kui naisel pole ravikindlustust?“ while expecting a
+  // child) is about its own services first: a yes/no or what-if question, also one that names
+  // another event's service („ravikindlustus“), gets this event's fact or service summary that
+  // says most of it («что делать, если не хочу наследовать долги»: renouncing, not the no-will
+  // rule; review 24 R24-22, R24-32).
+  const active = turn.state.lifeEvent;
+  const inEvent = active !== undefined && u.isQuestion(said) && currentNode(turn)?.kind !== 'input';
+  if (inEvent && direct?.kind === 'rule' && eventAnswer(turn, said, active)) return;
+
   // 3. A direct question for a fact (“how much is the funeral grant?”), also mid-dialog.
   const howTo = direct?.kind === 'where' || direct?.kind === 'provider';
   if (direct && !howTo) {
@@ -577,8 +598,10 @@ function text(turn: Turn, said: string, classifier: Classifier, asked?: 'helped'
     return directAnswer(turn, direct.service, direct.kind, said);
   }
 
-  // 4. A question about a word of the last question or plan.
+  // 4. A question about a word of the last question or plan. A word the glossary does not know
+  // may be one a service of the life event explains („Mis on tugiisik?“; review 24 R24-27).
   const terms = u.clarify(said, turn.state.lastTerms ?? []);
+  if (terms?.length === 0 && inEvent && eventAnswer(turn, said, active)) return;
   if (terms) return explain(turn, terms);
   if (direct && !direct.topicLevel) {
     answerInItsLanguage(turn, said, classifier);
@@ -641,6 +664,19 @@ function text(turn: Turn, said: string, classifier: Classifier, asked?: 'helped'
       }
     }
   }
+  // Any other question inside the life event: answered from its facts or service summaries, or
+  // plainly not; never the out-of-scope reply or the topic menu (review 24 R24-21, -32, -37,
+  // -39, -40). Unless it clearly asks for another topic, a person, the status or leaves.
+  const elsewhere =
+    confident &&
+    ((isLifeEvent(nlu.intent) && nlu.intent !== active) ||
+      ['human-handover', 'my-status', 'goodbye', 'thanks'].includes(nlu.intent));
+  if (inEvent && !elsewhere) {
+    if (eventAnswer(turn, said, active)) return;
+    // Not understood, or a question read as a yes or no („Mis siis kui ma ei ole otsusega
+    // nõus?“ is no „ei“; review 24 R24-38): plainly no checked answer.
+    if (!confident || nlu.intent === 'affirm' || nlu.intent === 'deny') return noAnswer(turn);
+  }
   // A place name answers the municipality question even if it sounds like another topic.
   const namesPlace =
     node?.kind === 'input' && node.var === 'municipality' && !!turn.deps.catalog.municipality(said);
@@ -697,7 +733,9 @@ function inDialog(turn: Turn, said: string): boolean {
   }
   const correcting = u.has('correction', said);
   let picked: string | undefined;
-  if (node?.kind === 'question' && !correcting) {
+  // A question alone („Kas 16-aastaselt saab abielluda?“) picks no quick reply.
+  const asking = u.statements(said) === '';
+  if (node?.kind === 'question' && !correcting && !asking) {
     const offered = node.options.map((o) => ({ id: o.id, label: o.label ?? `option.${o.id}` }));
     picked = matchOption(said, offered, turn.deps.texts) ?? meant(turn, node, said);
     // „ei ole abielus, elame Tallinnas“ opens with „ei“, but the „ei“ negates the clause that
@@ -845,29 +883,135 @@ function planGiven(turn: Turn, lifeEvent = turn.state.lifeEvent): boolean {
 function afterPlan(turn: Turn, said: string): void {
   turn.state.misses = 0;
   const lifeEvent = turn.state.lifeEvent!;
-  const { lang } = turn.state;
   const own = new Set(
     turn.deps.bundle.catalog.lifeEvents.find((e) => e.id === lifeEvent)?.services.map((s) => s.id),
   );
   const named = turn.deps.understanding.servicesBeyondTopic(said).find((id) => own.has(id));
-  const service = named ? turn.deps.catalog.service(named) : undefined;
+  if (named && summaryAnswer(turn, named)) return;
+  noAnswer(turn);
+}
+
+/**
+ * A service's summary and link as the answer („Alaealise abiellumine. 15–17-aastane saab …“),
+ * then the open question again, or after the plan „anything else?“ with nothing to pick (review
+ * 24 R24-28). False when the service has no link in this language.
+ */
+function summaryAnswer(turn: Turn, serviceId: string): boolean {
+  const { lang } = turn.state;
+  const service = turn.deps.catalog.service(serviceId);
   const url = service && turn.deps.catalog.link(service, lang, turn.state.municipality);
-  if (service && url) {
-    const note = linkLanguageNote(service, url, lang, turn.tc, turn.deps.catalog.pageLanguage);
-    const answer = turn.tv('direct.planService', {
-      service: turn.tc(`service.${service.id}.name`),
-      summary: turn.tc(`service.${service.id}.summary`),
-      url,
-    });
-    turn.info.direct = `${service.id}:-`;
-    return turn.say([answer, note, turn.tv('direct.more')].filter(Boolean).join('\n\n'), [
-      { type: 'options', options: [turn.option('human'), turn.option('restart')] },
-    ]);
+  if (!service || !url) return false;
+  turn.state.misses = 0;
+  const note = linkLanguageNote(service, url, lang, turn.tc, turn.deps.catalog.pageLanguage);
+  const answer = turn.tv('direct.planService', {
+    service: turn.tc(`service.${service.id}.name`),
+    summary: turn.tc(`service.${service.id}.summary`),
+    url,
+  });
+  turn.info.direct = `${service.id}:-`;
+  const node = currentNode(turn);
+  if (node?.kind === 'question' || node?.kind === 'input') {
+    turn.say([answer, note].filter(Boolean).join('\n\n'));
+    ask(turn, node);
+    return true;
+  }
+  turn.say([answer, note, turn.tv('direct.more')].filter(Boolean).join('\n\n'));
+  return true;
+}
+
+/**
+ * Plainly no checked answer: after the plan with a person offered; while the questions are open,
+ * that the plan will give the official links, then the open question again.
+ */
+function noAnswer(turn: Turn): void {
+  turn.state.misses = 0;
+  const node = currentNode(turn);
+  if (node?.kind === 'question' || node?.kind === 'input') {
+    turn.say(turn.tv('direct.noAnswerOpen'));
+    return ask(turn, node);
   }
   turn.say(turn.tv('direct.noAnswer'), [
     { type: 'options', options: [turn.option('human'), turn.option('restart')] },
   ]);
   turn.state.asked = 'human';
+}
+
+/** The one-word names of a life event as a whole (`topics.<id>`, every language). */
+function topicWordsOf(turn: Turn, lifeEvent: LifeEventId): readonly string[] {
+  return wordsOf(turn, `topic:${lifeEvent}`, () =>
+    LANGS.map((l) =>
+      turn.deps.texts
+        .conversation(l)(`topics.${lifeEvent}`, { defaultValue: '' })
+        .split('|')
+        .filter((p) => !p.trim().includes(' '))
+        .join(' '),
+    ).join(' '),
+  );
+}
+
+/** A fact of the kind asked for says this much of a question inside its event to answer it. */
+const FIGURE_MIN_OVERLAP = 5;
+/** A summary says this much of a question (see `overlap`) to answer it. */
+const SUMMARY_MIN_OVERLAP = 6;
+
+/** A service's summary and name in every language, as words. */
+function summaryWords(turn: Turn, serviceId: string): readonly string[] {
+  return wordsOf(turn, `summary:${serviceId}`, () =>
+    LANGS.map((l) => {
+      const tc = turn.deps.texts.catalog(l);
+      return `${tc(`service.${serviceId}.name`)} ${tc(`service.${serviceId}.summary`)}`;
+    }).join(' '),
+  );
+}
+
+/**
+ * A question asked inside a life event (its questions open, or after its plan) that names no
+ * service, or none of this event: the fact of the event's services that says most of it, or
+ * else the summary of the service that does („Mis siis kui naisel pole ravikindlustust?“: the
+ * pregnant woman's insurance; review 24 R24-22, -32, -37). False when neither says enough.
+ */
+function eventAnswer(turn: Turn, asked: string, lifeEvent: LifeEventId): boolean {
+  const u = turn.deps.understanding;
+  const kind = u.askKind(asked, true) ?? 'rule';
+  // The words that name the topic itself („abiellumisel“, «пенсию») say nothing of which of its
+  // facts is meant.
+  const topicWords = topicWordsOf(turn, lifeEvent);
+  const question = tokens(asked).filter(
+    (w) => !topicWords.some((t) => overlap([w], [t]) >= Math.max(4, w.length - 3)),
+  );
+  const said = question.join(' ');
+  const found =
+    kind === 'provider' || kind === 'where'
+      ? undefined
+      : bestAnswer(turn, said, kind, undefined, [lifeEvent]);
+  let summary: { id: string; score: number } | undefined;
+  for (const s of turn.deps.bundle.catalog.lifeEvents.find((e) => e.id === lifeEvent)?.services ??
+    []) {
+    // The service's name counts twice, as in `bestAnswer` („raseda ravikindlustus“).
+    const score =
+      overlap(question, summaryWords(turn, s.id)) + overlap(question, nameWords(turn, s.id));
+    if (score > (summary?.score ?? SUMMARY_MIN_OVERLAP - 1)) summary = { id: s.id, score };
+  }
+  // A figure asked for needs one word in common; a yes/no or what-if question, as much as a
+  // summary, and on a tie the summary says what to do («что делать, если не хочу наследовать
+  // долги»: renounce at a notary, not who inherits without a will; review 24 R24-32).
+  const enough = kind === 'rule' ? UNNAMED_MIN_OVERLAP : FIGURE_MIN_OVERLAP;
+  const beats = (score: number) =>
+    kind === 'rule' ? score > (summary?.score ?? 0) : score >= (summary?.score ?? 0);
+  // Each question word counts once, whether the fact or the service's name says it (as the
+  // summary, which comes with the name).
+  const told =
+    found?.fact &&
+    overlap(question, [
+      ...tokens(factWords(turn, found.service)(found.fact)),
+      ...nameWords(turn, found.service.id),
+    ]);
+  const factScore = told ? told + overlap(question, nameWords(turn, found.service.id)) : 0;
+  if (found?.fact && told && told >= enough && beats(factScore)) {
+    directAnswer(turn, found.service.id, kind, asked, found.fact);
+    return true;
+  }
+  return summary !== undefined && summaryAnswer(turn, summary.id);
 }
 
 function askSwitch(turn: Turn, to: LifeEventId, said: string): void {
@@ -1054,6 +1198,15 @@ function directAnswer(
           ? 'direct.providerProactive'
           : 'direct.provider';
     parts.push(tv(key, { service: name, provider, url: link }));
+  } else if (
+    turn.state.lifeEvent === lifeEvent &&
+    !awaitsOwnFigure(turn, service.id, kind) &&
+    hasSummary(turn, service.id)
+  ) {
+    // No fact of that kind, asked inside its life event: the service's summary often says it
+    // („Kas surmatõend maksab midagi?“: the first certificate is free; review 24 R24-19, R24-33).
+    const summary = tc(`service.${service.id}.summary`);
+    parts.push(tv('direct.planService', { service: name, summary, url: link }));
   } else {
     parts.push(tv('direct.noFact', { service: name, url: link }));
   }
@@ -1407,6 +1560,11 @@ function awaitsOwnFigure(turn: Turn, serviceId: string, kind: AskKind): boolean 
   const service = turn.deps.catalog.service(serviceId);
   const unconfirmed = (service?.unconfirmed ?? []).some((u) => u.kind === kind);
   return unconfirmed || hasLocalFacts(turn, serviceId, kind);
+}
+
+/** Whether the service has a summary in the conversation's language. */
+function hasSummary(turn: Turn, serviceId: string): boolean {
+  return !turn.tc(`service.${serviceId}.summary`).startsWith(MISSING_MARK);
 }
 
 /** Whether some municipality has its own fact of this kind for the service. */

@@ -7,6 +7,7 @@
 import { LANGS } from '../protocol/frames.js';
 import type { JsonTree, Resources } from './load.js';
 import { Lexicon, tokens } from './extract/lexicon.js';
+import { clausesOf } from './extract/extractors.js';
 
 export const EMERGENCY_KINDS = ['suicide', 'child', 'violence', 'danger'] as const;
 export type EmergencyKind = (typeof EMERGENCY_KINDS)[number];
@@ -61,6 +62,17 @@ function lexiconOf(resources: Resources, path: string, stem = false): Lexicon {
   return new Lexicon(entries, { stem });
 }
 
+/** Adds the words of a `a|b|c` list (as `tokens` folds them) to the set. */
+function wordsInto(set: Set<string>, spec: string | JsonTree | undefined): void {
+  if (typeof spec !== 'string') return;
+  for (const phrase of spec.split('|')) for (const w of tokens(phrase)) set.add(w);
+}
+
+/** A text's sentences, each with the mark that ends it („…abielluda?“). */
+function sentencesOf(text: string): string[] {
+  return text.split(/(?<=[.!?\n])/u).filter((s) => s.trim().length > 0);
+}
+
 /**
  * The assistant's replies read for glossary terms lately (`termsInReply`): a turn's replies come
  * from a few hundred texts (questions, plans, fact sentences), so the same text is read again
@@ -77,6 +89,15 @@ export class Understanding {
   private readonly cues: Lexicon;
   private readonly topics: Lexicon;
   private readonly replyTerms = new Map<string, readonly string[]>();
+  /**
+   * Words that open a question (`cues.question`, a yes/no one `cues.yesNo`) or a clause it
+   * hangs on (`cues.condition`).
+   */
+  private readonly questionWords = new Set<string>();
+  private readonly yesNoWords = new Set<string>();
+  private readonly conditionWords = new Set<string>();
+  /** Words before a clause's first word that do not change what it is („ja“, «а», “and”). */
+  private readonly leadWords = new Set<string>();
 
   constructor(resources: Resources) {
     this.emergency = lexiconOf(resources, 'emergency.words');
@@ -87,8 +108,12 @@ export class Understanding {
     const clarify: [string, string][] = [];
     const glossary: [string, string][] = [];
     for (const lang of LANGS) {
-      const c = subtree(resources, lang, 'conversation', 'cues').clarify;
-      if (typeof c === 'string') clarify.push(['clarify', c]);
+      const cues = subtree(resources, lang, 'conversation', 'cues');
+      if (typeof cues.clarify === 'string') clarify.push(['clarify', cues.clarify]);
+      wordsInto(this.questionWords, cues.question);
+      wordsInto(this.yesNoWords, cues.yesNo);
+      wordsInto(this.conditionWords, cues.condition);
+      wordsInto(this.leadWords, cues.lead);
       for (const [id, entry] of Object.entries(subtree(resources, lang, 'glossary'))) {
         if (typeof entry === 'object' && typeof entry.words === 'string') {
           glossary.push([id, entry.words]);
@@ -147,6 +172,74 @@ export class Understanding {
   /** Whether the text has the cue (`cues.<name>`: correction, pointer, notAWord). */
   has(cue: string, text: string): boolean {
     return this.cues.all(tokens(text)).some((m) => m.value === cue);
+  }
+
+  /**
+   * Whether the text asks something: a sentence that ends with a question mark, or a clause
+   * that opens with a question word („kas“, «можно», “what”) or asks for a fact (`ask.*`).
+   */
+  isQuestion(text: string): boolean {
+    return sentencesOf(text).some((s) => this.questionSentence(s));
+  }
+
+  /**
+   * What the text says as statements: the clauses of its questions that are the question itself
+   * or its condition („Kas 16-aastaselt saab abielluda?“, «а если у жены нет страховки»,
+   * „…, et kohus lahutaks?“) are left out; „Meil sündis laps, kui suur on sünnitoetus?“ keeps
+   * „Meil sündis laps“. A question about a case is no answer about oneself (review 24 R24-16).
+   */
+  statements(text: string): string {
+    return this.clausesKept(text, (c) => this.questionClause(c) || this.conditionClause(c));
+  }
+
+  /**
+   * The text without what its questions only suppose: a yes/no or what-if question and its
+   * condition („Kas 16-aastaselt saab…“, «а если…», „…, kui mees ei maksa?“) are left out; a
+   * question for a fact keeps what it takes for granted («сколько длится отпуск по беременности»:
+   * the child is not born yet).
+   */
+  withoutSuppositions(text: string): string {
+    return this.clausesKept(text, (c) => this.yesNoClause(c) || this.conditionClause(c));
+  }
+
+  private clausesKept(text: string, leftOut: (clause: string) => boolean): string {
+    const kept: string[] = [];
+    for (const sentence of sentencesOf(text)) {
+      const question = this.questionSentence(sentence);
+      for (const clause of clausesOf(sentence)) {
+        if (question && leftOut(clause)) continue;
+        kept.push(clause.trim());
+      }
+    }
+    return kept.join('. ');
+  }
+
+  private questionSentence(sentence: string): boolean {
+    return /\?\s*$/u.test(sentence) || clausesOf(sentence).some((c) => this.questionClause(c));
+  }
+
+  /** The clause's first word, after words like „ja“ / «а» / “and” that lead into it. */
+  private firstWord(clause: string): string | undefined {
+    return tokens(clause).find((w) => !this.leadWords.has(w));
+  }
+
+  /** A clause that asks: opens with a question word, or asks a yes/no. */
+  private questionClause(clause: string): boolean {
+    const first = this.firstWord(clause);
+    if (first !== undefined && this.questionWords.has(first)) return true;
+    return this.yesNoClause(clause);
+  }
+
+  /** A yes/no or what-if question („kas…“, «можно ли», «а если», “can I”). */
+  private yesNoClause(clause: string): boolean {
+    const first = this.firstWord(clause);
+    if (first !== undefined && this.yesNoWords.has(first)) return true;
+    return this.asks.all(tokens(clause)).some((m) => m.value === 'rule');
+  }
+
+  private conditionClause(clause: string): boolean {
+    const first = this.firstWord(clause);
+    return first !== undefined && this.conditionWords.has(first);
   }
 
   /** A question for a fact of a service: the service its words name and what it asks. */
