@@ -60,7 +60,7 @@ function usable(fact: CatalogFact, answers: Answers): boolean {
 /** A fact's sentence, or its words (`tokens` of it, kept by the caller so they are made once). */
 export type FactWords = (fact: CatalogFact) => string | readonly string[];
 
-function wordsWith(sentence: FactWords): (fact: CatalogFact) => readonly string[] {
+export function wordsWith(sentence: FactWords): (fact: CatalogFact) => readonly string[] {
   return (fact) => {
     const said = sentence(fact);
     return typeof said === 'string' ? tokens(said) : said;

@@ -38,6 +38,7 @@ import {
   overlap,
   scoredFact,
   answersKind,
+  wordsWith,
 } from './direct.js';
 import { Extractors, clausesOf, type Extracted } from './extract/extractors.js';
 import { tokens } from './extract/lexicon.js';
@@ -589,11 +590,35 @@ function text(turn: Turn, said: string, classifier: Classifier, asked?: 'helped'
   // rule; review 24 R24-22, R24-32).
   const active = turn.state.lifeEvent;
   const inEvent = active !== undefined && u.isQuestion(said) && currentNode(turn)?.kind !== 'input';
-  if (inEvent && direct?.kind === 'rule' && eventAnswer(turn, said, active)) return;
+  // A request for a person, the status or a goodbye is never answered with a fact, even when
+  // worded as a question ("is there anyone from the office").
+  // The message is classified once, here only when a question inside the event needs it.
+  let classified: NluResult | undefined;
+  const classify = (): NluResult => (classified ??= classifier.classify(said, turn.state.lang));
+  // A request for a person leaves even when read weakly: it is asked about (askHuman).
+  const leavesEvent = (nlu: NluResult): boolean =>
+    nlu.intent === 'human-handover' ||
+    (nlu.intent !== 'out-of-scope' &&
+      !nlu.ambiguous &&
+      ((isLifeEvent(nlu.intent) && nlu.intent !== active) ||
+        ['my-status', 'goodbye', 'thanks'].includes(nlu.intent)));
+  if (
+    inEvent &&
+    direct?.kind === 'rule' &&
+    !leavesEvent(classify()) &&
+    eventAnswer(turn, said, active)
+  )
+    return;
 
   // 3. A direct question for a fact (“how much is the funeral grant?”), also mid-dialog.
   const howTo = direct?.kind === 'where' || direct?.kind === 'provider';
-  if (direct && !howTo) {
+  // A yes/no question that asks for a person or the status ("is there anyone from the office")
+  // is that request, not a rule to look up.
+  const asksPerson =
+    direct?.kind === 'rule' &&
+    ['human-handover', 'my-status'].includes(classify().intent) &&
+    !classify().ambiguous;
+  if (direct && !howTo && !asksPerson) {
     answerInItsLanguage(turn, said, classifier);
     return directAnswer(turn, direct.service, direct.kind, said);
   }
@@ -601,7 +626,8 @@ function text(turn: Turn, said: string, classifier: Classifier, asked?: 'helped'
   // 4. A question about a word of the last question or plan. A word the glossary does not know
   // may be one a service of the life event explains („Mis on tugiisik?“; review 24 R24-27).
   const terms = u.clarify(said, turn.state.lastTerms ?? []);
-  if (terms?.length === 0 && inEvent && eventAnswer(turn, said, active)) return;
+  if (terms?.length === 0 && inEvent && !leavesEvent(classify()) && eventAnswer(turn, said, active))
+    return;
   if (terms) return explain(turn, terms);
   if (direct && !direct.topicLevel) {
     answerInItsLanguage(turn, said, classifier);
@@ -617,7 +643,7 @@ function text(turn: Turn, said: string, classifier: Classifier, asked?: 'helped'
   if (global === 'human') return handover(turn);
 
   const node = currentNode(turn);
-  const nlu = classifier.classify(said, turn.state.lang);
+  const nlu = classify();
   turn.info.nlu = nlu;
   const confident = nlu.intent !== 'out-of-scope' && !nlu.ambiguous;
   // A short follow-up that is nothing on its own („а для женщин?“) is read with the direct
@@ -667,11 +693,7 @@ function text(turn: Turn, said: string, classifier: Classifier, asked?: 'helped'
   // Any other question inside the life event: answered from its facts or service summaries, or
   // plainly not; never the out-of-scope reply or the topic menu (review 24 R24-21, -32, -37,
   // -39, -40). Unless it clearly asks for another topic, a person, the status or leaves.
-  const elsewhere =
-    confident &&
-    ((isLifeEvent(nlu.intent) && nlu.intent !== active) ||
-      ['human-handover', 'my-status', 'goodbye', 'thanks'].includes(nlu.intent));
-  if (inEvent && !elsewhere) {
+  if (inEvent && !leavesEvent(nlu)) {
     if (eventAnswer(turn, said, active)) return;
     // Not understood, or a question read as a yes or no („Mis siis kui ma ei ole otsusega
     // nõus?“ is no „ei“; review 24 R24-38): plainly no checked answer.
@@ -700,6 +722,8 @@ function text(turn: Turn, said: string, classifier: Classifier, asked?: 'helped'
     turn.state.lang = nlu.lang;
     turn.say(turn.t('global.langSwitched'));
   }
+  // A weakly read request for a person is asked about rather than missed.
+  if (nlu.ambiguous && nlu.intent === 'human-handover') return askHuman(turn);
   if (nlu.ambiguous) return miss(turn, nlu);
   intent(turn, nlu, said, switched);
 }
@@ -1003,7 +1027,7 @@ function eventAnswer(turn: Turn, asked: string, lifeEvent: LifeEventId): boolean
   const told =
     found?.fact &&
     overlap(question, [
-      ...tokens(factWords(turn, found.service)(found.fact)),
+      ...wordsWith(factWords(turn, found.service))(found.fact),
       ...nameWords(turn, found.service.id),
     ]);
   const factScore = told ? told + overlap(question, nameWords(turn, found.service.id)) : 0;
