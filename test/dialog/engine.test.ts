@@ -401,13 +401,14 @@ describe('DialogEngine', () => {
     const topics = optionIds(make().send({ type: 'start' }));
     expect(optionIds(asked)).toEqual(['human', ...topics]);
     send({ type: 'choose', optionId: 'event:marriage' });
+    send({ type: 'choose', optionId: 'estonia' });
     expect(optionIds(send({ type: 'text', text: 'tell me a joke' }))).toEqual([
       'human',
       'continue',
     ]);
     const no = send({ type: 'text', text: 'no' });
     expect(no.effects).toEqual([]);
-    expect(state().vars).toEqual({});
+    expect(state().vars).toEqual({ place: 'estonia' });
     expect(no.info.node).toBe('ask-residence');
     expect(optionIds(no)).toEqual(['yes', 'no', 'not-sure']);
     send({ type: 'text', text: 'tell me a joke' });
@@ -420,6 +421,7 @@ describe('DialogEngine', () => {
   it('goes back to the open question on a no to a person after a low rating mid-dialog', () => {
     const { send } = make();
     send({ type: 'choose', optionId: 'event:marriage' });
+    send({ type: 'choose', optionId: 'estonia' });
     send({ type: 'feedback', rating: 1 });
     const no = send({ type: 'choose', optionId: 'no' });
     expect(no.effects).toEqual([]);

@@ -425,7 +425,9 @@ describe('the citizen side of the widget', () => {
       await widget(page).getByLabel('Keel').selectOption('en');
       await say(page, 'we want to get married');
       for (let i = 0; i < 6 && (await widget(page).locator('.checklist').count()) === 0; i++) {
-        const yes = widget(page).locator('.options button', { hasText: /^\s*Yes\s*$/ });
+        const yes = widget(page).locator('.options button', {
+          hasText: /^\s*(Yes|In Estonia)\s*$/,
+        });
         await yes.first().waitFor();
         await yes.first().click();
         await expect.poll(() => widget(page).locator('li.pending').count()).toBe(0);
