@@ -46,6 +46,7 @@ const SPLITS = [
   ['seventh', 'seventh-'],
   ['eighth', 'eighth-'],
   ['ninth', 'ninth-'],
+  ['tenth', 'tenth-'],
 ] as const;
 const splits = SPLITS.map(([name, prefix]) => ({
   name,
