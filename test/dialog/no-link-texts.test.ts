@@ -16,7 +16,7 @@ describe('answers for a service with no link', () => {
   it('take the _nolink form when the url is empty, and keep the link otherwise', () => {
     const et = texts.conversation('et');
     expect(et('direct.noFact', { ...values, url: '' })).toBe(
-      'Mul ei ole teenuse „Matused ja hauaplats“ kohta täpseid kontrollitud andmeid ega kontrollitud ametlikku veebilehte.',
+      'Mul ei ole teenuse „Matused ja hauaplats“ kohta täpseid kontrollitud andmeid ega ametlikku veebilehte.',
     );
     expect(et('direct.noFact', { ...values, url: 'https://www.eesti.ee/et/x/' })).toContain(
       'Ametlik info: https://www.eesti.ee/et/x/',
