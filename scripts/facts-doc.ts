@@ -20,10 +20,11 @@ export function factsMarkdown(rootDir = '.'): string {
   const status = (f: CatalogFact) => f.status ?? 'in-force';
   const cell = (s: string) => s.replace(/\|/g, '\\|');
   // One page, or each language's page: `et: URL<br>ru: URL`.
+  // A source not shown to citizens (`noLink`, e.g. a news item on the draft) says so.
   const source = (f: CatalogFact) =>
     factSources(f)
       .map(({ lang, url }) => (lang ? `${lang}: ${url}` : url))
-      .join('<br>');
+      .join('<br>') + (f.noLink === undefined ? '' : ' (not linked for citizens)');
   const lines: string[] = [
     '# Facts, their sources and dates',
     '',

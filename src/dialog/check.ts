@@ -12,6 +12,8 @@ import {
   CONVERSATION_PLURAL_KEYS,
   ENGINE_KEYS,
   ENGINE_PLURAL_KEYS,
+  NO_LINK_CONTEXT,
+  NO_LINK_KEYS,
   PLURAL_FORMS,
 } from './keys.js';
 import { COUNTED_UNITS, FactUnit } from './schema.js';
@@ -35,6 +37,7 @@ import {
   hostLanguages,
   hostOf,
   indexLinks,
+  isHomepage,
   isHttpsUrl,
   municipalityOfHost,
   officialReason,
@@ -211,14 +214,31 @@ export function checkDialogBundle(bundle: DialogBundle, now = new Date()): Probl
       for (const [path, url] of citizenLinks) {
         problems.push(...checkLink(url, catalogFile, path, bundle, { stateOnly: true }));
       }
+      problems.push(...checkNoLink(s, sp, catalogFile));
       if (!s.local) {
         const etLink = s.links?.et ?? s.sources.find(isHttpsUrl);
         for (const lang of ['en', 'ru'] as const) {
-          if (s.links?.[lang] || !etLink || !isEstonianPortalPage(etLink)) continue;
+          const fallback = s.langFallback?.[lang];
+          if (fallback !== undefined && s.links?.[lang]) {
+            problems.push({
+              file: catalogFile,
+              path: `${sp}.langFallback.${lang}`,
+              message: `no langFallback for ${lang}: the service links a page in it (links.${lang})`,
+            });
+          }
+          if (fallback !== undefined && (!etLink || addressLanguage(etLink) === lang)) {
+            problems.push({
+              file: catalogFile,
+              path: `${sp}.langFallback.${lang}`,
+              message: `no langFallback for ${lang}: the page shown is not an Estonian one`,
+            });
+          }
+          if (s.links?.[lang] || fallback !== undefined) continue;
+          if (!etLink || !isEstonianPortalPage(etLink)) continue;
           problems.push({
             file: catalogFile,
             path: `${sp}.links.${lang}`,
-            message: `a page in ${lang === 'en' ? 'English' : 'Russian'} (${etLink} is the portal's Estonian page; eesti.ee has /${lang}/ pages)`,
+            message: `a page in ${lang === 'en' ? 'English' : 'Russian'} (${etLink} is the portal's Estonian page; eesti.ee has /${lang}/ pages), or langFallback.${lang} saying why there is none`,
             severity: 'warning',
           });
         }
@@ -561,6 +581,7 @@ function checkConversation(
     return missing.length === 0;
   };
   for (const key of CONVERSATION_KEYS) need(key, key);
+  for (const key of NO_LINK_KEYS) need(`${key}_${NO_LINK_CONTEXT}`, key);
   for (const lang of LANGS) {
     const keys = locales.keys[lang].conversation;
     const plural = (key: string) => {
@@ -713,6 +734,40 @@ function checkConversation(
   return problems;
 }
 
+/**
+ * A service either has a source to link, or says why not (`noLink`); one with `noLink` shows
+ * nothing in its place: no links, no sources, no municipality's page.
+ */
+function checkNoLink(s: CatalogService, sp: string, file: string): Problem[] {
+  if (s.noLink === undefined) {
+    return s.sources.length === 0
+      ? [
+          {
+            file,
+            path: `${sp}.sources`,
+            message: 'at least one source URL, or noLink saying why no official page is linked',
+          },
+        ]
+      : [];
+  }
+  const problems: Problem[] = [];
+  const shown: [string, boolean][] = [
+    ['links', s.links !== undefined],
+    ['sources', s.sources.length > 0],
+    ['local', s.local === true],
+    ['langFallback', s.langFallback !== undefined],
+  ];
+  for (const [field, present] of shown) {
+    if (!present) continue;
+    problems.push({
+      file,
+      path: `${sp}.${field}`,
+      message: `no ${field} on a service with noLink (nothing is linked in place of the missing page)`,
+    });
+  }
+  return problems;
+}
+
 /** Who a text speaks to: a couple (marriage, divorce) may be addressed with "te". */
 /** Phrase lists the engine matches messages with: the person's words, not texts said to them. */
 function isLexicon(ns: Namespace, key: string): boolean {
@@ -751,6 +806,16 @@ function checkLink(
         file,
         path,
         message: `an official page (a domain in ${bundle.domainsFile} or a municipality's site), got "${url}"`,
+      },
+    ];
+  }
+  const state = bundle.officialDomains.find((d) => onDomain(host, d.domain));
+  if (isHomepage(url) && state?.homepage === undefined) {
+    return [
+      {
+        file,
+        path,
+        message: `the page that says it, not ${host}'s homepage ("${url}"); or the domain's homepage reason in ${bundle.domainsFile}`,
       },
     ];
   }

@@ -6,6 +6,7 @@
 import i18next, { type TFunction } from 'i18next';
 import { LANGS, type Lang } from '../protocol/frames.js';
 import { NAMESPACES, type Namespace, type Resources } from './load.js';
+import { NO_LINK_CONTEXT } from './keys.js';
 
 /** Translate a key with optional interpolation values (and `count` for plurals). */
 export type Translate = (key: string, values?: Record<string, string | number>) => string;
@@ -57,7 +58,10 @@ export function createTexts(resources: Resources): Texts {
         }
         let text = done.get(id);
         if (text === undefined) {
-          text = String(bound(key, values ?? {}));
+          // A text given no link (`url: ''`, a service with no confirmed page) takes its
+          // `_nolink` form where it has one (i18next context), else its own.
+          const options = values?.url === '' ? { ...values, context: NO_LINK_CONTEXT } : values;
+          text = String(bound(key, options ?? {}));
           // Values may come from a conversation (a name): keep the memo bounded.
           if (done.size >= MEMO_LIMIT) done.clear();
           done.set(id, text);

@@ -107,3 +107,19 @@ export const CONVERSATION_KEYS = [
 ] as const;
 
 export const CONVERSATION_PLURAL_KEYS = ['direct.offer'] as const;
+
+/**
+ * The context a text takes when its `{{url}}` is empty (i18n.ts): `<key>_nolink`. A service with
+ * no confirmed page (`noLink` in the catalog) is answered with these forms, which name the
+ * provider and no link.
+ */
+export const NO_LINK_CONTEXT = 'nolink';
+
+/** Answers that give a service's link: each has a `_nolink` form in every language. */
+export const NO_LINK_KEYS = [
+  'direct.provider',
+  'direct.providerAutomatic',
+  'direct.providerProactive',
+  'direct.noFact',
+  'direct.planService',
+] as const;

@@ -44,11 +44,23 @@ export function pick(links: LangLinks | undefined, lang: Lang): string | undefin
 
 /**
  * The page a reader of `lang` is shown as a fact's source: the one in their language where the
- * catalog gives one per language, else the Estonian one (or the fact's one page).
+ * catalog gives one per language, else the Estonian one (or the fact's one page). Empty for a
+ * fact whose source is not shown (`noLink`): it is said without a link.
  */
-export function factSource(fact: Pick<CatalogFact, 'source'>, lang: Lang): string {
+export function factSource(fact: Pick<CatalogFact, 'source' | 'noLink'>, lang: Lang): string {
+  if (fact.noLink !== undefined) return '';
   const { source } = fact;
   return typeof source === 'string' ? source : (source[lang] ?? source.et);
+}
+
+/** A site's front page (`https://www.notar.ee`, `…/`): no path, no query, no fragment. */
+export function isHomepage(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return (u.pathname === '' || u.pathname === '/') && u.search === '' && u.hash === '';
+  } catch {
+    return false;
+  }
 }
 
 /** Every page a fact cites, each with the language the catalog gives it (none for a plain URL). */
@@ -249,6 +261,8 @@ export function indexLinks(
       return pageLanguage(service, url, lang, hostLanguage);
     },
     link(service, lang, municipality) {
+      // No official page confirmed: the provider is named without a link.
+      if (service.noLink !== undefined) return undefined;
       if (service.local) {
         const own = find(municipality);
         // A municipality whose site nobody has confirmed (no `checked`) gets the common page.

@@ -97,6 +97,12 @@ export const CatalogFact = z.strictObject({
   source: FactSource,
   status: FactStatus.optional(),
   /**
+   * Why the source is not shown to citizens (a news item of the ministry about the draft, with no
+   * official page of the law as adopted): the fact keeps its source for the maintainers and
+   * docs/facts.md, and is said with its dates but without a link.
+   */
+  noLink: z.string().min(10, 'why the source is not shown (what page is missing)').optional(),
+  /**
    * The dialog's answers the fact is for (`{ eu: 'yes' }`): a direct answer uses it only when the
    * person's answers say so, and then before the service's other facts of that kind.
    */
@@ -128,10 +134,29 @@ export const CatalogService = z.strictObject({
   providers: z.array(AgencyId).min(1),
   mode: ServiceMode,
   maturity: Maturity,
-  /** Where the facts come from; the first one is the link to act. https only (the checker says so). */
-  sources: z.array(z.string()).min(1, 'at least one source URL'),
+  /**
+   * Where the facts come from; the first one is the link to act. https only (the checker says so).
+   * At least one, unless `noLink` says why there is none.
+   */
+  sources: z.array(z.string()),
   /** The page to act on, per language (used before `sources`). */
   links: LangLinks.optional(),
+  /**
+   * Why no page is linked: no official page for the service is confirmed (only a homepage or a
+   * news item was found). The plan and answers then name the provider without a link; `sources`
+   * and `links` stay empty so that nothing else is shown in its place.
+   */
+  noLink: z.string().min(10, 'why no page is linked (what was looked for)').optional(),
+  /**
+   * Why a reader of English or Russian gets the Estonian page (no page in their language is
+   * confirmed): the decision made, per language. The reply tells them the page's language.
+   */
+  langFallback: z
+    .strictObject({
+      en: z.string().min(10, 'why English readers get the Estonian page').optional(),
+      ru: z.string().min(10, 'why Russian readers get the Estonian page').optional(),
+    })
+    .optional(),
   /**
    * A local-government service: the link is the person's own municipality's page (dialogs/
    * municipalities.yaml, dialog variable `municipality`), or the common page when unknown.
@@ -192,6 +217,11 @@ export const OfficialDomain = z.strictObject({
    * `kra.ee/en/…` English); absent when every address names its language (europa.eu).
    */
   language: z.optional(z.enum(['et', 'en', 'ru'])),
+  /**
+   * Why the site's bare homepage may be linked (a programme whose site is itself the service);
+   * without it `dialogs check` fails a link to the homepage: a person needs the page that says it.
+   */
+  homepage: z.string().min(10, 'why the homepage itself is the page to link').optional(),
 });
 export const OfficialDomains = z.strictObject({ domains: z.array(OfficialDomain).min(1) });
 export type OfficialDomains = z.infer<typeof OfficialDomains>;

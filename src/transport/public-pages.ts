@@ -110,16 +110,22 @@ export function createPublicPages(options: PublicPagesOptions): express.Router {
     mode: s.mode,
     maturity: s.maturity,
     providers: s.providers.map((p) => ({ id: p, name: allLangs(`agency.${p}`) })),
-    link: Object.fromEntries(LANGS.map((l) => [l, links.link(s, l)])) as Record<Lang, string>,
+    // null for a service with no confirmed page (`noLink`, its reason alongside).
+    link: Object.fromEntries(LANGS.map((l) => [l, links.link(s, l) ?? null])) as Record<
+      Lang,
+      string | null
+    >,
+    ...(s.noLink === undefined ? {} : { noLink: s.noLink }),
     localGovernment: s.local === true,
     sources: s.sources,
     facts: (s.facts ?? []).map((f) => ({
       ...f,
-      // The Estonian page (or the one page), and per language the page a reader of it is given.
-      source: factSource(f, 'et'),
-      sourceByLang: Object.fromEntries(LANGS.map((l) => [l, factSource(f, l)])) as Record<
+      // The Estonian page (or the one page), and per language the page a reader of it is given;
+      // null for a fact whose source is not shown (`noLink`, its reason alongside).
+      source: factSource(f, 'et') || null,
+      sourceByLang: Object.fromEntries(LANGS.map((l) => [l, factSource(f, l) || null])) as Record<
         Lang,
-        string
+        string | null
       >,
       text: Object.fromEntries(
         LANGS.map((l) => [
@@ -239,10 +245,12 @@ ${body}
             ? tc('page.adopted', { date: formatFromDate(f.effective, lang) })
             : tc('page.effective', { date: formatFromDate(f.effective, lang) });
     // The note belongs to the sentence: it comes before the sentence's full stop, as in the chat
-    // („… on 70 € (kehtib alates …).“).
+    // („… on 70 € (kehtib alates …).“). A fact whose source is not shown (`noLink`) has no link.
+    const url = factSource(f, lang);
+    const source = url ? `; <a href="${escapeHtml(url)}">${escapeHtml(tc('page.source'))}</a>` : '';
     return `<li>${escapeHtml(sentence.replace(/\.$/, ''))} <span class="muted">(${escapeHtml(when)}; ${escapeHtml(
       tc('page.checked', { date: formatCheckedDate(f.checked, lang) }),
-    )}; <a href="${escapeHtml(factSource(f, lang))}">${escapeHtml(tc('page.source'))}</a>)</span>.</li>`;
+    )}${source})</span>.</li>`;
   };
 
   const serviceRow = (s: CatalogService, lang: Lang, municipality?: string): string => {
@@ -261,7 +269,7 @@ ${body}
 <td data-label="${escapeHtml(tc('page.provider'))}">${escapeHtml(s.providers.map((p) => tc(`agency.${p}`)).join(' / '))}</td>
 <td data-label="${escapeHtml(tc('page.mode'))}">${escapeHtml(td(`mode.${planMarker(s)}`))}</td>
 <td data-label="${escapeHtml(tc('page.maturity'))}">${level(s.maturity, tc)}</td>
-<td data-label="${escapeHtml(tc('page.details'))}">${escapeHtml(serviceSummary(s, tc, url, lang, links.pageLanguage))}${facts ? `<ul>${facts}</ul>` : ''}<p class="muted">${escapeHtml(tc('page.sources'))}: ${sources}</p></td>
+<td data-label="${escapeHtml(tc('page.details'))}">${escapeHtml(serviceSummary(s, tc, url, lang, links.pageLanguage))}${facts ? `<ul>${facts}</ul>` : ''}${sources ? `<p class="muted">${escapeHtml(tc('page.sources'))}: ${sources}</p>` : ''}</td>
 </tr>`;
   };
 

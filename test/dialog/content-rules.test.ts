@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { checkDialogBundle } from '../../src/dialog/check.js';
 import { formatProblem, isError } from '../../src/dialog/problem.js';
 import { checkTexts } from '../../src/dialog/text-rules.js';
-import { indexLinks, officialReason } from '../../src/dialog/links.js';
+import { factSource, indexLinks, officialReason } from '../../src/dialog/links.js';
 import type { DialogBundle } from '../../src/dialog/load.js';
 import type { CatalogService } from '../../src/dialog/schema.js';
 import { realBundle } from './helpers.js';
@@ -413,5 +413,96 @@ describe('"sina" and «вы» beyond the dialogs', () => {
       }
     }
     expect(found).toEqual([]);
+  });
+});
+
+describe('no link, homepages and the language decision (issue 13 leftovers)', () => {
+  it("fails a link to a site's bare homepage, unless the domain says why its homepage is the page", () => {
+    const b = changed((x) => {
+      service(x, 'divorce-name').sources.push('https://www.siseministeerium.ee/');
+    });
+    expect(errors(b)).toContainEqual(
+      expect.stringMatching(
+        /services\.\d+\.sources\.1: the page that says it, not www\.siseministeerium\.ee's homepage/,
+      ),
+    );
+    const allowed = changed((x) => {
+      service(x, 'divorce-name').sources.push('https://www.siseministeerium.ee/');
+      const domain = x.officialDomains.find((d) => d.domain === 'siseministeerium.ee');
+      if (domain) domain.homepage = 'a reason that names why the front page is the page';
+    });
+    expect(errors(allowed)).toEqual([]);
+    // The two that are allowed say why (dialogs/official-domains.yaml).
+    const reasons = realBundle()
+      .officialDomains.filter((d) => d.homepage !== undefined)
+      .map((d) => d.domain);
+    expect(reasons.sort()).toEqual(['rajaleidja.ee', 'settleinestonia.ee']);
+  });
+
+  it('a service with no confirmed page says why (noLink), shows nothing in its place and is named without a link', () => {
+    const bundle = realBundle();
+    const known = indexLinks(bundle.municipalities, bundle.officialDomains);
+    for (const id of ['death-funeral', 'death-survivors-benefit']) {
+      const s = service(bundle, id);
+      expect(s.noLink).toMatch(/G-28/);
+      for (const lang of ['et', 'en', 'ru'] as const) expect(known.link(s, lang)).toBeUndefined();
+    }
+    const none = changed((x) => {
+      service(x, 'divorce-name').sources = [];
+    });
+    expect(errors(none)).toContainEqual(
+      expect.stringMatching(/sources: at least one source URL, or noLink saying why/),
+    );
+    const both = changed((x) => {
+      service(x, 'death-funeral').sources = ['https://www.eesti.ee/et/perekond/'];
+    });
+    expect(errors(both)).toContainEqual(
+      expect.stringMatching(/services\.\d+\.sources: no sources on a service with noLink/),
+    );
+  });
+
+  it('a fact with noLink keeps its source for the maintainers and shows none to citizens', () => {
+    const bundle = realBundle();
+    const from = service(bundle, 'death-survivors-benefit').facts?.find((f) => f.id === 'from');
+    expect(from?.source).toMatch(/^https:\/\/www\.sm\.ee\//);
+    expect(from && factSource(from, 'et')).toBe('');
+    const plain = service(bundle, 'marriage-minor').facts?.[0];
+    expect(plain && factSource(plain, 'en')).toBe(
+      'https://www.riigiteataja.ee/en/eli/ee/527122016004/consolide/current',
+    );
+  });
+
+  it('an Estonian page for a Russian or English reader is a decision in data (langFallback), else a warning', () => {
+    const real = checkDialogBundle(realBundle(), NOW).filter((p) => p.severity === 'warning');
+    expect(real.filter((p) => /links\.(en|ru)$/.test(p.path))).toEqual([]);
+    const b = changed((x) => {
+      delete service(x, 'mil-register').langFallback;
+    });
+    const warning = checkDialogBundle(b, NOW).find(
+      (p) => p.severity === 'warning' && p.path.endsWith('links.ru'),
+    );
+    expect(warning?.message).toMatch(/or langFallback\.ru saying why there is none/);
+    const contradicts = changed((x) => {
+      const s = service(x, 'marriage-new-id-document');
+      s.links = {
+        ...(s.links ?? { et: s.sources[0] ?? '' }),
+        en: 'https://www.eesti.ee/en/x/',
+      };
+    });
+    expect(errors(contradicts)).toContainEqual(
+      expect.stringMatching(
+        /langFallback\.en: no langFallback for en: the service links a page in it/,
+      ),
+    );
+  });
+
+  it('every answer that gives a link has a form for a service with none, in every language', () => {
+    const b = changed((x) => {
+      const direct = (x.resources.ru.conversation as Record<string, Record<string, string>>).direct;
+      if (direct) delete direct['noFact_nolink'];
+    });
+    expect(errors(b)).toContainEqual(
+      expect.stringMatching(/direct\.noFact: text "direct\.noFact_nolink" in locales\/\{ru\}/),
+    );
   });
 });

@@ -15,6 +15,6 @@ describe('the page to act on', () => {
   it("for a minor's marriage is the Family Law Act, not kohus.ee's homepage", () => {
     const minor = service('marriage-minor');
     const page = minor?.links?.et ?? minor?.sources[0];
-    expect(page).toBe('https://www.riigiteataja.ee/akt/PKS');
+    expect(page).toBe('https://www.riigiteataja.ee/akt/111012023012?leiaKehtiv');
   });
 });

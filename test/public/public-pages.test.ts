@@ -194,8 +194,15 @@ describe('public life-event pages', () => {
           mode: string;
           maturity: string;
           providers: { name: { et: string } }[];
-          link: { en: string };
-          facts: { id: string; source: string; effective: string; text: { ru: string } }[];
+          link: { en: string | null };
+          noLink?: string;
+          facts: {
+            id: string;
+            source: string | null;
+            noLink?: string;
+            effective: string;
+            text: { ru: string };
+          }[];
         }[];
       }[];
     };
@@ -208,8 +215,17 @@ describe('public life-event pages', () => {
     for (const e of body.lifeEvents) {
       expect(['information', 'data-exchange', 'proactive']).toContain(e.maturity);
       for (const s of e.services) {
-        expect(s.link.en).toMatch(/^https:\/\//);
-        for (const f of s.facts) expect(f.source).toMatch(/^https:\/\//);
+        // A service with no confirmed page has none, and says why (review 23b G-28).
+        if (s.noLink === undefined) expect(s.link.en).toMatch(/^https:\/\//);
+        else expect(s.link.en).toBeNull();
+        for (const f of s.facts) {
+          if (f.noLink === undefined) expect(f.source).toMatch(/^https:\/\//);
+          else expect(f.source).toBeNull();
+        }
+      }
+      // The funeral: no homepage of eesti.ee in place of a page.
+      if (e.id === 'death-of-relative') {
+        expect(e.services.find((s) => s.id === 'death-funeral')?.link.en).toBeNull();
       }
     }
     // The Estonian page stays `source`; `sourceByLang` gives each language's page.
