@@ -247,7 +247,8 @@ export interface ChatService {
    * by someone else meanwhile; UnknownSessionError when it expired). Used to bring an open
    * socket up to date (src/session/follow.ts). Without a caller (in-process: an agent's view
    * of a conversation it holds) the resume rule is not checked. The reads of every
-   * conversation asked for in one turn of the event loop are one read (`readMany`).
+   * conversation asked for in one turn of the event loop are read together (`readMany`, in
+   * chunks of REPLAY_CHUNK).
    */
   replay(sessionId: string, lastSeq: number, caller?: Caller): Promise<HistoryFrame[]>;
   /** Frames after `lastSeq` (used by the REST channel and the agent taking a conversation). */
@@ -279,6 +280,18 @@ export class ForbiddenSessionError extends Error {
 const COMMIT_ATTEMPTS = 4;
 /** Rounds of effects fed back to the assistant; bounded so a dialog bug cannot loop. */
 const EFFECT_ROUNDS = 4;
+/** Conversations per `readMany` when listeners catch up together (a comeback). */
+export const REPLAY_CHUNK = 200;
+
+/** The catch-up reads asked for in one turn of the event loop (`readForReplay`). */
+interface ReplayBatch {
+  /** The lowest seq asked for, per conversation. */
+  after: Map<string, number>;
+  waiting: Map<
+    string,
+    { resolve: (read: SessionSnapshot | undefined) => void; reject: (err: unknown) => void }[]
+  >;
+}
 
 /**
  * The answers of a turn's effects that do I/O (a status lookup, a handover request), kept
@@ -782,27 +795,49 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
   /**
    * The state and frames of the conversations for `replay`, read at once for every listener
    * that asks in the same turn of the event loop (a comeback tells every listener on the
-   * instance at once): one `readMany` for all of them (Redis: one round trip), each
-   * conversation read after the lowest seq asked for it. The read starts after all of them
-   * asked, so none misses a frame committed before it asked.
+   * instance at once): `readMany` in chunks of at most REPLAY_CHUNK conversations, one after
+   * another (Redis: one round trip each, so a comeback with thousands of open conversations
+   * sends no unbounded pipeline nor holds every answer at once), each conversation read after
+   * the lowest seq asked for it and answered as soon as its chunk is read. The read starts
+   * after all of them asked, so none misses a frame committed before it asked.
    */
-  let batch:
-    { after: Map<string, number>; read: Promise<Map<string, SessionSnapshot>> } | undefined;
+  let batch: ReplayBatch | undefined;
   function readForReplay(
     sessionId: string,
     afterSeq: number,
   ): Promise<SessionSnapshot | undefined> {
     if (!batch) {
-      const after = new Map<string, number>();
-      const read = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      const started: ReplayBatch = { after: new Map(), waiting: new Map() };
+      batch = started;
+      setImmediate(() => {
         batch = undefined;
-        return store.readMany(after);
+        void readBatch(started);
       });
-      batch = { after, read };
     }
-    const { after, read } = batch;
+    const { after, waiting } = batch;
     after.set(sessionId, Math.min(afterSeq, after.get(sessionId) ?? afterSeq));
-    return read.then((all) => all.get(sessionId));
+    return new Promise((resolve, reject) => {
+      let list = waiting.get(sessionId);
+      if (!list) waiting.set(sessionId, (list = []));
+      list.push({ resolve, reject });
+    });
+  }
+
+  async function readBatch({ after, waiting }: ReplayBatch): Promise<void> {
+    const ids = [...after.keys()];
+    for (let i = 0; i < ids.length; i += REPLAY_CHUNK) {
+      const chunk = new Map<string, number>();
+      for (const id of ids.slice(i, i + REPLAY_CHUNK)) chunk.set(id, after.get(id) ?? 0);
+      // A chunk that cannot be read fails its own listeners only (they read again).
+      const read = await store.readMany(chunk).then(
+        (all) => ({ all }),
+        (err: unknown) => ({ err }),
+      );
+      for (const id of chunk.keys())
+        for (const w of waiting.get(id) ?? [])
+          if ('all' in read) w.resolve(read.all.get(id));
+          else w.reject(read.err);
+    }
   }
 
   return {
