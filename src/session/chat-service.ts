@@ -294,36 +294,27 @@ interface ReplayBatch {
 }
 
 /**
- * The answers of a turn's effects that do I/O (a status lookup, a handover request), kept
- * across the attempts of the turn: an attempt that lost the race to another instance runs the
- * turn again on the fresh state, but the effects it asks for again are answered from the first
- * attempt, so each runs once per committed turn (one lookup, one place in the queue).
+ * The answers of a turn's effects that do I/O (a status lookup, a handover request, the route
+ * of a message in the handover), kept across the attempts of the turn: an attempt that lost the
+ * race to another instance runs the turn again on the fresh state, but the effects it asks for
+ * again are answered from the first attempt, so each runs once per committed turn (one lookup,
+ * one place in the queue). Made empty per turn; its map only when a turn asks for one (most
+ * turns ask for none).
  */
-class EffectAnswers<V> {
-  private readonly kept = new Map<string, V[]>();
-
-  /** For one attempt: the nth call with a key gets the nth answer kept for it, or runs. */
-  attempt(): (key: string, run: () => Promise<V>) => Promise<V> {
-    const taken = new Map<string, number>();
-    return async (key, run) => {
-      const n = taken.get(key) ?? 0;
-      taken.set(key, n + 1);
-      let kept = this.kept.get(key);
-      if (kept && n < kept.length) return kept[n] as V;
-      const answer = await run();
-      if (!kept) this.kept.set(key, (kept = []));
-      kept.push(answer);
-      return answer;
-    };
-  }
-}
-
-/** What a turn's attempts share: effect answers and the route taken (see EffectAnswers). */
 class TurnMemory {
-  readonly lookups = new EffectAnswers<StatusLookup>();
-  readonly requests = new EffectAnswers<RouteDecision>();
-  /** By the conversation's place in the handover: routed again only when that changed. */
-  readonly routes = new EffectAnswers<RouteDecision>();
+  private kept: Map<string, unknown[]> | undefined;
+
+  /** The `n`th answer kept for `key`, or `run`'s (kept for the next attempt). */
+  async answer<V>(key: string, n: number, run: () => Promise<V>): Promise<V> {
+    const kept = this.kept?.get(key);
+    if (kept && n < kept.length) return kept[n] as V;
+    const answer = await run();
+    this.kept ??= new Map();
+    let list = this.kept.get(key);
+    if (!list) this.kept.set(key, (list = []));
+    list.push(answer);
+    return answer;
+  }
 }
 
 /** What one turn builds before its commit. */
@@ -352,10 +343,8 @@ class Draft {
   base: Session;
   readonly startedAt = Date.now();
   session: Session;
-  /** This attempt's status lookups and handover requests, answered once per turn. */
-  readonly lookup: ReturnType<EffectAnswers<StatusLookup>['attempt']>;
-  readonly request: ReturnType<EffectAnswers<RouteDecision>['attempt']>;
-  readonly route: ReturnType<EffectAnswers<RouteDecision>['attempt']>;
+  /** This attempt's calls per key of `once` (the nth call gets the turn's nth answer). */
+  private taken: Map<string, number> | undefined;
 
   constructor(
     readonly loaded: Session,
@@ -364,14 +353,19 @@ class Draft {
     baseSeq = loaded.seq,
     /** The person's message committed by an earlier attempt of this turn that lost the race. */
     readonly carry?: UserFrame,
-    memory = new TurnMemory(),
+    private readonly memory = new TurnMemory(),
   ) {
     this.session = { ...loaded };
     this.baseSeq = baseSeq;
     this.base = loaded;
-    this.lookup = memory.lookups.attempt();
-    this.request = memory.requests.attempt();
-    this.route = memory.routes.attempt();
+  }
+
+  /** An effect's answer, once per committed turn whatever the attempts (TurnMemory). */
+  once<V>(key: string, run: () => Promise<V>): Promise<V> {
+    const taken = (this.taken ??= new Map<string, number>());
+    const n = taken.get(key) ?? 0;
+    taken.set(key, n + 1);
+    return this.memory.answer(key, n, run);
   }
 
   reply(reply: AssistantReply, role: ReplyFrame['role'], replyTo?: string): ReplyFrame {
@@ -497,7 +491,7 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     switch (effect.type) {
       case 'status-lookup': {
         await showPending(draft);
-        const lookup = await draft.lookup(effect.lifeEvent ?? '', () =>
+        const lookup = await draft.once(`lookup:${effect.lifeEvent ?? ''}`, () =>
           lookupStatus(draft.session.identity, effect.lifeEvent).catch((err: unknown) => {
             logger.warn({ err }, 'status lookup failed');
             return { type: 'unavailable' } as const;
@@ -514,7 +508,7 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
         const handover = options.handover;
         applyDecision(
           draft,
-          await draft.request('', () => handover.request(draft.session, question)),
+          await draft.once('request', () => handover.request(draft.session, question)),
         );
         return undefined;
       }
@@ -691,7 +685,7 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
           let decision: RouteDecision = { to: 'assistant' };
           const handover = options.handover;
           if (session.handover && handover)
-            decision = await draft.route(JSON.stringify(session.handover), () =>
+            decision = await draft.once(`route:${JSON.stringify(session.handover)}`, () =>
               handover.route(session, text, input.type === 'choose' ? input.optionId : undefined),
             );
           const said: Extract<TurnEvent, { type: 'user-said' }> = {
