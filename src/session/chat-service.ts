@@ -247,7 +247,8 @@ export interface ChatService {
    * by someone else meanwhile; UnknownSessionError when it expired). Used to bring an open
    * socket up to date (src/session/follow.ts). Without a caller (in-process: an agent's view
    * of a conversation it holds) the resume rule is not checked. The reads of every
-   * conversation asked for in one turn of the event loop are one read (`readMany`).
+   * conversation asked for in one turn of the event loop are read together (`readMany`, in
+   * chunks of REPLAY_CHUNK).
    */
   replay(sessionId: string, lastSeq: number, caller?: Caller): Promise<HistoryFrame[]>;
   /** Frames after `lastSeq` (used by the REST channel and the agent taking a conversation). */
@@ -279,38 +280,41 @@ export class ForbiddenSessionError extends Error {
 const COMMIT_ATTEMPTS = 4;
 /** Rounds of effects fed back to the assistant; bounded so a dialog bug cannot loop. */
 const EFFECT_ROUNDS = 4;
+/** Conversations per `readMany` when listeners catch up together (a comeback). */
+export const REPLAY_CHUNK = 200;
 
-/**
- * The answers of a turn's effects that do I/O (a status lookup, a handover request), kept
- * across the attempts of the turn: an attempt that lost the race to another instance runs the
- * turn again on the fresh state, but the effects it asks for again are answered from the first
- * attempt, so each runs once per committed turn (one lookup, one place in the queue).
- */
-class EffectAnswers<V> {
-  private readonly kept = new Map<string, V[]>();
-
-  /** For one attempt: the nth call with a key gets the nth answer kept for it, or runs. */
-  attempt(): (key: string, run: () => Promise<V>) => Promise<V> {
-    const taken = new Map<string, number>();
-    return async (key, run) => {
-      const n = taken.get(key) ?? 0;
-      taken.set(key, n + 1);
-      let kept = this.kept.get(key);
-      if (kept && n < kept.length) return kept[n] as V;
-      const answer = await run();
-      if (!kept) this.kept.set(key, (kept = []));
-      kept.push(answer);
-      return answer;
-    };
-  }
+/** The catch-up reads asked for in one turn of the event loop (`readForReplay`). */
+interface ReplayBatch {
+  /** The lowest seq asked for, per conversation. */
+  after: Map<string, number>;
+  waiting: Map<
+    string,
+    { resolve: (read: SessionSnapshot | undefined) => void; reject: (err: unknown) => void }[]
+  >;
 }
 
-/** What a turn's attempts share: effect answers and the route taken (see EffectAnswers). */
+/**
+ * The answers of a turn's effects that do I/O (a status lookup, a handover request, the route
+ * of a message in the handover), kept across the attempts of the turn: an attempt that lost the
+ * race to another instance runs the turn again on the fresh state, but the effects it asks for
+ * again are answered from the first attempt, so each runs once per committed turn (one lookup,
+ * one place in the queue). Made empty per turn; its map only when a turn asks for one (most
+ * turns ask for none).
+ */
 class TurnMemory {
-  readonly lookups = new EffectAnswers<StatusLookup>();
-  readonly requests = new EffectAnswers<RouteDecision>();
-  /** By the conversation's place in the handover: routed again only when that changed. */
-  readonly routes = new EffectAnswers<RouteDecision>();
+  private kept: Map<string, unknown[]> | undefined;
+
+  /** The `n`th answer kept for `key`, or `run`'s (kept for the next attempt). */
+  async answer<V>(key: string, n: number, run: () => Promise<V>): Promise<V> {
+    const kept = this.kept?.get(key);
+    if (kept && n < kept.length) return kept[n] as V;
+    const answer = await run();
+    this.kept ??= new Map();
+    let list = this.kept.get(key);
+    if (!list) this.kept.set(key, (list = []));
+    list.push(answer);
+    return answer;
+  }
 }
 
 /** What one turn builds before its commit. */
@@ -339,10 +343,8 @@ class Draft {
   base: Session;
   readonly startedAt = Date.now();
   session: Session;
-  /** This attempt's status lookups and handover requests, answered once per turn. */
-  readonly lookup: ReturnType<EffectAnswers<StatusLookup>['attempt']>;
-  readonly request: ReturnType<EffectAnswers<RouteDecision>['attempt']>;
-  readonly route: ReturnType<EffectAnswers<RouteDecision>['attempt']>;
+  /** This attempt's calls per key of `once` (the nth call gets the turn's nth answer). */
+  private taken: Map<string, number> | undefined;
 
   constructor(
     readonly loaded: Session,
@@ -351,14 +353,19 @@ class Draft {
     baseSeq = loaded.seq,
     /** The person's message committed by an earlier attempt of this turn that lost the race. */
     readonly carry?: UserFrame,
-    memory = new TurnMemory(),
+    private readonly memory = new TurnMemory(),
   ) {
     this.session = { ...loaded };
     this.baseSeq = baseSeq;
     this.base = loaded;
-    this.lookup = memory.lookups.attempt();
-    this.request = memory.requests.attempt();
-    this.route = memory.routes.attempt();
+  }
+
+  /** An effect's answer, once per committed turn whatever the attempts (TurnMemory). */
+  once<V>(key: string, run: () => Promise<V>): Promise<V> {
+    const taken = (this.taken ??= new Map<string, number>());
+    const n = taken.get(key) ?? 0;
+    taken.set(key, n + 1);
+    return this.memory.answer(key, n, run);
   }
 
   reply(reply: AssistantReply, role: ReplyFrame['role'], replyTo?: string): ReplyFrame {
@@ -484,7 +491,7 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
     switch (effect.type) {
       case 'status-lookup': {
         await showPending(draft);
-        const lookup = await draft.lookup(effect.lifeEvent ?? '', () =>
+        const lookup = await draft.once(`lookup:${effect.lifeEvent ?? ''}`, () =>
           lookupStatus(draft.session.identity, effect.lifeEvent).catch((err: unknown) => {
             logger.warn({ err }, 'status lookup failed');
             return { type: 'unavailable' } as const;
@@ -501,7 +508,7 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
         const handover = options.handover;
         applyDecision(
           draft,
-          await draft.request('', () => handover.request(draft.session, question)),
+          await draft.once('request', () => handover.request(draft.session, question)),
         );
         return undefined;
       }
@@ -678,7 +685,7 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
           let decision: RouteDecision = { to: 'assistant' };
           const handover = options.handover;
           if (session.handover && handover)
-            decision = await draft.route(JSON.stringify(session.handover), () =>
+            decision = await draft.once(`route:${JSON.stringify(session.handover)}`, () =>
               handover.route(session, text, input.type === 'choose' ? input.optionId : undefined),
             );
           const said: Extract<TurnEvent, { type: 'user-said' }> = {
@@ -782,27 +789,49 @@ export function createChatService<S>(options: ChatServiceOptions<S>): ChatServic
   /**
    * The state and frames of the conversations for `replay`, read at once for every listener
    * that asks in the same turn of the event loop (a comeback tells every listener on the
-   * instance at once): one `readMany` for all of them (Redis: one round trip), each
-   * conversation read after the lowest seq asked for it. The read starts after all of them
-   * asked, so none misses a frame committed before it asked.
+   * instance at once): `readMany` in chunks of at most REPLAY_CHUNK conversations, one after
+   * another (Redis: one round trip each, so a comeback with thousands of open conversations
+   * sends no unbounded pipeline nor holds every answer at once), each conversation read after
+   * the lowest seq asked for it and answered as soon as its chunk is read. The read starts
+   * after all of them asked, so none misses a frame committed before it asked.
    */
-  let batch:
-    { after: Map<string, number>; read: Promise<Map<string, SessionSnapshot>> } | undefined;
+  let batch: ReplayBatch | undefined;
   function readForReplay(
     sessionId: string,
     afterSeq: number,
   ): Promise<SessionSnapshot | undefined> {
     if (!batch) {
-      const after = new Map<string, number>();
-      const read = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      const started: ReplayBatch = { after: new Map(), waiting: new Map() };
+      batch = started;
+      setImmediate(() => {
         batch = undefined;
-        return store.readMany(after);
+        void readBatch(started);
       });
-      batch = { after, read };
     }
-    const { after, read } = batch;
+    const { after, waiting } = batch;
     after.set(sessionId, Math.min(afterSeq, after.get(sessionId) ?? afterSeq));
-    return read.then((all) => all.get(sessionId));
+    return new Promise((resolve, reject) => {
+      let list = waiting.get(sessionId);
+      if (!list) waiting.set(sessionId, (list = []));
+      list.push({ resolve, reject });
+    });
+  }
+
+  async function readBatch({ after, waiting }: ReplayBatch): Promise<void> {
+    const ids = [...after.keys()];
+    for (let i = 0; i < ids.length; i += REPLAY_CHUNK) {
+      const chunk = new Map<string, number>();
+      for (const id of ids.slice(i, i + REPLAY_CHUNK)) chunk.set(id, after.get(id) ?? 0);
+      // A chunk that cannot be read fails its own listeners only (they read again).
+      const read = await store.readMany(chunk).then(
+        (all) => ({ all }),
+        (err: unknown) => ({ err }),
+      );
+      for (const id of chunk.keys())
+        for (const w of waiting.get(id) ?? [])
+          if ('all' in read) w.resolve(read.all.get(id));
+          else w.reject(read.err);
+    }
   }
 
   return {

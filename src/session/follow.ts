@@ -46,7 +46,15 @@ export class FrameFollower {
   private closed = false;
   /** The highest seq committed by the listener's own turns (`expect`). */
   private expected = 0;
+  /**
+   * The listener's one timer for its own turns' frames, made at its first `expect` and armed
+   * again (`refresh`) by later turns: no timer object per turn. A new one only for a longer
+   * pause while frames stay missing (`expectDelay` is its duration).
+   */
   private expectTimer: NodeJS.Timeout | undefined;
+  private expectDelay = 0;
+  /** Whether the timer is pending (a fired or never-made one is not). */
+  private expectArmed = false;
 
   /**
    * @param deliver sends one frame to the listener.
@@ -132,20 +140,30 @@ export class FrameFollower {
   expect(seq: number): void {
     if (this.closed || seq <= Math.max(this.last, this.expected)) return;
     this.expected = seq;
-    if (!this.expectTimer) this.awaitExpected(this.expectMs);
+    if (!this.expectArmed) this.awaitExpected(this.expectMs);
   }
 
   private awaitExpected(ms: number): void {
-    this.expectTimer = setTimeout(() => {
-      this.expectTimer = undefined;
-      if (this.closed || this.last >= this.expected) return;
-      void this.catchUp().then(() => {
-        if (!this.closed && this.last < this.expected && !this.expectTimer)
-          this.awaitExpected(Math.min(ms * 2, EXPECT_MAX_MS));
-      });
-    }, ms);
+    this.expectArmed = true;
+    if (this.expectTimer && this.expectDelay === ms) {
+      this.expectTimer.refresh();
+      return;
+    }
+    clearTimeout(this.expectTimer);
+    this.expectDelay = ms;
+    this.expectTimer = setTimeout(this.onExpectTimer, ms);
     this.expectTimer.unref();
   }
+
+  private readonly onExpectTimer = (): void => {
+    this.expectArmed = false;
+    if (this.closed || this.last >= this.expected) return;
+    const ms = this.expectDelay;
+    void this.catchUp().then(() => {
+      if (!this.closed && this.last < this.expected && !this.expectArmed)
+        this.awaitExpected(Math.min(ms * 2, EXPECT_MAX_MS));
+    });
+  };
 
   /** Stops delivering (the socket closed or lost access). */
   close(): void {
@@ -153,6 +171,7 @@ export class FrameFollower {
     this.held = undefined;
     clearTimeout(this.expectTimer);
     this.expectTimer = undefined;
+    this.expectArmed = false;
   }
 
   private async readWithRetry(read: HistoryReader): Promise<readonly HistoryFrame[]> {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createChatService, createMemoryHub } from '../../src/session/chat-service.js';
+import {
+  REPLAY_CHUNK,
+  createChatService,
+  createMemoryHub,
+} from '../../src/session/chat-service.js';
 import { createMemorySessionStore } from '../../src/session/session.js';
 import { createLogger } from '../../src/logger.js';
 import type { ServerFrame } from '../../src/protocol/frames.js';
@@ -44,6 +48,42 @@ describe('ChatService', () => {
     expect(seqs).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
     const history = await chat.historyAfter(session.id, 0);
     expect(history?.map((f) => f.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
+  });
+
+  it('reads a comeback of many conversations in bounded chunks, one after another', async () => {
+    const store = createMemorySessionStore({ ttlMs: 60_000 });
+    const chunks: number[] = [];
+    let reading = 0;
+    let overlapped = false;
+    const chat = createChatService({
+      assistant: createScriptedAssistant({ start: { reply: { text: 'hi', blocks: [] } } }),
+      store: {
+        ...store,
+        readMany: async (after) => {
+          chunks.push(after.size);
+          overlapped ||= reading > 0;
+          reading++;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          reading--;
+          return store.readMany(after);
+        },
+      },
+      hub: createMemoryHub(),
+      logger,
+    });
+    const n = 2 * REPLAY_CHUNK + 50;
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++)
+      ids.push((await chat.open({ lang: 'et', channel: 'test' })).session.id);
+    // Every listener asks in the same turn of the event loop (a subscription came back);
+    // one asks twice, and an unknown conversation is refused as before.
+    const replays = [...ids, ids[0] ?? ''].map((id) => chat.replay(id, 0));
+    const gone = chat.replay('gone', 0).catch((err: unknown) => err);
+    const frames = await Promise.all(replays);
+    expect(frames.every((f) => f.length === 1 && f[0]?.seq === 1)).toBe(true);
+    expect(await gone).toMatchObject({ code: 'UNKNOWN_SESSION' });
+    expect(chunks).toEqual([REPLAY_CHUNK, REPLAY_CHUNK, 51]);
+    expect(overlapped).toBe(false);
   });
 
   it('shows the label of a chosen quick reply as the person’s message', async () => {

@@ -2,7 +2,7 @@
  * The one rule for bringing a listener up to date (src/session/follow.ts): every frame with a
  * seq once and in order, whether it came live, from history, or both.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { HistoryFrame, ServerFrame } from '../../src/protocol/frames.js';
 import { FrameFollower, type HistoryReader } from '../../src/session/follow.js';
 
@@ -151,6 +151,30 @@ describe('FrameFollower', () => {
     await expect.poll(() => t.seqs()).toEqual([2]);
     expect(t.reads()).toBe(2);
     t.follower.close();
+  });
+
+  it('keeps one timer for the frames of its own turns, turn after turn', async () => {
+    const t = setup(1, 20);
+    t.follower.start(1, [], t.read);
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      for (let seq = 2; seq <= 6; seq++) {
+        // The turn resolves before its frame comes live (as through Redis' pub/sub).
+        t.follower.expect(seq);
+        await new Promise((resolve) => setImmediate(resolve));
+        t.follower.live(frame(seq));
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+      // The one timer, armed again, still brings a turn whose frame never comes live.
+      t.history.push(frame(2), frame(3), frame(4), frame(5), frame(6), frame(7));
+      t.follower.expect(7);
+      await expect.poll(() => t.seqs()).toEqual([2, 3, 4, 5, 6, 7]);
+      expect(t.reads()).toBe(1);
+      expect(timers.mock.calls.filter(([, ms]) => ms === 20)).toHaveLength(1);
+    } finally {
+      timers.mockRestore();
+      t.follower.close();
+    }
   });
 
   it('stops waiting for the frames of its own turn when closed', async () => {
