@@ -50,6 +50,16 @@ describe('x:talking-now', () => {
       expect(of(text), text).toEqual([]);
     }
   });
+
+  it('leaves a letter to an office and talking about a topic alone', () => {
+    for (const text of [
+      'i am writing to ask about my pension',
+      'пишу вам по поводу пособия',
+      "i'm talking about my mother's pension",
+    ]) {
+      expect(of(text), text).toEqual([]);
+    }
+  });
 });
 
 describe('Classifier: who answers is not a request for a person', () => {
