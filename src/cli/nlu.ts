@@ -17,6 +17,7 @@ import { createBaseline } from '../nlu/baseline.js';
 import {
   baselineOutOfFold,
   calibrate,
+  inScopeGrid,
   crossValidationReport,
   openSetTradeOff,
   outOfFoldScores,
@@ -240,10 +241,14 @@ function cvCommand(intentsDir: string, folds: number, json: boolean, io: CliIo):
     '',
     `temperature: fitted ${calibration.temperature} (out-of-fold NLL ${calibration.nllBefore.toFixed(3)} at T=1 -> ${calibration.nllAfter.toFixed(3)})`,
     '',
-    `life-event thresholds (minEvidence ${calibration.recommended.minEvidence}; minConfidenceOther ${calibration.recommended.minConfidenceOther})`,
+    `life-event thresholds (minEvidence ${calibration.recommended.minEvidence}; minInScope ${calibration.recommended.minInScope}${inScopeGrid(scores, config.decision.minInScope).length === 1 ? ', not swept: no gate' : ''}; minConfidenceOther ${calibration.recommended.minConfidenceOther})`,
     'minConfidence  accuracy  oos-false-accept  life-event-false-reject',
     ...calibration.sweep
-      .filter((r) => Math.abs(r.minEvidence - calibration.recommended.minEvidence) < 1e-9)
+      .filter(
+        (r) =>
+          Math.abs(r.minEvidence - calibration.recommended.minEvidence) < 1e-9 &&
+          Math.abs(r.minInScope - calibration.recommended.minInScope) < 1e-9,
+      )
       .map(
         (r) =>
           `${r.minConfidence.toFixed(2).padEnd(15)}${(r.accuracy * 100).toFixed(1).padEnd(10)}${(r.oosFalseAcceptance * 100).toFixed(1).padEnd(18)}${(r.lifeEventFalseRejection * 100).toFixed(1)}`,

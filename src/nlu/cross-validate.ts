@@ -176,6 +176,8 @@ export function predictionsAt(
 export interface ThresholdRow {
   minConfidence: number;
   minEvidence: number;
+  /** The open-set gate's floor (`DecisionRules.minInScope`). */
+  minInScope: number;
   accuracy: number;
   oosFalseAcceptance: number;
   lifeEventFalseRejection: number;
@@ -185,7 +187,11 @@ export interface Calibration {
   temperature: number;
   nllBefore: number;
   nllAfter: number;
-  /** Life-event confidence threshold × evidence floor, at the chosen other thresholds. */
+  /**
+   * Life-event confidence threshold × evidence floor × the gate's floor, at the chosen other
+   * thresholds. Without a gate (every `inScope` 1) the gate's floor changes nothing, so only the
+   * base value is in the sweep.
+   */
   sweep: ThresholdRow[];
   recommended: DecisionRules;
   /** Correct answers flagged ambiguous, and wrong answers flagged ambiguous, at the margin. */
@@ -201,7 +207,7 @@ const grid = (from: number, to: number, step: number): number[] => {
 /** Accuracy and the two error rates without the full report (the sweep runs it many times). */
 function quickRates(
   predictions: readonly Prediction[],
-): Omit<ThresholdRow, 'minConfidence' | 'minEvidence'> {
+): Omit<ThresholdRow, 'minConfidence' | 'minEvidence' | 'minInScope'> {
   let correct = 0;
   let oos = 0;
   let oosAccepted = 0;
@@ -224,10 +230,17 @@ function quickRates(
   };
 }
 
+/** The gate floors the sweep tries: the base value alone when no score has a gate. */
+export function inScopeGrid(scores: readonly OutOfFoldScore[], base: number): number[] {
+  if (scores.every((s) => s.inScope === 1)) return [base];
+  return [...new Set([0, 0.5, 0.6, 0.7, 0.8, 0.9, base])].sort((a, b) => a - b);
+}
+
 /**
  * Chooses the thresholds from out-of-fold scores: the coverage floor under which fewer than
- * 0.5% of in-scope examples fall; then the life-event confidence threshold and evidence floor
- * with the best accuracy among those keeping out-of-scope false acceptance at or under
+ * 0.5% of in-scope examples fall; then the life-event confidence threshold, evidence floor and
+ * open-set gate floor (`minInScope`, when the scores come from a model with the gate) with the
+ * best accuracy among those keeping out-of-scope false acceptance at or under
  * `maxFalseAcceptance`; the threshold for conversational intents with the best accuracy; the
  * widest ambiguity margin flagging at most `maxCorrectFlagged` of correct answers. The
  * out-of-vocabulary rule (`maxOov`, `minConfidenceOov`) is kept from `base`: it is judged on
@@ -252,16 +265,20 @@ export function calibrate(
     quickRates(predictionsFromRanked(scores, rankings, rules));
   let rules: DecisionRules = { ...base, minCoverage };
   const sweep: ThresholdRow[] = [];
+  const inScopeFloors = inScopeGrid(scores, base.minInScope);
   // Two rounds: the conversational threshold and the life-event pair depend on each other a little.
   for (let round = 0; round < 2; round++) {
     sweep.length = 0;
     for (const minConfidence of grid(0.3, 0.9, 0.05)) {
       for (const minEvidence of grid(0, 0.5, 0.05)) {
-        sweep.push({
-          minConfidence,
-          minEvidence,
-          ...rates({ ...rules, minConfidence, minEvidence }),
-        });
+        for (const minInScope of inScopeFloors) {
+          sweep.push({
+            minConfidence,
+            minEvidence,
+            minInScope,
+            ...rates({ ...rules, minConfidence, minEvidence, minInScope }),
+          });
+        }
       }
     }
     // When no setting reaches the bound, relax it in steps of half a percent rather than
@@ -273,7 +290,12 @@ export function calibrate(
       admissible = sweep.filter((r) => r.oosFalseAcceptance <= bound + 1e-9);
     }
     const pick = admissible.reduce((a, b) => (b.accuracy > a.accuracy + 1e-9 ? b : a));
-    rules = { ...rules, minConfidence: pick.minConfidence, minEvidence: pick.minEvidence };
+    rules = {
+      ...rules,
+      minConfidence: pick.minConfidence,
+      minEvidence: pick.minEvidence,
+      minInScope: pick.minInScope,
+    };
     let bestOther = rules.minConfidenceOther;
     let bestAccuracy = -1;
     for (const minConfidenceOther of grid(0.2, 0.9, 0.05)) {

@@ -136,13 +136,48 @@ export const MESSAGE_WEIGHT = 2;
 const isMarriage = matcher(MARRIAGE);
 
 /**
+ * Talking with someone now, in the first person present ("am i talking to", «я говорю с»,
+ * "kas ma räägin inimesega"): the writer asks who answers. Asking for a person uses the
+ * infinitive or a request instead ("talk to", «поговорить», "rääkida"), so these forms are not
+ * among them; nor is "writing" («пишу», "kirjutan"), the opening of a letter to an office
+ * ("i am writing to ask about...").
+ */
+const TALKING_NOW = [
+  ...['talking', 'speaking', 'chatting', 'texting', 'messaging'],
+  ...['говорю', 'разговариваю', 'общаюсь', 'переписываюсь', 'беседую'],
+  ...['raagin', 'suhtlen', 'vestlen', 'lobisen'],
+];
+/** Whom one talks with: "to", "with", «с», or an Estonian comitative ("inimesega", "kellega"). */
+const isWith = (form: string): boolean =>
+  ['to', 'with', 'с', 'со'].includes(form) || (form.length > 4 && form.endsWith('ga'));
+/** Words of a request or a wish: with them, talking to someone is asking for a person. */
+const REQUEST = [
+  ...['want', 'wanna', 'need', 'can', 'could', 'let', 'please', 'get', 'give', 'rather'],
+  ...['connect*', 'transfer*', 'put'],
+  ...['хочу', 'хотел*', 'хотим', 'нужен', 'нужна', 'нужно', 'надо', 'можно', 'могу', 'мог*'],
+  ...['даите', 'позов*', 'соедин*', 'переключ*', 'передаи*', 'пожалуиста'],
+  ...['tahan', 'tahaks*', 'soovin', 'sooviks*', 'saan', 'saaks*', 'saab', 'palun', 'uhenda*'],
+  ...['anna', 'andke', 'vaja'],
+];
+const isTalkingNow = matcher(TALKING_NOW);
+const isRequest = matcher(REQUEST);
+
+/**
  * Features of the whole message, by main form, that a linear model cannot learn from the words
  * one by one: `x:end-marriage` when a word that ends something stands with a word for the
  * marriage ("annul the marriage", «расторгнуть брак», "abielu lõpetamine" are a divorce, though
- * they name the marriage). `extractFeatures` adds them after the bigrams; so does the fast path.
+ * they name the marriage); `x:talking-now` when the writer is talking with someone now and
+ * asks for nothing ("am i talking to a person?", «я говорю с человеком?», "kas ma räägin
+ * inimesega?": who answers, small talk, though it names the person a request for one names).
+ * `extractFeatures` adds them after the bigrams; so does the fast path.
  */
 export function messageFeatures(forms: readonly string[]): string[] {
-  return forms.some(isEnding) && forms.some(isMarriage) ? ['x:end-marriage'] : [];
+  const out: string[] = [];
+  if (forms.some(isEnding) && forms.some(isMarriage)) out.push('x:end-marriage');
+  if (forms.some(isTalkingNow) && forms.some(isWith) && !forms.some(isRequest)) {
+    out.push('x:talking-now');
+  }
+  return out;
 }
 
 /** Features of a whole message, before indexing. Word bigrams catch "pension fund", "id card". */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   acceptances,
   baselineOutOfFold,
+  calibrate,
   chooseThresholds,
   openSetTradeOff,
   stratifiedFolds,
@@ -135,5 +136,63 @@ describe('open-set thresholds', () => {
     expect(perIntent4?.accuracy).toBeCloseTo(4 / 6, 9);
     const global1 = points.find((p) => p.mode === 'global' && p.cost === 1);
     expect(global1?.oosFalseAcceptance).toBeGreaterThan(0);
+  });
+});
+
+describe('calibrate sweeps the open-set gate floor', () => {
+  const intents = ['marriage', 'divorce', 'out-of-scope'] as const;
+  const rules = {
+    minConfidence: 0.6,
+    minConfidenceOther: 0.2,
+    ambiguityMargin: 0,
+    minCoverage: 0,
+    minEvidence: 0,
+    maxOov: 1,
+    minConfidenceOov: 0,
+    minContested: 1,
+    oosEvidence: 1,
+    minConfidenceOosEvidence: 0,
+    minInScope: 0,
+  };
+  // Out-of-scope messages that the main model takes for marriage more confidently than the
+  // real ones: no confidence threshold separates them, the gate's P(life event) does.
+  const score = (gold: (typeof intents)[number], p: number, inScope: number, n: number) => ({
+    example: { text: `${gold} ${p} ${n}`, intent: gold, lang: 'en' as const },
+    fold: n % 5,
+    intents,
+    logits: Float64Array.from([Math.log(p), Math.log((1 - p) / 2), Math.log((1 - p) / 2)]),
+    coverage: 1,
+    oov: 0,
+    evidence: Float64Array.from([1, 1, 1]),
+    personal: false,
+    inScope,
+    lang: 'en' as const,
+  });
+  const withGate = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((n) => [
+    score('marriage', 0.7, 0.9, n),
+    score('marriage', 0.8, 0.85, n),
+    score('out-of-scope', 0.9, 0.3, n),
+  ]);
+
+  it('chooses a gate floor that rejects what confidence cannot', () => {
+    const c = calibrate(withGate, rules);
+    expect(c.recommended.minInScope).toBeGreaterThan(0.3);
+    expect(c.recommended.minInScope).toBeLessThanOrEqual(0.85);
+    expect(new Set(c.sweep.map((r) => r.minInScope)).size).toBeGreaterThan(1);
+    const chosen = c.sweep.find(
+      (r) =>
+        r.minConfidence === c.recommended.minConfidence &&
+        r.minEvidence === c.recommended.minEvidence &&
+        r.minInScope === c.recommended.minInScope,
+    );
+    expect(chosen?.oosFalseAcceptance).toBe(0);
+    expect(chosen?.accuracy).toBe(1);
+  });
+
+  it('keeps the configured floor when the scores have no gate', () => {
+    const noGate = withGate.map((s) => ({ ...s, inScope: 1 }));
+    const c = calibrate(noGate, { ...rules, minInScope: 0.4 });
+    expect(c.recommended.minInScope).toBe(0.4);
+    expect(new Set(c.sweep.map((r) => r.minInScope))).toEqual(new Set([0.4]));
   });
 });
