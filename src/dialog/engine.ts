@@ -250,7 +250,34 @@ function enter(
   const list = heardList(turn, lifeEvent, facts);
   const prefix =
     list.length > 0 ? turn.tv('understood.noted', { list: list.join(', ') }) : undefined;
+  // Taken for granted, not heard: the summary does not say it back.
+  Object.assign(turn.state.vars, assumed(turn, lifeEvent, text, turn.state.vars));
   run(turn, dialogOf(turn, lifeEvent).start, prefix ? { prefix } : {});
+}
+
+/**
+ * The answers the dialog takes without asking (a question's `assume`) for a dialog that starts
+ * with this text: those the text does not answer and says none of the question's `askIf`
+ * phrases for („tahame abielluda“ is a marriage in Estonia; „abiellusime“ or „Soomes“ asks).
+ */
+function assumed(
+  turn: Turn,
+  lifeEvent: LifeEventId,
+  text: string,
+  known: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const found: Record<string, string> = {};
+  const toks = tokens(text);
+  for (const node of Object.values(dialogOf(turn, lifeEvent).nodes)) {
+    if (node.kind !== 'question' || !node.assume || known[node.var] !== undefined) continue;
+    const asks = node.assume.askIf.some((item) => {
+      const [name = '', value] = item.split('.');
+      const matches = turn.deps.extractors.lexicon(name)?.all(toks) ?? [];
+      return matches.some((m) => value === undefined || m.value === value);
+    });
+    if (!asks) found[node.var] = node.assume.option;
+  }
+  return found;
 }
 
 /**
@@ -1571,7 +1598,8 @@ function prefilled(turn: Turn, lifeEvent: LifeEventId, said: string): Record<str
   const found = turn.deps.extractors.forDialog(dialogOf(turn, lifeEvent), said, turn.ctx);
   // The question's town is the municipality, not a place (as the plan will take it; F-7).
   for (const name of placesAsked(turn, lifeEvent, undefined, said)) found.delete(name);
-  const known = Object.fromEntries([...found].map(([name, e]) => [name, e.value]));
+  const heard = Object.fromEntries([...found].map(([name, e]) => [name, e.value]));
+  const known = { ...heard, ...assumed(turn, lifeEvent, said, heard) };
   const municipality = municipalityNamed(turn, said) ?? turn.state.municipality;
   return municipality ? { ...known, municipality } : known;
 }
