@@ -26,6 +26,7 @@ import { MISSING_MARK, createTexts, type Texts } from './i18n.js';
 import { matchOption } from './match.js';
 import { ask, currentNode, run, dialogOf, heardList, numberWord } from './nodes.js';
 import { indexCatalog, linkLanguageNote, offerCards, providerName, statusBlock } from './render.js';
+import { isHttpsUrl } from './check.js';
 import { factSource } from './links.js';
 import type { CatalogFact, CatalogService, NodeOf } from './schema.js';
 import { checklistEntry, conditionHolds } from './schema.js';
@@ -1122,9 +1123,15 @@ function explain(turn: Turn, terms: string[]): void {
       { type: 'options', options: turn.eventOptions() },
     ]);
   }
-  const lines = terms.map((id) =>
-    turn.tv('clarify.explain', { term: turn.tg(`${id}.term`), means: turn.tg(`${id}.means`) }),
-  );
+  // With its official source where the glossary gives one („Mis on tugiisik?“, review 24 R24-27).
+  const lines = terms.map((id) => {
+    const means = turn.tv('clarify.explain', {
+      term: turn.tg(`${id}.term`),
+      means: turn.tg(`${id}.means`),
+    });
+    const url = turn.tg(`${id}.source`, { defaultValue: '' });
+    return isHttpsUrl(url) ? `${means} ${turn.tv('direct.source', { url })}` : means;
+  });
   const node = currentNode(turn);
   if (node?.kind === 'question' || node?.kind === 'input') return ask(turn, node, lines.join('\n'));
   turn.say(lines.join('\n'));
