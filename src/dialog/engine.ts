@@ -630,6 +630,10 @@ function text(turn: Turn, said: string, classifier: Classifier, asked?: 'helped'
       !nlu.ambiguous &&
       ((isLifeEvent(nlu.intent) && nlu.intent !== active) ||
         ['my-status', 'goodbye', 'thanks'].includes(nlu.intent)));
+  // Disagreeing with a decision (an assessment, a pension, a benefit) asks for the appeal path,
+  // which the catalog has no checked fact for: plainly so, with a person offered, never the
+  // decision's time limit or a service's summary (review 24 R24-36, R24-38).
+  if (inEvent && u.has('disagree', said) && !leavesEvent(classify())) return noAnswer(turn);
   if (
     inEvent &&
     direct?.kind === 'rule' &&
