@@ -631,6 +631,7 @@ function checkConversation(
               path: `${at}.assume.askIf.${i}`,
               message: `a lexicon extract.${item}${value === undefined ? '.<value>' : ''} in locales/<lang>/conversation.json`,
             });
+            return;
           }
           for (const v of value === undefined ? values : [value])
             need(`extract.${lexicon}.${v}`, `${at}.assume.askIf.${i}`, loaded.file);
