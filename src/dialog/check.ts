@@ -635,6 +635,29 @@ function checkConversation(
       for (const o of node.options) {
         need(`said.${id}.${node.var}.${o.id}`, `${at}.options`, loaded.file);
       }
+      if (node.assume) {
+        if (!options.has(node.assume.option)) {
+          problems.push({
+            file: loaded.file,
+            path: `${at}.assume.option`,
+            message: `an option id (${[...options].join(', ')}), got "${node.assume.option}"`,
+          });
+        }
+        node.assume.askIf.forEach((item, i) => {
+          const [lexicon = '', value] = item.split('.');
+          const values = lexiconValues(lexicon);
+          if (value === undefined ? values.length === 0 : !values.includes(value)) {
+            problems.push({
+              file: loaded.file,
+              path: `${at}.assume.askIf.${i}`,
+              message: `a lexicon extract.${item}${value === undefined ? '.<value>' : ''} in locales/<lang>/conversation.json`,
+            });
+            return;
+          }
+          for (const v of value === undefined ? values : [value])
+            need(`extract.${lexicon}.${v}`, `${at}.assume.askIf.${i}`, loaded.file);
+        });
+      }
       (node.extract ?? []).forEach((decl, i) => {
         const path = `${at}.extract.${i}`;
         const use = typeof decl === 'string' ? decl : decl.use;

@@ -26,6 +26,7 @@ import { MISSING_MARK, createTexts, type Texts } from './i18n.js';
 import { matchOption } from './match.js';
 import { ask, currentNode, run, dialogOf, heardList, numberWord } from './nodes.js';
 import { indexCatalog, linkLanguageNote, offerCards, providerName, statusBlock } from './render.js';
+import { isHttpsUrl } from './check.js';
 import { factSource } from './links.js';
 import type { CatalogFact, CatalogService, NodeOf } from './schema.js';
 import { checklistEntry, conditionHolds } from './schema.js';
@@ -250,7 +251,34 @@ function enter(
   const list = heardList(turn, lifeEvent, facts);
   const prefix =
     list.length > 0 ? turn.tv('understood.noted', { list: list.join(', ') }) : undefined;
+  // Taken for granted, not heard: the summary does not say it back.
+  Object.assign(turn.state.vars, assumed(turn, lifeEvent, text, turn.state.vars));
   run(turn, dialogOf(turn, lifeEvent).start, prefix ? { prefix } : {});
+}
+
+/**
+ * The answers the dialog takes without asking (a question's `assume`) for a dialog that starts
+ * with this text: those the text does not answer and says none of the question's `askIf`
+ * phrases for („tahame abielluda“ is a marriage in Estonia; „abiellusime“ or „Soomes“ asks).
+ */
+function assumed(
+  turn: Turn,
+  lifeEvent: LifeEventId,
+  text: string,
+  known: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const found: Record<string, string> = {};
+  const toks = tokens(text);
+  for (const node of Object.values(dialogOf(turn, lifeEvent).nodes)) {
+    if (node.kind !== 'question' || !node.assume || known[node.var] !== undefined) continue;
+    const asks = node.assume.askIf.some((item) => {
+      const [name = '', value] = item.split('.');
+      const matches = turn.deps.extractors.lexicon(name)?.all(toks) ?? [];
+      return matches.some((m) => value === undefined || m.value === value);
+    });
+    if (!asks) found[node.var] = node.assume.option;
+  }
+  return found;
 }
 
 /**
@@ -602,6 +630,10 @@ function text(turn: Turn, said: string, classifier: Classifier, asked?: 'helped'
       !nlu.ambiguous &&
       ((isLifeEvent(nlu.intent) && nlu.intent !== active) ||
         ['my-status', 'goodbye', 'thanks'].includes(nlu.intent)));
+  // Disagreeing with a decision (an assessment, a pension, a benefit) asks for the appeal path,
+  // which the catalog has no checked fact for: plainly so, with a person offered, never the
+  // decision's time limit or a service's summary (review 24 R24-36, R24-38).
+  if (inEvent && u.has('disagree', said) && !leavesEvent(classify())) return noAnswer(turn);
   if (
     inEvent &&
     direct?.kind === 'rule' &&
@@ -1095,9 +1127,15 @@ function explain(turn: Turn, terms: string[]): void {
       { type: 'options', options: turn.eventOptions() },
     ]);
   }
-  const lines = terms.map((id) =>
-    turn.tv('clarify.explain', { term: turn.tg(`${id}.term`), means: turn.tg(`${id}.means`) }),
-  );
+  // With its official source where the glossary gives one („Mis on tugiisik?“, review 24 R24-27).
+  const lines = terms.map((id) => {
+    const means = turn.tv('clarify.explain', {
+      term: turn.tg(`${id}.term`),
+      means: turn.tg(`${id}.means`),
+    });
+    const url = turn.tg(`${id}.source`, { defaultValue: '' });
+    return isHttpsUrl(url) ? `${means} ${turn.tv('direct.source', { url })}` : means;
+  });
   const node = currentNode(turn);
   if (node?.kind === 'question' || node?.kind === 'input') return ask(turn, node, lines.join('\n'));
   turn.say(lines.join('\n'));
@@ -1571,7 +1609,8 @@ function prefilled(turn: Turn, lifeEvent: LifeEventId, said: string): Record<str
   const found = turn.deps.extractors.forDialog(dialogOf(turn, lifeEvent), said, turn.ctx);
   // The question's town is the municipality, not a place (as the plan will take it; F-7).
   for (const name of placesAsked(turn, lifeEvent, undefined, said)) found.delete(name);
-  const known = Object.fromEntries([...found].map(([name, e]) => [name, e.value]));
+  const heard = Object.fromEntries([...found].map(([name, e]) => [name, e.value]));
+  const known = { ...heard, ...assumed(turn, lifeEvent, said, heard) };
   const municipality = municipalityNamed(turn, said) ?? turn.state.municipality;
   return municipality ? { ...known, municipality } : known;
 }

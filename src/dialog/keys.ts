@@ -17,7 +17,6 @@ export const ENGINE_KEYS = [
   'global.outOfScope',
   'global.reask',
   'global.handover',
-  'global.missedTwice',
   'global.feedbackThanks',
   'global.feedbackSorry',
   'global.askHuman',

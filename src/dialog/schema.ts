@@ -301,6 +301,20 @@ const QuestionNode = z.strictObject({
   options: z.array(QuestionOption).min(2, 'at least two options'),
   /** The answers this question can take from free text, in any message of its dialog. */
   extract: z.array(ExtractDecl).optional(),
+  /**
+   * The answer taken without asking when the message that starts the dialog (or a click on the
+   * topic) says none of `askIf`'s phrases: a plain wish to marry is a marriage in Estonia; the
+   * place is asked only when a foreign country or „abroad“ is named, or the couple married
+   * already. `askIf` items are lexicons (`wed-before`) or one value of one (`place.abroad`).
+   */
+  assume: z
+    .strictObject({
+      option: z.string().regex(slug, 'an option id in kebab-case'),
+      askIf: z
+        .array(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)?$/, 'a lexicon or lexicon.value'))
+        .min(1),
+    })
+    .optional(),
 });
 /** A question answered in the person's own words; the answer is kept in `var` (max 200 chars). */
 const InputNode = z.strictObject({

@@ -3,6 +3,7 @@ import { checkDialogBundle } from '../../src/dialog/check.js';
 import { loadDialogBundle, readDialogBundle } from '../../src/dialog/load.js';
 import { DialogDataError, formatProblem, isError } from '../../src/dialog/problem.js';
 import { runDialogsCli } from '../../src/cli/dialogs.js';
+import { realBundle, withDialog } from './helpers.js';
 
 const BROKEN = 'test/dialog/fixtures/broken';
 
@@ -80,4 +81,31 @@ describe('dialogs check', () => {
     expect(ok.status).toBe(0);
     expect(ok.stdout).toBe('');
   }, 60_000); // two `npx tsx` processes: slow on a loaded machine
+});
+
+describe('dialogs check: a question taken for granted (`assume`)', () => {
+  it('demands an option of the question and lexicons (or lexicon values) that exist', () => {
+    const real = realBundle();
+    const marriage = real.dialogs.marriage!.dialog;
+    const askPlace = marriage.nodes['ask-place'];
+    if (askPlace?.kind !== 'question') throw new Error('marriage has an ask-place question');
+    const broken = {
+      ...marriage,
+      nodes: {
+        ...marriage.nodes,
+        'ask-place': {
+          ...askPlace,
+          assume: { option: 'moon', askIf: ['place.mars', 'no-such-lexicon', 'wed-before'] },
+        },
+      },
+    };
+    const problems = checkDialogBundle(withDialog(broken))
+      .filter(isError)
+      .map((p) => `${p.path}: ${p.message}`);
+    expect(problems).toEqual([
+      'nodes.ask-place.assume.option: an option id (estonia, abroad), got "moon"',
+      'nodes.ask-place.assume.askIf.0: a lexicon extract.place.mars in locales/<lang>/conversation.json',
+      'nodes.ask-place.assume.askIf.1: a lexicon extract.no-such-lexicon.<value> in locales/<lang>/conversation.json',
+    ]);
+  });
 });

@@ -47,19 +47,32 @@ describe('DialogEngine', () => {
     const { send } = make();
     const turn = send({ type: 'choose', optionId: 'event:marriage' });
     expect(turn.replies[0]?.text).toMatch(/Getting married in Estonia/);
-    expect(turn.replies[1]?.text).toMatch(/in Estonia or abroad/);
-    expect(optionIds(turn)).toEqual(['estonia', 'abroad']);
-    expect(turn.info).toMatchObject({ lifeEvent: 'marriage', node: 'ask-place' });
-    const next = send({ type: 'choose', optionId: 'estonia' });
-    expect(next.replies[0]?.text).toMatch(/6 months/);
-    expect(optionIds(next)).toEqual(['yes', 'no', 'not-sure']);
-    expect(next.info).toMatchObject({ lifeEvent: 'marriage', node: 'ask-residence' });
+    // Chosen from the menu, a marriage is one in Estonia: the place is not asked (issue 13).
+    expect(turn.replies[1]?.text).toMatch(/6 months/);
+    expect(turn.replies[1]?.text).not.toMatch(/in Estonia or abroad/);
+    expect(optionIds(turn)).toEqual(['yes', 'no', 'not-sure']);
+    expect(turn.info).toMatchObject({ lifeEvent: 'marriage', node: 'ask-residence' });
+  });
+
+  it('asks where the marriage is only when the first message names abroad or a past wedding', () => {
+    for (const [said, asks] of [
+      ['we want to get married next summer', false],
+      ['we want to get married, my bride is from Finland', true],
+      ['we got married last year', true],
+    ] as const) {
+      const { send, state } = make(mapClassifier({ [said]: nlu('marriage', { lang: 'en' }) }));
+      const turn = send({ type: 'text', text: said });
+      expect(turn.info.node).toBe(asks ? 'ask-place' : 'ask-residence');
+      // Taken for granted, the place is not said back as if the person had said it.
+      expect(state().vars).toEqual(asks ? {} : { place: 'estonia' });
+      expect(state().heard ?? []).not.toContain('place');
+      if (asks) expect(text(turn)).toMatch(/where did you marry: in Estonia or abroad\?/);
+    }
   });
 
   it('stores a question answer and goes to the option target', () => {
     const { send, state } = make();
     send({ type: 'choose', optionId: 'event:marriage' });
-    send({ type: 'choose', optionId: 'estonia' });
     const turn = send({ type: 'choose', optionId: 'no' });
     expect(state().vars).toEqual({ place: 'estonia', residence: 'no' });
     expect(turn.info.node).toBe('ask-age');
@@ -68,7 +81,6 @@ describe('DialogEngine', () => {
   it('understands free text as a quick reply in any language', () => {
     const { send, state } = make();
     send({ type: 'choose', optionId: 'event:marriage' });
-    send({ type: 'choose', optionId: 'estonia' });
     send({ type: 'text', text: 'Jah!' });
     send({ type: 'text', text: 'нет' });
     send({ type: 'text', text: 'ei tea' });
@@ -83,7 +95,6 @@ describe('DialogEngine', () => {
   it('takes the longest answer a free-text reply opens with: "ei tea veel" is not "ei"', () => {
     const { send, state } = make();
     send({ type: 'choose', optionId: 'event:marriage' });
-    send({ type: 'choose', optionId: 'estonia' });
     send({ type: 'text', text: 'ei tea veel' });
     send({ type: 'text', text: 'no, she is 17' });
     send({ type: 'text', text: 'не знаю точно' });
@@ -98,7 +109,6 @@ describe('DialogEngine', () => {
   it('builds a personal checklist: a name change lists the new ID document', () => {
     const { send } = make();
     send({ type: 'choose', optionId: 'event:marriage' });
-    send({ type: 'choose', optionId: 'estonia' });
     send({ type: 'choose', optionId: 'yes' });
     send({ type: 'choose', optionId: 'yes' });
     const withName = send({ type: 'choose', optionId: 'yes' });
@@ -126,7 +136,6 @@ describe('DialogEngine', () => {
 
     const other = make();
     other.send({ type: 'choose', optionId: 'event:marriage' });
-    other.send({ type: 'choose', optionId: 'estonia' });
     other.send({ type: 'choose', optionId: 'no' });
     other.send({ type: 'choose', optionId: 'no' });
     const noName = other.send({ type: 'choose', optionId: 'no' });
@@ -242,7 +251,6 @@ describe('DialogEngine', () => {
       mapClassifier({ 'we are getting divorced': nlu('divorce', { lang: 'en' }) }),
     );
     send({ type: 'choose', optionId: 'event:marriage' });
-    send({ type: 'choose', optionId: 'estonia' });
     const asked = send({ type: 'text', text: 'we are getting divorced' });
     expect(asked.info.lifeEvent).toBe('marriage');
     expect(text(asked)).toMatch(/Do you want to talk about “Divorce” instead\?/);
@@ -258,7 +266,6 @@ describe('DialogEngine', () => {
       mapClassifier({ 'we are getting divorced': nlu('divorce', { lang: 'en' }) }),
     );
     send({ type: 'choose', optionId: 'event:marriage' });
-    send({ type: 'choose', optionId: 'estonia' });
     send({ type: 'text', text: 'we are getting divorced' });
     const stay = send({ type: 'text', text: 'no' });
     expect(stay.info).toMatchObject({ lifeEvent: 'marriage', node: 'ask-residence' });
@@ -273,7 +280,6 @@ describe('DialogEngine', () => {
     });
     const { send, state } = make(classifier);
     send({ type: 'choose', optionId: 'event:marriage' });
-    send({ type: 'choose', optionId: 'estonia' });
     const again = send({ type: 'text', text: 'we are getting married' });
     expect(text(again)).toMatch(/didn't understand your answer/);
     expect(optionIds(again)).toEqual(['yes', 'no', 'not-sure']);
@@ -325,7 +331,6 @@ describe('DialogEngine', () => {
   it('re-asks at a question, then offers three ways out, and queues only when a person is chosen', () => {
     const { send } = make();
     send({ type: 'choose', optionId: 'event:marriage' });
-    send({ type: 'choose', optionId: 'estonia' });
     const first = send({ type: 'text', text: 'purple elephants' });
     expect(text(first)).toMatch(/didn't understand your answer/);
     expect(optionIds(first)).toEqual(['yes', 'no', 'not-sure']);
@@ -360,7 +365,6 @@ describe('DialogEngine', () => {
   it('starts over on the restart option and on the words in any language', () => {
     const { send, state } = make();
     send({ type: 'choose', optionId: 'event:marriage' });
-    send({ type: 'choose', optionId: 'estonia' });
     send({ type: 'choose', optionId: 'yes' });
     const turn = send({ type: 'text', text: 'alusta uuesti' });
     expect(state().vars).toEqual({});
@@ -401,7 +405,6 @@ describe('DialogEngine', () => {
     const topics = optionIds(make().send({ type: 'start' }));
     expect(optionIds(asked)).toEqual(['human', ...topics]);
     send({ type: 'choose', optionId: 'event:marriage' });
-    send({ type: 'choose', optionId: 'estonia' });
     expect(optionIds(send({ type: 'text', text: 'tell me a joke' }))).toEqual([
       'human',
       'continue',
@@ -421,7 +424,6 @@ describe('DialogEngine', () => {
   it('goes back to the open question on a no to a person after a low rating mid-dialog', () => {
     const { send } = make();
     send({ type: 'choose', optionId: 'event:marriage' });
-    send({ type: 'choose', optionId: 'estonia' });
     send({ type: 'feedback', rating: 1 });
     const no = send({ type: 'choose', optionId: 'no' });
     expect(no.effects).toEqual([]);
@@ -432,7 +434,6 @@ describe('DialogEngine', () => {
   it('looks up the status on the my-status intent and asks the question again after', () => {
     const { send } = make(mapClassifier({ 'my status': nlu('my-status', { lang: 'en' }) }));
     send({ type: 'choose', optionId: 'event:marriage' });
-    send({ type: 'choose', optionId: 'estonia' });
     const ask = send({ type: 'text', text: 'my status' });
     expect(ask.effects).toEqual([{ type: 'status-lookup', lifeEvent: 'marriage' }]);
     const turn = send({ type: 'status', lookup: { type: 'unavailable' } });
@@ -446,7 +447,6 @@ describe('DialogEngine', () => {
     expect(topics.replies[0]?.blocks[0]).toEqual({ type: 'sign-in' });
     expect(optionIds(topics)).toContain('event:marriage');
     send({ type: 'choose', optionId: 'event:marriage' });
-    send({ type: 'choose', optionId: 'estonia' });
     send({ type: 'text', text: 'my status' });
     const mid = send({ type: 'status', lookup: { type: 'signed-out' } });
     expect(mid.replies.flatMap((r) => r.blocks.map((b) => b.type))).toContain('sign-in');
@@ -476,7 +476,6 @@ describe('DialogEngine', () => {
   it('restores its own state version and drops any other', () => {
     const { assistant, send, state } = make();
     send({ type: 'choose', optionId: 'event:marriage' });
-    send({ type: 'choose', optionId: 'estonia' });
     const stored: unknown = JSON.parse(JSON.stringify(state()));
     expect(assistant.restore(stored)).toEqual(state());
     expect(assistant.restore({ ...(stored as object), v: 99 })).toBeUndefined();
@@ -486,7 +485,6 @@ describe('DialogEngine', () => {
     const { send } = make();
     send({ type: 'set-lang', lang: 'ru' });
     send({ type: 'choose', optionId: 'event:marriage' });
-    send({ type: 'choose', optionId: 'estonia' });
     send({ type: 'choose', optionId: 'yes' });
     send({ type: 'choose', optionId: 'yes' });
     expect(text(send({ type: 'choose', optionId: 'no' }))).toMatch(

@@ -78,7 +78,6 @@ describe('public life-event pages in a browser', () => {
     const { id } = (await created.json()) as { id: string };
     for (const body of [
       { text: 'tahame abielluda' },
-      { optionId: 'estonia' },
       { optionId: 'yes' },
       { optionId: 'yes' },
       { optionId: 'no' },
