@@ -17,14 +17,42 @@ import type { DialogState } from './state.js';
 import type { Extractors } from './extract/extractors.js';
 import type { Understanding } from './understand.js';
 
+/**
+ * The word lists the engine compares questions with, made once per assistant and kept by what
+ * they are of (a life event's or service's id, a fact's id within its service): no key string
+ * is built per look-up, which the hot path of a direct answer did for every fact of every service.
+ */
+export interface WordLists {
+  /** A life event's one-word names (`topics.<id>`). */
+  topic: Map<string, readonly string[]>;
+  /** A service's name and summary. */
+  summary: Map<string, readonly string[]>;
+  /** A service's name. */
+  name: Map<string, readonly string[]>;
+  /** A catalog fact's sentence, by service id, then fact id. */
+  fact: Map<string, Map<string, readonly string[]>>;
+  /** The words (4+ letters) of each phrase of several such words that names a service. */
+  terms: Map<string, readonly (readonly string[])[]>;
+}
+
+export function createWordLists(): WordLists {
+  return {
+    topic: new Map(),
+    summary: new Map(),
+    name: new Map(),
+    fact: new Map(),
+    terms: new Map(),
+  };
+}
+
 export interface EngineDeps {
   bundle: DialogBundle;
   texts: Texts;
   catalog: CatalogIndex;
   extractors: Extractors;
   understanding: Understanding;
-  /** Words of catalog texts in every language, by key (a memo: the texts never change). */
-  wordCache: Map<string, readonly string[]>;
+  /** Words of catalog and locale texts in every language (a memo: the texts never change). */
+  words: WordLists;
   /** Office hours of customer support in words, per language; else the locale's default. */
   officeHours?: (lang: Lang) => string | undefined;
 }
