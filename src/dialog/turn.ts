@@ -63,14 +63,20 @@ export interface EngineDeps {
  * cost a few per cent of a turn.
  */
 export function clonePlain<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(clonePlain) as T;
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value))
-      out[key] = clonePlain((value as Record<string, unknown>)[key]);
+  if (value === null || typeof value !== 'object') return value;
+  // Most of the state's values are strings and numbers: copied here, without a call each.
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const item of value as unknown[])
+      out.push(item !== null && typeof item === 'object' ? clonePlain(item) : item);
     return out as T;
   }
-  return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    out[key] = item !== null && typeof item === 'object' ? clonePlain(item) : item;
+  }
+  return out as T;
 }
 
 export class Turn {
