@@ -619,7 +619,7 @@ function text(turn: Turn, said: string, classifier: Classifier, asked?: 'helped'
     ['human-handover', 'my-status'].includes(classify().intent) &&
     !classify().ambiguous;
   if (direct && !howTo && !asksPerson) {
-    answerInItsLanguage(turn, said, classifier);
+    answerInItsLanguage(turn, said, classify);
     return directAnswer(turn, direct.service, direct.kind, said);
   }
 
@@ -630,7 +630,7 @@ function text(turn: Turn, said: string, classifier: Classifier, asked?: 'helped'
     return;
   if (terms) return explain(turn, terms);
   if (direct && !direct.topicLevel) {
-    answerInItsLanguage(turn, said, classifier);
+    answerInItsLanguage(turn, said, classify);
     return directAnswer(turn, direct.service, direct.kind, said);
   }
 
@@ -822,9 +822,10 @@ function inDialog(turn: Turn, said: string): boolean {
  * renounce an inheritance?” in the Estonian widget) is answered in its own language, by the same
  * rule as any other message: long enough and understood.
  */
-function answerInItsLanguage(turn: Turn, said: string, classifier: Classifier): void {
+function answerInItsLanguage(turn: Turn, said: string, classify: () => NluResult): void {
   if (words(said) < LANG_SWITCH_MIN_WORDS) return;
-  switchLanguage(turn, said, classifier.classify(said, turn.state.lang));
+  // The turn's one reading of the message (a yes/no question may have been read already).
+  switchLanguage(turn, said, classify());
 }
 
 function switchLanguage(turn: Turn, said: string, nlu: NluResult): void {
