@@ -205,16 +205,92 @@ export function factsWith(
  * common beginning with a sentence word, when at least 4 letters (“lapsetoetus” beats “lapse”).
  */
 export function overlap(question: readonly string[], sentence: readonly string[]): number {
+  const index = sentence.length >= INDEX_MIN_WORDS ? prefixIndex(sentence) : undefined;
+  if (index !== undefined) return indexedOverlap(question, index);
   let score = 0;
   for (const q of question) {
-    if (q.length < 4) continue;
+    if (q.length < WORD_LETTERS) continue;
     let best = 0;
     for (const w of sentence) {
-      let n = 0;
-      while (n < q.length && n < w.length && q[n] === w[n]) n++;
+      const n = commonStart(q, w);
       if (n > best) best = n;
     }
     if (best >= WORD_LETTERS) score += best;
+  }
+  return score;
+}
+
+/** How many letters two words share at their start. */
+function commonStart(a: string, b: string): number {
+  let n = 0;
+  const most = Math.min(a.length, b.length);
+  while (n < most && a.charCodeAt(n) === b.charCodeAt(n)) n++;
+  return n;
+}
+
+/**
+ * A sentence's words by their first WORD_LETTERS letters: only a word that starts like a question
+ * word can share WORD_LETTERS letters with it, so `overlap` looks up each question word's start
+ * instead of comparing it with every word (the catalog's sentences run to 60 words in three
+ * languages, and a direct answer compares a question with every fact of every service).
+ */
+export type PrefixIndex = ReadonlyMap<string, readonly string[]>;
+
+/** Shorter sentences are compared word by word: indexing them would cost more than it saves. */
+const INDEX_MIN_WORDS = 8;
+
+/** Indexes of the frozen word lists (from `tokens`, which cannot change), made once each. */
+const indexes = new WeakMap<readonly string[], PrefixIndex>();
+
+/**
+ * The sentence's words (of WORD_LETTERS letters or more, each once) by their start; made once
+ * for a frozen list, undefined for one that may still change.
+ */
+export function prefixIndex(sentence: readonly string[]): PrefixIndex | undefined {
+  if (!Object.isFrozen(sentence)) return undefined;
+  let index = indexes.get(sentence);
+  if (index === undefined) {
+    const made = new Map<string, string[]>();
+    for (const w of sentence) {
+      if (w.length < WORD_LETTERS) continue;
+      const start = w.slice(0, WORD_LETTERS);
+      const words = made.get(start);
+      if (words === undefined) made.set(start, [w]);
+      else if (!words.includes(w)) words.push(w);
+    }
+    indexes.set(sentence, (index = made));
+  }
+  return index;
+}
+
+/** The starts of a frozen question's words (`undefined` for a short word), made once per list. */
+const startsOfList = new WeakMap<readonly string[], readonly (string | undefined)[]>();
+
+function startsOf(question: readonly string[]): readonly (string | undefined)[] {
+  let starts = startsOfList.get(question);
+  if (starts === undefined) {
+    starts = question.map((q) => (q.length < WORD_LETTERS ? undefined : q.slice(0, WORD_LETTERS)));
+    if (Object.isFrozen(question)) startsOfList.set(question, starts);
+  }
+  return starts;
+}
+
+/** `overlap` with the sentence's index: the same sum, from the words that start alike only. */
+function indexedOverlap(question: readonly string[], index: PrefixIndex): number {
+  const starts = startsOf(question);
+  let score = 0;
+  for (let i = 0; i < question.length; i++) {
+    const start = starts[i];
+    if (start === undefined) continue;
+    const words = index.get(start);
+    if (words === undefined) continue;
+    const q = question[i]!;
+    let best = 0;
+    for (const w of words) {
+      const n = commonStart(q, w);
+      if (n > best) best = n;
+    }
+    score += best;
   }
   return score;
 }

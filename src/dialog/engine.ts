@@ -50,7 +50,7 @@ import {
   type EmergencyKind,
 } from './understand.js';
 import { initialState, restoreState, type DialogState } from './state.js';
-import { Turn, type EngineDeps } from './turn.js';
+import { Turn, createWordLists, type EngineDeps } from './turn.js';
 import { isBothWaysSalutation } from './salutations.js';
 
 export interface DialogAssistantOptions {
@@ -98,7 +98,7 @@ export function createDialogAssistant(options: DialogAssistantOptions): Assistan
       return catalog.service(service ?? '')?.facts?.find((f) => f.id === fact)?.value;
     }),
     understanding: new Understanding(bundle.resources),
-    wordCache: new Map(),
+    words: createWordLists(),
     ...(options.officeHours !== undefined && { officeHours: options.officeHours }),
   };
   return {
@@ -651,7 +651,7 @@ function text(turn: Turn, said: string, classifier: Classifier, asked?: 'helped'
     ['human-handover', 'my-status'].includes(classify().intent) &&
     !classify().ambiguous;
   if (direct && !howTo && !asksPerson) {
-    answerInItsLanguage(turn, said, classifier);
+    answerInItsLanguage(turn, said, classify);
     return directAnswer(turn, direct.service, direct.kind, said);
   }
 
@@ -662,7 +662,7 @@ function text(turn: Turn, said: string, classifier: Classifier, asked?: 'helped'
     return;
   if (terms) return explain(turn, terms);
   if (direct && !direct.topicLevel) {
-    answerInItsLanguage(turn, said, classifier);
+    answerInItsLanguage(turn, said, classify);
     return directAnswer(turn, direct.service, direct.kind, said);
   }
 
@@ -854,9 +854,10 @@ function inDialog(turn: Turn, said: string): boolean {
  * renounce an inheritance?” in the Estonian widget) is answered in its own language, by the same
  * rule as any other message: long enough and understood.
  */
-function answerInItsLanguage(turn: Turn, said: string, classifier: Classifier): void {
+function answerInItsLanguage(turn: Turn, said: string, classify: () => NluResult): void {
   if (words(said) < LANG_SWITCH_MIN_WORDS) return;
-  switchLanguage(turn, said, classifier.classify(said, turn.state.lang));
+  // The turn's one reading of the message (a yes/no question may have been read already).
+  switchLanguage(turn, said, classify());
 }
 
 function switchLanguage(turn: Turn, said: string, nlu: NluResult): void {
@@ -994,7 +995,7 @@ function noAnswer(turn: Turn): void {
 
 /** The one-word names of a life event as a whole (`topics.<id>`, every language). */
 function topicWordsOf(turn: Turn, lifeEvent: LifeEventId): readonly string[] {
-  return wordsOf(turn, `topic:${lifeEvent}`, () =>
+  return wordsOf(turn.deps.words.topic, lifeEvent, () =>
     LANGS.map((l) =>
       turn.deps.texts
         .conversation(l)(`topics.${lifeEvent}`, { defaultValue: '' })
@@ -1012,7 +1013,7 @@ const SUMMARY_MIN_OVERLAP = 6;
 
 /** A service's summary and name in every language, as words. */
 function summaryWords(turn: Turn, serviceId: string): readonly string[] {
-  return wordsOf(turn, `summary:${serviceId}`, () =>
+  return wordsOf(turn.deps.words.summary, serviceId, () =>
     LANGS.map((l) => {
       const tc = turn.deps.texts.catalog(l);
       return `${tc(`service.${serviceId}.name`)} ${tc(`service.${serviceId}.summary`)}`;
@@ -1405,12 +1406,16 @@ function tieBreak(fact: CatalogFact | undefined, kind: AskKind): number {
   return KIND_TIE_BREAK + (fact.value !== undefined ? FIGURE_TIE_BREAK : 0);
 }
 
-/** The words of a text key in every language, computed once per assistant (texts do not change). */
-function wordsOf(turn: Turn, key: string, make: () => string): readonly string[] {
-  let cached = turn.deps.wordCache.get(key);
+/** The words of a text, computed once per assistant (texts do not change). */
+function wordsOf(
+  cache: Map<string, readonly string[]>,
+  key: string,
+  make: () => string,
+): readonly string[] {
+  let cached = cache.get(key);
   if (!cached) {
     cached = tokens(make());
-    turn.deps.wordCache.set(key, cached);
+    cache.set(key, cached);
   }
   return cached;
 }
@@ -1432,15 +1437,15 @@ function factWords(
         factParams(f, l, turn.deps.texts.conversation(l)),
       ),
     ).join(' ');
-  return (f) =>
-    local.includes(f)
-      ? sentence(f)
-      : wordsOf(turn, `fact:${service.id}.${f.id}`, () => sentence(f));
+  const facts = turn.deps.words.fact;
+  let known = facts.get(service.id);
+  if (!known) facts.set(service.id, (known = new Map<string, readonly string[]>()));
+  return (f) => (local.includes(f) ? sentence(f) : wordsOf(known, f.id, () => sentence(f)));
 }
 
 /** A service's name in every language, as words. */
 function nameWords(turn: Turn, serviceId: string): readonly string[] {
-  return wordsOf(turn, `name:${serviceId}`, () =>
+  return wordsOf(turn.deps.words.name, serviceId, () =>
     LANGS.map((l) => turn.deps.texts.catalog(l)(`service.${serviceId}.name`)).join(' '),
   );
 }
@@ -1452,14 +1457,28 @@ function nameWords(turn: Turn, serviceId: string): readonly string[] {
  */
 function termWordsIn(turn: Turn, serviceId: string, question: readonly string[]): string[] {
   const words: string[] = [];
-  for (const lang of LANGS) {
-    const phrases = turn.deps.texts.conversation(lang)(`terms.${serviceId}`, { defaultValue: '' });
-    for (const phrase of phrases.split('|')) {
-      const toks = wordsOf(turn, `term:${phrase}`, () => phrase).filter((w) => w.length >= 4);
-      if (toks.length > 1 && toks.every((w) => overlap([w], question) > 0)) words.push(...toks);
-    }
+  for (const toks of termPhrases(turn, serviceId)) {
+    if (toks.every((w) => overlap([w], question) > 0)) words.push(...toks);
   }
   return words;
+}
+
+/** The phrases of `terms.<serviceId>` (every language) of more than one word of 4+ letters, as those words. */
+function termPhrases(turn: Turn, serviceId: string): readonly (readonly string[])[] {
+  const { terms } = turn.deps.words;
+  let phrases = terms.get(serviceId);
+  if (!phrases) {
+    const list: (readonly string[])[] = [];
+    for (const lang of LANGS) {
+      const spec = turn.deps.texts.conversation(lang)(`terms.${serviceId}`, { defaultValue: '' });
+      for (const phrase of spec.split('|')) {
+        const toks = tokens(phrase).filter((w) => w.length >= 4);
+        if (toks.length > 1) list.push(Object.freeze(toks));
+      }
+    }
+    terms.set(serviceId, (phrases = list));
+  }
+  return phrases;
 }
 
 /**

@@ -5,11 +5,17 @@
  */
 import { LANGS } from '../protocol/frames.js';
 import type { Texts } from './i18n.js';
+import { tokens } from './extract/lexicon.js';
+
+/**
+ * A character other than printable ASCII, tab or line break. Text without one has nothing for
+ * NFD to decompose and no combining marks to drop (other text takes the whole fold).
+ */
+const NOT_PLAIN = /[^\t\n\r -~]/;
 
 export function normalise(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
+  const bare = !NOT_PLAIN.test(text) ? text : text.normalize('NFD').replace(/\p{M}/gu, '');
+  return bare
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
@@ -23,7 +29,8 @@ export interface OfferedOption {
 
 /**
  * The last text `matchOption` folded: a turn asks about the same message up to three times
- * (yes/no, restart/person, the question's options), and folding is the costly part.
+ * (yes/no, restart/person, the question's options). The folded words are `tokens`' (the
+ * lexicons have folded the message already this turn): joined, they are `normalise(text)`.
  */
 let lastText: string | undefined;
 let lastSaid = '';
@@ -35,7 +42,7 @@ export function matchOption(
   texts: Texts,
 ): string | undefined {
   if (text !== lastText) {
-    lastSaid = normalise(text);
+    lastSaid = tokens(text).join(' ');
     lastText = text;
   }
   const said = lastSaid;

@@ -17,14 +17,42 @@ import type { DialogState } from './state.js';
 import type { Extractors } from './extract/extractors.js';
 import type { Understanding } from './understand.js';
 
+/**
+ * The word lists the engine compares questions with, made once per assistant and kept by what
+ * they are of (a life event's or service's id, a fact's id within its service): no key string
+ * is built per look-up, which the hot path of a direct answer did for every fact of every service.
+ */
+export interface WordLists {
+  /** A life event's one-word names (`topics.<id>`). */
+  topic: Map<string, readonly string[]>;
+  /** A service's name and summary. */
+  summary: Map<string, readonly string[]>;
+  /** A service's name. */
+  name: Map<string, readonly string[]>;
+  /** A catalog fact's sentence, by service id, then fact id. */
+  fact: Map<string, Map<string, readonly string[]>>;
+  /** The words (4+ letters) of each phrase of several such words that names a service. */
+  terms: Map<string, readonly (readonly string[])[]>;
+}
+
+export function createWordLists(): WordLists {
+  return {
+    topic: new Map(),
+    summary: new Map(),
+    name: new Map(),
+    fact: new Map(),
+    terms: new Map(),
+  };
+}
+
 export interface EngineDeps {
   bundle: DialogBundle;
   texts: Texts;
   catalog: CatalogIndex;
   extractors: Extractors;
   understanding: Understanding;
-  /** Words of catalog texts in every language, by key (a memo: the texts never change). */
-  wordCache: Map<string, readonly string[]>;
+  /** Words of catalog and locale texts in every language (a memo: the texts never change). */
+  words: WordLists;
   /** Office hours of customer support in words, per language; else the locale's default. */
   officeHours?: (lang: Lang) => string | undefined;
 }
@@ -35,14 +63,20 @@ export interface EngineDeps {
  * cost a few per cent of a turn.
  */
 export function clonePlain<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(clonePlain) as T;
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value))
-      out[key] = clonePlain((value as Record<string, unknown>)[key]);
+  if (value === null || typeof value !== 'object') return value;
+  // Most of the state's values are strings and numbers: copied here, without a call each.
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const item of value as unknown[])
+      out.push(item !== null && typeof item === 'object' ? clonePlain(item) : item);
     return out as T;
   }
-  return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    out[key] = item !== null && typeof item === 'object' ? clonePlain(item) : item;
+  }
+  return out as T;
 }
 
 export class Turn {

@@ -116,6 +116,9 @@ export class Extractors {
   private readonly municipalities: Lexicon;
   /** Whether each municipality is a town or a parish (from its Estonian name). */
   private readonly placeKinds = new Map<string, PlaceKind>();
+  /** The last `births` read (`findBirths` does not change what it returns). */
+  private lastBirths:
+    { text: string; toks: readonly string[]; now: number; births: readonly Birth[] } | undefined;
 
   constructor(
     resources: Resources,
@@ -301,11 +304,20 @@ export class Extractors {
     return { cue: this.lexicons.get('date-cue'), months: this.lexicons.get(MONTH_NAMES_KEY) };
   }
 
-  private births(text: string, toks: readonly string[], now: number): Birth[] {
-    return findBirths(text, toks, dayOf(now), {
+  /**
+   * The births and ages the text says: the same for `age` and `age-until`, which one read of a
+   * dialog (`forDialog`) asks for the same text in several questions; the last is kept.
+   */
+  private births(text: string, toks: readonly string[], now: number): readonly Birth[] {
+    const last = this.lastBirths;
+    if (last !== undefined && last.text === text && last.toks === toks && last.now === now)
+      return last.births;
+    const births = findBirths(text, toks, dayOf(now), {
       ...this.dateLexicons(),
       ageCue: this.lexicons.get('age-cue'),
     });
+    this.lastBirths = { text, toks, now, births };
+    return births;
   }
 
   /** `adult` when every age said is at least `atLeast`, `minor` when one is below. */

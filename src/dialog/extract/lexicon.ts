@@ -632,9 +632,12 @@ export class Lexicon {
     return { value: best.value, weight: best.weight };
   }
 
-  /** Every value that matched, strongest first. */
-  all(toks: readonly string[]): LexiconMatch[] {
-    return this.matches(toks).map((m) => ({ value: m.value, weight: m.weight }));
+  /**
+   * Every value that matched, strongest first. The list is the lexicon's own (the same one for the
+   * same frozen tokens): read it, never change it; a turn asks about eight of them.
+   */
+  all(toks: readonly string[]): readonly Readonly<LexiconMatch>[] {
+    return this.matches(toks);
   }
 
   /**
