@@ -984,7 +984,8 @@ function noAnswer(turn: Turn): void {
   turn.state.misses = 0;
   const node = currentNode(turn);
   if (node?.kind === 'question' || node?.kind === 'input') {
-    turn.say(turn.tv('direct.noAnswerOpen'));
+    // A person answers only in office hours: never "at any time" (review 25 R25-11).
+    turn.say(turn.tv('direct.noAnswerOpen', { hours: officeHours(turn) }));
     return ask(turn, node);
   }
   turn.say(turn.tv('direct.noAnswer'), [
@@ -1668,6 +1669,11 @@ function lifeEventOf(turn: Turn, serviceId: string): LifeEventId | undefined {
     ?.id;
 }
 
+/** When a person answers, in the person's language: the configured hours, else the locale's. */
+function officeHours(turn: Turn): string {
+  return turn.deps.officeHours?.(turn.state.lang) || turn.tv('repair.hours');
+}
+
 /**
  * Not understood. The first miss says what I can do and offers the closest choices; the
  * second offers three ways out (say it differently, pick a topic, a person with office hours).
@@ -1677,7 +1683,7 @@ function miss(turn: Turn, nlu: NluResult): void {
   turn.state.misses += 1;
   if (turn.state.misses >= 2) {
     turn.state.misses = 0;
-    const hours = turn.deps.officeHours?.(turn.state.lang) || turn.tv('repair.hours');
+    const hours = officeHours(turn);
     const options: Option[] = [...turn.eventOptions(), turn.option('human')];
     if (currentNode(turn)) options.unshift(turn.option('continue'));
     turn.say(turn.tv('repair.second', { hours }), [{ type: 'options', options }]);

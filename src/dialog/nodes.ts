@@ -315,11 +315,12 @@ function sayChecklist(turn: Turn, node: NodeOf<'checklist'>, lifeEvent: LifeEven
     n: numberWord(turn, n, 'services'),
     nPer: numberWord(turn, n, 'per'),
   });
-  // A life event may word the counts its own way (marriage and divorce address the couple:
-  // „peate“, „teile“); the state's services follow the ones to apply for as „veel“ (more).
+  // A checklist may word the counts its own way, under its text's key (marriage and divorce
+  // address the couple: `divorce.checklist-apply`, „peate“, „teile“); else the person's
+  // (`checklist.apply`, „pead“: a spouse divorcing alone, review 25 R25-19). The state's
+  // services follow the ones to apply for as „veel“ (more).
   const said = (key: string, n: number): string =>
-    t(`${lifeEvent}.checklist-${key}`, { ...count(n), defaultValue: '' }) ||
-    t(`checklist.${key}`, count(n));
+    t(`${node.text}-${key}`, { ...count(n), defaultValue: '' }) || t(`checklist.${key}`, count(n));
   if (toApply > 0) lines.push(said('apply', toApply));
   if (byState > 0) lines.push(said(toApply > 0 ? 'automaticMore' : 'automatic', byState));
   const { lang } = turn.state;

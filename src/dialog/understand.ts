@@ -9,7 +9,7 @@ import type { JsonTree, Resources } from './load.js';
 import { Lexicon, tokens } from './extract/lexicon.js';
 import { clausesOf } from './extract/extractors.js';
 
-export const EMERGENCY_KINDS = ['suicide', 'child', 'violence', 'danger'] as const;
+export const EMERGENCY_KINDS = ['suicide', 'child', 'violence', 'fire', 'danger'] as const;
 export type EmergencyKind = (typeof EMERGENCY_KINDS)[number];
 
 /** What a direct question asks for. Amount-like kinds are answered from catalog facts. */
