@@ -15,7 +15,36 @@ import { mapClassifier, realBundle } from './helpers.js';
 
 const bundle = realBundle();
 const catalog = indexCatalog(bundle.catalog);
-const assistant = createDialogAssistant({ bundle, classifier: mapClassifier({}) });
+/**
+ * First messages that make a dialog ask what it would otherwise assume (a question's `assume`):
+ * a menu click assumes, so the paths behind the assumed question start from these.
+ */
+const ASKING_STARTS: Partial<Record<LifeEventId, Record<(typeof LANGS)[number], string>>> = {
+  marriage: {
+    et: 'tahame abielluda välismaal',
+    en: 'we want to marry abroad',
+    ru: 'мы хотим пожениться за границей',
+  },
+};
+const assistant = createDialogAssistant({
+  bundle,
+  classifier: mapClassifier(
+    Object.fromEntries(
+      Object.entries(ASKING_STARTS).flatMap(([lifeEvent, texts]) =>
+        LANGS.map((lang) => [
+          texts[lang],
+          {
+            intent: lifeEvent as LifeEventId,
+            confidence: 0.99,
+            lang,
+            alternatives: [],
+            ambiguous: false,
+          },
+        ]),
+      ),
+    ),
+  ),
+});
 /** A text that is only a key, or a key of the dialog/catalog namespaces leaking into a sentence. */
 const RAW_KEY =
   /(^[a-z0-9-]+(\.[a-z0-9-]+)+$)|\b(dialog|catalog|global|checklist|status|option|mode|service|agency|lifeEvent)\.[a-zA-Z-]+/m;
@@ -142,6 +171,22 @@ describe('All dialogs', () => {
           lifeEvent,
           walk,
         );
+        const assumes = Object.values(bundle.dialogs[lifeEvent]?.dialog.nodes ?? {}).some(
+          (node) => node.kind === 'question' && node.assume !== undefined,
+        );
+        const asking = ASKING_STARTS[lifeEvent]?.[lang];
+        expect(!assumes || asking !== undefined, 'a start that asks the assumed question').toBe(
+          true,
+        );
+        if (asking) {
+          explore(
+            assistant.initial(lang),
+            { type: 'text', text: asking },
+            [`"${asking}"`],
+            lifeEvent,
+            walk,
+          );
+        }
         expect(walk.paths).toBeGreaterThan(0);
         // Every service of the life event shows up on some path: none is unreachable content
         // (registering a marriage concluded abroad too, on the marriage dialog's abroad path).
