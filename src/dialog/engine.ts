@@ -951,19 +951,21 @@ function afterPlan(turn: Turn, said: string): void {
 /**
  * A service's summary and link as the answer („Alaealise abiellumine. 15–17-aastane saab …“),
  * then the open question again, or after the plan „anything else?“ with nothing to pick (review
- * 24 R24-28). False when the service has no link in this language.
+ * 24 R24-28). False when the service has no link in this language and no `noLink` reason.
  */
 function summaryAnswer(turn: Turn, serviceId: string): boolean {
   const { lang } = turn.state;
   const service = turn.deps.catalog.service(serviceId);
-  const url = service && turn.deps.catalog.link(service, lang, turn.state.municipality);
-  if (!service || !url) return false;
+  if (!service) return false;
+  const url = turn.deps.catalog.link(service, lang, turn.state.municipality);
+  // A service with no confirmed page (`noLink`) is still answered: its `_nolink` form.
+  if (!url && service.noLink === undefined) return false;
   turn.state.misses = 0;
   const note = linkLanguageNote(service, url, lang, turn.tc, turn.deps.catalog.pageLanguage);
   const answer = turn.tv('direct.planService', {
     service: turn.tc(`service.${service.id}.name`),
     summary: turn.tc(`service.${service.id}.summary`),
-    url,
+    url: url ?? '',
   });
   turn.info.direct = `${service.id}:-`;
   const node = currentNode(turn);
@@ -1033,18 +1035,27 @@ function eventAnswer(turn: Turn, asked: string, lifeEvent: LifeEventId): boolean
   const kind = u.askKind(asked, true) ?? 'rule';
   // The words that name the topic itself („abiellumisel“, «пенсию») say nothing of which of its
   // facts is meant.
+  // A word that also names exactly one of the event's services stays („matuseid“: the funeral,
+  // though „matused“ names the death topic too; „pensioni“ names many and says nothing). Services the person's answers rule out do not answer
+  // (a death in Estonia is not answered with registering a death abroad).
   const topicWords = topicWordsOf(turn, lifeEvent);
+  const services = (
+    turn.deps.bundle.catalog.lifeEvents.find((e) => e.id === lifeEvent)?.services ?? []
+  ).filter((s) => !notForThem(turn, lifeEvent, s.id));
+  const like = (w: string, t: string) => overlap([w], [t]) >= Math.max(4, w.length - 3);
   const question = tokens(asked).filter(
-    (w) => !topicWords.some((t) => overlap([w], [t]) >= Math.max(4, w.length - 3)),
+    (w) =>
+      !topicWords.some((t) => like(w, t)) ||
+      services.filter((s) => nameWords(turn, s.id).some((n) => like(w, n))).length === 1,
   );
   const said = question.join(' ');
-  const found =
+  const best =
     kind === 'provider' || kind === 'where'
       ? undefined
       : bestAnswer(turn, said, kind, undefined, [lifeEvent]);
+  const found = best && services.some((s) => s.id === best.service.id) ? best : undefined;
   let summary: { id: string; score: number } | undefined;
-  for (const s of turn.deps.bundle.catalog.lifeEvents.find((e) => e.id === lifeEvent)?.services ??
-    []) {
+  for (const s of services) {
     // The service's name counts twice, as in `bestAnswer` („raseda ravikindlustus“).
     const score =
       overlap(question, summaryWords(turn, s.id)) + overlap(question, nameWords(turn, s.id));
