@@ -741,6 +741,12 @@ function text(turn: Turn, said: string, classifier: Classifier, asked?: 'helped'
     ((isLifeEvent(nlu.intent) && nlu.intent !== turn.state.lifeEvent) ||
       nlu.intent === 'human-handover' ||
       nlu.intent === 'my-status');
+  // A question alone („kuidas matuseid korraldada?“, «мне всё нужно делать самой?») is not the
+  // answer to an input question: plainly no checked answer, and the question again. Two words
+  // with a question mark („ei tea?“) still answer it.
+  const asksOnly =
+    u.statements(said) === '' || (/\?\s*$/u.test(said) && words(said) >= INPUT_QUESTION_MIN_WORDS);
+  if (node?.kind === 'input' && !namesPlace && asksOnly) return noAnswer(turn);
   if (node?.kind === 'input' && (namesPlace || !leavesInput)) {
     // The person's own words answer the question; keep only what the dialog may need.
     turn.state.vars[node.var] = said.slice(0, INPUT_MAX_CHARS);
@@ -1008,6 +1014,9 @@ function topicWordsOf(turn: Turn, lifeEvent: LifeEventId): readonly string[] {
     ).join(' '),
   );
 }
+
+/** A message ending in „?“ with at least this many words asks rather than answers an input. */
+const INPUT_QUESTION_MIN_WORDS = 3;
 
 /** A fact of the kind asked for says this much of a question inside its event to answer it. */
 const FIGURE_MIN_OVERLAP = 5;
