@@ -755,7 +755,9 @@ function text(turn: Turn, said: string, classifier: Classifier, asked?: 'helped'
     return run(turn, node.next);
   }
   const switched =
-    confident && nlu.lang !== turn.state.lang && words(said) >= LANG_SWITCH_MIN_WORDS;
+    (confident || surelyRussian(said, nlu)) &&
+    nlu.lang !== turn.state.lang &&
+    words(said) >= LANG_SWITCH_MIN_WORDS;
   if (switched) {
     turn.state.lang = nlu.lang;
     turn.say(turn.t('global.langSwitched'));
@@ -868,10 +870,25 @@ function answerInItsLanguage(turn: Turn, said: string, classify: () => NluResult
 
 function switchLanguage(turn: Turn, said: string, nlu: NluResult): void {
   const understood = nlu.intent !== 'out-of-scope' && !nlu.ambiguous;
-  if (!understood || nlu.lang === turn.state.lang || words(said) < LANG_SWITCH_MIN_WORDS) return;
+  if (!(understood || surelyRussian(said, nlu))) return;
+  if (nlu.lang === turn.state.lang || words(said) < LANG_SWITCH_MIN_WORDS) return;
   turn.state.lang = nlu.lang;
   turn.say(turn.t('global.langSwitched'));
 }
+
+/**
+ * Russian by its script: almost every letter Cyrillic. Its language is known even when the
+ * message is not understood («мне всё нужно делать самой?» on an Estonian page), so the reply
+ * (a "did you mean", no checked answer) comes in Russian, not Estonian.
+ */
+function surelyRussian(said: string, nlu: NluResult): boolean {
+  if (nlu.lang !== 'ru') return false;
+  const letters = said.match(/\p{L}/gu)?.length ?? 0;
+  const cyrillic = said.match(/\p{Script=Cyrillic}/gu)?.length ?? 0;
+  return letters > 0 && cyrillic / letters >= CYRILLIC_SHARE;
+}
+/** The share of Cyrillic letters that makes a message surely Russian (a Latin name may be in it). */
+const CYRILLIC_SHARE = 0.9;
 
 function words(text: string): number {
   return text.split(/\s+/).filter(Boolean).length;
