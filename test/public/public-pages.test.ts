@@ -281,7 +281,7 @@ describe('public life-event pages', () => {
     // Tallinn's own deadline and amount, as in the chat's plan text and checklist card (not the
     // generic „the local government sets the deadline“).
     expect(html).toMatch(
-      /<br>You can apply for the funeral grant within 6 months of the day of death \(in force, checked [^)]+\)\.( |<\/li>)/,
+      /<br>You can apply for the funeral grant within 6 months of the day of death \(in force as of [^)]+\)\.( |<\/li>)/,
     );
     // The amount as the chat's plan says it (conversation.json units: “250 €” today).
     expect(html).toMatch(/The funeral grant is (€250|250 €) \(valid from 1 January 2018\)\./);
