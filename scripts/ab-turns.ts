@@ -7,14 +7,11 @@
  *
  *   npx tsx scripts/ab-turns.ts --base DIR [--block N] [--blocks B] [--warmup N]
  */
-import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Assistant } from '../src/core/assistant.js';
-import type { Lang } from '../src/protocol/frames.js';
-import type { createAssistantKit as CreateKit } from '../src/assistant-kit.js';
-import { createAssistantKit } from '../src/assistant-kit.js';
 import { heldOutTexts } from './held-out-texts.js';
+import { CTX, LANG_OF, twoKits } from './two-checkouts.js';
 
 const { values } = parseArgs({
   options: {
@@ -30,19 +27,8 @@ if (!values.base) {
   process.exit(2);
 }
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const BASE = resolve(values.base);
 const TEXTS = heldOutTexts();
-const LANG_OF: Lang[] = ['et', 'en', 'ru'];
-const NOW = Date.UTC(2026, 11, 1, 12);
-const CTX = { signedIn: false, now: NOW };
-
-const baseKit = (
-  (await import(pathToFileURL(join(BASE, 'src/assistant-kit.ts')).href)) as {
-    createAssistantKit: typeof CreateKit;
-  }
-).createAssistantKit(BASE);
-const ownKit = createAssistantKit(ROOT);
+const kits = await twoKits(resolve(values.base));
 
 /** One side's conversations going through the stream, as profile-turns.ts runs it. */
 function side(assistant: Assistant<unknown>): (n: number) => number {
@@ -63,7 +49,7 @@ function side(assistant: Assistant<unknown>): (n: number) => number {
   };
 }
 
-const runs = { base: side(baseKit.assistant), own: side(ownKit.assistant) };
+const runs = { base: side(kits.base.assistant), own: side(kits.own.assistant) };
 runs.base(Number(values.warmup));
 runs.own(Number(values.warmup));
 const figures: Record<'base' | 'own', number[]> = { base: [], own: [] };

@@ -14,19 +14,17 @@
  */
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Assistant, AssistantEvent, AssistantTurn } from '../src/core/assistant.js';
 import type { StatusLookup } from '../src/core/status.js';
-import type { Lang } from '../src/protocol/frames.js';
-import type { createAssistantKit as CreateKit } from '../src/assistant-kit.js';
-import { createAssistantKit } from '../src/assistant-kit.js';
 import { createInProcessDriver } from '../src/converse/driver.js';
 import { runScript } from '../src/converse/runner.js';
 import { loadScript } from '../src/converse/script.js';
 import { createScriptStatus } from '../src/converse/script-status.js';
 import { createLogger } from '../src/logger.js';
+import { seededRandom } from '../src/nlu/softmax-regression.js';
 import { heldOutTexts } from './held-out-texts.js';
+import { CTX, LANG_OF, ROOT, twoKits } from './two-checkouts.js';
 
 const { values } = parseArgs({
   options: {
@@ -45,23 +43,19 @@ if (!values.base) {
   process.exit(2);
 }
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const BASE = resolve(values.base);
 const SCRIPTS = resolve(values.scripts ?? join(ROOT, 'test/conversations'));
 const SHOW = Number(values.show);
 const TEXTS = heldOutTexts();
-const LANG_OF: Lang[] = ['et', 'en', 'ru'];
-// A fixed clock, as in the turn profile: the same dates are extracted on both sides.
-const NOW = Date.UTC(2026, 11, 1, 12);
-const CTX = { signedIn: false, now: NOW };
+const kits = await twoKits(resolve(values.base));
+const sides = { base: kits.base.assistant, own: kits.own.assistant };
 
-const baseKit = (
-  (await import(pathToFileURL(join(BASE, 'src/assistant-kit.ts')).href)) as {
-    createAssistantKit: typeof CreateKit;
-  }
-).createAssistantKit(BASE);
-const ownKit = createAssistantKit(ROOT);
-const sides = { base: baseKit.assistant, own: ownKit.assistant };
+interface Conversation {
+  base: unknown;
+  own: unknown;
+  next: number;
+  /** What the last turn offered and asked for (the same on both sides while they agree). */
+  last?: AssistantTurn<unknown>;
+}
 
 let compared = 0;
 let differing = 0;
@@ -83,26 +77,6 @@ function same(
     console.log(`own  ${sb}`);
   }
   return false;
-}
-
-/** A seeded generator (mulberry32): the mixed stream is the same on every run. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-interface Conversation {
-  base: unknown;
-  own: unknown;
-  next: number;
-  /** What the last turn offered and asked for (the same on both sides while they agree). */
-  last?: AssistantTurn<unknown>;
 }
 
 /** Steps both sides; the conversation goes on from base's state (so one difference is one). */
@@ -145,7 +119,7 @@ const LOOKUPS: StatusLookup[] = [
 
 /** Messages, quick replies, status answers and language switches, seeded. */
 function mixedStream(turns: number): void {
-  const rnd = random(14);
+  const rnd = seededRandom(14);
   const conversations = Array.from({ length: 50 }, (_, i) => open(i));
   for (let k = 0; k < turns; k++) {
     const i = Math.floor(rnd() * conversations.length);
@@ -172,7 +146,7 @@ function recording(assistant: Assistant<unknown>, log: AssistantTurn<unknown>[])
   return {
     ...assistant,
     step(state: unknown, event: AssistantEvent, ctx: { signedIn: boolean; now: number }) {
-      const turn = assistant.step(state, event, { ...ctx, now: NOW });
+      const turn = assistant.step(state, event, { ...ctx, now: CTX.now });
       log.push(turn);
       return turn;
     },
@@ -190,7 +164,7 @@ async function scripted(): Promise<void> {
     const script = loadScript(join(SCRIPTS, file));
     const logs: Record<'base' | 'own', AssistantTurn<unknown>[]> = { base: [], own: [] };
     for (const side of ['base', 'own'] as const) {
-      const kit = side === 'base' ? baseKit : ownKit;
+      const kit = kits[side];
       const driver = createInProcessDriver({
         assistant: recording(kit.assistant, logs[side]),
         classifier: kit.classifier,
