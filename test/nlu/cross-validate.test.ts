@@ -57,9 +57,10 @@ describe('baselineOutOfFold (natural Bayes on the CV folds)', () => {
   });
 });
 
-describe('open-set thresholds', () => {
-  const rules = {
-    minConfidence: 0.5,
+/** Decision rules that only the confidence floor decides: every other check is off. */
+function rulesWith(minConfidence: number) {
+  return {
+    minConfidence,
     minConfidenceOther: 0.2,
     ambiguityMargin: 0,
     minCoverage: 0,
@@ -71,6 +72,10 @@ describe('open-set thresholds', () => {
     minConfidenceOosEvidence: 0,
     minInScope: 0,
   };
+}
+
+describe('open-set thresholds', () => {
+  const rules = rulesWith(0.5);
   const intents = ['marriage', 'divorce', 'out-of-scope'] as const;
   // Logits giving the top intent the probability p (temperature 1), the rest shared.
   const score = (gold: (typeof intents)[number], top: number, p: number, fold: number) => {
@@ -141,19 +146,7 @@ describe('open-set thresholds', () => {
 
 describe('calibrate sweeps the open-set gate floor', () => {
   const intents = ['marriage', 'divorce', 'out-of-scope'] as const;
-  const rules = {
-    minConfidence: 0.6,
-    minConfidenceOther: 0.2,
-    ambiguityMargin: 0,
-    minCoverage: 0,
-    minEvidence: 0,
-    maxOov: 1,
-    minConfidenceOov: 0,
-    minContested: 1,
-    oosEvidence: 1,
-    minConfidenceOosEvidence: 0,
-    minInScope: 0,
-  };
+  const rules = rulesWith(0.6);
   // Out-of-scope messages that the main model takes for marriage more confidently than the
   // real ones: no confidence threshold separates them, the gate's P(life event) does.
   const score = (gold: (typeof intents)[number], p: number, inScope: number, n: number) => ({
