@@ -744,10 +744,11 @@ function text(turn: Turn, said: string, classifier: Classifier, asked?: 'helped'
   // A question alone („kuidas matuseid korraldada?“, «мне всё нужно делать самой?») is not the
   // answer to an input question: plainly no checked answer, and the question again. Two words
   // with a question mark („ei tea?“) still answer it.
-  const asksOnly =
-    u.statements(said) === '' || (/\?\s*$/u.test(said) && words(said) >= INPUT_QUESTION_MIN_WORDS);
-  if (node?.kind === 'input' && !namesPlace && asksOnly) return noAnswer(turn);
   if (node?.kind === 'input' && (namesPlace || !leavesInput)) {
+    const asksOnly =
+      u.statements(said) === '' ||
+      (/\?\s*$/u.test(said) && words(said) >= INPUT_QUESTION_MIN_WORDS);
+    if (!namesPlace && asksOnly) return noAnswer(turn);
     // The person's own words answer the question; keep only what the dialog may need.
     turn.state.vars[node.var] = said.slice(0, INPUT_MAX_CHARS);
     turn.state.misses = 0;
