@@ -8,8 +8,7 @@ import type { CatalogFact, CatalogService, Dialog, NodeOf } from './schema.js';
 import { COUNTED_UNITS, EFFECTIVE_UNKNOWN, conditionHolds, successors } from './schema.js';
 import type { Translate } from './i18n.js';
 import type { AskKind } from './understand.js';
-import { isHttpsUrl } from './check.js';
-import { factSource } from './links.js';
+import { factSource, isHttpsUrl } from './links.js';
 import { tokens } from './extract/lexicon.js';
 import { dayMonthYear, decimal } from './formats.js';
 

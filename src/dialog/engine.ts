@@ -26,8 +26,7 @@ import { MISSING_MARK, createTexts, type Texts } from './i18n.js';
 import { matchOption } from './match.js';
 import { ask, currentNode, run, dialogOf, heardList, numberWord } from './nodes.js';
 import { indexCatalog, linkLanguageNote, offerCards, providerName, statusBlock } from './render.js';
-import { isHttpsUrl } from './check.js';
-import { factSource } from './links.js';
+import { factSource, isHttpsUrl } from './links.js';
 import type { CatalogFact, CatalogService, NodeOf } from './schema.js';
 import { checklistEntry, conditionHolds } from './schema.js';
 import {
